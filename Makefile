@@ -1,0 +1,40 @@
+# Khaya: `make run` serves the demo, `make test` runs every test. Both set everything up first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+BIN := .venv/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help setup run test stop lint bench db-status
+
+help:
+	@echo "make run    set up everything and serve the Lamphun demo on http://$(HOST):$(PORT)"
+	@echo "make test   set up everything and run the whole test suite"
+	@echo "make stop   stop the private PostgreSQL cluster"
+	@echo "make lint   ruff and mypy"
+	@echo "make bench  run the benchmarks under bench/"
+
+.venv/.installed: pyproject.toml requirements.lock scripts/bootstrap.sh
+	bash scripts/bootstrap.sh
+
+setup: .venv/.installed
+
+run: setup
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
+
+test: setup
+	bash scripts/test.sh $(PYTEST_ARGS)
+
+stop:
+	bash scripts/db.sh stop
+
+db-status:
+	bash scripts/db.sh status
+
+lint: setup
+	$(BIN)/ruff check backend seed tests bench
+	$(BIN)/mypy backend/khaya
+
+bench: setup
+	bash scripts/db.sh ensure khaya
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -1,0 +1,39 @@
+"""Khaya: community waste-management participation tracker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import errors
+from .config import Config
+from .extensions import api, db, limiter, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the app; does no I/O beyond reading configuration."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("KHAYA")
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault("PROJECT_ROOT", str(PROJECT_ROOT))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    limiter.init_app(app)
+    api.init_app(app)
+
+    from . import blueprints
+
+    blueprints.register(app, api)
+    errors.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Territory: province, districts, tambons, villages/communities and LGOs, keyed by DOPA codes."""

@@ -1,0 +1,10 @@
+"""Command-line entry points registered on the app (``flask --app khaya ...``)."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register every command group."""
+    from .areas.cli import areas_cli
+
+    app.cli.add_command(areas_cli)

@@ -1,0 +1,26 @@
+"""Paging for list endpoints: a stable order, the total and the page asked for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from ..extensions import db
+
+
+def paginate(stmt: Select, *, page: int, per_page: int) -> dict[str, Any]:
+    """Run ``stmt`` for one page; ``stmt`` must already carry a stable ``order_by``."""
+    total = db.session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
+    items = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    return {
+        "items": items,
+        "meta": {
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+            "pages": (total + per_page - 1) // per_page,
+        },
+    }

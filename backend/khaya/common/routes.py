@@ -1,0 +1,21 @@
+"""Service endpoints."""
+
+from flask.views import MethodView
+from sqlalchemy import text
+
+from ..extensions import db
+from .api import Blueprint
+from .schemas import HealthSchema
+
+blp = Blueprint("health", __name__, description="Service health")
+
+
+@blp.route("/health")
+class Health(MethodView):
+    @blp.response(200, HealthSchema)
+    def get(self):
+        """Report whether the database answers and which PostGIS it runs."""
+        row = db.session.execute(
+            text("select version() as pg, postgis_lib_version() as postgis")
+        ).one()
+        return {"status": "ok", "database": "ok", "postgres": row.pg, "postgis": row.postgis}

@@ -1,0 +1,35 @@
+"""Serve the PWA build (or the placeholder page before the first build) at the site root."""
+
+from pathlib import Path
+
+import swagger_ui_bundle
+from flask import Blueprint, current_app, send_from_directory
+from werkzeug.exceptions import NotFound
+
+web = Blueprint("web", __name__)
+
+SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
+
+
+@web.route("/api/v1/docs-assets/<path:filename>")
+def docs_assets(filename: str):
+    """Serve Swagger UI's files from the installed package, never a CDN."""
+    return send_from_directory(SWAGGER_DIR, filename, max_age=86400)
+
+
+def _frontend_dir() -> Path:
+    root = Path(current_app.config["PROJECT_ROOT"])
+    dist = root / current_app.config["FRONTEND_DIST"]
+    return dist if (dist / "index.html").is_file() else root / "frontend" / "placeholder"
+
+
+@web.route("/", defaults={"path": ""})
+@web.route("/<path:path>")
+def frontend(path: str):
+    """Serve a built file, or the app shell so client-side routes load."""
+    folder = _frontend_dir()
+    if path.startswith("api/"):
+        raise NotFound()
+    if path and (folder / path).is_file():
+        return send_from_directory(folder, path)
+    return send_from_directory(folder, "index.html", max_age=0)

@@ -1,0 +1,51 @@
+"""Configuration: defaults here, then ``KHAYA_*`` environment variables, then test overrides."""
+
+import os
+
+DEFAULT_DATABASE_URL = "postgresql+psycopg2://khaya@127.0.0.1:54329/khaya"
+
+
+class Config:
+    """Defaults for every setting; each one can be overridden as ``KHAYA_<NAME>``."""
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        "pool_size": 5,
+        "max_overflow": 5,
+        # A runaway query must not hold a worker or a lock for long.
+        "connect_args": {"options": "-c statement_timeout=30000"},
+    }
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    SECRET_KEY: str | None = None
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+
+    API_TITLE = "Khaya API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    # Served by Khaya itself from the swagger-ui-bundle package: no CDN.
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs-assets/"
+
+    # Largest page a list endpoint hands out.
+    MAX_PER_PAGE = 500
+    # Simplification tolerance in degrees when a GeoJSON request gives none.
+    GEOJSON_DEFAULT_TOLERANCE = 0.0
+    # Seed data (relative paths are taken from the project root).
+    REFERENCE_DATA = "seed/data/lamphun_units.json"
+    FRONTEND_DIST = "frontend/dist"
+
+
+def database_url_for_tests() -> str:
+    """Return the test database URL: ``KHAYA_TEST_DATABASE_URL``, else the private cluster's.
+
+    Never ``DATABASE_URL``: the tests rebuild their schema and would wipe a real database.
+    """
+    if url := os.environ.get("KHAYA_TEST_DATABASE_URL"):
+        return url
+    port = os.environ.get("KHAYA_PG_PORT", "54329")
+    name = os.environ.get("KHAYA_TEST_DB", "khaya_test")
+    return f"postgresql+psycopg2://khaya@127.0.0.1:{port}/{name}"

@@ -1,0 +1,116 @@
+"""One error envelope for every failure: ``{"code", "status", "message", "errors"}``.
+
+``status`` is the HTTP status, ``code`` a stable machine-readable word, ``message`` a sentence
+for people and ``errors`` the field errors (an empty object when there are none).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+# Stable machine codes for the HTTP errors that Flask, webargs and flask-smorest raise.
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+}
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; carries its HTTP status and machine code."""
+
+    status = 400
+    code = "bad_request"
+    message = "The request could not be processed."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        errors: dict[str, Any] | None = None,
+        status: int | None = None,
+        code: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.errors = errors or {}
+        if status is not None:
+            self.status = status
+        if code is not None:
+            self.code = code
+        self.extra = extra or {}
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    message = "Not found."
+
+
+class ValidationFailed(DomainError):
+    status = 422
+    code = "validation_error"
+    message = "The request has invalid fields."
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    message = "The request conflicts with the current state."
+
+
+def envelope(status: int, code: str, message: str, errors: dict | None = None, **extra: Any):
+    """Return the JSON response for an error."""
+    body = {"code": code, "status": status, "message": message, "errors": errors or {}}
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def handle_domain_error(error: DomainError):
+    return envelope(error.status, error.code, error.message, error.errors, **error.extra)
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    errors = data.get("messages") or data.get("errors") or {}
+    message = data.get("message") or error.description or error.name
+    if status == 422 and not data.get("message"):
+        message = "The request has invalid fields."
+    response = envelope(status, HTTP_CODES.get(status, "http_error"), message, errors)
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    if error.response is None:
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+    return response
+
+
+def handle_unexpected(error: Exception):
+    # Never leak a traceback or SQL to the client; the log keeps the details.
+    log.exception("unhandled error", exc_info=error)
+    return envelope(500, "internal_error", "Something went wrong on the server.")
+
+
+def init_app(app: Flask) -> None:
+    """Render every error through the one envelope."""
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Start the private database, migrate, seed the Lamphun demo and serve Khaya.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+
+bash scripts/db.sh ensure khaya
+DATABASE_URL=$(bash scripts/db.sh url khaya)
+export DATABASE_URL FLASK_APP=khaya
+.venv/bin/flask db upgrade
+.venv/bin/python -m seed demo
+
+if [ -z "${KHAYA_SECRET_KEY:-}" ]; then
+    # A demo secret kept under var/ so tokens survive restarts; production sets its own.
+    [ -s var/secret_key ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' > var/secret_key
+    KHAYA_SECRET_KEY=$(cat var/secret_key)
+    export KHAYA_SECRET_KEY
+fi
+
+cat <<MSG
+
+Khaya is serving the Lamphun demo on http://$HOST:$PORT
+  API docs:  http://$HOST:$PORT/api/v1/docs
+  Health:    http://$HOST:$PORT/api/v1/health
+MSG
+.venv/bin/python -m seed logins
+echo "Stop with Ctrl-C; 'make stop' stops the database."
+exec .venv/bin/gunicorn --bind "$HOST:$PORT" --workers "${KHAYA_WORKERS:-2}" --threads 4 \
+    --access-logfile - "khaya:create_app()"

@@ -1,0 +1,1 @@
+"""Seed data for Khaya: the Lamphun territory and demo generators."""

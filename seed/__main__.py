@@ -1,0 +1,59 @@
+"""Seed commands, run from the repository root: ``python -m seed territory``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from khaya import create_app
+from khaya.extensions import db
+
+from .territory import load_territory
+
+
+def territory(args: argparse.Namespace) -> int:
+    """Load the Lamphun territory with approximate boundaries, commit and print the counts."""
+    app = create_app()
+    with app.app_context():
+        reference = args.reference or (
+            Path(app.config["PROJECT_ROOT"]) / app.config["REFERENCE_DATA"]
+        )
+        counts = load_territory(db.session, reference)
+        db.session.commit()
+    print("territory: " + " ".join(f"{table}={count}" for table, count in counts.items()))
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Load everything the demo shows (idempotent): the territory, then the demo records."""
+    args.reference = None
+    return territory(args)
+
+
+def logins(_args: argparse.Namespace) -> int:
+    """Print the demo logins."""
+    print("Demo logins: none yet (accounts are not part of this release).")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run one seed command."""
+    parser = argparse.ArgumentParser(prog="python -m seed", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    territory_parser = commands.add_parser(
+        "territory", help="upsert province, districts, tambons, LGOs and villages (idempotent)"
+    )
+    territory_parser.add_argument(
+        "--reference", type=Path, default=None,
+        help="reference data file (default: the app's REFERENCE_DATA setting)",
+    )
+    territory_parser.set_defaults(handler=territory)
+    commands.add_parser("demo", help="load the whole demo (idempotent)").set_defaults(handler=demo)
+    commands.add_parser("logins", help="print the demo logins").set_defaults(handler=logins)
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,97 @@
+"""Fixtures: one migrated PostGIS database per session, one rolled-back transaction per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import flask_migrate
+import pytest
+from flask import Flask
+from sqlalchemy import event, text
+
+from khaya import create_app
+from khaya.config import database_url_for_tests
+from khaya.extensions import db
+from seed.territory import load_territory
+
+
+def _rebuild_schema() -> None:
+    # Tables from an older run go first, so every session starts from the migrations alone.
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    flask_migrate.upgrade()
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    """Return the app bound to the test database, migrated and seeded with the territory."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url_for_tests()})
+    with app.app_context():
+        _rebuild_schema()
+        load_territory(db.session)
+        db.session.commit()
+        db.session.remove()
+
+    @app.teardown_request
+    def _fresh_session(_exc: BaseException | None) -> None:
+        # A test keeps its app context across requests; a new session per request makes each
+        # request see the database as production would, not the previous request's objects.
+        db.session.remove()
+
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def connection(app: Flask) -> Iterator:
+    """Swap the app's engine for one connection inside a transaction rolled back afterwards."""
+    engines = db._app_engines[app]
+    original = engines[None]
+    conn = original.connect()
+    transaction = conn.begin()
+    engines[None] = conn
+    try:
+        yield conn
+    finally:
+        engines[None] = original
+        transaction.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def db_session(app: Flask, connection) -> Iterator:
+    """Return ``db.session`` inside an app context; everything it writes is rolled back."""
+    with app.app_context():
+        yield db.session
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask, connection):
+    """Return a test client whose requests run inside the test's transaction."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask, connection):
+    """Return a CLI runner whose commands run inside the test's transaction."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def query_counter(app: Flask, connection) -> Iterator[list[str]]:
+    """Collect the SQL statements run while the test is active (to catch N+1 queries)."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, _params, _context, _executemany):
+        # Savepoints are the test harness's, not the code under test's.
+        if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO")):
+            statements.append(statement)
+
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(connection, "before_cursor_execute", record)

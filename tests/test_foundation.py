@@ -1,0 +1,164 @@
+"""The foundation: launcher, migrations, isolation, health, docs and the error envelope."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select, text
+
+from khaya.areas.models import Province
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_launcher_is_idempotent():
+    """A second `ensure` finds everything in place and creates nothing."""
+    name = os.environ.get("KHAYA_TEST_DB", "khaya_test")
+    first = subprocess.run(
+        ["bash", "scripts/db.sh", "ensure", name],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    second = subprocess.run(
+        ["bash", "scripts/db.sh", "ensure", name],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if os.environ.get("DATABASE_URL"):
+        assert "DATABASE_URL is set" in second.stderr
+        return
+    assert "creating" not in second.stderr
+    assert "installing" not in second.stderr
+    assert "already running" in second.stderr
+    assert f"database {name} exists" in second.stderr
+    assert first.returncode == second.returncode == 0
+
+
+def test_models_and_migrations_agree(app, db_session):
+    """Autogenerate finds nothing to do: the migrations build exactly the models' schema."""
+    migrate_ext = app.extensions["migrate"]
+    context = MigrationContext.configure(
+        db_session.connection(),
+        opts={"compare_type": True, "include_object": _include_object},
+    )
+    diff = compare_metadata(context, migrate_ext.db.metadata)
+    assert diff == []
+
+
+def _include_object(obj, name, obj_type, reflected, compare_to):
+    if obj_type == "table" and name in {"spatial_ref_sys", "alembic_version"}:
+        return False
+    # PostGIS names GiST indexes itself; GeoAlchemy2 reports them from the column definition.
+    return not (obj_type == "index" and name and name.startswith("idx_"))
+
+
+def test_canary_write(db_session):
+    """Write a row that no other test may see."""
+    db_session.execute(
+        text(
+            "insert into provinces (code, name_th, name_en, boundary_source) "
+            "values ('99', 'แคนารี', 'Canary', 'approximate')"
+        )
+    )
+    db_session.flush()
+    assert db_session.scalar(select(func.count()).where(Province.code == "99")) == 1
+
+
+def test_canary_isolated(db_session):
+    """The previous test's row is gone: each test runs in a transaction rolled back after it."""
+    assert db_session.scalar(select(func.count()).where(Province.code == "99")) == 0
+
+
+def test_health_reports_database_and_postgis(client):
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["database"] == "ok"
+    assert body["postgis"].split(".")[0] == "3"
+    assert "PostgreSQL" in body["postgres"]
+
+
+def test_openapi_lists_the_area_endpoints(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    for path in (
+        "/api/v1/health",
+        "/api/v1/areas/tree",
+        "/api/v1/areas/locate",
+        "/api/v1/areas/villages",
+        "/api/v1/areas/villages/{code}",
+        "/api/v1/areas/lgos/geojson",
+    ):
+        assert path in spec["paths"], path
+
+
+def test_docs_are_served_without_a_cdn(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/api/v1/docs-assets/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    with client.get("/api/v1/docs-assets/swagger-ui-bundle.js") as asset:
+        assert asset.status_code == 200
+        assert len(asset.data) > 100_000
+
+
+def test_root_serves_a_page(client):
+    with client.get("/") as response:
+        assert response.status_code == 200
+        assert "Khaya" in response.get_data(as_text=True)
+
+
+def test_unknown_api_path_gets_the_envelope(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.get_json() == {
+        "code": "not_found",
+        "status": 404,
+        "message": response.get_json()["message"],
+        "errors": {},
+    }
+
+
+def test_wrong_method_gets_the_envelope(client):
+    response = client.delete("/api/v1/health")
+    assert response.status_code == 405
+    body = response.get_json()
+    assert body["code"] == "method_not_allowed"
+    assert body["status"] == 405
+
+
+def test_uncaught_error_hides_details(app):
+    """An unexpected exception answers 500 in the envelope, without its text or SQL."""
+    with app.test_request_context("/api/v1/health"):
+        response = app.handle_user_exception(RuntimeError("select secret from households"))
+    assert response.status_code == 500
+    body = response.get_json()
+    assert body["code"] == "internal_error"
+    assert "secret" not in response.get_data(as_text=True)
+
+
+def test_compose_file_matches_the_readme():
+    """docker-compose.yml parses, and has PostGIS, the API, health checks and a named volume."""
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    db_service, api_service = compose["services"]["db"], compose["services"]["api"]
+    assert "postgis" in db_service["image"]
+    assert "healthcheck" in db_service
+    assert "healthcheck" in api_service
+    assert api_service["depends_on"]["db"]["condition"] == "service_healthy"
+    volume = db_service["volumes"][0].split(":")[0]
+    assert volume in compose["volumes"]
+    assert api_service["environment"]["DATABASE_URL"].startswith("postgresql+psycopg2://")
+    readme = (ROOT / "README.md").read_text()
+    assert "docker compose up" in readme
+    assert "DATABASE_URL" in readme
