@@ -9,6 +9,7 @@ from pathlib import Path
 from khaya import create_app
 from khaya.extensions import db
 
+from .accounts import load_accounts, logins_table
 from .territory import load_territory
 
 
@@ -26,14 +27,20 @@ def territory(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    """Load everything the demo shows (idempotent): the territory, then the demo records."""
+    """Load everything the demo shows (idempotent): the territory, then the demo accounts."""
     args.reference = None
-    return territory(args)
+    territory(args)
+    app = create_app()
+    with app.app_context():
+        created = load_accounts(db.session)
+        db.session.commit()
+    print(f"accounts: {created} created")
+    return 0
 
 
 def logins(_args: argparse.Namespace) -> int:
     """Print the demo logins."""
-    print("Demo logins: none yet (accounts are not part of this release).")
+    print(logins_table())
     return 0
 
 

@@ -7,12 +7,21 @@ from collections.abc import Iterator
 import flask_migrate
 import pytest
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from khaya import create_app
 from khaya.config import database_url_for_tests
 from khaya.extensions import db
+from seed.accounts import load_accounts
 from seed.territory import load_territory
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production-use-0123456789",
+    # Tests sign in many times from one address; the rate-limit tests lower these themselves.
+    "LOGIN_RATE_LIMIT_PER_IP": "100000 per minute",
+    "LOGIN_RATE_LIMIT_PER_ACCOUNT": "100000 per minute",
+}
 
 
 def _rebuild_schema() -> None:
@@ -26,10 +35,11 @@ def _rebuild_schema() -> None:
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
     """Return the app bound to the test database, migrated and seeded with the territory."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url_for_tests()})
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url_for_tests()})
     with app.app_context():
         _rebuild_schema()
         load_territory(db.session)
+        load_accounts(db.session)
         db.session.commit()
         db.session.remove()
 
@@ -95,3 +105,33 @@ def query_counter(app: Flask, connection) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(connection, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def auth(app: Flask, connection):
+    """Return ``auth(login) -> headers`` with a bearer token for a demo or test user.
+
+    Tokens are issued directly (no password hashing) inside the test's transaction.
+    """
+    from khaya.auth.models import AuthSession, User, utcnow
+    from khaya.auth.passwords import normalize_phone
+    from khaya.auth.tokens import issue_access_token
+
+    def headers(login: str | int) -> dict[str, str]:
+        with app.app_context():
+            if isinstance(login, int):
+                user = db.session.get(User, login)
+            else:
+                phone = normalize_phone(login)
+                column = User.phone if phone else User.username
+                user = db.session.execute(
+                    select(User).where(column == (phone or login))
+                ).scalar_one()
+            session = AuthSession(user_id=user.id, device_id="test")
+            db.session.add(session)
+            db.session.commit()
+            token, _ = issue_access_token(user.id, session.id, utcnow())
+            db.session.remove()
+        return {"Authorization": f"Bearer {token}"}
+
+    return headers

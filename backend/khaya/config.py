@@ -30,6 +30,19 @@ class Config:
     # Served by Khaya itself from the swagger-ui-bundle package: no CDN.
     OPENAPI_SWAGGER_UI_URL = "/api/v1/docs-assets/"
 
+    # Tokens: access tokens are short; refresh tokens rotate and are bound to a device.
+    ACCESS_TOKEN_TTL = 15 * 60
+    REFRESH_TOKEN_TTL = 30 * 24 * 3600
+    # Wrong passwords in a row before an account locks, and for how long.
+    LOGIN_LOCK_THRESHOLD = 5
+    LOGIN_LOCK_MINUTES = 15
+    LOGIN_RATE_LIMIT_PER_IP = "30 per minute"
+    LOGIN_RATE_LIMIT_PER_ACCOUNT = "10 per minute"
+    # Flask-Limiter: per-process memory by default; use redis:// or memcached:// with several
+    # servers so they share counters.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
     # Largest page a list endpoint hands out.
     MAX_PER_PAGE = 500
     # Simplification tolerance in degrees when a GeoJSON request gives none.

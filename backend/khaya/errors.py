@@ -44,6 +44,7 @@ class DomainError(Exception):
         status: int | None = None,
         code: str | None = None,
         extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message or self.message)
         self.message = message or self.message
@@ -53,6 +54,7 @@ class DomainError(Exception):
         if code is not None:
             self.code = code
         self.extra = extra or {}
+        self.headers = headers or {}
 
 
 class NotFound(DomainError):
@@ -83,7 +85,9 @@ def envelope(status: int, code: str, message: str, errors: dict | None = None, *
 
 
 def handle_domain_error(error: DomainError):
-    return envelope(error.status, error.code, error.message, error.errors, **error.extra)
+    response = envelope(error.status, error.code, error.message, error.errors, **error.extra)
+    response.headers.update(error.headers)
+    return response
 
 
 def handle_http_exception(error: HTTPException):

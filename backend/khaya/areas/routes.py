@@ -12,13 +12,16 @@ from __future__ import annotations
 from flask import Response
 from marshmallow import Schema
 
+from ..auth.access import public, requires
 from ..common.api import Blueprint
 from ..common.geo import GEOJSON_MEDIA_TYPE, tolerance_for_zoom
+from ..extensions import db
 from . import services
 from .schemas import (
     AreaGeoJSONArgsSchema,
     AreaListArgsSchema,
     DistrictSchema,
+    LgoChangeSchema,
     LgoDetailSchema,
     LgoSchema,
     LocateArgsSchema,
@@ -45,6 +48,7 @@ LEVEL_SCHEMAS: dict[str, tuple[type[Schema], type[Schema], tuple[str, ...]]] = {
 
 
 @blp.route("/tree")
+@public
 @blp.response(200, TreeSchema)
 def tree():
     """Return the whole hierarchy: province, districts, tambons, villages and communities."""
@@ -52,6 +56,7 @@ def tree():
 
 
 @blp.route("/locate")
+@public
 @blp.arguments(LocateArgsSchema, location="query")
 @blp.response(200, LocationSchema)
 def locate(args):
@@ -64,12 +69,14 @@ def _register_level(level: str) -> None:
     singular = level[:-1]
 
     @blp.route(f"/{level}", endpoint=f"list_{level}")
+    @public
     @blp.arguments(AreaListArgsSchema, location="query")
     @blp.response(200, page_schema(item_schema, f"{singular.title()}Page"))
     def list_level(args):
         return services.list_areas(level, **args)
 
     @blp.route(f"/{level}/geojson", endpoint=f"geojson_{level}")
+    @public
     @blp.arguments(AreaGeoJSONArgsSchema, location="query")
     @blp.response(200, content_type=GEOJSON_MEDIA_TYPE)
     def geojson_level(args):
@@ -81,6 +88,7 @@ def _register_level(level: str) -> None:
         return Response(body, mimetype=GEOJSON_MEDIA_TYPE)
 
     @blp.route(f"/{level}/<code>", endpoint=f"get_{singular}")
+    @public
     @blp.response(200, detail_schema)
     def get_level(code: str):
         return services.get_area(level, code)
@@ -92,3 +100,15 @@ def _register_level(level: str) -> None:
 
 for _level in LEVEL_SCHEMAS:
     _register_level(_level)
+
+
+@blp.route("/lgos/<code>/history", methods=["POST"])
+@requires("areas.manage")
+@blp.arguments(LgoChangeSchema)
+@blp.response(201, LgoDetailSchema)
+def change_lgo(data, code: str):
+    """Record an LGO's rename or upgrade from the day it took effect."""
+    lgo = services.get_area("lgos", code)
+    services.change_lgo(lgo, **data)
+    db.session.commit()
+    return lgo

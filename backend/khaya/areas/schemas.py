@@ -94,6 +94,14 @@ class LgoVersionSchema(Schema):
     note = fields.String(allow_none=True)
 
 
+class LgoChangeSchema(Schema):
+    valid_from = fields.Date(required=True)
+    type = fields.Enum(LgoType, by_value=True)
+    name_th = fields.String(validate=validate.Length(min=1, max=200))
+    name_en = fields.String(validate=validate.Length(min=1, max=200))
+    note = fields.String(validate=validate.Length(max=500))
+
+
 class LgoSchema(AreaSchema):
     type = fields.Enum(LgoType, by_value=True)
     district_code = fields.String()

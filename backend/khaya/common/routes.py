@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from sqlalchemy import text
 
+from ..auth.access import public
 from ..extensions import db
 from .api import Blueprint
 from .schemas import HealthSchema
@@ -12,6 +13,7 @@ blp = Blueprint("health", __name__, description="Service health")
 
 @blp.route("/health")
 class Health(MethodView):
+    @public
     @blp.response(200, HealthSchema)
     def get(self):
         """Report whether the database answers and which PostGIS it runs."""

@@ -1,0 +1,1 @@
+"""Accounts, role grants, tokens, the one scoping mechanism and the audit trail."""

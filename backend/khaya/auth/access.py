@@ -1,0 +1,251 @@
+"""Who is calling and what they may do: authentication, permissions and per-route access.
+
+Every API view declares its access with ``@public`` or ``@requires(permission)``; the
+authorisation-matrix test reads that declaration from each view of the URL map, so a view
+without one fails a test. ``requires`` authenticates, checks the permission and puts the
+permission's ``Scope`` on ``flask.g`` for the scoping hook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import g, request
+from sqlalchemy import select
+
+from ..extensions import db
+from .errors import Forbidden, InvalidToken, TokenRevoked, Unauthorized
+from .models import AuthSession, Role, RoleGrant, User, VolunteerAssignment, VolunteerProfile
+from .scoping import Scope, unscoped
+from .tokens import decode_access_token
+
+_LGO_WORK = frozenset(
+    {
+        "households.read",
+        "households.write",
+        "logs.write",
+        "inspections.write",
+        "deposits.write",
+        "points.write",
+        "banks.read",
+        "banks.write",
+        "hazardous.write",
+        "reports.read",
+        "analytics.read",
+        "exports.read",
+    }
+)
+# Every signed-in person may manage their own session and account.
+SESSION = "session"
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.resident: frozenset({SESSION, "household.own", "logs.write", "banks.read"}),
+    Role.volunteer: frozenset(
+        {
+            SESSION,
+            "households.read",
+            "logs.write",
+            "inspections.write",
+            "deposits.write",
+            "banks.read",
+        }
+    ),
+    Role.lgo_staff: _LGO_WORK | {SESSION},
+    Role.lgo_admin: _LGO_WORK | {SESSION, "users.read", "users.manage", "audit.read"},
+    Role.province_officer: frozenset({SESSION, "analytics.read", "exports.read"}),
+    Role.admin: _LGO_WORK
+    | {
+        SESSION,
+        "users.read",
+        "users.manage",
+        "audit.read",
+        "areas.manage",
+        "settings.manage",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    lgo_id: int | None
+    province_id: int | None
+    village_id: int | None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in caller: their grants and the villages they volunteer in."""
+
+    user_id: int
+    session_id: uuid.UUID | None
+    grants: tuple[Grant, ...]
+    volunteer_village_ids: frozenset[int] = field(default_factory=frozenset)
+    household_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(grant.role for grant in self.grants)
+
+    def has(self, permission: str) -> bool:
+        return any(permission in PERMISSIONS[grant.role] for grant in self.grants)
+
+    def scope_for(self, permission: str) -> Scope:
+        """Return the rows this caller may reach with ``permission``."""
+        lgo_ids: set[int] = set()
+        village_ids: set[int] = set()
+        province_ids: set[int] = set()
+        households = False
+        for grant in self.grants:
+            if permission not in PERMISSIONS[grant.role]:
+                continue
+            if grant.role is Role.admin:
+                return Scope(everything=True)
+            if grant.role is Role.province_officer and grant.province_id:
+                province_ids.add(grant.province_id)
+            elif grant.role in (Role.lgo_staff, Role.lgo_admin) and grant.lgo_id:
+                lgo_ids.add(grant.lgo_id)
+            elif grant.role is Role.volunteer:
+                village_ids |= self.volunteer_village_ids
+            elif grant.role is Role.resident:
+                households = True
+        return Scope(
+            lgo_ids=frozenset(lgo_ids),
+            village_ids=frozenset(village_ids),
+            household_ids=self.household_ids if households else frozenset(),
+            province_ids=frozenset(province_ids),
+        )
+
+    def primary_role(self) -> str | None:
+        order = list(Role)
+        return max(self.roles, key=order.index).value if self.grants else None
+
+
+# Hooks for later domains to add to the principal (a resident's household, say).
+HOUSEHOLD_LOADERS: list[Callable[[int], frozenset[int]]] = []
+
+
+def load_principal(user_id: int, session_id: uuid.UUID | None) -> Principal:
+    """Read a user's grants and volunteer villages (sign-in must see past any scope)."""
+    grants = tuple(
+        Grant(row.role, row.lgo_id, row.province_id, row.village_id)
+        for row in db.session.execute(
+            select(RoleGrant).where(RoleGrant.user_id == user_id).order_by(RoleGrant.id),
+            execution_options=unscoped(),
+        ).scalars()
+    )
+    villages = frozenset(
+        db.session.execute(
+            select(VolunteerAssignment.village_id)
+            .join(VolunteerProfile, VolunteerProfile.user_id == VolunteerAssignment.user_id)
+            .where(VolunteerAssignment.user_id == user_id, VolunteerProfile.active.is_(True)),
+            execution_options=unscoped(),
+        ).scalars()
+    )
+    households: frozenset[int] = frozenset()
+    for loader in HOUSEHOLD_LOADERS:
+        households |= loader(user_id)
+    return Principal(user_id, session_id, grants, villages, households)
+
+
+def authenticate() -> Principal | None:
+    """Return the caller from the bearer token; ``None`` without one; raise if it is bad."""
+    header = request.headers.get("Authorization")
+    if not header:
+        return None
+    kind, _, token = header.partition(" ")
+    if kind.lower() != "bearer" or not token.strip():
+        raise InvalidToken("Send the access token as 'Authorization: Bearer <token>'.")
+    claims = decode_access_token(token.strip())
+    row = db.session.execute(
+        select(AuthSession.id)
+        .join(User, User.id == AuthSession.user_id)
+        .where(
+            AuthSession.id == claims["sid"],
+            AuthSession.user_id == claims["sub"],
+            AuthSession.revoked_at.is_(None),
+            User.is_active.is_(True),
+        ),
+        execution_options=unscoped(),
+    ).first()
+    if row is None:
+        raise TokenRevoked()
+    return load_principal(claims["sub"], claims["sid"])
+
+
+def current_principal() -> Principal:
+    principal = g.get("khaya_principal")
+    if principal is None:
+        raise Unauthorized()
+    return principal
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a view declares: public, or the permission it needs."""
+
+    public: bool = False
+    permission: str | None = None
+    visible_with: str | None = None
+
+
+def _declare(view: Callable, access: Access) -> None:
+    view.khaya_access = access  # type: ignore[attr-defined]
+    doc = getattr(view, "_apidoc", {})
+    manual = dict(doc.get("manual_doc", {}))
+    manual["security"] = [] if access.public else [{"bearerAuth": []}]
+    view._apidoc = {**doc, "manual_doc": manual}  # type: ignore[attr-defined]
+
+
+def public(view: Callable) -> Callable:
+    """Let anyone call ``view``; a token, if sent, must still be valid."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any):
+        g.khaya_principal = authenticate()
+        g.khaya_scope = Scope.nothing()
+        return view(*args, **kwargs)
+
+    _declare(wrapper, Access(public=True))
+    return wrapper
+
+
+def requires(
+    permission: str,
+    *,
+    visible_with: str | None = None,
+    lookup: Callable[..., Any] | None = None,
+) -> Callable[[Callable], Callable]:
+    """Require a signed-in caller with ``permission``; scope their queries to it.
+
+    With ``visible_with`` and ``lookup``, a caller who may see the object but not act on it
+    gets 403, and one who may not even see it gets 404, as for a missing object.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            principal = authenticate()
+            if principal is None:
+                raise Unauthorized()
+            g.khaya_principal = principal
+            if principal.has(permission):
+                g.khaya_scope = principal.scope_for(permission)
+                return view(*args, **kwargs)
+            if visible_with and lookup and principal.has(visible_with):
+                g.khaya_scope = principal.scope_for(visible_with)
+                lookup(**kwargs)
+            raise Forbidden()
+
+        _declare(wrapper, Access(permission=permission, visible_with=visible_with))
+        return wrapper
+
+    return decorator
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

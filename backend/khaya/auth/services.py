@@ -1,0 +1,178 @@
+"""Signing in and out, token rotation, passwords, and managing an LGO's users."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..extensions import db
+from .access import Principal
+from .errors import (
+    AccountDisabled,
+    AccountLocked,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    InvalidUserChange,
+)
+from .models import AuthSession, RefreshToken, User, utcnow
+from .passwords import hash_password, needs_rehash, normalize_phone, verify_password
+from .scoping import unscoped
+from .tokens import hash_refresh_token, issue_access_token, new_refresh_token
+
+
+@dataclass
+class TokenPair:
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    user: User
+    token_type: str = "Bearer"
+
+
+def find_login(login: str) -> User | None:
+    """Return the account for a phone number (any Thai format) or a username."""
+    phone = normalize_phone(login)
+    column = User.phone if phone else User.username
+    value = phone or login.strip().lower()
+    # Signing in happens before any scope exists.
+    return db.session.execute(
+        select(User).where(column == value), execution_options=unscoped()
+    ).scalar_one_or_none()
+
+
+def login(login: str, password: str, device_id: str) -> TokenPair:
+    """Check the password and open a session for the device; count and lock failures."""
+    user = find_login(login)
+    now = utcnow()
+    if user is not None and user.locked_until and user.locked_until > now:
+        wait = _seconds_until(user.locked_until, now)
+        raise AccountLocked(extra={"retry_after": wait}, headers={"Retry-After": str(wait)})
+    if not verify_password(user.password_hash if user else None, password):
+        if user is not None:
+            _count_failure(user, now)
+        raise InvalidCredentials()
+    if not user.is_active:
+        raise AccountDisabled()
+    user.failed_logins = 0
+    user.locked_until = None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session = AuthSession(user_id=user.id, device_id=device_id, created_at=now, last_used_at=now)
+    db.session.add(session)
+    db.session.flush()
+    return _issue(user, session, now)
+
+
+def _count_failure(user: User, now: dt.datetime) -> None:
+    user.failed_logins += 1
+    if user.failed_logins >= current_app.config["LOGIN_LOCK_THRESHOLD"]:
+        user.locked_until = now + dt.timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        user.failed_logins = 0
+    db.session.flush()
+
+
+def _seconds_until(moment: dt.datetime, now: dt.datetime) -> int:
+    return max(1, int((moment - now).total_seconds()) + 1)
+
+
+def _issue(user: User, session: AuthSession, now: dt.datetime) -> TokenPair:
+    access, ttl = issue_access_token(user.id, session.id, now)
+    token, token_hash = new_refresh_token()
+    db.session.add(
+        RefreshToken(
+            session_id=session.id,
+            token_hash=token_hash,
+            issued_at=now,
+            expires_at=now + dt.timedelta(seconds=current_app.config["REFRESH_TOKEN_TTL"]),
+        )
+    )
+    db.session.flush()
+    return TokenPair(access_token=access, expires_in=ttl, refresh_token=token, user=user)
+
+
+def refresh(refresh_token: str, device_id: str) -> TokenPair:
+    """Swap a refresh token for a new pair; a reused token ends its whole session."""
+    now = utcnow()
+    row = db.session.execute(
+        select(RefreshToken)
+        .where(RefreshToken.token_hash == hash_refresh_token(refresh_token))
+        .with_for_update(),
+        execution_options=unscoped(),
+    ).scalar_one_or_none()
+    if row is None:
+        raise InvalidRefreshToken()
+    session = row.session
+    if session.revoked_at is not None or session.device_id != device_id:
+        raise InvalidRefreshToken()
+    if row.used_at is not None:
+        # Someone replayed a spent token: whoever holds the newer one may be a thief, so the
+        # session ends for both (OAuth 2.0 refresh-token rotation with reuse detection).
+        revoke_session(session, "refresh_reuse", now)
+        raise InvalidRefreshToken("This refresh token was already used; sign in again.")
+    if row.expires_at <= now:
+        raise InvalidRefreshToken("The refresh token has expired; sign in again.")
+    user = db.session.get(User, session.user_id, execution_options=unscoped())
+    if user is None or not user.is_active:
+        raise AccountDisabled()
+    row.used_at = now
+    session.last_used_at = now
+    return _issue(user, session, now)
+
+
+def revoke_session(session: AuthSession, reason: str, now: dt.datetime | None = None) -> None:
+    if session.revoked_at is None:
+        session.revoked_at = now or utcnow()
+        session.revoked_reason = reason
+    db.session.flush()
+
+
+def logout(principal: Principal) -> None:
+    """End the caller's session: its access and refresh tokens stop working."""
+    session = db.session.get(AuthSession, principal.session_id, execution_options=unscoped())
+    if session is not None:
+        revoke_session(session, "logout")
+
+
+def revoke_all_sessions(user_id: int, reason: str) -> None:
+    db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason),
+        execution_options=unscoped(),
+    )
+
+
+def own_user(principal: Principal) -> User:
+    """Return the caller's own account (one's own record is always in one's own scope)."""
+    return db.session.get(User, principal.user_id, execution_options=unscoped())
+
+
+def change_own_password(principal: Principal, current: str, new: str) -> None:
+    """Change the caller's password; other devices are signed out."""
+    user = own_user(principal)
+    if not verify_password(user.password_hash, current):
+        raise InvalidUserChange(errors={"current_password": ["Wrong password."]})
+    if current == new:
+        raise InvalidUserChange(errors={"new_password": ["Choose a different password."]})
+    _set_password(user, new)
+    db.session.execute(
+        update(AuthSession)
+        .where(
+            AuthSession.user_id == user.id,
+            AuthSession.id != principal.session_id,
+            AuthSession.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow(), revoked_reason="password_changed"),
+        execution_options=unscoped(),
+    )
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.flush()

@@ -1,0 +1,72 @@
+"""The audit trail: who read what, append-only, answerable from an index."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+from khaya.auth.models import AuditEvent, User
+
+
+def resident_id(db_session) -> int:
+    return db_session.scalar(select(User.id).where(User.phone == "+66810000011"))
+
+
+def test_who_accessed_a_person(client, auth, db_session):
+    target = resident_id(db_session)
+    client.get(f"/api/v1/users/{target}", headers=auth("town.admin"))
+    client.get(f"/api/v1/users/{target}", headers=auth("admin"))
+    client.patch(
+        f"/api/v1/users/{target}", headers=auth("town.admin"), json={"display_name": "ชื่อใหม่"}
+    )
+    response = client.get(
+        f"/api/v1/audit-events?entity=user&entity_id={target}", headers=auth("town.admin")
+    )
+    assert response.status_code == 200
+    events = response.get_json()["items"]
+    assert [(e["action"], e["actor_role"]) for e in events] == [
+        ("update", "lgo_admin"),
+        ("read", "admin"),
+        ("read", "lgo_admin"),
+    ]
+    assert events[0]["details"] == {"fields": ["display_name"]}
+    assert all(e["ip"] == "127.0.0.1" and e["method"] for e in events)
+
+
+def test_audit_view_is_limited_to_the_admins_lgo(client, auth, db_session):
+    target = resident_id(db_session)
+    client.get(f"/api/v1/users/{target}", headers=auth("town.admin"))
+    other = client.get("/api/v1/audit-events?entity=user", headers=auth("nga.admin")).get_json()
+    assert all(e["entity_id"] != str(target) for e in other["items"])
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(client, auth, db_session):
+    client.get(f"/api/v1/users/{resident_id(db_session)}", headers=auth("town.admin"))
+    for statement in (
+        "update audit_events set action = 'x'",
+        "delete from audit_events",
+        "truncate audit_events",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), db_session.begin_nested():
+            db_session.execute(text(statement))
+    assert db_session.scalar(select(AuditEvent.action)) == "read"
+
+
+def test_who_accessed_query_uses_the_index(db_session):
+    db_session.execute(text("set local enable_seqscan = off"))
+    plan = "\n".join(
+        db_session.scalars(
+            text(
+                "explain select * from audit_events where entity = 'household' and entity_id = '42' "
+                "order by at desc"
+            )
+        )
+    )
+    assert "ix_audit_events_entity" in plan
+
+
+@pytest.mark.parametrize("query", ["entity=castle", "since=yesterday", "actor_id=abc"])
+def test_audit_filters_are_validated(client, auth, query):
+    response = client.get(f"/api/v1/audit-events?{query}", headers=auth("admin"))
+    assert response.status_code == 422
