@@ -58,8 +58,9 @@ def test_who_accessed_query_uses_the_index(db_session):
     plan = "\n".join(
         db_session.scalars(
             text(
-                "explain select * from audit_events where entity = 'household' and entity_id = '42' "
-                "order by at desc"
+                "explain select * from audit_events"
+                " where entity = 'household' and entity_id = '42'"
+                " order by at desc"
             )
         )
     )
