@@ -1,5 +1,7 @@
 """Extensions created without an app and bound in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -28,3 +30,10 @@ db = SQLAlchemy(model_class=Base, session_options={"join_transaction_mode": "cre
 migrate = Migrate()
 api = Api()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+if TYPE_CHECKING:
+    # Flask-SQLAlchemy builds db.Model at run time; type checkers see the declarative base.
+    class Model(Base):
+        __abstract__ = True
+else:
+    Model = db.Model

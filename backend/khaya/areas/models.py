@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 
 MULTIPOLYGON = Geometry("MULTIPOLYGON", srid=4326, spatial_index=True)
 POINT = Geometry("POINT", srid=4326, spatial_index=False)
@@ -73,7 +73,7 @@ class AreaMixin:
     boundary_updated_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
 
 
-class Province(AreaMixin, db.Model):
+class Province(AreaMixin, Model):
     __tablename__ = "provinces"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +87,7 @@ class Province(AreaMixin, db.Model):
     )
 
 
-class District(AreaMixin, db.Model):
+class District(AreaMixin, Model):
     __tablename__ = "districts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,7 +101,7 @@ class District(AreaMixin, db.Model):
     tambons: Mapped[list[Tambon]] = relationship(back_populates="district", order_by="Tambon.code")
 
 
-class Tambon(AreaMixin, db.Model):
+class Tambon(AreaMixin, Model):
     __tablename__ = "tambons"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,7 +116,7 @@ class Tambon(AreaMixin, db.Model):
     villages: Mapped[list[Village]] = relationship(back_populates="tambon", order_by="Village.code")
 
 
-class Lgo(AreaMixin, db.Model):
+class Lgo(AreaMixin, Model):
     """A local government organisation: PAO, municipality or SAO, as it is today."""
 
     __tablename__ = "lgos"
@@ -139,7 +139,7 @@ class Lgo(AreaMixin, db.Model):
     )
 
 
-class LgoVersion(db.Model):
+class LgoVersion(Model):
     """One period of an LGO's type and names; renames and upgrades close one and open the next."""
 
     __tablename__ = "lgo_versions"
@@ -163,7 +163,7 @@ class LgoVersion(db.Model):
     lgo: Mapped[Lgo] = relationship(back_populates="history")
 
 
-class Village(AreaMixin, db.Model):
+class Village(AreaMixin, Model):
     """The atomic area: a village (หมู่บ้าน) or an urban community (ชุมชน)."""
 
     __tablename__ = "villages"
@@ -183,7 +183,7 @@ class Village(AreaMixin, db.Model):
     lgo: Mapped[Lgo] = relationship(back_populates="villages")
 
 
-def _parent_code(parent: type, fk: Any) -> Any:
+def _parent_code(parent: Any, fk: Any) -> Any:
     return column_property(
         select(parent.code).where(parent.id == fk).correlate_except(parent).scalar_subquery()
     )

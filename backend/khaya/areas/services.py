@@ -22,7 +22,7 @@ from .models import (
     Village,
 )
 
-LEVELS: dict[str, type] = {
+LEVELS: dict[str, Any] = {
     "provinces": Province,
     "districts": District,
     "tambons": Tambon,
@@ -31,7 +31,7 @@ LEVELS: dict[str, type] = {
 }
 
 # Which foreign key "parent" filters on, and the parent's model, per level.
-PARENTS: dict[str, tuple[str, type]] = {
+PARENTS: dict[str, tuple[str, Any]] = {
     "districts": ("province_id", Province),
     "tambons": ("district_id", District),
     "lgos": ("district_id", District),
@@ -52,9 +52,9 @@ def _filtered(level: str, filters: dict[str, Any]) -> Select:
     model = LEVELS[level]
     stmt = select(model)
     if parent := filters.get("parent"):
-        fk, parent_model = PARENTS.get(level, (None, None))
-        if fk is None:
+        if level not in PARENTS:
             raise AreaNotFound(f"{level} have no parent to filter by.")
+        fk, parent_model = PARENTS[level]
         stmt = stmt.where(
             getattr(model, fk)
             == select(parent_model.id).where(parent_model.code == parent).scalar_subquery()
@@ -111,7 +111,9 @@ def areas_geojson(
 
 def area_tree() -> dict[str, Any]:
     """Return province > districts > tambons > villages with codes, names and LGO codes."""
-    lgo_codes = dict(db.session.execute(select(Lgo.id, Lgo.code)).all())
+    lgo_codes: dict[int, str] = {
+        row.id: row.code for row in db.session.execute(select(Lgo.id, Lgo.code))
+    }
     villages: dict[int, list[dict]] = {}
     for v in db.session.execute(
         select(

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import INET, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .scoping import Scoped
 
 
@@ -54,7 +54,7 @@ def pg_enum(cls: type[enum.Enum], name: str) -> Enum:
 TIMESTAMP = DateTime(timezone=True)
 
 
-class User(Scoped, db.Model):
+class User(Scoped, Model):
     """A person who signs in. Their LGO (if any) scopes who may manage them."""
 
     __tablename__ = "users"
@@ -91,7 +91,7 @@ class User(Scoped, db.Model):
     lgo: Mapped[Any] = relationship("Lgo")
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     """One role held by a user over one area: a village, an LGO, a province or everything."""
 
     __tablename__ = "role_grants"
@@ -132,7 +132,7 @@ class RoleGrant(db.Model):
     village: Mapped[Any] = relationship("Village")
 
 
-class VolunteerProfile(db.Model):
+class VolunteerProfile(Model):
     __tablename__ = "volunteer_profiles"
 
     user_id: Mapped[int] = mapped_column(
@@ -148,7 +148,7 @@ class VolunteerProfile(db.Model):
     )
 
 
-class VolunteerAssignment(db.Model):
+class VolunteerAssignment(Model):
     """A village a volunteer covers."""
 
     __tablename__ = "volunteer_assignments"
@@ -162,7 +162,7 @@ class VolunteerAssignment(db.Model):
     village: Mapped[Any] = relationship("Village")
 
 
-class AuthSession(db.Model):
+class AuthSession(Model):
     """A signed-in device: its refresh tokens rotate within it; logout revokes it whole."""
 
     __tablename__ = "auth_sessions"
@@ -176,7 +176,7 @@ class AuthSession(db.Model):
     revoked_reason: Mapped[str | None] = mapped_column(String(40))
 
 
-class RefreshToken(db.Model):
+class RefreshToken(Model):
     """One refresh token, stored only as its SHA-256; single use."""
 
     __tablename__ = "refresh_tokens"
@@ -193,7 +193,7 @@ class RefreshToken(db.Model):
     session: Mapped[AuthSession] = relationship()
 
 
-class AuditEvent(Scoped, db.Model):
+class AuditEvent(Scoped, Model):
     """Who read, exported, changed or deleted personal data, when, and through which endpoint.
 
     Append-only: a trigger (see the migration) refuses UPDATE, DELETE and TRUNCATE.

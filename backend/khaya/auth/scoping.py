@@ -55,7 +55,7 @@ def scope_clause(model: type, scope: Scope):
     """Return the SQL condition that keeps ``model``'s rows inside ``scope``."""
     if scope.everything:
         return true()
-    columns = model.__scope_columns__
+    columns: dict[str, str] = getattr(model, "__scope_columns__", {})
     conditions = []
     for kind, ids in (
         ("lgo", scope.lgo_ids),

@@ -16,6 +16,7 @@ from .errors import (
     InvalidCredentials,
     InvalidRefreshToken,
     InvalidUserChange,
+    TokenRevoked,
 )
 from .models import AuthSession, RefreshToken, User, utcnow
 from .passwords import hash_password, needs_rehash, normalize_phone, verify_password
@@ -50,8 +51,11 @@ def login(login: str, password: str, device_id: str) -> TokenPair:
     if user is not None and user.locked_until and user.locked_until > now:
         wait = _seconds_until(user.locked_until, now)
         raise AccountLocked(extra={"retry_after": wait}, headers={"Retry-After": str(wait)})
-    if not verify_password(user.password_hash if user else None, password):
-        if user is not None:
+    if user is None or not verify_password(user.password_hash, password):
+        if user is None:
+            # Same work as a real check, so response time does not reveal unknown logins.
+            verify_password(None, password)
+        else:
             _count_failure(user, now)
         raise InvalidCredentials()
     if not user.is_active:
@@ -147,7 +151,10 @@ def revoke_all_sessions(user_id: int, reason: str) -> None:
 
 def own_user(principal: Principal) -> User:
     """Return the caller's own account (one's own record is always in one's own scope)."""
-    return db.session.get(User, principal.user_id, execution_options=unscoped())
+    user = db.session.get(User, principal.user_id, execution_options=unscoped())
+    if user is None:
+        raise TokenRevoked()
+    return user
 
 
 def change_own_password(principal: Principal, current: str, new: str) -> None:

@@ -61,7 +61,7 @@ class UserSchema(Schema):
 class UserDetailSchema(UserSchema):
     """One user, for their LGO's administrators: the full phone number."""
 
-    phone = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)  # type: ignore[assignment]
 
 
 class UserPageSchema(Schema):

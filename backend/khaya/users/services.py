@@ -132,6 +132,7 @@ def create_user(data: dict[str, Any]) -> User:
     """Create an account with its first role; an LGO admin's users join the admin's LGO."""
     principal = current_principal()
     scope = current_scope()
+    lgo: Lgo | None
     if data.get("lgo_code"):
         lgo = _lgo_by_code(data["lgo_code"])
     elif scope is not None and not scope.everything and len(scope.lgo_ids) == 1:
