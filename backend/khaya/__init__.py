@@ -28,7 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
 
-    from . import blueprints
+    from . import blueprints, models  # noqa: F401  (models: every table in the metadata)
 
     blueprints.register(app, api)
     errors.init_app(app)

@@ -43,7 +43,8 @@ _LGO_WORK = frozenset(
 # Every signed-in person may manage their own session and account.
 SESSION = "session"
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.resident: frozenset({SESSION, "household.own", "logs.write", "banks.read"}),
+    # A resident's scope is their own household, so "households.read" reaches only that one.
+    Role.resident: frozenset({SESSION, "households.read", "logs.write", "banks.read"}),
     Role.volunteer: frozenset(
         {
             SESSION,
@@ -75,6 +76,7 @@ class Grant:
     lgo_id: int | None
     province_id: int | None
     village_id: int | None
+    household_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,6 @@ class Principal:
     session_id: uuid.UUID | None
     grants: tuple[Grant, ...]
     volunteer_village_ids: frozenset[int] = field(default_factory=frozenset)
-    household_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -99,7 +100,7 @@ class Principal:
         lgo_ids: set[int] = set()
         village_ids: set[int] = set()
         province_ids: set[int] = set()
-        households = False
+        household_ids: set[int] = set()
         for grant in self.grants:
             if permission not in PERMISSIONS[grant.role]:
                 continue
@@ -111,12 +112,12 @@ class Principal:
                 lgo_ids.add(grant.lgo_id)
             elif grant.role is Role.volunteer:
                 village_ids |= self.volunteer_village_ids
-            elif grant.role is Role.resident:
-                households = True
+            elif grant.role is Role.resident and grant.household_id:
+                household_ids.add(grant.household_id)
         return Scope(
             lgo_ids=frozenset(lgo_ids),
             village_ids=frozenset(village_ids),
-            household_ids=self.household_ids if households else frozenset(),
+            household_ids=frozenset(household_ids),
             province_ids=frozenset(province_ids),
         )
 
@@ -125,14 +126,10 @@ class Principal:
         return max(self.roles, key=order.index).value if self.grants else None
 
 
-# Hooks for later domains to add to the principal (a resident's household, say).
-HOUSEHOLD_LOADERS: list[Callable[[int], frozenset[int]]] = []
-
-
 def load_principal(user_id: int, session_id: uuid.UUID | None) -> Principal:
     """Read a user's grants and volunteer villages (sign-in must see past any scope)."""
     grants = tuple(
-        Grant(row.role, row.lgo_id, row.province_id, row.village_id)
+        Grant(row.role, row.lgo_id, row.province_id, row.village_id, row.household_id)
         for row in db.session.execute(
             select(RoleGrant).where(RoleGrant.user_id == user_id).order_by(RoleGrant.id),
             execution_options=unscoped(),
@@ -146,10 +143,7 @@ def load_principal(user_id: int, session_id: uuid.UUID | None) -> Principal:
             execution_options=unscoped(),
         ).scalars()
     )
-    households: frozenset[int] = frozenset()
-    for loader in HOUSEHOLD_LOADERS:
-        households |= loader(user_id)
-    return Principal(user_id, session_id, grants, villages, households)
+    return Principal(user_id, session_id, grants, villages)
 
 
 def authenticate() -> Principal | None:

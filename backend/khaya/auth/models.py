@@ -123,6 +123,10 @@ class RoleGrant(Model):
     lgo_id: Mapped[int | None] = mapped_column(ForeignKey("lgos.id"), index=True)
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"))
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    # A resident's household, once the LGO links them (households sit above auth: by name).
+    household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("households.id", ondelete="SET NULL"), index=True
+    )
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow)
 

@@ -1,0 +1,1 @@
+"""The household register: who is in the scheme, where, and how they handle wet waste."""

@@ -1,0 +1,1 @@
+"""What households and volunteers record: sorting logs, inspections and their photos."""

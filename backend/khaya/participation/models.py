@@ -1,0 +1,152 @@
+"""Sorting logs, inspections and photos. Rows created on phones carry the phone's UUID."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+
+from geoalchemy2 import Geometry, WKBElement
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..auth.models import TIMESTAMP, pg_enum, utcnow
+from ..auth.scoping import Scoped
+from ..extensions import Model
+
+
+class Stream(enum.StrEnum):
+    organic = "organic"  # green
+    recyclable = "recyclable"  # yellow
+    general = "general"  # blue
+    hazardous = "hazardous"  # orange (2017 MOI rule; red in many places)
+
+
+class OrganicHandling(enum.StrEnum):
+    wet_bin = "wet_bin"
+    compost = "compost"
+    animal_feed = "animal_feed"
+    other = "other"
+
+
+# The heaviest plausible day for one stream of one household, in kg; more is a typing slip.
+KG_CEILING = 100
+STREAMS = tuple(s.value for s in Stream)
+
+
+class CapturedMixin:
+    """What every item made on a phone records about its journey to the server."""
+
+    client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_role: Mapped[str | None] = mapped_column(String(20))
+    device_id: Mapped[str | None] = mapped_column(String(100))
+    device_time: Mapped[dt.datetime | None] = mapped_column(TIMESTAMP)
+    received_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow)
+    # Server clock minus device clock at upload, in seconds.
+    clock_offset_s: Mapped[int | None] = mapped_column(Integer)
+
+
+class Photo(Scoped, Model):
+    """An image attached to a log or inspection; kept in the database, so one backup has all."""
+
+    __tablename__ = "photos"
+    __scope_columns__ = {"lgo": "lgo_id", "village": "village_id", "household": "household_id"}
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    lgo_id: Mapped[int] = mapped_column(ForeignKey("lgos.id"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow)
+
+
+class SortingLog(CapturedMixin, Scoped, Model):
+    """A household's sorting on one date."""
+
+    __tablename__ = "sorting_logs"
+    __scope_columns__ = {"lgo": "lgo_id", "village": "village_id", "household": "household_id"}
+    __table_args__ = (
+        Index("ix_sorting_logs_household_date", "household_id", "log_date"),
+        Index("ix_sorting_logs_lgo_date", "lgo_id", "log_date"),
+        Index("ix_sorting_logs_village_date", "village_id", "log_date"),
+        CheckConstraint(
+            "cardinality(streams) between 1 and 4 and streams <@ "
+            "array['organic','recyclable','general','hazardous']::varchar[]",
+            name="known_streams",
+        ),
+        *(
+            CheckConstraint(
+                f"kg_{s} is null or (kg_{s} >= 0 and kg_{s} <= {KG_CEILING})", name=f"kg_{s}_range"
+            )
+            for s in STREAMS
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    lgo_id: Mapped[int] = mapped_column(ForeignKey("lgos.id"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
+    log_date: Mapped[dt.date] = mapped_column(Date)
+    streams: Mapped[list[str]] = mapped_column(ARRAY(String(12)))
+    organic_handling: Mapped[OrganicHandling | None] = mapped_column(
+        pg_enum(OrganicHandling, "organic_handling")
+    )
+    kg_organic: Mapped[float | None]
+    kg_recyclable: Mapped[float | None]
+    kg_general: Mapped[float | None]
+    kg_hazardous: Mapped[float | None]
+    photo_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("photos.id"))
+    # A correction voids a log; it stays for the record and drops out of every figure.
+    voided_at: Mapped[dt.datetime | None] = mapped_column(TIMESTAMP)
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    void_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class Inspection(CapturedMixin, Scoped, Model):
+    """The five-point wet-bin check, plus a sorting check, at one household on one day."""
+
+    __tablename__ = "inspections"
+    __scope_columns__ = {"lgo": "lgo_id", "village": "village_id", "household": "household_id"}
+    __table_args__ = (
+        Index("ix_inspections_household_date", "household_id", "inspected_on"),
+        Index("ix_inspections_lgo_date", "lgo_id", "inspected_on"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    lgo_id: Mapped[int] = mapped_column(ForeignKey("lgos.id"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
+    inspected_on: Mapped[dt.date] = mapped_column(Date)
+    registered: Mapped[bool]
+    bin_built: Mapped[bool]
+    food_waste_in_bin: Mapped[bool]
+    lid_closed: Mapped[bool]
+    used_correctly: Mapped[bool]
+    sorting_ok: Mapped[bool | None]
+    passed: Mapped[bool]
+    notes: Mapped[str | None] = mapped_column(Text)
+    photo_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("photos.id"))
+    inspector_point: Mapped[WKBElement | None] = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=False)
+    )
+    gps_accuracy_m: Mapped[float | None]
+    distance_m: Mapped[float | None]
+    mock_location: Mapped[bool] = mapped_column(default=False)
+    # Set when the inspector stood far from the house or the phone reported a faked location.
+    location_flag: Mapped[str | None] = mapped_column(String(20))

@@ -1,0 +1,1 @@
+"""The one offline endpoint: batches of items created on phones, each handed to its domain."""
