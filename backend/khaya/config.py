@@ -43,6 +43,19 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
 
+    # Local time zone: "today" for a log is the Thai calendar day.
+    TIMEZONE = "Asia/Bangkok"
+    # A household's point must lie within this distance of its village's boundary.
+    HOUSEHOLD_MAX_DISTANCE_FROM_VILLAGE_M = 5000
+    # An inspection farther than this from the house is flagged for review.
+    INSPECTION_MAX_DISTANCE_M = 150
+    # Items in one sync batch; more answers 413.
+    SYNC_MAX_ITEMS = 500
+    # Largest photo accepted, in bytes.
+    PHOTO_MAX_BYTES = 2 * 1024 * 1024
+    # Public address used on QR cards (the PWA opens /h/<token>).
+    PUBLIC_URL = "http://127.0.0.1:8000"
+
     # Largest page a list endpoint hands out.
     MAX_PER_PAGE = 500
     # Simplification tolerance in degrees when a GeoJSON request gives none.

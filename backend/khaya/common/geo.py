@@ -50,6 +50,12 @@ def point(lon: float, lat: float) -> WKTElement:
     return WKTElement(f"POINT({lon!r} {lat!r})", srid=SRID)
 
 
+def point_coords(element: WKBElement | WKTElement) -> tuple[float, float]:
+    """Return (longitude, latitude) of a PostGIS point."""
+    shape = to_shape(element)
+    return shape.x, shape.y
+
+
 def envelope(bbox: tuple[float, float, float, float]) -> ColumnElement:
     """Return the bbox as a geometry; compare columns to it so their spatial index is used."""
     return func.ST_MakeEnvelope(*bbox, SRID)

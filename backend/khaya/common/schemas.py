@@ -1,6 +1,8 @@
 """Schemas shared by every domain."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
+
+from ..auth.passwords import normalize_phone
 
 
 class StrictSchema(Schema):
@@ -24,3 +26,14 @@ class PageMetaSchema(Schema):
     per_page = fields.Integer(required=True)
     total = fields.Integer(required=True)
     pages = fields.Integer(required=True)
+
+
+class ThaiPhone(fields.String):
+    """A Thai phone number in any usual format, stored as E.164."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        phone = normalize_phone(text)
+        if phone is None:
+            raise ValidationError("Not a Thai phone number (e.g. 081-234-5678 or +66812345678).")
+        return phone

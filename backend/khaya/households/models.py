@@ -9,8 +9,9 @@ import secrets
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..areas.models import Lgo, Village
 from ..auth.models import TIMESTAMP, pg_enum, utcnow
 from ..auth.scoping import Scoped
 from ..extensions import Model
@@ -84,3 +85,9 @@ class Household(Scoped, Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow, onupdate=utcnow)
+
+    # Small reference tables: joined so a page of households is one query.
+    village: Mapped[Village] = relationship(lazy="joined", innerjoin=True)
+    lgo: Mapped[Lgo] = relationship(lazy="joined", innerjoin=True)
+
+    __mapper_args__ = {"version_id_col": version}

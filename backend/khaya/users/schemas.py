@@ -5,20 +5,9 @@ from marshmallow.exceptions import ValidationError
 
 from ..auth.models import Role, VolunteerType
 from ..auth.passwords import MIN_PASSWORD_LENGTH, mask_phone, normalize_phone
-from ..common.schemas import PageArgsSchema, PageMetaSchema
+from ..common.schemas import PageArgsSchema, PageMetaSchema, ThaiPhone
 
 PASSWORD = validate.Length(min=MIN_PASSWORD_LENGTH, max=200)
-
-
-class ThaiPhone(fields.String):
-    """A Thai phone number in any usual format, stored as E.164."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        phone = normalize_phone(text)
-        if phone is None:
-            raise ValidationError("Not a Thai phone number (e.g. 081-234-5678 or +66812345678).")
-        return phone
 
 
 class Username(fields.String):

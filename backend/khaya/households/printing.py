@@ -1,0 +1,255 @@
+"""QR cards and wet-waste signs as printable PDFs, Thai first.
+
+Text goes through HarfBuzz shaping (fpdf2 + uharfbuzz): without it Thai above/below vowels and
+tone marks are placed glyph by glyph and collide or float (ลำ, ที่, ผึ้ง). Sarabun is the
+government's own typeface (TH Sarabun's open successor), so the sheets look official.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import fontpkg_sarabun
+import segno
+from flask import current_app
+from fpdf import FPDF
+from sqlalchemy import select
+
+from ..areas.models import Village, VillageKind
+from ..auth import audit
+from ..auth.scoping import current_scope
+from ..common.time import thai_date
+from ..extensions import db
+from . import services
+from .errors import InvalidHousehold
+from .models import Household
+
+FONT = "Sarabun"
+PT = 25.4 / 72  # mm per point
+INK = (33, 33, 33)
+MUTED = (105, 105, 105)
+CUT = (185, 185, 185)
+WHITE = (255, 255, 255)
+GREEN = (27, 122, 61)  # the organic (wet) stream of the 2017 sorting rule
+# The four streams, as a colour key on each card: organic, recyclable, general, hazardous.
+STREAMS = (GREEN, (240, 190, 0), (30, 90, 180), (235, 120, 20))
+
+# A4 portrait, 2 x 5 cards of 97 x 56 mm: ten to a sheet, inside the 8 mm most printers can't reach.
+MARGIN = 8
+COLUMNS, ROWS = 2, 5
+PER_PAGE = COLUMNS * ROWS
+# The QR image is 40 mm with its quiet zone: modules of about 1.1 mm for a 40-odd character URL,
+# which a cheap phone camera reads from arm's length. A 10 px module keeps the bitmap sharp at
+# print resolution; a 1 px module would be smoothed into grey mush by some viewers and printers.
+QR_SIZE = 40
+QR_BORDER = 3  # modules; the white card around it widens the quiet zone further
+QR_SCALE = 10
+
+CARD_PROMPT = "สแกนเพื่อบันทึกการคัดแยกขยะ"
+CARD_PROMPT_EN = "Scan to record this household's waste sorting"
+SIGN_TITLE = "ครัวเรือนมีการจัดการขยะเปียก"
+SIGN_TITLE_EN = "This household manages its wet waste"
+
+
+@functools.cache
+def _font_files() -> tuple[str, str]:
+    # fpdf2 parses the TTF into each document (it subsets per document), so only the lookup of
+    # the files is shared between calls.
+    root = Path(fontpkg_sarabun.ROOT) / "files"
+    regular, bold = root / "Sarabun-Regular.ttf", root / "Sarabun-Bold.ttf"
+    for path in (regular, bold):
+        if not path.is_file():
+            raise RuntimeError(f"Font file missing: {path} (reinstall fontpkg-sarabun)")
+    return str(regular), str(bold)
+
+
+def _new_pdf(orientation: str, title: str) -> FPDF:
+    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
+    regular, bold = _font_files()
+    pdf.add_font(FONT, "", regular)
+    pdf.add_font(FONT, "B", bold)
+    pdf.set_text_shaping(True)
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.c_margin = 0  # text boxes are placed exactly; no hidden padding eating narrow columns
+    pdf.set_lang("th")
+    pdf.set_title(title)
+    pdf.set_creator("Khaya")
+    return pdf
+
+
+def _text(
+    pdf: FPDF,
+    x: float,
+    y: float,
+    width: float,
+    text: str,
+    *,
+    size: float,
+    bold: bool = False,
+    color: tuple[int, int, int] = INK,
+    align: str = "L",
+    min_size: float = 6,
+) -> float:
+    """Write one line, shrunk until it fits ``width``; return the y below it.
+
+    Names of villages and LGOs vary a lot in length (อบต. names run to 30 characters), and a
+    wrapped Thai line would break mid-word: fpdf2 only breaks at spaces.
+    """
+    style = "B" if bold else ""
+    pdf.set_font(FONT, style, size)
+    while size > min_size and pdf.get_string_width(text) > width:
+        size -= 0.5
+        pdf.set_font(FONT, style, size)
+    # Thai needs room above and below the line for stacked vowels and tone marks.
+    height = size * PT * 1.45
+    pdf.set_text_color(*color)
+    pdf.set_xy(x, y)
+    pdf.cell(width, height, text, align=align)
+    return y + height
+
+
+def _village(code: str) -> Village:
+    """Return the village if the caller may print for it, else the 422 of ``village_in_scope``."""
+    try:
+        return services.village_in_scope(code, field="village")
+    except InvalidHousehold:
+        # village_in_scope answers "may you register here?", which is LGO-wide; a volunteer
+        # reads (and so prints for) the villages they are assigned to.
+        village = db.session.execute(
+            select(Village).where(Village.code == code)
+        ).scalar_one_or_none()
+        scope = current_scope()
+        if village is None or scope is None or village.id not in scope.village_ids:
+            raise
+        return village
+
+
+def _households(code: str, **filters: object) -> Sequence[Household]:
+    # Executed on db.session so the scoping hook narrows it to what the caller may see.
+    return db.session.execute(services.households_query(village=code, **filters)).scalars().all()
+
+
+def _place(village: Village) -> str:
+    if village.kind is VillageKind.community or village.moo is None:
+        return village.name_th
+    return f"หมู่ที่ {village.moo} {village.name_th}"
+
+
+def _qr_png(url: str) -> io.BytesIO:
+    png = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        png, kind="png", scale=QR_SCALE, border=QR_BORDER
+    )
+    png.seek(0)
+    return png
+
+
+def _card(
+    pdf: FPDF, x: float, y: float, w: float, h: float, household: Household, place: str, url: str
+) -> None:
+    pdf.set_draw_color(*CUT)
+    pdf.set_line_width(0.2)
+    with pdf.local_context():
+        pdf.set_dash_pattern(dash=1.5, gap=1.5)
+        pdf.rect(x, y, w, h)
+    pdf.image(_qr_png(url), x + 3, y + (h - QR_SIZE) / 2, QR_SIZE, QR_SIZE)
+    tx = x + 3 + QR_SIZE + 2
+    tw = x + w - 4 - tx
+    ty = _text(pdf, tx, y + 4, tw, "บ้านเลขที่", size=9, color=MUTED)
+    ty = _text(pdf, tx, ty - 1, tw, household.house_number, size=28, bold=True, min_size=14)
+    ty = _text(pdf, tx, ty, tw, place, size=12, bold=True)
+    ty = _text(pdf, tx, ty, tw, household.lgo.name_th, size=10)
+    ty = _text(pdf, tx, ty + 2.5, tw, CARD_PROMPT, size=10, bold=True, color=GREEN)
+    _text(pdf, tx, ty, tw, CARD_PROMPT_EN, size=6.5, color=MUTED, min_size=5)
+    for i, colour in enumerate(STREAMS):
+        pdf.set_fill_color(*colour)
+        pdf.rect(tx + i * 5, y + h - 6, 3.5, 3.5, style="F")
+
+
+def qr_cards_pdf(village_code: str) -> bytes:
+    """Return an A4 sheet of cut-out QR cards, one per active household of the village."""
+    village = _village(village_code)
+    households = _households(village_code, active=True)
+    if not households:
+        raise InvalidHousehold(
+            f"Village {village_code} has no households in the register to print cards for.",
+            errors={"village": [f"No active households in village {village_code}."]},
+        )
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    place = _place(village)
+    pdf = _new_pdf("portrait", f"QR cards {village.code} {place}")
+    w = (pdf.w - 2 * MARGIN) / COLUMNS
+    h = (pdf.h - 2 * MARGIN) / ROWS
+    for index, household in enumerate(households):
+        slot = index % PER_PAGE
+        if slot == 0:
+            pdf.add_page()
+        x = MARGIN + (slot % COLUMNS) * w
+        y = MARGIN + (slot // COLUMNS) * h
+        _card(pdf, x, y, w, h, household, place, f"{base}/h/{household.qr_token}")
+    audit.record(
+        "export",
+        "household",
+        [(h.id, h.lgo_id) for h in households],
+        details={"document": "qr_cards"},
+    )
+    return bytes(pdf.output())
+
+
+def _sign(pdf: FPDF, household: Household, place: str) -> None:
+    pdf.add_page()
+    width = pdf.w - 2 * MARGIN
+    inner = width - 24
+    left = MARGIN + 12
+    pdf.set_fill_color(*GREEN)
+    pdf.set_draw_color(*GREEN)
+    pdf.set_line_width(2.5)
+    pdf.rect(MARGIN, MARGIN, width, pdf.h - 2 * MARGIN)
+    pdf.rect(MARGIN, MARGIN, width, 50, style="F")
+    _text(pdf, left, MARGIN + 9, inner, SIGN_TITLE, size=50, bold=True, color=WHITE, align="C")
+    y = _text(pdf, left, MARGIN + 56, inner, SIGN_TITLE_EN, size=16, color=GREEN, align="C")
+    y = _text(pdf, left, y + 6, inner, "บ้านเลขที่", size=22, color=MUTED, align="C")
+    y = _text(
+        pdf, left, y - 3, inner, household.house_number, size=72, bold=True, align="C"
+    )
+    y = _text(pdf, left, y, inner, place, size=24, bold=True, align="C")
+    y = _text(pdf, left, y, inner, household.lgo.name_th, size=20, align="C")
+    _text(
+        pdf,
+        left,
+        y + 5,
+        inner,
+        f"ตรวจผ่านเมื่อ {thai_date(household.verified_on)}",
+        size=22,
+        bold=True,
+        color=GREEN,
+        align="C",
+    )
+
+
+def signs_pdf(village_code: str) -> bytes:
+    """Return one A4 landscape sign per verified household of the village."""
+    village = _village(village_code)
+    households = _households(village_code, active=True, verified=True)
+    if not households:
+        raise InvalidHousehold(
+            f"Village {village_code} has no verified households: a sign follows a passed "
+            "inspection.",
+            errors={"village": [f"No verified households in village {village_code}."]},
+        )
+    tambon = village.tambon.name_th
+    place = f"{_place(village)} ตำบล{tambon}"
+    pdf = _new_pdf("landscape", f"Wet-waste signs {village.code} {_place(village)}")
+    for household in households:
+        _sign(pdf, household, place)
+    audit.record(
+        "export",
+        "household",
+        [(h.id, h.lgo_id) for h in households],
+        details={"document": "signs"},
+    )
+    return bytes(pdf.output())

@@ -1,0 +1,19 @@
+"""Errors of sorting logs, inspections and photos."""
+
+from ..errors import DomainError, NotFound
+
+
+class LogNotFound(NotFound):
+    code = "log_not_found"
+    message = "No such sorting log in your area."
+
+
+class PhotoNotFound(NotFound):
+    code = "photo_not_found"
+    message = "No such photo in your area."
+
+
+class InvalidPhoto(DomainError):
+    status = 422
+    code = "invalid_photo"
+    message = "Send a JPEG, PNG or WebP image."

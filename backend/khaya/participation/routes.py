@@ -1,0 +1,100 @@
+"""Reading sorting logs and inspections, correcting logs, and photos.
+
+    GET  /api/v1/households/{id}/logs
+    GET  /api/v1/households/{id}/inspections
+    POST /api/v1/sorting-logs/{id}/void          a correction: the log leaves every figure
+    POST /api/v1/photos                          multipart: id, household_id, file
+    GET  /api/v1/photos/{id}
+
+Logs and inspections are created through POST /api/v1/sync, online or not.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Response
+from marshmallow import Schema, fields
+
+from ..auth.access import current_principal, requires
+from ..common.api import Blueprint
+from ..extensions import db
+from ..households.services import get_household
+from . import services
+from .schemas import (
+    HistoryArgsSchema,
+    InspectionPageSchema,
+    LogPageSchema,
+    PhotoSchema,
+    SortingLogSchema,
+    VoidSchema,
+)
+
+blp = Blueprint("participation", __name__, description="Sorting logs, inspections and photos")
+
+
+class PhotoFormSchema(Schema):
+    id = fields.UUID(
+        required=True, metadata={"description": "Made by the phone; resending is safe"}
+    )
+    household_id = fields.Integer(required=True)
+
+
+class PhotoFileSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+@blp.route("/households/<int:household_id>/logs")
+@requires("households.read")
+@blp.arguments(HistoryArgsSchema, location="query")
+@blp.response(200, LogPageSchema)
+def household_logs(args, household_id: int):
+    """Return a household's sorting logs, newest first."""
+    get_household(household_id)
+    return services.household_logs(household_id, **args)
+
+
+@blp.route("/households/<int:household_id>/inspections")
+@requires("households.read")
+@blp.arguments(HistoryArgsSchema, location="query")
+@blp.response(200, InspectionPageSchema)
+def household_inspections(args, household_id: int):
+    """Return a household's inspections, newest first."""
+    get_household(household_id)
+    return services.household_inspections(household_id, **args)
+
+
+@blp.route("/sorting-logs/<int:log_id>/void", methods=["POST"])
+@requires("households.write")
+@blp.arguments(VoidSchema)
+@blp.response(200, SortingLogSchema)
+def void_log(data, log_id: int):
+    """Void a log recorded in error."""
+    log = services.void_log(log_id, data["reason"], current_principal().user_id)
+    db.session.commit()
+    return log
+
+
+@blp.route("/photos", methods=["POST"])
+@requires("logs.write")
+@blp.arguments(PhotoFormSchema, location="form")
+@blp.arguments(PhotoFileSchema, location="files")
+@blp.response(201, PhotoSchema)
+def upload_photo(form, files):
+    """Store a photo for a log or inspection; reference its id in the item."""
+    content = files["file"].read()
+    photo = services.store_photo(form["id"], form["household_id"], content,
+                                 current_principal().user_id)
+    db.session.commit()
+    return photo
+
+
+@blp.route("/photos/<uuid:photo_id>")
+@requires("households.read")
+@blp.response(200, content_type="image/*")
+def get_photo(photo_id: uuid.UUID):
+    """Return a photo's bytes."""
+    photo = services.get_photo(photo_id)
+    return Response(photo.data, mimetype=photo.content_type,
+                    headers={"Cache-Control": "private, max-age=86400"})
+

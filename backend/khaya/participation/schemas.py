@@ -1,0 +1,122 @@
+"""Schemas of what phones record: sorting logs and inspections, and their history views."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..common.geo import GeoJSONPoint
+from ..common.schemas import PageArgsSchema, PageMetaSchema
+from .models import KG_CEILING, STREAMS, OrganicHandling, Stream
+
+KG = validate.Range(min=0, max=KG_CEILING, error=f"Between 0 and {KG_CEILING} kg.")
+
+
+class SortingLogDataSchema(Schema):
+    household_id = fields.Integer(required=True)
+    log_date = fields.Date(required=True)
+    streams = fields.List(
+        fields.Enum(Stream, by_value=True), required=True,
+        validate=validate.Length(min=1, max=4, error="Name 1 to 4 streams."),
+    )
+    organic_handling = fields.Enum(OrganicHandling, by_value=True, allow_none=True)
+    kg_organic = fields.Float(allow_none=True, validate=KG)
+    kg_recyclable = fields.Float(allow_none=True, validate=KG)
+    kg_general = fields.Float(allow_none=True, validate=KG)
+    kg_hazardous = fields.Float(allow_none=True, validate=KG)
+    photo_id = fields.UUID(allow_none=True)
+
+    @validates_schema
+    def _consistent(self, data, **kwargs):
+        streams = [s.value for s in data.get("streams", [])]
+        if len(set(streams)) != len(streams):
+            raise ValidationError("Each stream once.", "streams")
+        errors = {
+            f"kg_{s}": ["Weighed a stream that was not sorted."]
+            for s in STREAMS if data.get(f"kg_{s}") is not None and s not in streams
+        }
+        if data.get("organic_handling") and "organic" not in streams:
+            errors["organic_handling"] = ["Only with the organic stream."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class InspectionDataSchema(Schema):
+    household_id = fields.Integer(required=True)
+    inspected_on = fields.Date(required=True)
+    registered = fields.Boolean(required=True)
+    bin_built = fields.Boolean(required=True)
+    food_waste_in_bin = fields.Boolean(required=True)
+    lid_closed = fields.Boolean(required=True)
+    used_correctly = fields.Boolean(required=True)
+    sorting_ok = fields.Boolean(allow_none=True)
+    notes = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    photo_id = fields.UUID(allow_none=True)
+    point = GeoJSONPoint(allow_none=True, metadata={"description": "Where the inspector stood"})
+    gps_accuracy_m = fields.Float(allow_none=True, validate=validate.Range(min=0, max=10000))
+    mock_location = fields.Boolean(load_default=False,
+                                   metadata={"description": "The phone reported a mock location"})
+
+
+class SortingLogSchema(Schema):
+    id = fields.Integer()
+    client_id = fields.UUID()
+    household_id = fields.Integer()
+    log_date = fields.Date()
+    streams = fields.List(fields.String())
+    organic_handling = fields.Enum(OrganicHandling, by_value=True, allow_none=True)
+    kg_organic = fields.Float(allow_none=True)
+    kg_recyclable = fields.Float(allow_none=True)
+    kg_general = fields.Float(allow_none=True)
+    kg_hazardous = fields.Float(allow_none=True)
+    photo_id = fields.UUID(allow_none=True)
+    recorded_role = fields.String(allow_none=True)
+    received_at = fields.DateTime()
+    clock_offset_s = fields.Integer(allow_none=True)
+    voided_at = fields.DateTime(allow_none=True)
+    void_reason = fields.String(allow_none=True)
+
+
+class InspectionSchema(Schema):
+    id = fields.Integer()
+    client_id = fields.UUID()
+    household_id = fields.Integer()
+    inspected_on = fields.Date()
+    registered = fields.Boolean()
+    bin_built = fields.Boolean()
+    food_waste_in_bin = fields.Boolean()
+    lid_closed = fields.Boolean()
+    used_correctly = fields.Boolean()
+    sorting_ok = fields.Boolean(allow_none=True)
+    passed = fields.Boolean()
+    notes = fields.String(allow_none=True)
+    photo_id = fields.UUID(allow_none=True)
+    distance_m = fields.Float(allow_none=True)
+    mock_location = fields.Boolean()
+    location_flag = fields.String(allow_none=True)
+    recorded_role = fields.String(allow_none=True)
+    received_at = fields.DateTime()
+
+
+class LogPageSchema(Schema):
+    items = fields.List(fields.Nested(SortingLogSchema))
+    meta = fields.Nested(PageMetaSchema)
+
+
+class InspectionPageSchema(Schema):
+    items = fields.List(fields.Nested(InspectionSchema))
+    meta = fields.Nested(PageMetaSchema)
+
+
+class HistoryArgsSchema(PageArgsSchema):
+    since = fields.Date()
+    until = fields.Date()
+
+
+class VoidSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class PhotoSchema(Schema):
+    id = fields.UUID()
+    household_id = fields.Integer()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()

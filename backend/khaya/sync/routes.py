@@ -1,0 +1,40 @@
+"""The one offline endpoint.
+
+    POST /api/v1/sync    a batch of up to 500 items of mixed kinds -> one result per item
+
+Whole-request errors are 400 (malformed), 401/403, 413 (too many items or too big) and 429;
+anything wrong with one item only rejects that item. The answer is sent only after the
+accepted rows are committed, so an acknowledged item is never lost.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from ..auth.access import current_principal, requires
+from ..common.api import Blueprint
+from ..errors import DomainError
+from ..extensions import db
+from . import services
+from .schemas import SyncBatchSchema, SyncResultSchema
+
+blp = Blueprint("sync", __name__, description="Offline sync: sorting logs, inspections, deposits")
+
+
+class BatchTooLarge(DomainError):
+    status = 413
+    code = "batch_too_large"
+
+
+@blp.route("/sync", methods=["POST"])
+@requires("session")
+@blp.arguments(SyncBatchSchema, error_status_code=400)
+@blp.response(200, SyncResultSchema)
+def sync(batch):
+    """Record a batch of items made offline; replaying a batch is safe."""
+    limit = current_app.config["SYNC_MAX_ITEMS"]
+    if len(batch["items"]) > limit:
+        raise BatchTooLarge(f"At most {limit} items per batch; send the rest in another batch.")
+    result = services.process_batch(current_principal(), batch)
+    db.session.commit()
+    return result

@@ -1,0 +1,41 @@
+"""The sync batch and its answer."""
+
+from marshmallow import Schema, fields, validate
+
+
+class SyncBatchSchema(Schema):
+    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    device_time = fields.AwareDateTime(
+        load_default=None,
+        metadata={"description": "The phone's clock when it sent the batch (for the offset)"},
+    )
+    items = fields.List(
+        fields.Raw(),
+        required=True,
+        metadata={"description": "Up to 500 items: {kind, client_id, device_time?, data}"},
+    )
+
+
+class SyncItemSchema(Schema):
+    kind = fields.String(required=True)
+    client_id = fields.UUID(required=True)
+    device_time = fields.AwareDateTime(load_default=None)
+    data = fields.Raw(required=True)
+
+
+class ItemResultSchema(Schema):
+    index = fields.Integer()
+    kind = fields.String(allow_none=True)
+    client_id = fields.UUID(allow_none=True)
+    status = fields.String(metadata={"description": "created, duplicate or rejected"})
+    id = fields.Raw(allow_none=True, metadata={"description": "The stored row's id"})
+    errors = fields.Dict()
+
+
+class SyncResultSchema(Schema):
+    server_time = fields.AwareDateTime()
+    clock_offset_s = fields.Integer(
+        allow_none=True, metadata={"description": "Server clock minus the phone's, in seconds"}
+    )
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    results = fields.List(fields.Nested(ItemResultSchema))

@@ -1,0 +1,88 @@
+"""Hand each item of a batch to its domain, under the scope of that kind's permission."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from flask import g
+from marshmallow import ValidationError
+
+from ..auth.access import Principal
+from ..auth.models import utcnow
+from ..common.batch import REJECTED, BatchContext, BatchItem, ItemResult
+from ..participation.services import record_inspections, record_sorting_logs
+from .schemas import SyncItemSchema
+
+Handler = Callable[[list[BatchItem], BatchContext], list[ItemResult]]
+
+# kind -> (permission needed, the domain service that records a batch of that kind)
+KINDS: dict[str, tuple[str, Handler]] = {
+    "sorting_log": ("logs.write", record_sorting_logs),
+    "inspection": ("inspections.write", record_inspections),
+}
+
+_ITEM_SCHEMA = SyncItemSchema()
+
+
+def register_kind(kind: str, permission: str, handler: Handler) -> None:
+    """Let a domain add an item kind (waste-bank deposits, say)."""
+    KINDS[kind] = (permission, handler)
+
+
+def _parse(index: int, raw: Any) -> BatchItem | ItemResult:
+    try:
+        envelope = _ITEM_SCHEMA.load(raw if isinstance(raw, dict) else {"data": raw})
+    except ValidationError as error:
+        client_id = raw.get("client_id") if isinstance(raw, dict) else None
+        return ItemResult(index, raw.get("kind") if isinstance(raw, dict) else None,
+                          None if not isinstance(client_id, str) else _maybe_uuid(client_id),
+                          REJECTED, errors=error.normalized_messages())
+    if envelope["kind"] not in KINDS:
+        return ItemResult(index, envelope["kind"], envelope["client_id"], REJECTED,
+                          errors={"kind": [f"Unknown kind; one of {', '.join(sorted(KINDS))}."]})
+    return BatchItem(index, envelope["kind"], envelope["client_id"], envelope["data"],
+                     envelope["device_time"])
+
+
+def _maybe_uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+def process_batch(principal: Principal, batch: dict[str, Any]) -> dict[str, Any]:
+    """Record every item it can; answer one result per item, in the batch's order."""
+    received_at = utcnow()
+    offset = None
+    if batch.get("device_time") is not None:
+        offset = round((received_at - batch["device_time"]).total_seconds())
+    ctx = BatchContext(principal, received_at, batch["device_id"], offset)
+    results: list[ItemResult] = []
+    by_kind: dict[str, list[BatchItem]] = {}
+    for index, raw in enumerate(batch["items"]):
+        parsed = _parse(index, raw)
+        if isinstance(parsed, ItemResult):
+            results.append(parsed)
+        else:
+            by_kind.setdefault(parsed.kind, []).append(parsed)
+    for kind, items in by_kind.items():
+        permission, handler = KINDS[kind]
+        if not principal.has(permission):
+            results += [ItemResult(i.index, kind, i.client_id, REJECTED,
+                                   errors={"kind": ["Your role may not record this."]})
+                        for i in items]
+            continue
+        # Each kind is recorded under its own permission's scope.
+        g.khaya_scope = principal.scope_for(permission)
+        results += handler(items, ctx)
+    results.sort(key=lambda r: r.index)
+    return {
+        "server_time": received_at,
+        "clock_offset_s": offset,
+        "counts": dict(Counter(r.status for r in results)),
+        "results": results,
+    }
