@@ -36,6 +36,18 @@ def get_user(user_id: int) -> User:
     return user
 
 
+def get_manageable_user(user_id: int) -> User:
+    """Return a user the caller may change: every role they hold is one the caller could grant.
+
+    Without this an LGO admin could reset the password of an admin or of another LGO's admin
+    who happens to live in their LGO, and sign in as them.
+    """
+    user = get_user(user_id)
+    for grant in user.grants:
+        _check_can_grant(grant.role, db.session.get(Lgo, grant.lgo_id) if grant.lgo_id else None)
+    return user
+
+
 def list_users(
     *,
     page: int,
@@ -182,7 +194,7 @@ def _flush_unique() -> None:
 
 def update_user(user_id: int, data: dict[str, Any]) -> User:
     """Change a user's name, login or active flag; deactivating signs them out everywhere."""
-    user = get_user(user_id)
+    user = get_manageable_user(user_id)
     for key in ("display_name", "phone", "username"):
         if key in data:
             setattr(user, key, data[key])
@@ -201,7 +213,7 @@ def update_user(user_id: int, data: dict[str, Any]) -> User:
 
 def reset_password(user_id: int, new_password: str) -> User:
     """Set a member's password (an LGO admin helping someone); their sessions end."""
-    user = get_user(user_id)
+    user = get_manageable_user(user_id)
     user.password_hash = hash_password(new_password)
     user.failed_logins = 0
     user.locked_until = None
@@ -212,7 +224,7 @@ def reset_password(user_id: int, new_password: str) -> User:
 
 
 def unlock(user_id: int) -> User:
-    user = get_user(user_id)
+    user = get_manageable_user(user_id)
     user.failed_logins = 0
     user.locked_until = None
     db.session.flush()
@@ -220,7 +232,7 @@ def unlock(user_id: int) -> User:
 
 
 def add_grant(user_id: int, data: dict[str, Any]) -> User:
-    user = get_user(user_id)
+    user = get_manageable_user(user_id)
     lgo = db.session.get(Lgo, user.lgo_id) if user.lgo_id else None
     needs_profile = data["role"] is Role.volunteer and user.volunteer is None
     grant = _build_grant(data, user_lgo=lgo)
@@ -235,7 +247,7 @@ def add_grant(user_id: int, data: dict[str, Any]) -> User:
 
 
 def remove_grant(user_id: int, grant_id: int) -> User:
-    user = get_user(user_id)
+    user = get_manageable_user(user_id)
     grant = next((g for g in user.grants if g.id == grant_id), None)
     if grant is None:
         raise UserNotFound("The user has no such grant.")
@@ -251,6 +263,7 @@ def remove_grant(user_id: int, grant_id: int) -> User:
 def _set_volunteer(user: User, lgo: Lgo | None, data: dict[str, Any]) -> None:
     if lgo is None:
         raise InvalidUserChange(errors={"lgo_code": ["A volunteer belongs to an LGO."]})
+    _check_can_grant(Role.volunteer, lgo)
     villages = _villages_by_code(data.get("village_codes", []), lgo, "village_codes")
     profile = user.volunteer or VolunteerProfile(volunteer_type=data["volunteer_type"])
     profile.volunteer_type = data.get("volunteer_type", profile.volunteer_type)
@@ -262,7 +275,7 @@ def _set_volunteer(user: User, lgo: Lgo | None, data: dict[str, Any]) -> None:
 
 def set_volunteer(user_id: int, data: dict[str, Any]) -> User:
     """Set a volunteer's type, training date, active flag and assigned villages."""
-    user = get_user(user_id)
+    user = get_manageable_user(user_id)
     grant = next((g for g in user.grants if g.role is Role.volunteer), None)
     if grant is None:
         raise InvalidUserChange(errors={"role": ["Grant the volunteer role first."]})
