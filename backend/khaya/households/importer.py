@@ -222,6 +222,8 @@ def _parse(text: str) -> tuple[int, dict[str, int], list[tuple[int, list[str]]]]
         named = ", ".join(
             f"{field} ({THAI_NAMES[field]})" if field in THAI_NAMES else field for field in missing
         )
+        if {"lat", "lon"} & set(missing):
+            named += "; latitude and longitude go together"
         found = "none of the known columns" if not columns else "only " + ", ".join(columns)
         raise InvalidHousehold(
             f"Missing required column(s): {named}. The first line must be the header "

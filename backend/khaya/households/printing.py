@@ -2,7 +2,8 @@
 
 Text goes through HarfBuzz shaping (fpdf2 + uharfbuzz): without it Thai above/below vowels and
 tone marks are placed glyph by glyph and collide or float (ลำ, ที่, ผึ้ง). Sarabun is the
-government's own typeface (TH Sarabun's open successor), so the sheets look official.
+open release of TH Sarabun, the typeface of Thai official documents, so the sheets read as the
+LGO's own.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import fontpkg_sarabun
 import segno
 from flask import current_app
 from fpdf import FPDF
+from PIL import Image
 from sqlalchemy import select
 
 from ..areas.models import Village, VillageKind
@@ -37,7 +39,7 @@ GREEN = (27, 122, 61)  # the organic (wet) stream of the 2017 sorting rule
 # The four streams, as a colour key on each card: organic, recyclable, general, hazardous.
 STREAMS = (GREEN, (240, 190, 0), (30, 90, 180), (235, 120, 20))
 
-# A4 portrait, 2 x 5 cards of 97 x 56 mm: ten to a sheet, inside the 8 mm most printers can't reach.
+# A4 portrait, 2 x 5 cards of 97 x 56 mm; the 8 mm margin clears the strip printers leave blank.
 MARGIN = 8
 COLUMNS, ROWS = 2, 5
 PER_PAGE = COLUMNS * ROWS
@@ -96,9 +98,13 @@ def _text(
 ) -> float:
     """Write one line, shrunk until it fits ``width``; return the y below it.
 
-    Names of villages and LGOs vary a lot in length (อบต. names run to 30 characters), and a
+    Names of villages and LGOs vary a lot in length (อบต. names run past 30 characters), and a
     wrapped Thai line would break mid-word: fpdf2 only breaks at spaces.
     """
+    # SARA AM goes in as its two parts (NIKHAHIT + SARA AA), as HarfBuzz would split it anyway:
+    # the same glyphs, but fpdf2 then maps every glyph back to text, so copying or searching the
+    # PDF finds the words instead of control characters (fpdf2 leaves split glyphs unmapped).
+    text = text.replace("\u0e33", "\u0e4d\u0e32")
     style = "B" if bold else ""
     pdf.set_font(FONT, style, size)
     while size > min_size and pdf.get_string_width(text) > width:
@@ -139,13 +145,14 @@ def _place(village: Village) -> str:
     return f"หมู่ที่ {village.moo} {village.name_th}"
 
 
-def _qr_png(url: str) -> io.BytesIO:
+def _qr_image(url: str) -> Image.Image:
     png = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(
-        png, kind="png", scale=QR_SCALE, border=QR_BORDER
-    )
+    segno.make(url, error="m", micro=False).save(png, kind="png", scale=QR_SCALE, border=QR_BORDER)
     png.seek(0)
-    return png
+    # Greyscale, not segno's 1-bit PNG: fpdf2 2.8.4 writes a 1-bit image as Flate data with CCITT
+    # decode parameters when Pillow lacks libtiff, and the code prints as diagonal noise.
+    with Image.open(png) as bitmap:
+        return bitmap.convert("L")
 
 
 def _card(
@@ -156,7 +163,7 @@ def _card(
     with pdf.local_context():
         pdf.set_dash_pattern(dash=1.5, gap=1.5)
         pdf.rect(x, y, w, h)
-    pdf.image(_qr_png(url), x + 3, y + (h - QR_SIZE) / 2, QR_SIZE, QR_SIZE)
+    pdf.image(_qr_image(url), x + 3, y + (h - QR_SIZE) / 2, QR_SIZE, QR_SIZE)
     tx = x + 3 + QR_SIZE + 2
     tw = x + w - 4 - tx
     ty = _text(pdf, tx, y + 4, tw, "บ้านเลขที่", size=9, color=MUTED)
@@ -182,15 +189,15 @@ def qr_cards_pdf(village_code: str) -> bytes:
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     place = _place(village)
     pdf = _new_pdf("portrait", f"QR cards {village.code} {place}")
-    w = (pdf.w - 2 * MARGIN) / COLUMNS
-    h = (pdf.h - 2 * MARGIN) / ROWS
+    card_w = (pdf.w - 2 * MARGIN) / COLUMNS
+    card_h = (pdf.h - 2 * MARGIN) / ROWS
     for index, household in enumerate(households):
         slot = index % PER_PAGE
         if slot == 0:
             pdf.add_page()
-        x = MARGIN + (slot % COLUMNS) * w
-        y = MARGIN + (slot // COLUMNS) * h
-        _card(pdf, x, y, w, h, household, place, f"{base}/h/{household.qr_token}")
+        x = MARGIN + (slot % COLUMNS) * card_w
+        y = MARGIN + (slot // COLUMNS) * card_h
+        _card(pdf, x, y, card_w, card_h, household, place, f"{base}/h/{household.qr_token}")
     audit.record(
         "export",
         "household",
@@ -211,24 +218,13 @@ def _sign(pdf: FPDF, household: Household, place: str) -> None:
     pdf.rect(MARGIN, MARGIN, width, pdf.h - 2 * MARGIN)
     pdf.rect(MARGIN, MARGIN, width, 50, style="F")
     _text(pdf, left, MARGIN + 9, inner, SIGN_TITLE, size=50, bold=True, color=WHITE, align="C")
-    y = _text(pdf, left, MARGIN + 56, inner, SIGN_TITLE_EN, size=16, color=GREEN, align="C")
-    y = _text(pdf, left, y + 6, inner, "บ้านเลขที่", size=22, color=MUTED, align="C")
-    y = _text(
-        pdf, left, y - 3, inner, household.house_number, size=72, bold=True, align="C"
-    )
-    y = _text(pdf, left, y, inner, place, size=24, bold=True, align="C")
-    y = _text(pdf, left, y, inner, household.lgo.name_th, size=20, align="C")
-    _text(
-        pdf,
-        left,
-        y + 5,
-        inner,
-        f"ตรวจผ่านเมื่อ {thai_date(household.verified_on)}",
-        size=22,
-        bold=True,
-        color=GREEN,
-        align="C",
-    )
+    y = _text(pdf, left, MARGIN + 55, inner, SIGN_TITLE_EN, size=16, color=GREEN, align="C")
+    y = _text(pdf, left, y + 5, inner, "บ้านเลขที่", size=22, color=MUTED, align="C")
+    y = _text(pdf, left, y - 4, inner, household.house_number, size=110, bold=True, align="C")
+    y = _text(pdf, left, y, inner, place, size=30, bold=True, align="C")
+    y = _text(pdf, left, y, inner, household.lgo.name_th, size=26, align="C")
+    verified = f"ตรวจผ่านเมื่อ {thai_date(household.verified_on)}"
+    _text(pdf, left, y + 4, inner, verified, size=28, bold=True, color=GREEN, align="C")
 
 
 def signs_pdf(village_code: str) -> bytes:

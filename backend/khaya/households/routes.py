@@ -20,7 +20,7 @@ from ..auth.access import requires
 from ..common.api import Blueprint
 from ..extensions import db
 from . import importer, printing, services
-from .errors import VersionConflict
+from .errors import InvalidHousehold, VersionConflict
 from .schemas import (
     DeactivateSchema,
     HouseholdCreateSchema,
@@ -28,6 +28,7 @@ from .schemas import (
     HouseholdPageSchema,
     HouseholdQueryArgsSchema,
     HouseholdUpdateSchema,
+    ImportArgsSchema,
     ImportReportSchema,
     LinkResidentSchema,
     VillageArgsSchema,
@@ -131,12 +132,15 @@ def household_by_qr(token: str):
 
 @blp.route("/import", methods=["POST"])
 @requires("households.write")
+@blp.arguments(ImportArgsSchema, location="query")
 @blp.response(200, ImportReportSchema)
-def import_households():
+def import_households(args):
     """Register households from a CSV file (the body, or a multipart field named "file")."""
+    if request.files and "file" not in request.files:
+        raise InvalidHousehold(errors={"file": ["Send the CSV in a form field named 'file'."]})
     upload = request.files.get("file")
     content = upload.read() if upload else request.get_data()
-    report = importer.import_csv(content, dry_run=request.args.get("dry_run") == "true")
+    report = importer.import_csv(content, dry_run=args["dry_run"])
     db.session.commit()
     return report
 

@@ -127,3 +127,9 @@ class ImportReportSchema(Schema):
     created = fields.Integer()
     rejected = fields.List(fields.Nested(ImportRowErrorSchema))
     dry_run = fields.Boolean()
+
+
+class ImportArgsSchema(Schema):
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "Check every row, write nothing"}
+    )

@@ -1,0 +1,1 @@
+"""Collection points and the hazardous-waste chain from households to the PAO."""

@@ -1,0 +1,1 @@
+"""Waste banks: price lists, members and an append-only ledger with the funeral fund."""
