@@ -9,20 +9,19 @@ LGO's own.
 from __future__ import annotations
 
 import functools
-import io
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import fontpkg_sarabun
 import segno
 from flask import current_app
 from fpdf import FPDF
 from PIL import Image
-from sqlalchemy import select
 
 from ..areas.models import Village, VillageKind
 from ..auth import audit
-from ..auth.scoping import current_scope
 from ..common.time import thai_date
 from ..extensions import db
 from . import services
@@ -83,6 +82,25 @@ def _new_pdf(orientation: str, title: str) -> FPDF:
     return pdf
 
 
+_measuring = threading.local()
+
+
+@functools.lru_cache(maxsize=4096)
+def _fitted_size(text: str, bold: bool, size: float, width: float, min_size: float) -> float:
+    """Return the largest size up to ``size`` (in 0.5 pt steps) at which ``text`` fits ``width``."""
+    # Widths depend only on the font, so one document per thread measures for all of them and
+    # a village's repeated lines (its name, the LGO, the prompt) are measured once.
+    pdf = getattr(_measuring, "pdf", None)
+    if pdf is None:
+        pdf = _measuring.pdf = _new_pdf("portrait", "")
+    style = "B" if bold else ""
+    pdf.set_font(FONT, style, size)
+    while size > min_size and pdf.get_string_width(text) > width:
+        size -= 0.5
+        pdf.set_font(FONT, style, size)
+    return size
+
+
 def _text(
     pdf: FPDF,
     x: float,
@@ -105,11 +123,8 @@ def _text(
     # the same glyphs, but fpdf2 then maps every glyph back to text, so copying or searching the
     # PDF finds the words instead of control characters (fpdf2 leaves split glyphs unmapped).
     text = text.replace("\u0e33", "\u0e4d\u0e32")
-    style = "B" if bold else ""
-    pdf.set_font(FONT, style, size)
-    while size > min_size and pdf.get_string_width(text) > width:
-        size -= 0.5
-        pdf.set_font(FONT, style, size)
+    size = _fitted_size(text, bold, size, width, min_size)
+    pdf.set_font(FONT, "B" if bold else "", size)
     # Thai needs room above and below the line for stacked vowels and tone marks.
     height = size * PT * 1.45
     pdf.set_text_color(*color)
@@ -118,23 +133,7 @@ def _text(
     return y + height
 
 
-def _village(code: str) -> Village:
-    """Return the village if the caller may print for it, else the 422 of ``village_in_scope``."""
-    try:
-        return services.village_in_scope(code, field="village")
-    except InvalidHousehold:
-        # village_in_scope answers "may you register here?", which is LGO-wide; a volunteer
-        # reads (and so prints for) the villages they are assigned to.
-        village = db.session.execute(
-            select(Village).where(Village.code == code)
-        ).scalar_one_or_none()
-        scope = current_scope()
-        if village is None or scope is None or village.id not in scope.village_ids:
-            raise
-        return village
-
-
-def _households(code: str, **filters: object) -> Sequence[Household]:
+def _households(code: str, **filters: Any) -> Sequence[Household]:
     # Executed on db.session so the scoping hook narrows it to what the caller may see.
     return db.session.execute(services.households_query(village=code, **filters)).scalars().all()
 
@@ -146,13 +145,13 @@ def _place(village: Village) -> str:
 
 
 def _qr_image(url: str) -> Image.Image:
-    png = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(png, kind="png", scale=QR_SCALE, border=QR_BORDER)
-    png.seek(0)
-    # Greyscale, not segno's 1-bit PNG: fpdf2 2.8.4 writes a 1-bit image as Flate data with CCITT
+    qr = segno.make(url, error="m", micro=False)
+    rows = [bytes(0 if dark else 255 for dark in row) for row in qr.matrix_iter(border=QR_BORDER)]
+    side = len(rows)
+    # 8-bit greyscale, not 1-bit: fpdf2 2.8.4 stores a 1-bit image as Flate data with CCITT
     # decode parameters when Pillow lacks libtiff, and the code prints as diagonal noise.
-    with Image.open(png) as bitmap:
-        return bitmap.convert("L")
+    modules = Image.frombytes("L", (side, side), b"".join(rows))
+    return modules.resize((side * QR_SCALE, side * QR_SCALE), Image.Resampling.NEAREST)
 
 
 def _card(
@@ -179,7 +178,7 @@ def _card(
 
 def qr_cards_pdf(village_code: str) -> bytes:
     """Return an A4 sheet of cut-out QR cards, one per active household of the village."""
-    village = _village(village_code)
+    village = services.village_in_scope(village_code, field="village")
     households = _households(village_code, active=True)
     if not households:
         raise InvalidHousehold(
@@ -223,13 +222,14 @@ def _sign(pdf: FPDF, household: Household, place: str) -> None:
     y = _text(pdf, left, y - 4, inner, household.house_number, size=110, bold=True, align="C")
     y = _text(pdf, left, y, inner, place, size=30, bold=True, align="C")
     y = _text(pdf, left, y, inner, household.lgo.name_th, size=26, align="C")
+    assert household.verified_on is not None  # only verified households get a sign
     verified = f"ตรวจผ่านเมื่อ {thai_date(household.verified_on)}"
     _text(pdf, left, y + 4, inner, verified, size=28, bold=True, color=GREEN, align="C")
 
 
 def signs_pdf(village_code: str) -> bytes:
     """Return one A4 landscape sign per verified household of the village."""
-    village = _village(village_code)
+    village = services.village_in_scope(village_code, field="village")
     households = _households(village_code, active=True, verified=True)
     if not households:
         raise InvalidHousehold(

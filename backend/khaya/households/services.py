@@ -105,10 +105,14 @@ def list_households(*, page: int, per_page: int, **filters: Any) -> dict[str, An
 
 
 def village_in_scope(code: str, field: str = "village_code") -> Village:
-    """Return a village the caller may register households in."""
+    """Return a village inside the caller's scope (its LGO, or a volunteer's own village)."""
     village = db.session.execute(select(Village).where(Village.code == code)).scalar_one_or_none()
     scope = current_scope()
-    if village is None or (scope is not None and not scope.covers_lgo(village.lgo_id)):
+    if village is None or (
+        scope is not None
+        and not scope.covers_lgo(village.lgo_id)
+        and village.id not in scope.village_ids
+    ):
         raise InvalidHousehold(errors={field: [f"No village {code} in your area."]})
     return village
 
