@@ -11,12 +11,14 @@ from .households.routes import blp as households_blp
 from .participation.routes import blp as participation_blp
 from .sync.routes import blp as sync_blp
 from .users.routes import blp as users_blp
+from .wastebank.routes import blp as wastebank_blp
 
 
 def register(app: Flask, api: Api) -> None:
     """Register the API blueprints under ``/api/v1`` and the web pages at the root."""
     for blp in (
         common_blp, auth_blp, users_blp, areas_blp, households_blp, participation_blp, sync_blp,
+        wastebank_blp,
     ):
         api.register_blueprint(blp, url_prefix="/api/v1" + (blp.url_prefix or ""))
     api.spec.components.security_scheme(

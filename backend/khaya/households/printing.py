@@ -8,13 +8,9 @@ LGO's own.
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-import fontpkg_sarabun
 import segno
 from flask import current_app
 from fpdf import FPDF
@@ -22,24 +18,18 @@ from PIL import Image
 
 from ..areas.models import Village, VillageKind
 from ..auth import audit
+from ..common.pdf import GREEN, MARGIN, MUTED, WHITE, new_pdf, text
 from ..common.time import thai_date
 from ..extensions import db
 from . import services
 from .errors import InvalidHousehold
 from .models import Household
 
-FONT = "Sarabun"
-PT = 25.4 / 72  # mm per point
-INK = (33, 33, 33)
-MUTED = (105, 105, 105)
 CUT = (185, 185, 185)
-WHITE = (255, 255, 255)
-GREEN = (27, 122, 61)  # the organic (wet) stream of the 2017 sorting rule
 # The four streams, as a colour key on each card: organic, recyclable, general, hazardous.
 STREAMS = (GREEN, (240, 190, 0), (30, 90, 180), (235, 120, 20))
 
-# A4 portrait, 2 x 5 cards of 97 x 56 mm; the 8 mm margin clears the strip printers leave blank.
-MARGIN = 8
+# A4 portrait, 2 x 5 cards of 97 x 56 mm inside the 8 mm margin printers leave blank.
 COLUMNS, ROWS = 2, 5
 PER_PAGE = COLUMNS * ROWS
 # The QR image is 40 mm with its quiet zone: modules of about 1.1 mm for a 40-odd character URL,
@@ -55,82 +45,6 @@ SIGN_TITLE = "ครัวเรือนมีการจัดการขย
 SIGN_TITLE_EN = "This household manages its wet waste"
 
 
-@functools.cache
-def _font_files() -> tuple[str, str]:
-    # fpdf2 parses the TTF into each document (it subsets per document), so only the lookup of
-    # the files is shared between calls.
-    root = Path(fontpkg_sarabun.ROOT) / "files"
-    regular, bold = root / "Sarabun-Regular.ttf", root / "Sarabun-Bold.ttf"
-    for path in (regular, bold):
-        if not path.is_file():
-            raise RuntimeError(f"Font file missing: {path} (reinstall fontpkg-sarabun)")
-    return str(regular), str(bold)
-
-
-def _new_pdf(orientation: str, title: str) -> FPDF:
-    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
-    regular, bold = _font_files()
-    pdf.add_font(FONT, "", regular)
-    pdf.add_font(FONT, "B", bold)
-    pdf.set_text_shaping(True)
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.c_margin = 0  # text boxes are placed exactly; no hidden padding eating narrow columns
-    pdf.set_lang("th")
-    pdf.set_title(title)
-    pdf.set_creator("Khaya")
-    return pdf
-
-
-_measuring = threading.local()
-
-
-@functools.lru_cache(maxsize=4096)
-def _fitted_size(text: str, bold: bool, size: float, width: float, min_size: float) -> float:
-    """Return the largest size up to ``size`` (in 0.5 pt steps) at which ``text`` fits ``width``."""
-    # Widths depend only on the font, so one document per thread measures for all of them and
-    # a village's repeated lines (its name, the LGO, the prompt) are measured once.
-    pdf = getattr(_measuring, "pdf", None)
-    if pdf is None:
-        pdf = _measuring.pdf = _new_pdf("portrait", "")
-    style = "B" if bold else ""
-    pdf.set_font(FONT, style, size)
-    while size > min_size and pdf.get_string_width(text) > width:
-        size -= 0.5
-        pdf.set_font(FONT, style, size)
-    return size
-
-
-def _text(
-    pdf: FPDF,
-    x: float,
-    y: float,
-    width: float,
-    text: str,
-    *,
-    size: float,
-    bold: bool = False,
-    color: tuple[int, int, int] = INK,
-    align: str = "L",
-    min_size: float = 6,
-) -> float:
-    """Write one line, shrunk until it fits ``width``; return the y below it.
-
-    Names of villages and LGOs vary a lot in length (อบต. names run past 30 characters), and a
-    wrapped Thai line would break mid-word: fpdf2 only breaks at spaces.
-    """
-    # SARA AM goes in as its two parts (NIKHAHIT + SARA AA), as HarfBuzz would split it anyway:
-    # the same glyphs, but fpdf2 then maps every glyph back to text, so copying or searching the
-    # PDF finds the words instead of control characters (fpdf2 leaves split glyphs unmapped).
-    text = text.replace("\u0e33", "\u0e4d\u0e32")
-    size = _fitted_size(text, bold, size, width, min_size)
-    pdf.set_font(FONT, "B" if bold else "", size)
-    # Thai needs room above and below the line for stacked vowels and tone marks.
-    height = size * PT * 1.45
-    pdf.set_text_color(*color)
-    pdf.set_xy(x, y)
-    pdf.cell(width, height, text, align=align)
-    return y + height
 
 
 def _households(code: str, **filters: Any) -> Sequence[Household]:
@@ -165,12 +79,12 @@ def _card(
     pdf.image(_qr_image(url), x + 3, y + (h - QR_SIZE) / 2, QR_SIZE, QR_SIZE)
     tx = x + 3 + QR_SIZE + 2
     tw = x + w - 4 - tx
-    ty = _text(pdf, tx, y + 4, tw, "บ้านเลขที่", size=9, color=MUTED)
-    ty = _text(pdf, tx, ty - 1, tw, household.house_number, size=28, bold=True, min_size=14)
-    ty = _text(pdf, tx, ty, tw, place, size=12, bold=True)
-    ty = _text(pdf, tx, ty, tw, household.lgo.name_th, size=10)
-    ty = _text(pdf, tx, ty + 2.5, tw, CARD_PROMPT, size=10, bold=True, color=GREEN)
-    _text(pdf, tx, ty, tw, CARD_PROMPT_EN, size=6.5, color=MUTED, min_size=5)
+    ty = text(pdf, tx, y + 4, tw, "บ้านเลขที่", size=9, color=MUTED)
+    ty = text(pdf, tx, ty - 1, tw, household.house_number, size=28, bold=True, min_size=14)
+    ty = text(pdf, tx, ty, tw, place, size=12, bold=True)
+    ty = text(pdf, tx, ty, tw, household.lgo.name_th, size=10)
+    ty = text(pdf, tx, ty + 2.5, tw, CARD_PROMPT, size=10, bold=True, color=GREEN)
+    text(pdf, tx, ty, tw, CARD_PROMPT_EN, size=6.5, color=MUTED, min_size=5)
     for i, colour in enumerate(STREAMS):
         pdf.set_fill_color(*colour)
         pdf.rect(tx + i * 5, y + h - 6, 3.5, 3.5, style="F")
@@ -187,7 +101,7 @@ def qr_cards_pdf(village_code: str) -> bytes:
         )
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     place = _place(village)
-    pdf = _new_pdf("portrait", f"QR cards {village.code} {place}")
+    pdf = new_pdf("portrait", f"QR cards {village.code} {place}")
     card_w = (pdf.w - 2 * MARGIN) / COLUMNS
     card_h = (pdf.h - 2 * MARGIN) / ROWS
     for index, household in enumerate(households):
@@ -216,15 +130,15 @@ def _sign(pdf: FPDF, household: Household, place: str) -> None:
     pdf.set_line_width(2.5)
     pdf.rect(MARGIN, MARGIN, width, pdf.h - 2 * MARGIN)
     pdf.rect(MARGIN, MARGIN, width, 50, style="F")
-    _text(pdf, left, MARGIN + 9, inner, SIGN_TITLE, size=50, bold=True, color=WHITE, align="C")
-    y = _text(pdf, left, MARGIN + 55, inner, SIGN_TITLE_EN, size=16, color=GREEN, align="C")
-    y = _text(pdf, left, y + 5, inner, "บ้านเลขที่", size=22, color=MUTED, align="C")
-    y = _text(pdf, left, y - 4, inner, household.house_number, size=110, bold=True, align="C")
-    y = _text(pdf, left, y, inner, place, size=30, bold=True, align="C")
-    y = _text(pdf, left, y, inner, household.lgo.name_th, size=26, align="C")
+    text(pdf, left, MARGIN + 9, inner, SIGN_TITLE, size=50, bold=True, color=WHITE, align="C")
+    y = text(pdf, left, MARGIN + 55, inner, SIGN_TITLE_EN, size=16, color=GREEN, align="C")
+    y = text(pdf, left, y + 5, inner, "บ้านเลขที่", size=22, color=MUTED, align="C")
+    y = text(pdf, left, y - 4, inner, household.house_number, size=110, bold=True, align="C")
+    y = text(pdf, left, y, inner, place, size=30, bold=True, align="C")
+    y = text(pdf, left, y, inner, household.lgo.name_th, size=26, align="C")
     assert household.verified_on is not None  # only verified households get a sign
     verified = f"ตรวจผ่านเมื่อ {thai_date(household.verified_on)}"
-    _text(pdf, left, y + 4, inner, verified, size=28, bold=True, color=GREEN, align="C")
+    text(pdf, left, y + 4, inner, verified, size=28, bold=True, color=GREEN, align="C")
 
 
 def signs_pdf(village_code: str) -> bytes:
@@ -239,7 +153,7 @@ def signs_pdf(village_code: str) -> bytes:
         )
     tambon = village.tambon.name_th
     place = f"{_place(village)} ตำบล{tambon}"
-    pdf = _new_pdf("landscape", f"Wet-waste signs {village.code} {_place(village)}")
+    pdf = new_pdf("landscape", f"Wet-waste signs {village.code} {_place(village)}")
     for household in households:
         _sign(pdf, household, place)
     audit.record(

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth.scoping import unscoped
 from ..common.batch import BatchContext, BatchItem, ItemResult, load, settle
+from ..common.db import insert_guarded
 from ..common.geo import point_coords
 from ..common.pagination import paginate
 from ..common.time import local_today
@@ -275,10 +276,8 @@ def store_photo(photo_id: uuid.UUID, household_id: int, content: bytes, user_id:
         village_id=household.village_id, content_type=content_type, data=content,
         size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_by_id=user_id,
     )
-    db.session.add(photo)
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        insert_guarded(photo)
     except IntegrityError:
         # The same upload arrived twice at once; the other one won.
         return db.session.execute(

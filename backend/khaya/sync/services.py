@@ -14,6 +14,7 @@ from ..auth.access import Principal
 from ..auth.models import utcnow
 from ..common.batch import REJECTED, BatchContext, BatchItem, ItemResult
 from ..participation.services import record_inspections, record_sorting_logs
+from ..wastebank.services import record_deposits
 from .schemas import SyncItemSchema
 
 Handler = Callable[[list[BatchItem], BatchContext], list[ItemResult]]
@@ -22,14 +23,10 @@ Handler = Callable[[list[BatchItem], BatchContext], list[ItemResult]]
 KINDS: dict[str, tuple[str, Handler]] = {
     "sorting_log": ("logs.write", record_sorting_logs),
     "inspection": ("inspections.write", record_inspections),
+    "deposit": ("deposits.write", record_deposits),
 }
 
 _ITEM_SCHEMA = SyncItemSchema()
-
-
-def register_kind(kind: str, permission: str, handler: Handler) -> None:
-    """Let a domain add an item kind (waste-bank deposits, say)."""
-    KINDS[kind] = (permission, handler)
 
 
 def _parse(index: int, raw: Any) -> BatchItem | ItemResult:

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..areas.models import Lgo
+from ..areas.models import Lgo, Village
 from ..auth.models import TIMESTAMP, pg_enum, utcnow
 from ..auth.scoping import Scoped
 from ..extensions import Model
@@ -53,8 +53,11 @@ MONEY = Numeric(12, 2)
 
 
 class WasteBank(Scoped, Model):
+    """A bank and its buying days. Public within the scheme: reads see past scope on purpose,
+    changes go through the LGO's scope."""
+
     __tablename__ = "waste_banks"
-    __scope_columns__ = {"lgo": "lgo_id", "village": "village_id"}
+    __scope_columns__ = {"lgo": "lgo_id"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lgo_id: Mapped[int] = mapped_column(ForeignKey("lgos.id"), index=True)
@@ -70,6 +73,7 @@ class WasteBank(Scoped, Model):
     created_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow)
 
     lgo: Mapped[Lgo] = relationship(lazy="joined", innerjoin=True)
+    village: Mapped[Village | None] = relationship(lazy="joined")
 
 
 class Price(Model):
