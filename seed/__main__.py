@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from khaya import create_app
+from khaya.common.time import local_today
 from khaya.extensions import db
 
 from .accounts import load_accounts, logins_table
+from .demo import load_demo_households
 from .territory import load_territory
 
 
@@ -27,14 +30,22 @@ def territory(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    """Load everything the demo shows (idempotent): the territory, then the demo accounts."""
+    """Load everything the demo shows (idempotent): territory, accounts, then households."""
     args.reference = None
     territory(args)
     app = create_app()
     with app.app_context():
         created = load_accounts(db.session)
         db.session.commit()
-    print(f"accounts: {created} created")
+        print(f"accounts: {created} created")
+        started = time.monotonic()
+        counts = load_demo_households(db.session, today=local_today())
+        db.session.commit()
+        elapsed = time.monotonic() - started
+    print(
+        "demo: " + " ".join(f"{name}={count}" for name, count in counts.items())
+        + f" created in {elapsed:.1f} s"
+    )
     return 0
 
 
