@@ -9,26 +9,46 @@ import pytest
 def bank(client, auth):
     """Return {"id", "members": [member ids], "households": [household ids]}."""
     staff = auth("town.staff")
-    created = client.post("/api/v1/waste-banks", headers=staff, json={
-        "name_th": "ธนาคารขยะชุมชนที่ 1", "host": "วัดพระธาตุหริภุญชัย",
-        "partner_buyer": "ร้านรับซื้อของเก่า", "buying_schedule": {"dates": ["2025-01-05"]},
-    })
+    created = client.post(
+        "/api/v1/waste-banks",
+        headers=staff,
+        json={
+            "name_th": "ธนาคารขยะชุมชนที่ 1",
+            "host": "วัดพระธาตุหริภุญชัย",
+            "partner_buyer": "ร้านรับซื้อของเก่า",
+            "buying_schedule": {"dates": ["2025-01-05"]},
+        },
+    )
     assert created.status_code == 201, created.get_json()
     bank_id = created.get_json()["id"]
-    for material, price, since in (("pet", "8.50", "2024-01-01"), ("pet", "9.00", "2024-06-01"),
-                                   ("paper", "3.00", "2024-01-01"),
-                                   ("aluminium", "40.00", "2024-01-01")):
-        response = client.post(f"/api/v1/waste-banks/{bank_id}/prices", headers=staff,
-                               json={"material": material, "price_per_kg": price,
-                                     "valid_from": since})
+    for material, price, since in (
+        ("pet", "8.50", "2024-01-01"),
+        ("pet", "9.00", "2024-06-01"),
+        ("paper", "3.00", "2024-01-01"),
+        ("aluminium", "40.00", "2024-01-01"),
+    ):
+        response = client.post(
+            f"/api/v1/waste-banks/{bank_id}/prices",
+            headers=staff,
+            json={"material": material, "price_per_kg": price, "valid_from": since},
+        )
         assert response.status_code == 201, response.get_json()
     households, members = [], []
     for number in ("1", "2", "3"):
-        household = client.post("/api/v1/households", headers=staff, json={
-            "village_code": "51010101", "house_number": f"wb-{number}",
-            "registered_on": "2024-01-01"}).get_json()
-        member = client.post(f"/api/v1/waste-banks/{bank_id}/members", headers=staff,
-                             json={"household_id": household["id"], "joined_on": "2024-01-02"})
+        household = client.post(
+            "/api/v1/households",
+            headers=staff,
+            json={
+                "village_code": "51010101",
+                "house_number": f"wb-{number}",
+                "registered_on": "2024-01-01",
+            },
+        ).get_json()
+        member = client.post(
+            f"/api/v1/waste-banks/{bank_id}/members",
+            headers=staff,
+            json={"household_id": household["id"], "joined_on": "2024-01-02"},
+        )
         assert member.status_code == 201, member.get_json()
         households.append(household["id"])
         members.append(member.get_json()["id"])

@@ -12,26 +12,40 @@ from khaya.wastebank.models import LedgerEntry, LedgerLine
 
 
 def deposit(client, auth, bank, member, lines, day="2024-07-01", who="town.staff", **extra):
-    return client.post(f"/api/v1/waste-banks/{bank['id']}/deposits", headers=auth(who),
-                       json={"member_id": member, "deposit_date": day, "lines": lines, **extra})
+    return client.post(
+        f"/api/v1/waste-banks/{bank['id']}/deposits",
+        headers=auth(who),
+        json={"member_id": member, "deposit_date": day, "lines": lines, **extra},
+    )
 
 
 def balance(client, auth, bank, member) -> float:
-    response = client.get(f"/api/v1/waste-banks/{bank['id']}/members/{member}",
-                          headers=auth("town.staff"))
+    response = client.get(
+        f"/api/v1/waste-banks/{bank['id']}/members/{member}", headers=auth("town.staff")
+    )
     return response.get_json()["balance"]
 
 
 def test_deposit_uses_the_price_in_force_that_day(client, auth, bank):
     member = bank["members"][0]
-    early = deposit(client, auth, bank, member, [{"material": "pet", "kg": "2.5"}],
-                    day="2024-05-31")
-    late = deposit(client, auth, bank, member,
-                   [{"material": "pet", "kg": "2.5"}, {"material": "aluminium", "kg": "0.35"}],
-                   day="2024-06-01")
+    early = deposit(
+        client, auth, bank, member, [{"material": "pet", "kg": "2.5"}], day="2024-05-31"
+    )
+    late = deposit(
+        client,
+        auth,
+        bank,
+        member,
+        [{"material": "pet", "kg": "2.5"}, {"material": "aluminium", "kg": "0.35"}],
+        day="2024-06-01",
+    )
     assert early.status_code == late.status_code == 201
-    assert early.get_json()["lines"][0] == {"material": "pet", "kg": 2.5, "unit_price": 8.5,
-                                            "amount": 21.25}
+    assert early.get_json()["lines"][0] == {
+        "material": "pet",
+        "kg": 2.5,
+        "unit_price": 8.5,
+        "amount": 21.25,
+    }
     assert late.get_json()["amount"] == 22.5 + 14.0
     assert balance(client, auth, bank, member) == 21.25 + 36.5
 
@@ -48,8 +62,7 @@ def test_deposit_uses_the_price_in_force_that_day(client, auth, bank):
         ([], "2024-07-01", "lines"),
     ],
 )
-def test_bad_deposits_leave_the_ledger_unchanged(client, auth, bank, db_session, lines, day,
-                                                 field):
+def test_bad_deposits_leave_the_ledger_unchanged(client, auth, bank, db_session, lines, day, field):
     response = deposit(client, auth, bank, bank["members"][0], lines, day=day)
     assert response.status_code == 422, response.get_json()
     errors = response.get_json()["errors"]
@@ -58,19 +71,28 @@ def test_bad_deposits_leave_the_ledger_unchanged(client, auth, bank, db_session,
 
 
 def test_member_of_another_bank_is_refused(client, auth, bank):
-    other = client.post("/api/v1/waste-banks", headers=auth("town.staff"),
-                        json={"name_th": "ธนาคารขยะโรงเรียน"}).get_json()
-    response = client.post(f"/api/v1/waste-banks/{other['id']}/deposits",
-                           headers=auth("town.staff"),
-                           json={"member_id": bank["members"][0], "deposit_date": "2024-07-01",
-                                 "lines": [{"material": "pet", "kg": "1"}]})
+    other = client.post(
+        "/api/v1/waste-banks", headers=auth("town.staff"), json={"name_th": "ธนาคารขยะโรงเรียน"}
+    ).get_json()
+    response = client.post(
+        f"/api/v1/waste-banks/{other['id']}/deposits",
+        headers=auth("town.staff"),
+        json={
+            "member_id": bank["members"][0],
+            "deposit_date": "2024-07-01",
+            "lines": [{"material": "pet", "kg": "1"}],
+        },
+    )
     assert response.status_code == 422
     assert "member_id" in response.get_json()["errors"]
 
 
 def test_one_account_per_household_per_bank(client, auth, bank):
-    again = client.post(f"/api/v1/waste-banks/{bank['id']}/members", headers=auth("town.staff"),
-                        json={"household_id": bank["households"][0]})
+    again = client.post(
+        f"/api/v1/waste-banks/{bank['id']}/members",
+        headers=auth("town.staff"),
+        json={"household_id": bank["households"][0]},
+    )
     assert again.status_code == 409
 
 
@@ -78,8 +100,9 @@ def test_withdrawal_never_overdraws(client, auth, bank, db_session):
     member = bank["members"][0]
     deposit(client, auth, bank, member, [{"material": "paper", "kg": "10"}])
     url = f"/api/v1/waste-banks/{bank['id']}/withdrawals"
-    too_much = client.post(url, headers=auth("town.staff"),
-                           json={"member_id": member, "amount": "30.01"})
+    too_much = client.post(
+        url, headers=auth("town.staff"), json={"member_id": member, "amount": "30.01"}
+    )
     assert too_much.status_code == 422
     assert too_much.get_json()["code"] == "insufficient_balance"
     assert too_much.get_json()["balance"] == 30.0
@@ -93,9 +116,11 @@ def test_funeral_event_debits_everyone_and_credits_the_bereaved(client, auth, ba
     a, b, c = bank["members"]
     for member in (a, b, c):
         deposit(client, auth, bank, member, [{"material": "paper", "kg": "10"}])
-    event = client.post(f"/api/v1/waste-banks/{bank['id']}/welfare-events",
-                        headers=auth("town.staff"),
-                        json={"beneficiary_member_id": c, "amount_per_member": "20"})
+    event = client.post(
+        f"/api/v1/waste-banks/{bank['id']}/welfare-events",
+        headers=auth("town.staff"),
+        json={"beneficiary_member_id": c, "amount_per_member": "20"},
+    )
     assert event.status_code == 201
     assert event.get_json()["members_debited"] == 2
     assert event.get_json()["total"] == 40.0
@@ -104,12 +129,12 @@ def test_funeral_event_debits_everyone_and_credits_the_bereaved(client, auth, ba
 
 def test_funeral_event_is_atomic(client, auth, bank, db_session, monkeypatch):
     """If writing the entries fails half-way, no member is debited."""
-    from khaya.wastebank import services
+    from khaya.wastebank import ledger
 
     for member in bank["members"]:
         deposit(client, auth, bank, member, [{"material": "paper", "kg": "10"}])
     before = db_session.scalar(select(func.count()).select_from(LedgerEntry))
-    real_base = services._entry_base
+    real_base = ledger._entry_base
     calls = {"n": 0}
 
     def failing_base(*args, **kwargs):
@@ -118,11 +143,12 @@ def test_funeral_event_is_atomic(client, auth, bank, db_session, monkeypatch):
             raise RuntimeError("disk full")
         return real_base(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_entry_base", failing_base)
-    response = client.post(f"/api/v1/waste-banks/{bank['id']}/welfare-events",
-                           headers=auth("town.staff"),
-                           json={"beneficiary_member_id": bank["members"][2],
-                                 "amount_per_member": "20"})
+    monkeypatch.setattr(ledger, "_entry_base", failing_base)
+    response = client.post(
+        f"/api/v1/waste-banks/{bank['id']}/welfare-events",
+        headers=auth("town.staff"),
+        json={"beneficiary_member_id": bank["members"][2], "amount_per_member": "20"},
+    )
     assert response.status_code == 500
     monkeypatch.undo()
     assert db_session.scalar(select(func.count()).select_from(LedgerEntry)) == before
@@ -131,11 +157,17 @@ def test_funeral_event_is_atomic(client, auth, bank, db_session, monkeypatch):
 
 def test_funeral_share_may_overdraw_by_the_documented_rule(client, auth, bank):
     a, b, c = bank["members"]
-    client.post(f"/api/v1/waste-banks/{bank['id']}/welfare-events", headers=auth("town.staff"),
-                json={"beneficiary_member_id": c, "amount_per_member": "20"})
+    client.post(
+        f"/api/v1/waste-banks/{bank['id']}/welfare-events",
+        headers=auth("town.staff"),
+        json={"beneficiary_member_id": c, "amount_per_member": "20"},
+    )
     assert balance(client, auth, bank, a) == -20.0
-    withdraw = client.post(f"/api/v1/waste-banks/{bank['id']}/withdrawals",
-                           headers=auth("town.staff"), json={"member_id": a, "amount": "1"})
+    withdraw = client.post(
+        f"/api/v1/waste-banks/{bank['id']}/withdrawals",
+        headers=auth("town.staff"),
+        json={"member_id": a, "amount": "1"},
+    )
     assert withdraw.status_code == 422
 
 
@@ -151,24 +183,37 @@ def test_reversal_once(client, auth, bank):
     second = client.post(url, headers=auth("town.staff"), json={"note": "again"})
     assert second.status_code == 409
     reversal = first.get_json()["id"]
-    undo = client.post(f"/api/v1/waste-banks/{bank['id']}/entries/{reversal}/reverse",
-                       headers=auth("town.staff"), json={"note": "x"})
+    undo = client.post(
+        f"/api/v1/waste-banks/{bank['id']}/entries/{reversal}/reverse",
+        headers=auth("town.staff"),
+        json={"note": "x"},
+    )
     assert undo.status_code == 422
 
 
 def test_ledger_rows_cannot_be_edited(client, auth, bank, db_session):
     deposit(client, auth, bank, bank["members"][0], [{"material": "pet", "kg": "2"}])
-    for statement in ("update ledger_entries set amount = 1000", "delete from ledger_lines",
-                      "truncate ledger_entries cascade"):
+    for statement in (
+        "update ledger_entries set amount = 1000",
+        "delete from ledger_lines",
+        "truncate ledger_entries cascade",
+    ):
         with pytest.raises(DBAPIError, match="append-only"), db_session.begin_nested():
             db_session.execute(text(statement))
     assert db_session.scalar(select(func.count()).select_from(LedgerLine)) == 1
 
 
 def test_deposit_through_sync_is_idempotent(client, auth, bank, db_session):
-    item = {"kind": "deposit", "client_id": str(uuid.uuid4()),
-            "data": {"bank_id": bank["id"], "member_id": bank["members"][1],
-                     "deposit_date": "2024-07-01", "lines": [{"material": "pet", "kg": 1.2}]}}
+    item = {
+        "kind": "deposit",
+        "client_id": str(uuid.uuid4()),
+        "data": {
+            "bank_id": bank["id"],
+            "member_id": bank["members"][1],
+            "deposit_date": "2024-07-01",
+            "lines": [{"material": "pet", "kg": 1.2}],
+        },
+    }
     body = {"device_id": "scale-phone", "items": [item]}
     first = client.post("/api/v1/sync", json=body, headers=auth("0810000001")).get_json()
     again = client.post("/api/v1/sync", json=body, headers=auth("0810000001")).get_json()
@@ -193,13 +238,18 @@ def test_passbook_with_running_balance_and_pdf(client, auth, bank):
     member = bank["members"][0]
     deposit(client, auth, bank, member, [{"material": "paper", "kg": "10"}], day="2024-07-01")
     deposit(client, auth, bank, member, [{"material": "pet", "kg": "2"}], day="2024-08-01")
-    client.post(f"/api/v1/waste-banks/{bank['id']}/withdrawals", headers=auth("town.staff"),
-                json={"member_id": member, "amount": "5", "entry_date": "2024-08-02"})
+    client.post(
+        f"/api/v1/waste-banks/{bank['id']}/withdrawals",
+        headers=auth("town.staff"),
+        json={"member_id": member, "amount": "5", "entry_date": "2024-08-02"},
+    )
     url = f"/api/v1/waste-banks/{bank['id']}/members/{member}/passbook"
     book = client.get(f"{url}?since=2024-08-01", headers=auth("town.staff")).get_json()
     assert book["opening_balance"] == 30.0
     assert [(e["kind"], e["balance"]) for e in book["entries"]] == [
-        ("deposit", 48.0), ("withdrawal", 43.0)]
+        ("deposit", 48.0),
+        ("withdrawal", 43.0),
+    ]
     assert book["closing_balance"] == 43.0
     with client.get(f"{url}.pdf", headers=auth("town.staff")) as pdf:
         assert pdf.status_code == 200
@@ -207,17 +257,29 @@ def test_passbook_with_running_balance_and_pdf(client, auth, bank):
 
 
 def test_scope_of_members_and_ledger(client, auth, bank):
-    assert client.get(f"/api/v1/waste-banks/{bank['id']}/members",
-                      headers=auth("nga.staff")).get_json()["meta"]["total"] == 0
+    assert (
+        client.get(
+            f"/api/v1/waste-banks/{bank['id']}/members", headers=auth("nga.staff")
+        ).get_json()["meta"]["total"]
+        == 0
+    )
     member = bank["members"][0]
-    hidden = client.get(f"/api/v1/waste-banks/{bank['id']}/members/{member}",
-                        headers=auth("nga.staff"))
+    hidden = client.get(
+        f"/api/v1/waste-banks/{bank['id']}/members/{member}", headers=auth("nga.staff")
+    )
     assert hidden.status_code == 404
-    foreign = client.post(f"/api/v1/waste-banks/{bank['id']}/withdrawals",
-                          headers=auth("nga.staff"), json={"member_id": member, "amount": "1"})
+    foreign = client.post(
+        f"/api/v1/waste-banks/{bank['id']}/withdrawals",
+        headers=auth("nga.staff"),
+        json={"member_id": member, "amount": "1"},
+    )
     assert foreign.status_code == 404
     # The volunteer of communities 1-3 sees the members living there.
     seen = client.get(f"/api/v1/waste-banks/{bank['id']}/members", headers=auth("0810000001"))
     assert seen.get_json()["meta"]["total"] == 3
-    assert client.get(f"/api/v1/waste-banks/{bank['id']}/members",
-                      headers=auth("province")).status_code == 403
+    assert (
+        client.get(
+            f"/api/v1/waste-banks/{bank['id']}/members", headers=auth("province")
+        ).status_code
+        == 403
+    )

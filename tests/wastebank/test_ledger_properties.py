@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from khaya.auth.access import load_principal
 from khaya.auth.models import User
 from khaya.common.batch import BatchContext, BatchItem
-from khaya.wastebank import services
+from khaya.wastebank import ledger, services
 from khaya.wastebank.errors import AlreadyReversed, InsufficientBalance, InvalidLedgerEntry
 from khaya.wastebank.models import LedgerEntry
 
@@ -48,8 +48,11 @@ def staff_id(db_session) -> int:
     return db_session.scalar(select(User.id).where(User.username == "town.staff"))
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(steps=st.lists(operation, min_size=1, max_size=20))
 def test_ledger_invariants(app, db_session, bank, staff_id, steps):
     members = bank["members"]
@@ -73,11 +76,19 @@ def run_steps(db_session, bank_id, members, principal, steps):
         kind = step[0]
         if kind == "deposit":
             _, index, material, weight, replay = step
-            item = BatchItem(0, "deposit", uuid.uuid4(), {
-                "bank_id": bank_id, "member_id": members[index], "deposit_date": DAY.isoformat(),
-                "lines": [{"material": material, "kg": str(weight)}]})
+            item = BatchItem(
+                0,
+                "deposit",
+                uuid.uuid4(),
+                {
+                    "bank_id": bank_id,
+                    "member_id": members[index],
+                    "deposit_date": DAY.isoformat(),
+                    "lines": [{"material": material, "kg": str(weight)}],
+                },
+            )
             ctx = BatchContext(principal, dt.datetime.now(dt.UTC), "test", 0)
-            (result,) = services.record_deposits([item], ctx)
+            (result,) = ledger.record_deposits([item], ctx)
             if material not in PRICES:
                 assert result.status == "rejected"
                 continue
@@ -87,23 +98,24 @@ def run_steps(db_session, bank_id, members, principal, steps):
             entries.append((result.id, members[index], amount))
             deposits += 1
             if replay:
-                (again,) = services.record_deposits([item], ctx)
+                (again,) = ledger.record_deposits([item], ctx)
                 assert (again.status, again.id) == ("duplicate", result.id)
         elif kind == "withdraw":
             _, index, amount = step
             who = members[index]
             if amount > expected[who]:
                 with pytest.raises(InsufficientBalance):
-                    services.withdraw(bank_id, {"member_id": who, "amount": amount})
+                    ledger.withdraw(bank_id, {"member_id": who, "amount": amount})
             else:
-                row = services.withdraw(bank_id, {"member_id": who, "amount": amount})
+                row = ledger.withdraw(bank_id, {"member_id": who, "amount": amount})
                 expected[who] -= amount
                 entries.append((row.id, who, -amount))
         elif kind == "funeral":
             _, index, share = step
             beneficiary = members[index]
-            services.welfare_event(bank_id, {"beneficiary_member_id": beneficiary,
-                                             "amount_per_member": share})
+            ledger.welfare_event(
+                bank_id, {"beneficiary_member_id": beneficiary, "amount_per_member": share}
+            )
             for who in members:
                 expected[who] += share * (len(members) - 1) if who == beneficiary else -share
         else:
@@ -113,17 +125,19 @@ def run_steps(db_session, bank_id, members, principal, steps):
             entry_id, who, amount = entries[pick % len(entries)]
             if entry_id in reversed_ids:
                 with pytest.raises(AlreadyReversed):
-                    services.reverse(bank_id, entry_id, "test")
+                    ledger.reverse(bank_id, entry_id, "test")
                 continue
-            row = services.reverse(bank_id, entry_id, "test")
+            row = ledger.reverse(bank_id, entry_id, "test")
             reversed_ids.add(entry_id)
             expected[who] -= amount
             with pytest.raises(InvalidLedgerEntry):
-                services.reverse(bank_id, row.id, "a reversal is final")
+                ledger.reverse(bank_id, row.id, "a reversal is final")
         for who in members:
             stored = services.balance_of(who)
             assert stored == expected[who], (who, steps)
         deposit_rows = db_session.scalar(
-            select(func.count()).where(LedgerEntry.bank_id == bank_id,
-                                       LedgerEntry.kind == "deposit"))
+            select(func.count()).where(
+                LedgerEntry.bank_id == bank_id, LedgerEntry.kind == "deposit"
+            )
+        )
         assert deposit_rows == deposits

@@ -14,7 +14,7 @@ from ..auth.access import Principal
 from ..auth.models import utcnow
 from ..common.batch import REJECTED, BatchContext, BatchItem, ItemResult
 from ..participation.services import record_inspections, record_sorting_logs
-from ..wastebank.services import record_deposits
+from ..wastebank.ledger import record_deposits
 from .schemas import SyncItemSchema
 
 Handler = Callable[[list[BatchItem], BatchContext], list[ItemResult]]

@@ -26,7 +26,7 @@ from ..auth.access import requires
 from ..common.api import Blueprint
 from ..common.schemas import PageArgsSchema
 from ..extensions import db
-from . import printing, services
+from . import ledger, printing, services
 from .schemas import (
     BankListArgsSchema,
     DepositCreateSchema,
@@ -152,7 +152,7 @@ def get_member(bank_id: int, member_id: int):
 @blp.response(200, PassbookSchema)
 def passbook(args, bank_id: int, member_id: int):
     """Return a member's statement for a period, with the running balance."""
-    book = services.passbook(bank_id, member_id, args.get("since"), args.get("until"))
+    book = ledger.passbook(bank_id, member_id, args.get("since"), args.get("until"))
     db.session.commit()
     return book
 
@@ -163,7 +163,7 @@ def passbook(args, bank_id: int, member_id: int):
 @blp.response(200, content_type="application/pdf")
 def passbook_pdf(args, bank_id: int, member_id: int):
     """Return the passbook as a printable Thai PDF (Buddhist Era dates)."""
-    book = services.passbook(bank_id, member_id, args.get("since"), args.get("until"))
+    book = ledger.passbook(bank_id, member_id, args.get("since"), args.get("until"))
     pdf = printing.passbook_pdf(book)
     db.session.commit()
     return Response(
@@ -181,9 +181,9 @@ def passbook_pdf(args, bank_id: int, member_id: int):
 @blp.response(201, EntrySchema)
 def deposit(data, bank_id: int):
     """Record a weighed deposit at today's prices for its date."""
-    result = services.deposit_online(bank_id, data)
+    result = ledger.deposit_online(bank_id, data)
     db.session.commit()
-    return services.entry(result.id)
+    return ledger.entry(result.id)
 
 
 @blp.route("/<int:bank_id>/withdrawals", methods=["POST"])
@@ -192,7 +192,7 @@ def deposit(data, bank_id: int):
 @blp.response(201, EntrySchema)
 def withdraw(data, bank_id: int):
     """Pay a member from their balance."""
-    row = services.withdraw(bank_id, data)
+    row = ledger.withdraw(bank_id, data)
     db.session.commit()
     return row
 
@@ -203,7 +203,7 @@ def withdraw(data, bank_id: int):
 @blp.response(201, WelfareEventSchema)
 def welfare_event(data, bank_id: int):
     """Run a funeral-fund event: every other member pays a share, the bereaved receive it."""
-    event = services.welfare_event(bank_id, data)
+    event = ledger.welfare_event(bank_id, data)
     db.session.commit()
     return event
 
@@ -214,7 +214,7 @@ def welfare_event(data, bank_id: int):
 @blp.response(201, EntrySchema)
 def reverse(data, bank_id: int, entry_id: int):
     """Cancel an entry made in error with an opposite entry."""
-    row = services.reverse(bank_id, entry_id, data["note"])
+    row = ledger.reverse(bank_id, entry_id, data["note"])
     db.session.commit()
     return row
 
@@ -223,6 +223,6 @@ def reverse(data, bank_id: int, entry_id: int):
 @requires("banks.read")
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, EntryPageSchema)
-def ledger(args, bank_id: int):
+def bank_ledger(args, bank_id: int):
     """Return the bank's ledger in the caller's area, newest first."""
-    return services.ledger(bank_id, **args)
+    return ledger.bank_entries(bank_id, **args)
