@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import errors
+from .common import security
 from .config import Config
 from .extensions import api, db, limiter, migrate
 
@@ -22,6 +24,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config.setdefault("PROJECT_ROOT", str(PROJECT_ROOT))
+    if hops := int(app.config["PROXY_FIX"]):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -32,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     blueprints.register(app, api)
     errors.init_app(app)
+    security.init_app(app)
 
     from . import cli
 

@@ -56,6 +56,11 @@ class Config:
     # Public address used on QR cards (the PWA opens /h/<token>).
     PUBLIC_URL = "http://127.0.0.1:8000"
 
+    # Base map tiles for the PWA's maps (the app's own layers draw without them).
+    MAP_TILE_URL = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+    # Behind a TLS-terminating proxy, trust its X-Forwarded-* headers (number of proxies).
+    PROXY_FIX = 0
+
     # Largest page a list endpoint hands out.
     MAX_PER_PAGE = 500
     # Simplification tolerance in degrees when a GeoJSON request gives none.

@@ -1,0 +1,66 @@
+"""Security headers on every response, and HSTS when the request came over TLS."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import BadRequest
+
+# The PWA loads only its own files; map tiles come from the configured tile server. Leaflet and
+# Preact set styles through the DOM (allowed under CSP); nothing inline is executed.
+APP_CSP = (
+    "default-src 'self'; "
+    "script-src 'self'; "
+    "style-src 'self'; "
+    "img-src 'self' data: blob: {tiles}; "
+    "font-src 'self'; "
+    "connect-src 'self'; "
+    "worker-src 'self'; "
+    "manifest-src 'self'; "
+    "object-src 'none'; "
+    "base-uri 'self'; "
+    "form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+# Swagger UI's page starts itself with an inline script and inline styles.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'"
+)
+
+
+def _tile_origin(template: str) -> str:
+    """Return the scheme and host pattern of a tile URL template for img-src."""
+    if "://" not in template:
+        return ""
+    scheme, rest = template.split("://", 1)
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}"
+
+
+def _reject_nul() -> None:
+    # PostgreSQL text cannot hold NUL; refuse it up front instead of failing deep in a query.
+    if "\x00" in request.path or b"%00" in request.query_string:
+        raise BadRequest("NUL characters are not allowed in the URL.")
+    if request.is_json:
+        body = request.get_data(cache=True)
+        if b"\\u0000" in body or b"\x00" in body:
+            raise BadRequest("NUL characters are not allowed in the body.")
+
+
+def init_app(app: Flask) -> None:
+    """Refuse NUL characters, and add the security headers after every request."""
+    app.before_request(_reject_nul)
+    app_csp = APP_CSP.format(tiles=_tile_origin(app.config["MAP_TILE_URL"]))
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
+        docs = request.path.startswith("/api/v1/docs")
+        headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else app_csp)
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
