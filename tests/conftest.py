@@ -25,10 +25,22 @@ TEST_CONFIG = {
 
 
 def _rebuild_schema() -> None:
-    # Tables from an older run go first, so every session starts from the migrations alone.
-    db.drop_all()
+    # Everything an older run left (tables of any branch, enum types) goes first, so every
+    # session starts from the migrations alone; PostGIS's own table stays.
     with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        tables = connection.execute(text(
+            "select tablename from pg_tables where schemaname = 'public'"
+            " and tablename <> 'spatial_ref_sys' and tableowner = current_user"
+        )).scalars().all()
+        for table in tables:
+            connection.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+        types = connection.execute(text(
+            "select t.typname from pg_type t join pg_namespace n on n.oid = t.typnamespace"
+            " where n.nspname = 'public' and t.typtype = 'e'"
+            " and pg_get_userbyid(t.typowner) = current_user"
+        )).scalars().all()
+        for name in types:
+            connection.execute(text(f'DROP TYPE IF EXISTS "{name}" CASCADE'))
     flask_migrate.upgrade()
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,9 +21,11 @@ from sqlalchemy import select
 
 from khaya.areas.models import Village
 from khaya.auth.models import User
+from khaya.collection.models import CollectionPoint
 from khaya.extensions import db
 from khaya.households.models import Household
 from khaya.participation.models import SortingLog
+from khaya.wastebank.models import EntryKind, LedgerEntry, Member, WasteBank
 
 EXTRA_KEYS = ("lgo_id", "household_id", "role", "is_admin", "user_id")
 UNKNOWN = ["Unknown field."]
@@ -107,6 +110,8 @@ def example(spec: dict[str, Any], schema: dict[str, Any]) -> Any:
     if kind == "boolean":
         return True
     if kind == "array":
+        if schema.get("minItems", 0) > 0:
+            return [example(spec, schema["items"]) for _ in range(schema["minItems"])]
         return []
     raise MissingSample(f"no example for schema {schema!r}; teach example() this type")
 
@@ -157,13 +162,48 @@ def path_values(app: Flask, connection) -> dict[str, Any]:
             log_date=dt.date(2024, 2, 1),
             streams=["organic"],
         )
-        db.session.add(log)
+        point = CollectionPoint(
+            lgo_id=village.lgo_id,
+            kind="recycling",
+            name_th="mass point",
+            point=village.point,
+            streams=["recyclable"],
+            opening={},
+        )
+        bank = WasteBank(lgo_id=village.lgo_id, name_th="mass bank")
+        db.session.add_all([log, point, bank])
+        db.session.flush()
+        member = Member(
+            bank_id=bank.id,
+            household_id=household.id,
+            lgo_id=village.lgo_id,
+            village_id=village.id,
+            member_number=1,
+            joined_on=dt.date(2024, 1, 2),
+        )
+        db.session.add(member)
+        db.session.flush()
+        entry = LedgerEntry(
+            bank_id=bank.id,
+            member_id=member.id,
+            household_id=household.id,
+            lgo_id=village.lgo_id,
+            village_id=village.id,
+            entry_date=dt.date(2024, 2, 1),
+            kind=EntryKind.deposit,
+            amount=Decimal("1.00"),
+        )
+        db.session.add(entry)
         db.session.commit()
         values = {
+            "bank_id": bank.id,
+            "member_id": member.id,
+            "entry_id": entry.id,
             "user_id": user.id,
             "grant_id": user.grants[0].id,
             "household_id": household.id,
             "log_id": log.id,
+            "point_id": point.id,
         }
         db.session.remove()
     return values

@@ -17,6 +17,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,9 +29,12 @@ from werkzeug.routing import Rule
 from khaya.areas.models import Lgo, Village
 from khaya.auth.access import PERMISSIONS, Access
 from khaya.auth.models import Role, RoleGrant, User
+from khaya.collection.models import CollectionPoint
+from khaya.common.geo import point as geo_point
 from khaya.extensions import db
 from khaya.households.models import Household
 from khaya.participation.models import Photo, SortingLog
+from khaya.wastebank.models import EntryKind, LedgerEntry, Material, Member, Price, WasteBank
 
 API = "/api/v1"
 TOWN = "lamphun-town-municipality"  # LGO A
@@ -80,6 +84,25 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/households/<int:household_id>/deactivate"): {"reason": "matrix"},
     ("POST", "/api/v1/households/<int:household_id>/residents"): {"user_id": 1},
     ("POST", "/api/v1/sorting-logs/<int:log_id>/void"): {"reason": "matrix"},
+    ("POST", "/api/v1/households/<int:household_id>/erase"): {"confirm": "x", "reason": "m"},
+    ("PATCH", "/api/v1/waste-banks/<int:bank_id>"): {"name_th": "x"},
+    ("POST", "/api/v1/waste-banks/<int:bank_id>/prices"): {
+        "material": "paper",
+        "price_per_kg": "1",
+        "valid_from": "2024-01-01",
+    },
+    ("POST", "/api/v1/waste-banks/<int:bank_id>/members"): {"household_id": 1},
+    ("POST", "/api/v1/waste-banks/<int:bank_id>/deposits"): {
+        "member_id": 1,
+        "deposit_date": "2024-03-01",
+        "lines": [{"material": "pet", "kg": "1"}],
+    },
+    ("POST", "/api/v1/waste-banks/<int:bank_id>/withdrawals"): {"member_id": 1, "amount": "1"},
+    ("POST", "/api/v1/waste-banks/<int:bank_id>/welfare-events"): {
+        "beneficiary_member_id": 1,
+        "amount_per_member": "1",
+    },
+    ("POST", "/api/v1/waste-banks/<int:bank_id>/entries/<int:entry_id>/reverse"): {"note": "m"},
 }
 
 
@@ -99,6 +122,14 @@ class Objects:
     log_b: int
     photo_a: str
     photo_b: str
+    bank_a: int
+    bank_b: int
+    member_a: int
+    member_b: int
+    entry_a: int
+    entry_b: int
+    point_a: int
+    point_b: int
 
 
 class MissingSample(LookupError):
@@ -123,6 +154,12 @@ SAMPLES: dict[str, Callable[[Rule, Objects], tuple[Any, Any]]] = {
     "token": lambda _rule, o: (o.token_a, o.token_b),
     "log_id": lambda _rule, o: (o.log_a, o.log_b),
     "photo_id": lambda _rule, o: (o.photo_a, o.photo_b),
+    "point_id": lambda _rule, o: (o.point_a, o.point_b),
+    # Banks themselves are readable across LGOs; their members and entries are not, so the
+    # out-of-scope sample is another LGO's bank with its own member and entry.
+    "bank_id": lambda _rule, o: (o.bank_a, o.bank_b),
+    "member_id": lambda _rule, o: (o.member_a, o.member_b),
+    "entry_id": lambda _rule, o: (o.entry_a, o.entry_b),
 }
 
 
@@ -211,6 +248,22 @@ def objects(app: Flask, connection) -> Objects:
         next(g for g in resident.grants if g.role is Role.resident).household_id = households["a"][
             0
         ].id
+        points = {
+            key: CollectionPoint(
+                lgo_id=lgo_ids[code],
+                kind="recycling",
+                name_th=f"matrix point {key}",
+                point=geo_point(lon, lat),
+                streams=["recyclable"],
+                opening={},
+            )
+            for key, code, lon, lat in (("a", TOWN, 99.0121, 18.5865), ("b", NGA, 99.032, 18.613))
+        }
+        db.session.add_all(points.values())
+        banks = {
+            key: _bank_with_member(lgo_ids[code], households[key][0])
+            for key, code in (("a", TOWN), ("b", NGA))
+        }
         db.session.commit()
         made = Objects(
             user_a=users["a"].id,
@@ -225,6 +278,14 @@ def objects(app: Flask, connection) -> Objects:
             log_b=households["b"][1].id,
             photo_a=str(households["a"][2].id),
             photo_b=str(households["b"][2].id),
+            point_a=points["a"].id,
+            point_b=points["b"].id,
+            bank_a=banks["a"][0],
+            bank_b=banks["b"][0],
+            member_a=banks["a"][1],
+            member_b=banks["b"][1],
+            entry_a=banks["a"][2],
+            entry_b=banks["b"][2],
         )
         db.session.remove()
     return made
@@ -265,6 +326,44 @@ def _household_with_records(lgo_id: int, village_code: str):
     db.session.add_all([photo, log])
     db.session.flush()
     return household, log, photo
+
+
+def _bank_with_member(lgo_id: int, household: Household) -> tuple[int, int, int]:
+    """Make a bank with a PET price, the household as member and one deposit of 1 kg."""
+    bank = WasteBank(lgo_id=lgo_id, name_th="ธนาคารขยะทดสอบ")
+    db.session.add(bank)
+    db.session.flush()
+    db.session.add(
+        Price(
+            bank_id=bank.id,
+            material=Material.pet,
+            price_per_kg=Decimal("8"),
+            valid_from=dt.date(2024, 1, 1),
+        )
+    )
+    member = Member(
+        bank_id=bank.id,
+        household_id=household.id,
+        lgo_id=lgo_id,
+        village_id=household.village_id,
+        member_number=1,
+        joined_on=dt.date(2024, 1, 2),
+    )
+    db.session.add(member)
+    db.session.flush()
+    entry = LedgerEntry(
+        bank_id=bank.id,
+        member_id=member.id,
+        household_id=household.id,
+        lgo_id=lgo_id,
+        village_id=household.village_id,
+        entry_date=dt.date(2024, 2, 1),
+        kind=EntryKind.deposit,
+        amount=Decimal("8.00"),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return bank.id, member.id, entry.id
 
 
 @dataclass
@@ -379,7 +478,10 @@ def run_matrix(app: Flask, checker: Checker, objects: Objects) -> None:
                 checker.expect(case, scope, values, "success")
         elif access.permission in permissions:
             checker.expect(case, "in scope", inside, "success")
-            if has_object:
+            if has_object and access.shared:
+                # Declared shared: anyone with the permission reads it, whatever their area.
+                checker.expect(case, "out of scope", outside, "success")
+            elif has_object:
                 checker.expect_not_found(case, outside)
         elif access.visible_with and access.visible_with in permissions:
             checker.expect(case, "in scope", inside, "403")

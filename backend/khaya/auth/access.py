@@ -44,7 +44,10 @@ _LGO_WORK = frozenset(
 SESSION = "session"
 PERMISSIONS: dict[Role, frozenset[str]] = {
     # A resident's scope is their own household, so "households.read" reaches only that one.
-    Role.resident: frozenset({SESSION, "households.read", "logs.write", "banks.read"}),
+    Role.resident: frozenset({
+        SESSION, "households.read", "households.export", "households.erase", "logs.write",
+        "banks.read",
+    }),
     Role.volunteer: frozenset(
         {
             SESSION,
@@ -55,8 +58,11 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
             "banks.read",
         }
     ),
-    Role.lgo_staff: _LGO_WORK | {SESSION},
-    Role.lgo_admin: _LGO_WORK | {SESSION, "users.read", "users.manage", "audit.read"},
+    Role.lgo_staff: _LGO_WORK | {SESSION, "households.export"},
+    Role.lgo_admin: _LGO_WORK | {
+        SESSION, "users.read", "users.manage", "audit.read", "households.export",
+        "households.erase",
+    },
     Role.province_officer: frozenset({SESSION, "analytics.read", "exports.read"}),
     Role.admin: _LGO_WORK
     | {
@@ -66,6 +72,8 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         "audit.read",
         "areas.manage",
         "settings.manage",
+        "households.export",
+        "households.erase",
     },
 }
 
@@ -120,6 +128,15 @@ class Principal:
             household_ids=frozenset(household_ids),
             province_ids=frozenset(province_ids),
         )
+
+    @property
+    def lgo_ids(self) -> frozenset[int]:
+        """Every LGO the caller holds a role in (a volunteer's and a resident's included)."""
+        return frozenset(grant.lgo_id for grant in self.grants if grant.lgo_id)
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.admin in self.roles
 
     def primary_role(self) -> str | None:
         order = list(Role)
@@ -185,6 +202,9 @@ class Access:
     public: bool = False
     permission: str | None = None
     visible_with: str | None = None
+    # The object is shared across areas (a waste bank's name and prices); its sub-resources
+    # are still scoped.
+    shared: bool = False
 
 
 def _declare(view: Callable, access: Access) -> None:
@@ -213,6 +233,7 @@ def requires(
     *,
     visible_with: str | None = None,
     lookup: Callable[..., Any] | None = None,
+    shared: bool = False,
 ) -> Callable[[Callable], Callable]:
     """Require a signed-in caller with ``permission``; scope their queries to it.
 
@@ -235,7 +256,9 @@ def requires(
                 lookup(**kwargs)
             raise Forbidden()
 
-        _declare(wrapper, Access(permission=permission, visible_with=visible_with))
+        _declare(
+            wrapper, Access(permission=permission, visible_with=visible_with, shared=shared)
+        )
         return wrapper
 
     return decorator

@@ -81,7 +81,11 @@ def feature_collection(stmt: Select, geom_column: str = "geom") -> str:
         "features",
         func.coalesce(func.json_agg(feature), literal_column("'[]'::json")),
     )
-    return db.session.execute(select(collection.cast(Text)).select_from(rows)).scalar_one()
+    return db.session.execute(
+        select(collection.cast(Text)).select_from(rows),
+        # The wrapping select is a new statement: keep the inner one's options (unscoped()).
+        execution_options=stmt.get_execution_options(),
+    ).scalar_one()
 
 
 class BBox(fields.Field):

@@ -39,6 +39,7 @@ from .schemas import DepositDataSchema
 from .services import (
     PriceBook,
     balance_of,
+    bank_in_reach,
     get_bank,
     get_member,
     member_view,
@@ -141,7 +142,7 @@ def _entry_base(member: Member, ctx: BatchContext | None, item: BatchItem | None
 
 def deposit_online(bank_id: int, data: dict[str, Any]) -> ItemResult:
     """Record one deposit typed at the office; a resent client_id returns the first one."""
-    get_bank(bank_id)
+    bank_in_reach(bank_id)
     item = BatchItem(
         0,
         "deposit",
@@ -170,6 +171,7 @@ def entry(entry_id: int) -> LedgerEntry:
 
 def withdraw(bank_id: int, data: dict[str, Any]) -> LedgerEntry:
     """Pay a member cash; never more than their balance."""
+    bank_in_reach(bank_id)
     member = get_member(bank_id, data["member_id"], lock=True)
     amount = money(data["amount"])
     balance = balance_of(member.id)
@@ -256,6 +258,7 @@ def welfare_event(bank_id: int, data: dict[str, Any]) -> WelfareEvent:
 
 def reverse(bank_id: int, entry_id: int, note: str) -> LedgerEntry:
     """Cancel an entry with an equal and opposite one (once)."""
+    bank_in_reach(bank_id)
     original = entry(entry_id)
     if original.bank_id != bank_id:
         raise EntryNotFound()
@@ -281,7 +284,7 @@ def reverse(bank_id: int, entry_id: int, note: str) -> LedgerEntry:
 
 
 def bank_entries(bank_id: int, *, page: int, per_page: int) -> dict[str, Any]:
-    bank = get_bank(bank_id)
+    bank = bank_in_reach(bank_id)
     stmt = (
         select(LedgerEntry)
         .where(LedgerEntry.bank_id == bank.id)
@@ -294,7 +297,7 @@ def passbook(
     bank_id: int, member_id: int, since: dt.date | None = None, until: dt.date | None = None
 ) -> dict[str, Any]:
     """Return a member's statement: opening balance, entries with running balance, closing."""
-    bank = get_bank(bank_id)
+    bank = bank_in_reach(bank_id)
     member = get_member(bank.id, member_id)
     until = until or local_today()
     opening = Decimal(0)

@@ -80,7 +80,7 @@ def create_bank(data):
 
 
 @blp.route("/<int:bank_id>")
-@requires("session")
+@requires("session", shared=True)
 @blp.response(200, WasteBankSchema)
 def get_bank(bank_id: int):
     """Return a waste bank."""
@@ -99,7 +99,7 @@ def update_bank(data, bank_id: int):
 
 
 @blp.route("/<int:bank_id>/prices")
-@requires("session")
+@requires("session", shared=True)
 @blp.arguments(PriceArgsSchema, location="query")
 @blp.response(200, PriceListSchema)
 def prices(args, bank_id: int):

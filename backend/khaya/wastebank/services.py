@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..areas.models import Lgo, Village
+from ..auth.access import current_principal
 from ..auth.scoping import current_scope, unscoped
 from ..common.db import insert_guarded
 from ..common.pagination import paginate
@@ -48,6 +49,18 @@ def get_bank(bank_id: int, *, for_change: bool = False) -> WasteBank:
         select(WasteBank).where(WasteBank.id == bank_id), execution_options=options
     ).scalar_one_or_none()
     if bank is None:
+        raise BankNotFound()
+    return bank
+
+
+def bank_in_reach(bank_id: int) -> WasteBank:
+    """Return a bank of an LGO the caller works or lives in; another LGO's bank is 404.
+
+    A bank's name and prices are public, but its members and money are the LGO's business.
+    """
+    bank = get_bank(bank_id)
+    principal = current_principal()
+    if not principal.is_admin and bank.lgo_id not in principal.lgo_ids:
         raise BankNotFound()
     return bank
 
@@ -182,6 +195,7 @@ def balance_of(member_id: int) -> Decimal:
 
 def enrol(bank_id: int, household_id: int, joined_on: dt.date | None) -> Member:
     """Open a household's account at a bank of its LGO."""
+    bank_in_reach(bank_id)
     bank = db.session.execute(
         select(WasteBank).where(WasteBank.id == bank_id).with_for_update(of=WasteBank),
         execution_options=unscoped(),
@@ -247,7 +261,7 @@ def member_view(member: Member, balance: Decimal) -> dict[str, Any]:
 
 
 def list_members(bank_id: int, *, page: int, per_page: int) -> dict[str, Any]:
-    bank = get_bank(bank_id)
+    bank = bank_in_reach(bank_id)
     result = paginate(
         select(Member).where(Member.bank_id == bank.id).order_by(Member.member_number),
         page=page,
@@ -258,5 +272,6 @@ def list_members(bank_id: int, *, page: int, per_page: int) -> dict[str, Any]:
 
 
 def read_member(bank_id: int, member_id: int) -> dict[str, Any]:
+    bank_in_reach(bank_id)
     member = get_member(bank_id, member_id)
     return member_view(member, balance_of(member.id))

@@ -1,0 +1,167 @@
+"""Collection points (public to read) and the hazardous-waste chain.
+
+GET   /api/v1/collection-points                  public; filtered, paged
+GET   /api/v1/collection-points/geojson          public; map layer
+GET   /api/v1/collection-points/nearest          public; ?lon=&lat=&stream=&kind=&limit=&max_km=
+GET   /api/v1/collection-points/{point_id}       public
+POST  /api/v1/collection-points                  points.write
+PATCH /api/v1/collection-points/{point_id}       points.write; another LGO's point answers 404
+POST  /api/v1/hazardous/collections              hazardous.write; retry-safe with client_id
+GET   /api/v1/hazardous/collections              hazardous.write
+POST  /api/v1/hazardous/handovers                hazardous.write; retry-safe with client_id
+GET   /api/v1/hazardous/handovers                hazardous.write
+GET   /api/v1/hazardous/totals                   analytics.read; LGO roles see their LGO,
+                                                 province officers every LGO of their province
+"""
+
+from __future__ import annotations
+
+from flask import Response
+
+from ..auth.access import public, requires
+from ..common.api import Blueprint
+from ..common.geo import GEOJSON_MEDIA_TYPE
+from ..extensions import db
+from . import hazardous, services
+from .models import HazardousCollection, HazardousHandover
+from .schemas import (
+    CollectionPointCreateSchema,
+    CollectionPointPageSchema,
+    CollectionPointSchema,
+    CollectionPointUpdateSchema,
+    HazardousCollectionCreateSchema,
+    HazardousCollectionPageSchema,
+    HazardousCollectionSchema,
+    HazardousHandoverCreateSchema,
+    HazardousHandoverPageSchema,
+    HazardousHandoverSchema,
+    HazardTotalsReportSchema,
+    NearbyPointsSchema,
+    NearestArgsSchema,
+    PeriodArgsSchema,
+    PointFilterArgsSchema,
+    PointListArgsSchema,
+    RecordListArgsSchema,
+)
+
+points_blp = Blueprint(
+    "collection_points",
+    __name__,
+    url_prefix="/collection-points",
+    description="Collection points: drop-off, recycling, compost, bins and PAO hand-over",
+)
+hazardous_blp = Blueprint(
+    "hazardous",
+    __name__,
+    url_prefix="/hazardous",
+    description="Hazardous waste: drop-off collections, hand-overs to the PAO, totals",
+)
+REPLAY = "A retry with a client_id already stored: the original record"
+
+
+@points_blp.route("")
+@public
+@points_blp.arguments(PointListArgsSchema, location="query")
+@points_blp.response(200, CollectionPointPageSchema)
+def list_points(args):
+    """List collection points, filtered, by LGO and name."""
+    return services.list_points(**args)
+
+
+@points_blp.route("/geojson")
+@public
+@points_blp.arguments(PointFilterArgsSchema, location="query")
+@points_blp.response(200, content_type=GEOJSON_MEDIA_TYPE)
+def points_geojson(args):
+    """Return collection points as a GeoJSON FeatureCollection."""
+    return Response(services.points_geojson(**args), mimetype=GEOJSON_MEDIA_TYPE)
+
+
+@points_blp.route("/nearest")
+@public
+@points_blp.arguments(NearestArgsSchema, location="query")
+@points_blp.response(200, NearbyPointsSchema)
+def nearest_points(args):
+    """Return the active points nearest to a location, with distances in metres."""
+    return {"items": services.nearest_points(**args)}
+
+
+@points_blp.route("/<int:point_id>")
+@public
+@points_blp.response(200, CollectionPointSchema)
+def get_point(point_id: int):
+    """Return one collection point."""
+    return services.get_point(point_id)
+
+
+@points_blp.route("", methods=["POST"])
+@requires("points.write")
+@points_blp.arguments(CollectionPointCreateSchema)
+@points_blp.response(201, CollectionPointSchema)
+def create_point(data):
+    """Add a collection point to your LGO."""
+    point = services.create_point(data)
+    db.session.commit()
+    return point, 201, {"Location": f"/api/v1/collection-points/{point.id}"}
+
+
+@points_blp.route("/<int:point_id>", methods=["PATCH"])
+@requires("points.write")
+@points_blp.arguments(CollectionPointUpdateSchema)
+@points_blp.response(200, CollectionPointSchema)
+def update_point(data, point_id: int):
+    """Change a collection point of your LGO (its status when full or closed, its hours, …)."""
+    point = services.update_point(point_id, data)
+    db.session.commit()
+    return point
+
+
+@hazardous_blp.route("/collections", methods=["POST"])
+@requires("hazardous.write")
+@hazardous_blp.arguments(HazardousCollectionCreateSchema)
+@hazardous_blp.response(201, HazardousCollectionSchema)
+@hazardous_blp.alt_response(200, schema=HazardousCollectionSchema, description=REPLAY)
+def record_collection(data):
+    """Record the hazardous waste collected from a drop-off point of your LGO on one day."""
+    record, created = hazardous.record_collection(data)
+    db.session.commit()
+    return record, 201 if created else 200
+
+
+@hazardous_blp.route("/collections")
+@requires("hazardous.write")
+@hazardous_blp.arguments(RecordListArgsSchema, location="query")
+@hazardous_blp.response(200, HazardousCollectionPageSchema)
+def list_collections(args):
+    """List your LGO's drop-off collections, latest first."""
+    return hazardous.list_records(HazardousCollection, **args)
+
+
+@hazardous_blp.route("/handovers", methods=["POST"])
+@requires("hazardous.write")
+@hazardous_blp.arguments(HazardousHandoverCreateSchema)
+@hazardous_blp.response(201, HazardousHandoverSchema)
+@hazardous_blp.alt_response(200, schema=HazardousHandoverSchema, description=REPLAY)
+def record_handover(data):
+    """Record a hand-over to a PAO point, against the PAO's receipt."""
+    record, created = hazardous.record_handover(data)
+    db.session.commit()
+    return record, 201 if created else 200
+
+
+@hazardous_blp.route("/handovers")
+@requires("hazardous.write")
+@hazardous_blp.arguments(RecordListArgsSchema, location="query")
+@hazardous_blp.response(200, HazardousHandoverPageSchema)
+def list_handovers(args):
+    """List your LGO's hand-overs to the PAO, latest first."""
+    return hazardous.list_records(HazardousHandover, **args)
+
+
+@hazardous_blp.route("/totals")
+@requires("analytics.read")
+@hazardous_blp.arguments(PeriodArgsSchema, location="query")
+@hazardous_blp.response(200, HazardTotalsReportSchema)
+def hazard_totals(args):
+    """Return kg collected, handed over and pending per LGO: yours, or your province's."""
+    return hazardous.hazard_totals(**args)

@@ -1,0 +1,329 @@
+"""Request and response schemas of collection points and the hazardous-waste chain."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from ..common.geo import BBox, GeoJSONPoint
+from ..common.schemas import PageArgsSchema, PageMetaSchema
+from .models import HAZARD_KG_CEILING, HAZARD_TYPES, PointKind, PointStatus
+
+STREAMS = ("organic", "recyclable", "general", "hazardous")
+HHMM = validate.Regexp(
+    r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", error="A time as HH:MM, 00:00 to 24:00."
+)
+LGO_CODE = validate.Regexp(
+    r"^[a-z0-9-]{1,80}$", error="An LGO code such as lamphun-town-municipality."
+)
+VILLAGE_CODE = validate.Regexp(r"^[0-9]{8}$", error="An 8-digit village code.")
+STREAM = validate.OneOf(STREAMS)
+ROW_ID = validate.Range(min=1, max=2**31 - 1)
+
+
+def _unique(values: list[Any]) -> None:
+    if len(set(values)) != len(values):
+        raise ValidationError("Name each value once.")
+
+
+# Collection points --------------------------------------------------------------------------
+
+
+class WeeklyHoursSchema(Schema):
+    day = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0, max=6),
+        metadata={"description": "0 Monday … 6 Sunday"},
+    )
+    opens = fields.String(required=True, validate=HHMM)
+    closes = fields.String(required=True, validate=HHMM)
+
+    @validates_schema
+    def _opens_before_closes(self, data, **kwargs):
+        if data["opens"] >= data["closes"]:
+            raise ValidationError(f"Must be after opens ({data['opens']}).", "closes")
+
+
+class OpeningSchema(Schema):
+    """Weekly hours, dated days (a waste bank's buying days), or both."""
+
+    weekly = fields.List(
+        fields.Nested(WeeklyHoursSchema), load_default=list, validate=validate.Length(max=21)
+    )
+    dates = fields.List(fields.Date(), load_default=list, validate=validate.Length(max=366))
+
+    @validates_schema
+    def _no_overlap(self, data, **kwargs):
+        slots = sorted((s["day"], s["opens"], s["closes"]) for s in data["weekly"])
+        for (day, _, closes), (next_day, opens, _) in zip(slots, slots[1:], strict=False):
+            if day == next_day and opens < closes:
+                raise ValidationError(f"Hours overlap on day {day}.", "weekly")
+
+    @post_load
+    def _normalise(self, data, **kwargs):
+        # Stored as JSONB: dates become ISO text; both lists in a stable order.
+        return {
+            "weekly": sorted(data["weekly"], key=lambda s: (s["day"], s["opens"])),
+            "dates": sorted({d.isoformat() for d in data["dates"]}),
+        }
+
+
+class OpeningOutSchema(Schema):
+    weekly = fields.List(fields.Nested(WeeklyHoursSchema), dump_default=list)
+    dates = fields.List(fields.String(), dump_default=list)
+
+
+class CollectionPointSchema(Schema):
+    """A collection point as everyone (anonymous callers too) sees it."""
+
+    id = fields.Integer()
+    kind = fields.Enum(PointKind, by_value=True)
+    name_th = fields.String()
+    name_en = fields.String(allow_none=True)
+    # Dotted attributes rather than functions, so NearbyPointSchema can read from its pair.
+    lgo_code = fields.String(attribute="lgo.code")
+    lgo_name_th = fields.String(attribute="lgo.name_th")
+    village_code = fields.String(attribute="village.code", allow_none=True, dump_default=None)
+    point = GeoJSONPoint()
+    streams = fields.List(fields.String())
+    opening = fields.Nested(OpeningOutSchema)
+    status = fields.Enum(PointStatus, by_value=True)
+    contact = fields.String(allow_none=True)
+    updated_at = fields.DateTime()
+
+
+class CollectionPointPageSchema(Schema):
+    items = fields.List(fields.Nested(CollectionPointSchema))
+    meta = fields.Nested(PageMetaSchema)
+
+
+class NearbyPointSchema(CollectionPointSchema):
+    distance_m = fields.Float(metadata={"description": "Geodesic distance in metres"})
+
+    def get_attribute(self, obj: Any, attr: str, default: Any):
+        # ``obj`` is a services.Nearby pair: the point and its distance.
+        if attr == "distance_m":
+            return obj.distance_m
+        return super().get_attribute(obj.point, attr, default)
+
+
+class NearbyPointsSchema(Schema):
+    items = fields.List(fields.Nested(NearbyPointSchema))
+
+
+class CollectionPointFieldsSchema(Schema):
+    name_th = fields.String(validate=validate.Length(min=1, max=200))
+    name_en = fields.String(allow_none=True, validate=validate.Length(max=200))
+    village_code = fields.String(allow_none=True, validate=VILLAGE_CODE)
+    point = GeoJSONPoint(metadata={"description": "GeoJSON Point, [longitude, latitude]"})
+    streams = fields.List(
+        fields.String(validate=STREAM),
+        validate=[validate.Length(min=1, max=len(STREAMS)), _unique],
+        metadata={"description": "Streams accepted: " + ", ".join(STREAMS)},
+    )
+    opening = fields.Nested(OpeningSchema)
+    status = fields.Enum(PointStatus, by_value=True)
+    contact = fields.String(allow_none=True, validate=validate.Length(max=200))
+
+
+class CollectionPointCreateSchema(CollectionPointFieldsSchema):
+    kind = fields.Enum(PointKind, by_value=True, required=True)
+    name_th = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    streams = fields.List(
+        fields.String(validate=STREAM),
+        required=True,
+        validate=[validate.Length(min=1, max=len(STREAMS)), _unique],
+        metadata={"description": "Streams accepted: " + ", ".join(STREAMS)},
+    )
+    point = GeoJSONPoint(metadata={"description": "Required: GeoJSON Point, [longitude, latitude]"})
+    lgo_code = fields.String(
+        validate=LGO_CODE,
+        metadata={"description": "Admins name the LGO; LGO staff default to (and may use) theirs"},
+    )
+
+    @validates_schema
+    def _point_given(self, data, **kwargs):
+        # Checked here rather than with required=True: the OpenAPI document has no example
+        # for a GeoJSON value, and clients read the rule from the description.
+        if data.get("point") is None:
+            raise ValidationError("Missing data for required field.", "point")
+
+
+class CollectionPointUpdateSchema(CollectionPointFieldsSchema):
+    kind = fields.Enum(PointKind, by_value=True)
+
+
+class PointFilterArgsSchema(Schema):
+    kind = fields.Enum(PointKind, by_value=True)
+    stream = fields.String(validate=STREAM)
+    status = fields.Enum(PointStatus, by_value=True)
+    lgo = fields.String(validate=LGO_CODE, metadata={"description": "The LGO's code"})
+    village = fields.String(validate=VILLAGE_CODE, metadata={"description": "Village code"})
+    bbox = BBox(metadata={"description": "minLon,minLat,maxLon,maxLat (EPSG:4326)"})
+
+
+class PointListArgsSchema(PointFilterArgsSchema, PageArgsSchema):
+    q = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Part of the Thai or English name"},
+    )
+
+
+class NearestArgsSchema(Schema):
+    lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    stream = fields.String(validate=STREAM)
+    kind = fields.Enum(PointKind, by_value=True)
+    limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=50))
+    max_km = fields.Float(validate=validate.Range(min=0, max=200, min_inclusive=False))
+
+
+# Hazardous-waste chain ----------------------------------------------------------------------
+
+
+def _kg(description: str) -> fields.Decimal:
+    return fields.Decimal(
+        places=2,
+        load_default=Decimal("0"),
+        validate=validate.Range(
+            min=0, max=HAZARD_KG_CEILING, error=f"From 0 to {HAZARD_KG_CEILING} kg."
+        ),
+        metadata={"description": description},
+    )
+
+
+class HazardKgInSchema(Schema):
+    kg_bulbs = _kg("Fluorescent tubes and bulbs")
+    kg_batteries = _kg("Batteries")
+    kg_spray_cans = _kg("Spray cans")
+    kg_pesticide_containers = _kg("Pesticide containers")
+    kg_e_waste = _kg("Electronic waste")
+    kg_other = _kg("Other hazardous waste")
+
+    @validates_schema
+    def _some_weight(self, data, **kwargs):
+        if not any(data.get(f"kg_{t}", 0) > 0 for t in HAZARD_TYPES):
+            raise ValidationError("Weigh at least one item type (kg above 0).")
+
+
+class HazardousCollectionCreateSchema(HazardKgInSchema):
+    point_id = fields.Integer(
+        required=True, validate=ROW_ID, metadata={"description": "A drop-off point"}
+    )
+    collected_on = fields.Date(required=True)
+    notes = fields.String(allow_none=True, validate=validate.Length(max=500))
+    client_id = fields.UUID(metadata={"description": "Retry with the same id: no second row"})
+
+
+class HazardousHandoverCreateSchema(HazardKgInSchema):
+    to_point_id = fields.Integer(
+        required=True, validate=ROW_ID, metadata={"description": "A PAO hand-over point"}
+    )
+    handed_over_on = fields.Date(required=True)
+    receipt_number = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=60), validate.Regexp(r"\s*\S", error="Blank.")],
+    )
+    lgo_code = fields.String(
+        validate=LGO_CODE, metadata={"description": "Admins name the handing LGO"}
+    )
+    notes = fields.String(allow_none=True, validate=validate.Length(max=500))
+    client_id = fields.UUID(metadata={"description": "Retry with the same id: no second row"})
+
+    @post_load
+    def _strip(self, data, **kwargs):
+        data["receipt_number"] = data["receipt_number"].strip()
+        return data
+
+
+class HazardKgOutSchema(Schema):
+    kg_bulbs = fields.Float()
+    kg_batteries = fields.Float()
+    kg_spray_cans = fields.Float()
+    kg_pesticide_containers = fields.Float()
+    kg_e_waste = fields.Float()
+    kg_other = fields.Float()
+    kg_total = fields.Float()
+
+
+class HazardousCollectionSchema(HazardKgOutSchema):
+    id = fields.Integer()
+    client_id = fields.UUID()
+    point_id = fields.Integer()
+    point_name_th = fields.String()
+    lgo_code = fields.String()
+    collected_on = fields.Date()
+    notes = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class HazardousHandoverSchema(HazardKgOutSchema):
+    id = fields.Integer()
+    client_id = fields.UUID()
+    lgo_code = fields.String()
+    to_point_id = fields.Integer()
+    to_point_name_th = fields.String()
+    handed_over_on = fields.Date()
+    receipt_number = fields.String()
+    notes = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class HazardousCollectionPageSchema(Schema):
+    items = fields.List(fields.Nested(HazardousCollectionSchema))
+    meta = fields.Nested(PageMetaSchema)
+
+
+class HazardousHandoverPageSchema(Schema):
+    items = fields.List(fields.Nested(HazardousHandoverSchema))
+    meta = fields.Nested(PageMetaSchema)
+
+
+class PeriodArgsSchema(Schema):
+    from_ = fields.Date(data_key="from", metadata={"description": "First day (inclusive)"})
+    to = fields.Date(metadata={"description": "Last day (inclusive)"})
+    lgo = fields.String(validate=LGO_CODE, metadata={"description": "The LGO's code"})
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("Must not be after 'to'.", "from")
+
+
+class RecordListArgsSchema(PeriodArgsSchema, PageArgsSchema):
+    point = fields.Integer(
+        validate=ROW_ID, metadata={"description": "Drop-off or hand-over point id"}
+    )
+
+
+class KgByTypeSchema(Schema):
+    bulbs = fields.Float()
+    batteries = fields.Float()
+    spray_cans = fields.Float()
+    pesticide_containers = fields.Float()
+    e_waste = fields.Float()
+    other = fields.Float()
+    total = fields.Float()
+
+
+class HazardTotalsSchema(Schema):
+    collected = fields.Nested(KgByTypeSchema, metadata={"description": "In the period"})
+    handed_over = fields.Nested(KgByTypeSchema, metadata={"description": "In the period"})
+    pending = fields.Nested(
+        KgByTypeSchema, metadata={"description": "Collected minus handed over, all up to 'to'"}
+    )
+
+
+class LgoHazardTotalsSchema(HazardTotalsSchema):
+    lgo_code = fields.String()
+    lgo_name_th = fields.String()
+    lgo_name_en = fields.String()
+
+
+class HazardTotalsReportSchema(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    lgos = fields.List(fields.Nested(LgoHazardTotalsSchema))
+    total = fields.Nested(HazardTotalsSchema)

@@ -1,0 +1,151 @@
+"""PDPA rights: a household's copy of its data, and erasure that keeps the statistics."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from khaya.auth.models import AuditEvent, User
+from khaya.common.time import local_today
+from khaya.participation.models import Photo, SortingLog
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def make_home(client, auth, db_session) -> dict:
+    home = client.post(
+        "/api/v1/households",
+        headers=auth("town.staff"),
+        json={
+            "village_code": "51010101",
+            "house_number": "77/1",
+            "head_name": "นางสมใจ รักษ์โลก",
+            "phone": "089-777-1111",
+            "registered_on": "2024-01-01",
+            "wet_bin": "has_bin",
+            "point": {"type": "Point", "coordinates": [99.0121, 18.5865]},
+        },
+    ).get_json()
+    resident = db_session.scalar(select(User.id).where(User.phone == "+66810000011"))
+    client.post(
+        f"/api/v1/households/{home['id']}/residents",
+        headers=auth("town.staff"),
+        json={"user_id": resident},
+    )
+    photo = str(uuid.uuid4())
+    client.post(
+        "/api/v1/photos",
+        headers=auth("0810000011"),
+        data={"id": photo, "household_id": str(home["id"]), "file": (io.BytesIO(PNG), "p.png")},
+    )
+    items = [
+        {
+            "kind": "sorting_log",
+            "client_id": str(uuid.uuid4()),
+            "data": {
+                "household_id": home["id"],
+                "log_date": local_today().isoformat(),
+                "streams": ["organic"],
+                "organic_handling": "wet_bin",
+                **({"photo_id": photo} if n == 0 else {}),
+            },
+        }
+        for n in range(3)
+    ]
+    client.post("/api/v1/sync", headers=auth("0810000011"), json={"device_id": "p", "items": items})
+    return home
+
+
+def test_resident_exports_their_household(client, auth, db_session):
+    home = make_home(client, auth, db_session)
+    response = client.get(f"/api/v1/households/{home['id']}/export", headers=auth("0810000011"))
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["household"]["head_name"] == "นางสมใจ รักษ์โลก"
+    assert data["household"]["point"] == [99.0121, 18.5865]
+    assert len(data["sorting_logs"]) == 3
+    assert len(data["photos"]) == 1
+    assert data["residents"][0]["phone"] == "+66810000011"
+    assert {a["action"] for a in data["accesses"]} >= {"create", "update"}
+    exported = db_session.scalar(
+        select(func.count()).where(
+            AuditEvent.action == "export", AuditEvent.entity_id == str(home["id"])
+        )
+    )
+    assert exported == 1
+
+
+def test_export_pdf_is_readable(client, auth, db_session):
+    home = make_home(client, auth, db_session)
+    with client.get(
+        f"/api/v1/households/{home['id']}/export.pdf", headers=auth("town.staff")
+    ) as response:
+        assert response.status_code == 200
+        reader = PdfReader(io.BytesIO(response.data))
+    words = "".join(page.extract_text() for page in reader.pages)
+    assert "77/1" in words
+    assert "089" in words or "+6689" in words
+
+
+def test_volunteer_may_not_export_and_others_do_not_see(client, auth, db_session):
+    home = make_home(client, auth, db_session)
+    url = f"/api/v1/households/{home['id']}/export"
+    assert client.get(url, headers=auth("0810000001")).status_code == 403
+    assert client.get(url, headers=auth("nga.staff")).status_code == 404
+    assert client.get(url, headers=auth("0810000012")).status_code == 404
+
+
+def test_erasure_keeps_the_figures_and_drops_the_person(client, auth, db_session):
+    home = make_home(client, auth, db_session)
+    url = f"/api/v1/households/{home['id']}/erase"
+    wrong = client.post(url, headers=auth("town.admin"), json={"confirm": "1", "reason": "x"})
+    assert wrong.status_code == 422
+    assert (
+        client.post(
+            url, headers=auth("town.staff"), json={"confirm": "77/1", "reason": "x"}
+        ).status_code
+        == 403
+    )
+    erased = client.post(
+        url, headers=auth("town.admin"), json={"confirm": "77/1", "reason": "คำขอของเจ้าของข้อมูล"}
+    )
+    assert erased.status_code == 200
+    body = erased.get_json()
+    assert body["head_name"] is None
+    assert body["phone"] is None
+    assert body["point"] is None
+    assert body["house_number"] == f"erased-{home['id']}"
+    assert body["qr_token"] != home["qr_token"]
+    assert body["members"] == home["members"]
+    # The logs still count, without the photo.
+    logs = db_session.scalars(select(SortingLog).where(SortingLog.household_id == home["id"]))
+    assert [log.photo_id for log in logs] == [None, None, None]
+    assert db_session.scalar(select(func.count()).select_from(Photo)) == 0
+    resident = db_session.scalar(
+        select(User).where(User.username == f"erased-{resident_id(db_session)}")
+    )
+    assert resident.phone is None
+    assert resident.is_active is False
+    erasure = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "erase"))
+    assert erasure.entity_id == str(home["id"])
+    assert erasure.details["reason"] == "คำขอของเจ้าของข้อมูล"
+
+
+def resident_id(db_session) -> int:
+    return db_session.scalar(select(User.id).where(User.display_name == "ผู้ใช้ที่ลบข้อมูลแล้ว"))
+
+
+def test_resident_may_erase_their_own_household(client, auth, db_session):
+    home = make_home(client, auth, db_session)
+    token = auth("0810000011")
+    response = client.post(
+        f"/api/v1/households/{home['id']}/erase",
+        headers=token,
+        json={"confirm": "77/1", "reason": "ย้ายออก"},
+    )
+    assert response.status_code == 200
+    # Their account is anonymised and signed out: the same token no longer works.
+    assert client.get("/api/v1/me", headers=token).status_code == 401
