@@ -257,11 +257,12 @@ def test_passbook_with_running_balance_and_pdf(client, auth, bank):
 
 
 def test_scope_of_members_and_ledger(client, auth, bank):
+    # Another LGO's bank: its name is public, its members and money are not.
+    elsewhere = client.get(f"/api/v1/waste-banks/{bank['id']}/members", headers=auth("nga.staff"))
+    assert elsewhere.status_code == 404
     assert (
-        client.get(
-            f"/api/v1/waste-banks/{bank['id']}/members", headers=auth("nga.staff")
-        ).get_json()["meta"]["total"]
-        == 0
+        client.get(f"/api/v1/waste-banks/{bank['id']}", headers=auth("nga.staff")).status_code
+        == 200
     )
     member = bank["members"][0]
     hidden = client.get(
