@@ -18,11 +18,14 @@ help:
 	bash scripts/bootstrap.sh
 
 setup: .venv/.installed
+	bash scripts/frontend.sh
 
 run: setup
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 test: setup
+	bash scripts/ensure_browser.sh
+	bash scripts/ensure_gdal.sh
 	bash scripts/test.sh $(PYTEST_ARGS)
 
 stop:

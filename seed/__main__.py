@@ -13,6 +13,8 @@ from khaya.extensions import db
 
 from .accounts import load_accounts, logins_table
 from .demo import load_demo_households
+from .scale import add_command as add_scale_command
+from .scale import demo_rollups
 from .territory import load_territory
 
 
@@ -40,6 +42,7 @@ def demo(args: argparse.Namespace) -> int:
         print(f"accounts: {created} created")
         started = time.monotonic()
         counts = load_demo_households(db.session, today=local_today())
+        demo_rollups(db.session, local_today())
         db.session.commit()
         elapsed = time.monotonic() - started
     print(
@@ -69,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     territory_parser.set_defaults(handler=territory)
     commands.add_parser("demo", help="load the whole demo (idempotent)").set_defaults(handler=demo)
     commands.add_parser("logins", help="print the demo logins").set_defaults(handler=logins)
+    add_scale_command(commands)
     args = parser.parse_args(argv)
     return args.handler(args)
 

@@ -3,12 +3,16 @@
 from flask import Flask
 from flask_smorest import Api
 
+from .analytics.routes import blp as analytics_blp
 from .areas.routes import blp as areas_blp
 from .auth.routes import blp as auth_blp
 from .collection.routes import hazardous_blp, points_blp
 from .common.routes import blp as common_blp
 from .common.web import web
+from .exports.routes import blp as exports_blp
 from .households.routes import blp as households_blp
+from .maps.ogc_routes import blp as ogc_blp
+from .maps.routes import blp as tiles_blp
 from .participation.routes import blp as participation_blp
 from .privacy.routes import blp as privacy_blp
 from .sync.routes import blp as sync_blp
@@ -31,8 +35,12 @@ def register(app: Flask, api: Api) -> None:
         points_blp,
         hazardous_blp,
         privacy_blp,
+        tiles_blp,
+        exports_blp,
+        analytics_blp,
     ):
         api.register_blueprint(blp, url_prefix="/api/v1" + (blp.url_prefix or ""))
+    api.register_blueprint(ogc_blp)  # OGC API - Features lives at /ogc, outside /api/v1
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )

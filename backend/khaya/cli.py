@@ -5,6 +5,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every command group."""
+    from .analytics.cli import analytics_cli
     from .areas.cli import areas_cli
 
     app.cli.add_command(areas_cli)
+    app.cli.add_command(analytics_cli)

@@ -61,10 +61,33 @@ class Config:
     # Behind a TLS-terminating proxy, trust its X-Forwarded-* headers (number of proxies).
     PROXY_FIX = 0
 
+    # Vector tiles: browser cache seconds for public layers, the in-process tile cache, the
+    # zoom from which household points are drawn, and how often area indicators are refreshed.
+    MAPS_TILE_MAX_AGE = 300
+    MAPS_TILE_CACHE_ENTRIES = 4096
+    MAPS_TILE_CACHE_BYTES = 64 * 1024 * 1024
+    MAPS_HOUSEHOLDS_MIN_ZOOM = 14
+    MAPS_INDICATOR_MIN_AGE = 30
+    MAPS_INDICATOR_MAX_AGE = 600
+    MAPS_VERSION_COMPACT_AFTER = 2000
+    # Export jobs: worker threads, how long results are kept, a job's time limit, active jobs
+    # per person, the longest range, and the largest export answered at once (LGO-months).
+    EXPORT_WORKERS = 2
+    EXPORT_JOB_TTL = 86400
+    EXPORT_JOB_TIMEOUT = 1800
+    EXPORT_MAX_ACTIVE_JOBS = 3
+    EXPORT_MAX_MONTHS = 60
+    EXPORT_SYNC_MAX_ROWS = 240
+
     # Largest page a list endpoint hands out.
     MAX_PER_PAGE = 500
     # Simplification tolerance in degrees when a GeoJSON request gives none.
     GEOJSON_DEFAULT_TOLERANCE = 0.0
+    # Analytics: an indicator whose denominator is under this is flagged small (league tables
+    # rank it last, maps may hide it); the DLA wet-bin carbon factors.
+    SMALL_DENOMINATOR = 30
+    CARBON_FOOD_WASTE_KG_PER_PERSON_DAY = 0.252
+    CARBON_TCO2E_PER_TONNE = 0.1454
     # Seed data (relative paths are taken from the project root).
     REFERENCE_DATA = "seed/data/lamphun_units.json"
     FRONTEND_DIST = "frontend/dist"

@@ -42,7 +42,8 @@ def test_audit_view_is_limited_to_the_admins_lgo(client, auth, db_session):
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(client, auth, db_session):
-    client.get(f"/api/v1/users/{resident_id(db_session)}", headers=auth("town.admin"))
+    target = resident_id(db_session)
+    client.get(f"/api/v1/users/{target}", headers=auth("town.admin"))
     for statement in (
         "update audit_events set action = 'x'",
         "delete from audit_events",
@@ -50,7 +51,11 @@ def test_audit_rows_cannot_be_changed_or_deleted(client, auth, db_session):
     ):
         with pytest.raises(DBAPIError, match="append-only"), db_session.begin_nested():
             db_session.execute(text(statement))
-    assert db_session.scalar(select(AuditEvent.action)) == "read"
+    kept = db_session.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity == "user",
+                                        AuditEvent.entity_id == str(target))
+    ).all()
+    assert kept == ["read"]
 
 
 def test_who_accessed_query_uses_the_index(db_session):

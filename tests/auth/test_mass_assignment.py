@@ -39,7 +39,7 @@ AREA_CODES = {
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 # Strings tried, in order, for a string property with a pattern.
-PATTERN_CANDIDATES = ("12", "51010101", "valid-value", TOWN, "0812345678")
+PATTERN_CANDIDATES = ("12", "51010101", "valid-value", TOWN, "0812345678", "2024-10")
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,20 @@ SAMPLES: dict[str, Callable[[Rule, Objects], tuple[Any, Any]]] = {
     "bank_id": lambda _rule, o: (o.bank_a, o.bank_b),
     "member_id": lambda _rule, o: (o.member_a, o.member_b),
     "entry_id": lambda _rule, o: (o.entry_a, o.entry_b),
+    # A map tile over LGO A's first community (z14); tiles are shared, their content scoped.
+    "layer": lambda _rule, _o: ("villages", "collection-points"),
+    "z": lambda _rule, _o: (14, 14),
+    "x": lambda _rule, _o: (12698, 12698),
+    "y": lambda _rule, _o: (7330, 7330),
+    # Export jobs belong to the user who started them (see OWNER_ONLY).
+    "job_id": lambda _rule, _o: (uuid.UUID(int=1), uuid.UUID(int=2)),
 }
+# Rules whose objects belong to the user who made them: every other caller, admins included,
+# gets 404. The matrix's callers never own the sample; tests/exports covers the owner.
+OWNER_ONLY = frozenset({
+    "/api/v1/exports/jobs/<uuid:job_id>",
+    "/api/v1/exports/jobs/<uuid:job_id>/download",
+})
 
 
 def samples_for(rule: Rule, objects: Objects) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -472,6 +485,11 @@ def run_matrix(app: Flask, checker: Checker, objects: Objects) -> None:
         elif role == "anonymous":
             for scope, values in samples:
                 checker.expect(case, scope, values, "401")
+        elif case.rule.rule in OWNER_ONLY and (
+            role == "admin" or access.permission in permissions
+        ):
+            for scope, values in samples:
+                checker.expect(case, scope, values, "404")
         elif role == "admin":
             # An admin's scope is everything: LGO B's objects are theirs as well.
             for scope, values in samples:

@@ -8,6 +8,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from khaya.areas.models import Lgo, LgoType
+from khaya.collection.hazardous import available_kg
 from khaya.collection.models import (
     HAZARD_TYPES,
     CollectionPoint,
@@ -15,7 +16,6 @@ from khaya.collection.models import (
     HazardousHandover,
     PointKind,
 )
-from khaya.collection.hazardous import available_kg
 from khaya.collection.services import MAX_DISTANCE_FROM_LGO_M
 from seed.collection import DEMO_LGOS, load_collection_demo
 

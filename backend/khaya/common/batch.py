@@ -71,12 +71,17 @@ def insert_new(model: Any, rows: list[dict[str, Any]]) -> dict[uuid.UUID, Any]:
     """Insert rows whose client_id is new; return {client_id: id} of the rows inserted."""
     if not rows:
         return {}
+    # One statement compiled once and sent as an executemany (SQLAlchemy batches it into
+    # multi-row VALUES); a .values(rows) statement would be rebuilt with thousands of binds per
+    # call. Rows go in client_id order so two overlapping batches lock in the same order and
+    # cannot deadlock each other.
     stmt = (
-        insert(model).values(rows)
+        insert(model.__table__)
         .on_conflict_do_nothing(index_elements=["client_id"])
-        .returning(model.client_id, model.id)
+        .returning(model.__table__.c.client_id, model.__table__.c.id)
     )
-    return dict(db.session.execute(stmt).tuples().all())
+    ordered = sorted(rows, key=lambda row: row["client_id"])
+    return dict(db.session.execute(stmt, ordered).tuples().all())
 
 
 def existing_ids(model: Any, client_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:

@@ -23,6 +23,14 @@ def _frontend_dir() -> Path:
     return dist if (dist / "index.html").is_file() else root / "frontend" / "placeholder"
 
 
+# Files whose name does not change between builds: the browser must ask every time, or an old
+# service worker or shell would keep an installed app on an old version for good.
+ALWAYS_REVALIDATE = frozenset({"sw.js", "index.html", "manifest.webmanifest"})
+# Vite puts a content hash in every file name under assets/, so a name never changes meaning.
+IMMUTABLE_PREFIX = "assets/"
+YEAR = 365 * 24 * 3600
+
+
 @web.route("/", defaults={"path": ""})
 @web.route("/<path:path>")
 def frontend(path: str):
@@ -31,5 +39,15 @@ def frontend(path: str):
     if path.startswith("api/"):
         raise NotFound()
     if path and (folder / path).is_file():
-        return send_from_directory(folder, path)
-    return send_from_directory(folder, "index.html", max_age=0)
+        if path in ALWAYS_REVALIDATE:
+            response = send_from_directory(folder, path, max_age=0)
+            response.headers["Cache-Control"] = "no-cache"
+            return response
+        if path.startswith(IMMUTABLE_PREFIX):
+            response = send_from_directory(folder, path, max_age=YEAR)
+            response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+            return response
+        return send_from_directory(folder, path, max_age=86400)
+    response = send_from_directory(folder, "index.html", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from ..analytics import rollups
 from ..auth.scoping import unscoped
 from ..common.batch import BatchContext, BatchItem, ItemResult, load, settle
 from ..common.db import insert_guarded
@@ -111,17 +112,24 @@ def record_sorting_logs(items: list[BatchItem], ctx: BatchContext) -> list[ItemR
     results, created = settle(SortingLog, items, rows, errors)
     if created:
         _touch_last_log(created)
+        rollups.logs_added(created.values())
     return results
 
 
 def _touch_last_log(created: dict[uuid.UUID, Any]) -> None:
-    # One statement for the whole batch; the household's edit version is left alone so a
-    # sync never makes an office edit conflict.
+    # One statement for the whole batch. Rows are locked in id order, and only where the date
+    # moves, so concurrent batches touching the same households queue instead of deadlocking;
+    # the household's edit version is left alone so a sync never makes an office edit conflict.
     db.session.execute(text("""
-        update households h set last_log_on = greatest(h.last_log_on, l.latest)
-        from (select household_id, max(log_date) as latest from sorting_logs
-              where id = any(:ids) group by household_id) l
-        where h.id = l.household_id
+        with latest as (
+            select household_id, max(log_date) as day from sorting_logs
+            where id = any(:ids) group by household_id
+        ), moving as (
+            select h.id, l.day from households h join latest l on l.household_id = h.id
+            where h.last_log_on is null or h.last_log_on < l.day
+            order by h.id for no key update of h
+        )
+        update households h set last_log_on = moving.day from moving where h.id = moving.id
     """), {"ids": list(created.values())})
 
 
@@ -179,18 +187,26 @@ def record_inspections(items: list[BatchItem], ctx: BatchContext) -> list[ItemRe
     results, created = settle(Inspection, items, rows, errors)
     if created:
         refresh_verification({row["household_id"] for row in rows.values()})
+        rollups.inspections_added(created.values())
     return results
 
 
 def refresh_verification(household_ids: set[int]) -> None:
     """Set each household's verified date from its latest inspection: pass sets, fail clears."""
+    # Households are locked in id order so concurrent batches queue instead of deadlocking.
     db.session.execute(text("""
+        with li as (
+            select distinct on (household_id) household_id, passed, inspected_on
+            from inspections where household_id = any(:ids)
+            order by household_id, inspected_on desc, received_at desc, id desc
+        ), locked as (
+            select h.id from households h where h.id = any(:ids) order by h.id
+            for no key update
+        )
         update households h
         set verified_on = case when li.passed then li.inspected_on end,
             last_inspected_on = li.inspected_on
-        from (select distinct on (household_id) household_id, passed, inspected_on
-              from inspections where household_id = any(:ids)
-              order by household_id, inspected_on desc, received_at desc, id desc) li
+        from li join locked on locked.id = li.household_id
         where h.id = li.household_id
     """), {"ids": sorted(household_ids)})
 
@@ -229,6 +245,7 @@ def void_log(log_id: int, reason: str, user_id: int) -> SortingLog:
             update(SortingLog).where(SortingLog.id == log.id)
             .values(voided_at=func.now(), voided_by_id=user_id, void_reason=reason)
         )
+        rollups.logs_voided([log.id])
         db.session.refresh(log)
     return log
 

@@ -10,6 +10,7 @@ accepted rows are committed, so an acknowledged item is never lost.
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy.exc import OperationalError
 
 from ..auth.access import current_principal, requires
 from ..common.api import Blueprint
@@ -19,6 +20,10 @@ from . import services
 from .schemas import SyncBatchSchema, SyncResultSchema
 
 blp = Blueprint("sync", __name__, description="Offline sync: sorting logs, inspections, deposits")
+
+
+RETRIES = 3
+RETRYABLE = {"40P01", "40001"}  # deadlock_detected, serialization_failure
 
 
 class BatchTooLarge(DomainError):
@@ -35,6 +40,15 @@ def sync(batch):
     limit = current_app.config["SYNC_MAX_ITEMS"]
     if len(batch["items"]) > limit:
         raise BatchTooLarge(f"At most {limit} items per batch; send the rest in another batch.")
-    result = services.process_batch(current_principal(), batch)
-    db.session.commit()
-    return result
+    for attempt in range(RETRIES):
+        try:
+            result = services.process_batch(current_principal(), batch)
+            db.session.commit()
+            return result
+        except OperationalError as error:
+            # A deadlock or serialisation failure undoes the whole batch; replaying it is safe
+            # (every item is idempotent), so try again before answering.
+            if getattr(error.orig, "pgcode", None) not in RETRYABLE or attempt == RETRIES - 1:
+                raise
+            db.session.rollback()
+    raise AssertionError("unreachable")

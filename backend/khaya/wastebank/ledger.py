@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
+from ..analytics import rollups
 from ..auth import audit
 from ..auth.access import Principal, current_principal
 from ..auth.scoping import unscoped
@@ -105,6 +106,7 @@ def record_deposits(items: list[BatchItem], ctx: BatchContext) -> list[ItemResul
     ]
     if line_rows:
         db.session.execute(insert(LedgerLine), line_rows)
+    rollups.deposits_added(created.values())
     return results
 
 
@@ -277,6 +279,8 @@ def reverse(bank_id: int, entry_id: int, note: str) -> LedgerEntry:
         insert_guarded(row)
     except IntegrityError:
         raise AlreadyReversed() from None
+    if original.kind is EntryKind.deposit:
+        rollups.deposits_reversed([original.id])
     return row
 
 

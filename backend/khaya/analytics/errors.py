@@ -1,0 +1,14 @@
+"""Errors of the analytics queries."""
+
+from ..errors import DomainError, NotFound
+
+
+class AreaNotFound(NotFound):
+    code = "area_not_found"
+    message = "No such area within your reach."
+
+
+class InvalidQuery(DomainError):
+    status = 422
+    code = "invalid_analytics_query"
+    message = "The analytics query is not valid."

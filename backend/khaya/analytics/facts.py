@@ -1,0 +1,126 @@
+"""The raw rows the rollups count, as one select per kind, shared by upkeep and rebuilds.
+
+Each select yields ``household_id, village_id, day`` and the kind's measures. A log counts
+unless voided; a deposit counts unless reversed; kg are cast to numeric here, once, so the
+incremental sums and a rebuild's sums agree to the gram whatever the order of addition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    Result,
+    Select,
+    Table,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..auth.scoping import unscoped
+from ..extensions import db
+from ..participation.models import SortingLog
+from ..wastebank.models import EntryKind, LedgerEntry, LedgerLine
+from .models import KG, MATERIAL_COLUMNS, MATERIALS, STREAM_COLUMNS
+
+
+def run(statement: Any, params: dict[str, Any] | None = None) -> Result[Any]:
+    """Execute past the request's row scope: rollups count every row, and analytics applies
+    its own area scope (``territory``) before any figure is read."""
+    return db.session.execute(statement, params, execution_options=unscoped())
+
+
+def table_of(model: Any) -> Table:
+    """A model's table, typed as one (declarative models declare a plain FromClause)."""
+    return model.__table__  # type: ignore[no-any-return]
+
+
+def month_of(day: Any) -> ColumnElement:
+    return cast(func.date_trunc("month", day), Date)
+
+
+def day_bit(day: Any) -> ColumnElement:
+    """Bit ``d - 1`` for the ``d``-th of the month (bit 30 for the 31st: fits an int4)."""
+    return literal(1).op("<<")(cast(func.extract("day", day), Integer) - 1)
+
+
+def fiscal_year_of(day: Any) -> ColumnElement:
+    """The BE fiscal year: CE year + 543, plus one from October."""
+    month = cast(func.extract("month", day), Integer)
+    return cast(func.extract("year", day), Integer) + 543 + (month >= 10).cast(Integer)
+
+
+def log_facts(*conditions: ColumnElement[bool], valid: bool = True) -> Select:
+    """Sorting logs; ``valid=False`` also yields voided ones (to take back what they added)."""
+    where = [*conditions] + ([SortingLog.voided_at.is_(None)] if valid else [])
+    return select(
+        SortingLog.household_id, SortingLog.village_id, SortingLog.log_date.label("day"),
+        literal(1).label("logs"),
+        *(cast(func.coalesce(getattr(SortingLog, c), 0), KG).label(c) for c in STREAM_COLUMNS),
+    ).where(*where)
+
+
+def deposit_facts(*conditions: ColumnElement[bool], valid: bool = True) -> Select:
+    """Waste-bank deposits with their weighed lines; ``valid=False`` also yields reversed ones."""
+    lines = (
+        select(
+            LedgerLine.entry_id,
+            func.sum(LedgerLine.kg).label("kg"),
+            *(func.coalesce(func.sum(LedgerLine.kg).filter(LedgerLine.material == m), 0)
+              .label(c) for m, c in zip(MATERIALS, MATERIAL_COLUMNS, strict=True)),
+        ).group_by(LedgerLine.entry_id).subquery("lines")
+    )
+    reversal = aliased(LedgerEntry)
+    where = [LedgerEntry.kind == EntryKind.deposit, *conditions]
+    if valid:
+        where.append(~exists().where(reversal.reverses_id == LedgerEntry.id))
+    return (
+        select(
+            LedgerEntry.household_id, LedgerEntry.village_id, LedgerEntry.entry_date.label("day"),
+            literal(1).label("deposits"),
+            cast(func.coalesce(lines.c.kg, 0), KG).label("deposit_kg"),
+            LedgerEntry.amount.label("deposit_baht"),
+            *(cast(func.coalesce(lines.c[c], 0), KG).label(c) for c in MATERIAL_COLUMNS),
+        )
+        .outerjoin(lines, and_(lines.c.entry_id == LedgerEntry.id))
+        .where(*where)
+    )
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One kind of counted row and where its figures go in the rollups."""
+
+    name: str
+    source: Callable[..., Select]
+    mask: str  # household_months: days with one
+    fy_mask: str  # household_fiscal_years: months with one
+    distinct: str  # village tables: households with one
+    household_sums: tuple[str, ...]
+    village_sums: tuple[str, ...]
+
+    @property
+    def prev_mask(self) -> str:
+        return f"prev_{self.mask}"
+
+    @property
+    def prev_fy_mask(self) -> str:
+        return f"prev_{self.fy_mask}"
+
+
+LOGS = Fact("logs", log_facts, "days", "months", "households",
+            ("logs", *STREAM_COLUMNS), ("logs", *STREAM_COLUMNS))
+DEPOSITS = Fact("deposits", deposit_facts, "deposit_days", "deposit_months", "depositors",
+                ("deposits", "deposit_kg"),
+                ("deposits", "deposit_kg", "deposit_baht", *MATERIAL_COLUMNS))
+FACTS = (LOGS, DEPOSITS)

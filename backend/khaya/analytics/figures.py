@@ -1,0 +1,187 @@
+"""The base numbers of a period, per village, read from the rollups.
+
+A month reads ``village_months``, a fiscal year ``village_fiscal_years``, a day
+``village_days``; a custom range sums ``village_days`` and counts distinct households from the
+day masks of ``household_months``. The register comes from the month-end rows when the period
+ends on a month's last day or is still running, else live (``registers.at``). Households and
+persons are counted once per village; the caller sums villages into areas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
+
+from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
+from ..households.models import Household, Occupancy
+from . import registers
+from .facts import run
+from .models import (
+    ACTIVITY,
+    DEPOSIT_SUMS,
+    INSPECTION,
+    LOG_SUMS,
+    REGISTER,
+    HouseholdMonth,
+    VillageDay,
+    VillageFiscalYear,
+    VillageMonth,
+)
+from .periods import DAY, FISCAL_YEAR, MONTH, Period, next_month
+from .rollups import inspection_counts, pending_stale
+
+ALL_DAYS = -1
+Numbers = dict[str, Any]
+
+
+@dataclass
+class Figures:
+    """Base numbers per village id, and hazardous kg per (LGO id, village id or None)."""
+
+    villages: dict[int, Numbers] = field(default_factory=dict)
+    hazards: list[tuple[int, int | None, dict[str, Decimal]]] = field(default_factory=list)
+    as_of: dt.date | None = None
+
+
+def gather(period: Period, village_ids: Sequence[int], today: dt.date) -> Figures:
+    """Return every base number of ``period`` for these villages."""
+    ids = sorted(set(village_ids))
+    figures = Figures(villages={v: {} for v in ids}, as_of=period.as_of(today))
+    if not ids:
+        return figures
+    for source in (_activity(period, ids), _register(period, ids, today),
+                   _off_register(period, ids, figures.as_of)):
+        for village_id, numbers in source.items():
+            figures.villages[village_id].update(numbers)
+    figures.hazards = hazards(period)
+    return figures
+
+
+def _activity(period: Period, ids: list[int]) -> dict[int, Numbers]:
+    if period.kind == MONTH:
+        return _rows(VillageMonth, VillageMonth.month == period.start, ids, ACTIVITY + INSPECTION)
+    if period.kind == FISCAL_YEAR:
+        fy = int(period.label[2:])
+        return _rows(VillageFiscalYear, VillageFiscalYear.fiscal_year == fy, ids,
+                     ACTIVITY + INSPECTION)
+    if period.kind == DAY:
+        found = _rows(VillageDay, VillageDay.day == period.start, ids, ACTIVITY)
+    else:
+        found = _summed_days(period, ids)
+        for village_id, distinct in _distinct(period, ids).items():
+            found.setdefault(village_id, {}).update(distinct)
+    for row in inspection_counts("range", ids, period.start, period.end):
+        found.setdefault(row.village_id, {}).update(inspected=row.inspected, passed=row.passed)
+    return found
+
+
+def _rows(model: Any, where: Any, ids: list[int], columns: tuple[str, ...]) -> dict[int, Numbers]:
+    rows = run(
+        select(model.village_id, *(getattr(model, c) for c in columns))
+        .where(where, model.village_id.in_(ids))
+    ).all()
+    return {row.village_id: {c: getattr(row, c) for c in columns} for row in rows}
+
+
+def _summed_days(period: Period, ids: list[int]) -> dict[int, Numbers]:
+    columns = LOG_SUMS + DEPOSIT_SUMS
+    rows = run(
+        select(VillageDay.village_id,
+               *(func.sum(getattr(VillageDay, c)).label(c) for c in columns))
+        .where(VillageDay.day.between(period.start, period.end), VillageDay.village_id.in_(ids))
+        .group_by(VillageDay.village_id)
+    ).all()
+    return {row.village_id: {c: getattr(row, c) for c in columns} for row in rows}
+
+
+def _day_mask(hm: Any, period: Period) -> Any:
+    """The bits of a household-month's days that fall inside ``period``."""
+    first, last = period.start.replace(day=1), period.end.replace(day=1)
+    low = ALL_DAYS & ~((1 << (period.start.day - 1)) - 1)
+    high = (1 << period.end.day) - 1
+    return (case((hm.month == first, literal(low)), else_=literal(ALL_DAYS))
+            .op("&")(case((hm.month == last, literal(high)), else_=literal(ALL_DAYS))))
+
+
+def _in_period(hm: Any, period: Period) -> list[Any]:
+    return [hm.month.between(period.start.replace(day=1), period.end.replace(day=1))]
+
+
+def _distinct(period: Period, ids: list[int]) -> dict[int, Numbers]:
+    """Households that logged, and that deposited, on any day of a custom range."""
+    hm = HouseholdMonth
+    mask = _day_mask(hm, period)
+    rows = run(
+        select(hm.village_id,
+               func.count(hm.household_id.distinct()).filter(hm.days.op("&")(mask) != 0)
+               .label("households"),
+               func.count(hm.household_id.distinct())
+               .filter(hm.deposit_days.op("&")(mask) != 0).label("depositors"))
+        .where(*_in_period(hm, period), hm.village_id.in_(ids))
+        .group_by(hm.village_id)
+    ).all()
+    return {r.village_id: {"households": r.households, "depositors": r.depositors} for r in rows}
+
+
+def _register(period: Period, ids: list[int], today: dt.date) -> dict[int, Numbers]:
+    as_of = period.as_of(today)
+    month = as_of.replace(day=1)
+    month_end = next_month(month) - dt.timedelta(days=1)
+    found: dict[int, Numbers] = {}
+    if as_of in (month_end, today):
+        found = registers.snapshot(month, ids)
+        for village_id in pending_stale() & set(found):
+            del found[village_id]
+    missing = [v for v in ids if v not in found]
+    if missing:
+        found.update(registers.at(as_of, missing))
+    return found
+
+
+def _off_register(period: Period, ids: list[int], as_of: dt.date | None) -> dict[int, Numbers]:
+    """Participants that the register no longer counts at the period's end (vacant, gone).
+
+    They logged, so they are in the rollups' distinct counts, but not in the denominator; the
+    partial index on such households keeps this to a few thousand rows at most.
+    """
+    hm, h = HouseholdMonth, Household
+    off = or_(and_(h.active, h.occupancy != Occupancy.occupied),
+              and_(~h.active, or_(h.deactivated_on.is_(None), h.deactivated_on <= as_of)))
+    days = hm.days if period.kind in (MONTH, FISCAL_YEAR) else hm.days.op("&")(
+        _day_mask(hm, period))
+    rows = run(
+        select(hm.village_id, func.count(hm.household_id.distinct()).label("n"))
+        .join(h, h.id == hm.household_id)
+        .where(or_(~h.active, h.occupancy != Occupancy.occupied), off,
+               *_in_period(hm, period), hm.village_id.in_(ids), cast(days, Integer) != 0)
+        .group_by(hm.village_id)
+    ).all()
+    return {r.village_id: {"off_register": r.n} for r in rows}
+
+
+def hazards(period: Period) -> list[tuple[int, int | None, dict[str, Decimal]]]:
+    """Hazardous kg collected at drop-off points in the period, by LGO and the point's village.
+
+    Read from the collections themselves: a few per point and month, so no rollup is needed.
+    """
+    c = HazardousCollection
+    rows = run(
+        select(c.lgo_id, CollectionPoint.village_id,
+               *(func.sum(getattr(c, f"kg_{t}")).label(t) for t in HAZARD_TYPES))
+        .join(CollectionPoint, CollectionPoint.id == c.point_id)
+        .where(c.collected_on.between(period.start, period.end))
+        .group_by(c.lgo_id, CollectionPoint.village_id)
+    ).all()
+    return [(r.lgo_id, r.village_id, {t: getattr(r, t) or Decimal(0) for t in HAZARD_TYPES})
+            for r in rows]
+
+
+def empty() -> Numbers:
+    """Every base number at zero."""
+    return dict.fromkeys((*ACTIVITY, *INSPECTION, *REGISTER, "off_register"), 0)
+

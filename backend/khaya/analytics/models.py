@@ -1,0 +1,172 @@
+"""Rollup tables: everything the dashboards read, derived from the raw rows.
+
+Two household-level tables make distinct counts possible over any period:
+
+- ``household_months``: per household and month, a bitmask of the days it logged (bit 0 = the
+  1st) and of the days it deposited, with log and deposit counts and kg sums;
+- ``household_fiscal_years``: per household and fiscal year, a 12-bit mask of the months with
+  a log (bit 0 = October) and of the months with a deposit.
+
+Village-level tables hold the figures a dashboard sums: ``village_days``, ``village_months`` and
+``village_fiscal_years`` (participating households, logs, kg by stream, depositors, deposits, kg
+and baht by material; months and fiscal years also households inspected and passed), and
+``village_registers``: the register as it stood at the end of each month (occupied households,
+residents, verified wet-bin arrangements, waste-bank members).
+
+Rows are keyed by the village recorded on each log, deposit or inspection. None has a foreign
+key: they are derived data, rebuilt from the raw rows by ``flask analytics reconcile``, and a
+bulk rebuild must not check 10 million references. ``analytics_stale_villages`` is filled by
+triggers on the register (see the migration) and emptied by ``rollups.refresh_stale``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Date, Index, Integer, Numeric, SmallInteger, or_, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..auth.models import TIMESTAMP
+from ..extensions import Model
+from ..households.models import Household, Occupancy
+from ..participation.models import STREAMS, Inspection
+from ..wastebank.models import Material
+
+KG = Numeric(14, 3)
+BAHT = Numeric(14, 2)
+MATERIALS = tuple(m.value for m in Material)
+STREAM_COLUMNS = tuple(f"kg_{s}" for s in STREAMS)
+MATERIAL_COLUMNS = tuple(f"bank_kg_{m}" for m in MATERIALS)
+# Columns that add up over days, months and villages (``households``/``depositors`` do not:
+# they are distinct counts, maintained from the household masks).
+LOG_SUMS = ("logs", *STREAM_COLUMNS)
+DEPOSIT_SUMS = ("deposits", "deposit_kg", "deposit_baht", *MATERIAL_COLUMNS)
+ACTIVITY = ("households", *LOG_SUMS, "depositors", *DEPOSIT_SUMS)
+INSPECTION = ("inspected", "passed")
+REGISTER = ("occupied", "persons", "arrangements", "verified", "verified_persons",
+            "bank_members")
+
+
+def _zero_int() -> Mapped[int]:
+    return mapped_column(Integer, default=0, server_default=text("0"))
+
+
+def _zero_kg() -> Mapped[Decimal]:
+    return mapped_column(KG, default=0, server_default=text("0"))
+
+
+class HouseholdMonth(Model):
+    __tablename__ = "household_months"
+    __table_args__ = (Index("ix_household_months_household", "household_id", "month"),)
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    village_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    days: Mapped[int] = _zero_int()
+    # The mask before the last upsert: RETURNING then tells which days are new.
+    prev_days: Mapped[int] = _zero_int()
+    logs: Mapped[int] = _zero_int()
+    kg_organic: Mapped[Decimal] = _zero_kg()
+    kg_recyclable: Mapped[Decimal] = _zero_kg()
+    kg_general: Mapped[Decimal] = _zero_kg()
+    kg_hazardous: Mapped[Decimal] = _zero_kg()
+    deposit_days: Mapped[int] = _zero_int()
+    prev_deposit_days: Mapped[int] = _zero_int()
+    deposits: Mapped[int] = _zero_int()
+    deposit_kg: Mapped[Decimal] = _zero_kg()
+
+
+class HouseholdFiscalYear(Model):
+    __tablename__ = "household_fiscal_years"
+
+    fiscal_year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    village_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    months: Mapped[int] = _zero_int()
+    prev_months: Mapped[int] = _zero_int()
+    deposit_months: Mapped[int] = _zero_int()
+    prev_deposit_months: Mapped[int] = _zero_int()
+
+
+class ActivityMixin:
+    households: Mapped[int] = _zero_int()
+    logs: Mapped[int] = _zero_int()
+    kg_organic: Mapped[Decimal] = _zero_kg()
+    kg_recyclable: Mapped[Decimal] = _zero_kg()
+    kg_general: Mapped[Decimal] = _zero_kg()
+    kg_hazardous: Mapped[Decimal] = _zero_kg()
+    depositors: Mapped[int] = _zero_int()
+    deposits: Mapped[int] = _zero_int()
+    deposit_kg: Mapped[Decimal] = _zero_kg()
+    deposit_baht: Mapped[Decimal] = mapped_column(BAHT, default=0, server_default=text("0"))
+    bank_kg_pet: Mapped[Decimal] = _zero_kg()
+    bank_kg_plastic_other: Mapped[Decimal] = _zero_kg()
+    bank_kg_paper: Mapped[Decimal] = _zero_kg()
+    bank_kg_carton: Mapped[Decimal] = _zero_kg()
+    bank_kg_glass: Mapped[Decimal] = _zero_kg()
+    bank_kg_aluminium: Mapped[Decimal] = _zero_kg()
+    bank_kg_iron: Mapped[Decimal] = _zero_kg()
+    bank_kg_other: Mapped[Decimal] = _zero_kg()
+
+
+class InspectionMixin:
+    inspected: Mapped[int] = _zero_int()
+    passed: Mapped[int] = _zero_int()
+
+
+class VillageDay(ActivityMixin, Model):
+    __tablename__ = "village_days"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    village_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class VillageMonth(ActivityMixin, InspectionMixin, Model):
+    __tablename__ = "village_months"
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    village_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class VillageFiscalYear(ActivityMixin, InspectionMixin, Model):
+    __tablename__ = "village_fiscal_years"
+
+    fiscal_year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    village_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class VillageRegister(Model):
+    """The register at the end of a month (or now, for the current month)."""
+
+    __tablename__ = "village_registers"
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    village_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Occupied households registered by then and not yet deactivated.
+    occupied: Mapped[int] = _zero_int()
+    persons: Mapped[int] = _zero_int()
+    # Of those: with a wet-bin arrangement (own bin, communal, no space), and verified so.
+    arrangements: Mapped[int] = _zero_int()
+    verified: Mapped[int] = _zero_int()
+    # Residents of verified households whose food waste goes into a bin (own or communal).
+    verified_persons: Mapped[int] = _zero_int()
+    bank_members: Mapped[int] = _zero_int()
+
+
+class StaleVillage(Model):
+    """A village whose register changed since its ``village_registers`` rows were built."""
+
+    __tablename__ = "analytics_stale_villages"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    village_id: Mapped[int] = mapped_column(Integer, index=True)
+    marked_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, server_default=text("now()"))
+
+
+# Indexes on other domains' tables that only analytics needs. Households off the register
+# (vacant or gone) are a few percent: the participation correction reads just those.
+Index("ix_households_off_register", Household.village_id,
+      postgresql_where=or_(~Household.active, Household.occupancy != Occupancy.occupied))
+# Inspected and passed households are recounted per village and period.
+Index("ix_inspections_village_date", Inspection.village_id, Inspection.inspected_on)

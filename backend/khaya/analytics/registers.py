@@ -1,0 +1,130 @@
+"""The register at a date, per village: the denominators of most indicators.
+
+Counted at a day ``d`` (a period's end, or today while it runs):
+
+- occupied: households registered on or before ``d``, occupied, and not deactivated by ``d``
+  (a household deactivated later counts as occupied until then: deactivation made it vacant);
+- persons: their members (residents);
+- arrangements / verified: those with an own bin, a communal bin or a recorded "no space", and
+  of them the ones whose latest inspection on or before ``d`` passed;
+- verified_persons: members of verified households whose food waste goes into a bin (own or
+  communal): the persons the DLA carbon method counts;
+- bank_members: households with an open waste-bank account joined on or before ``d``.
+
+Members, occupancy and wet-bin status have no history in the register: today's values count
+for every date. Verification has one (the inspections), so it is exact at any date.
+
+``village_registers`` keeps these at every month's end; the current month's row holds the
+register as it stands. Triggers mark a village stale when the register or its bank accounts
+change; until its rows are rebuilt, readers compute that village live (same query).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from .facts import run
+from .models import REGISTER, VillageRegister
+from .periods import month_starts, next_month
+
+_SELECT = """
+with ends as (
+    select * from unnest(cast(:months as date[]), cast(:ends as date[])) as e(month, day)
+), h as (
+    select id, village_id, registered_on, deactivated_on, active, occupancy, members, wet_bin
+    from households
+    where cast(:villages as int[]) is null or village_id = any(cast(:villages as int[]))
+), decided as (
+    -- The last inspection of a day decides it; the state holds until the next inspected day.
+    select distinct on (i.household_id, i.inspected_on) i.household_id, i.inspected_on, i.passed
+    from inspections i join h on h.id = i.household_id
+    where i.inspected_on <= (select max(day) from ends)
+    order by i.household_id, i.inspected_on, i.received_at desc, i.id desc
+), spans as (
+    select household_id, passed, inspected_on as since,
+           lead(inspected_on) over (partition by household_id order by inspected_on) as until
+    from decided
+), accounts as (
+    select m.household_id, min(m.joined_on) as joined_on
+    from waste_bank_members m join h on h.id = m.household_id
+    where m.active
+    group by m.household_id
+), grid as (
+    select v.id as village_id, ends.month, ends.day from villages v cross join ends
+    where cast(:villages as int[]) is null or v.id = any(cast(:villages as int[]))
+)
+select grid.month, grid.village_id,
+       count(h.id) as occupied,
+       coalesce(sum(h.members), 0) as persons,
+       count(h.id) filter (where h.wet_bin <> 'none') as arrangements,
+       count(h.id) filter (where h.wet_bin <> 'none' and s.passed) as verified,
+       coalesce(sum(h.members) filter (
+           where h.wet_bin in ('has_bin', 'communal') and s.passed), 0) as verified_persons,
+       count(h.id) filter (where a.joined_on <= grid.day) as bank_members
+from grid
+left join h on h.village_id = grid.village_id and h.registered_on <= grid.day
+     and ((h.active and h.occupancy = 'occupied')
+          or (not h.active and h.deactivated_on > grid.day))
+left join spans s on s.household_id = h.id and s.since <= grid.day
+     and (s.until is null or s.until > grid.day)
+left join accounts a on a.household_id = h.id
+group by grid.month, grid.village_id
+"""
+_COLUMNS = ", ".join(REGISTER)
+_UPSERT = text(
+    f"insert into village_registers as t (month, village_id, {_COLUMNS}) {_SELECT} "
+    "on conflict (month, village_id) do update set "
+    + ", ".join(f"{c} = excluded.{c}" for c in REGISTER)
+)
+SELECT_SQL = _SELECT
+_LIVE = text(_SELECT)
+
+
+def params(village_ids: Sequence[int] | None, months: list[dt.date],
+            ends: list[dt.date]) -> dict[str, Any]:
+    return {"villages": None if village_ids is None else sorted(village_ids),
+            "months": months, "ends": ends}
+
+
+def at(day: dt.date, village_ids: Sequence[int] | None) -> dict[int, dict[str, int]]:
+    """Return the register of these villages (``None``: all) at the end of ``day``."""
+    if village_ids is not None and not village_ids:
+        return {}
+    rows = run(_LIVE, params(village_ids, [day], [day])).mappings()
+    return {row["village_id"]: {c: row[c] for c in REGISTER} for row in rows}
+
+
+def snapshot(month: dt.date, village_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Return the stored month-end rows of these villages (missing ones are left out)."""
+    rows = run(
+        select(VillageRegister).where(VillageRegister.month == month,
+                                      VillageRegister.village_id.in_(sorted(village_ids)))
+    ).scalars()
+    return {row.village_id: {c: getattr(row, c) for c in REGISTER} for row in rows}
+
+
+def built_range() -> tuple[dt.date | None, dt.date | None]:
+    first, last = run(
+        select(func.min(VillageRegister.month), func.max(VillageRegister.month))
+    ).one()
+    return first, last
+
+
+def rebuild(village_ids: Sequence[int] | None, first: dt.date, last: dt.date) -> int:
+    """Rebuild the month-end rows of these villages (``None``: all) for months first..last."""
+    months = list(month_starts(first, last))
+    ends = [next_month(m) - dt.timedelta(days=1) for m in months]
+    result = run(_UPSERT, params(village_ids, months, ends))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def refresh(village_ids: Sequence[int], *, through: dt.date) -> int:
+    """Rebuild these villages' rows over every month built so far, and ``through``'s month."""
+    first, last = built_range()
+    if first is None or last is None:
+        return 0
+    return rebuild(village_ids, first, max(through.replace(day=1), last))

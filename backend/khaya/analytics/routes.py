@@ -1,0 +1,90 @@
+"""Indicators for dashboards: tables, league tables, time series and choropleth maps.
+
+    GET /api/v1/analytics/indicators    level + areas|parent + period|from,to + indicators
+    GET /api/v1/analytics/league        level + parent + indicator + period|from,to
+    GET /api/v1/analytics/series        level + area + indicators + granularity + from,to
+    GET /api/v1/analytics/choropleth    level + parent + indicator + period; GeoJSON
+    GET /api/v1/analytics/definitions   what each indicator counts
+
+Aggregates only: LGO roles reach their own LGO and the areas inside it, provincial officers
+and admins any area of their province; an area out of reach answers 404.
+"""
+
+from __future__ import annotations
+
+from flask import Response
+
+from ..auth.access import requires
+from ..auth.scoping import current_scope
+from ..common.api import Blueprint
+from ..common.geo import GEOJSON_MEDIA_TYPE
+from . import services
+from .schemas import (
+    ChoroplethArgsSchema,
+    DefinitionsSchema,
+    IndicatorArgsSchema,
+    IndicatorTableSchema,
+    LeagueArgsSchema,
+    LeagueSchema,
+    SeriesArgsSchema,
+    SeriesSchema,
+)
+
+blp = Blueprint("analytics", __name__, url_prefix="/analytics",
+                description="Indicators by area and period: tables, league tables, maps")
+
+
+@blp.route("/indicators")
+@requires("analytics.read")
+@blp.arguments(IndicatorArgsSchema, location="query")
+@blp.response(200, IndicatorTableSchema)
+def indicators(args):
+    """Return indicators with numerators and denominators for areas over a period."""
+    period = services.period_of(args.get("period"), args.get("from_"), args.get("to"))
+    return services.indicator_table(
+        args["level"], areas=args.get("areas"), parent=args.get("parent"), period=period,
+        indicators=args.get("indicators"), scope=current_scope())
+
+
+@blp.route("/league")
+@requires("analytics.read")
+@blp.arguments(LeagueArgsSchema, location="query")
+@blp.response(200, LeagueSchema)
+def league(args):
+    """Rank the areas of a parent by one indicator, with the change since the last period."""
+    period = services.period_of(args.get("period"), args.get("from_"), args.get("to"))
+    return services.league(args["level"], parent=args.get("parent"),
+                           indicator=args["indicator"], period=period, scope=current_scope())
+
+
+@blp.route("/series")
+@requires("analytics.read")
+@blp.arguments(SeriesArgsSchema, location="query")
+@blp.response(200, SeriesSchema)
+def series(args):
+    """Return one area's indicators day by day, month by month or year by year."""
+    return services.series(args["level"], args["area"], indicators=args.get("indicators"),
+                           granularity=args["granularity"], start=args["from_"],
+                           end=args["to"], scope=current_scope())
+
+
+@blp.route("/choropleth")
+@requires("analytics.read")
+@blp.arguments(ChoroplethArgsSchema, location="query")
+@blp.response(200, content_type=GEOJSON_MEDIA_TYPE)
+def choropleth(args):
+    """Return the areas as GeoJSON with the indicator, numerator, denominator and class."""
+    period = services.period_of(args.get("period"), args.get("from_"), args.get("to"))
+    body = services.choropleth(
+        args["level"], parent=args.get("parent"), indicator=args["indicator"], period=period,
+        classes_=args["classes"], method=args["method"], tolerance=args.get("tolerance"),
+        scope=current_scope())
+    return Response(body, mimetype=GEOJSON_MEDIA_TYPE)
+
+
+@blp.route("/definitions")
+@requires("analytics.read")
+@blp.response(200, DefinitionsSchema)
+def definitions():
+    """Return what each indicator counts, the small-denominator threshold and carbon factors."""
+    return services.definitions()

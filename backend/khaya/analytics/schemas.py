@@ -1,0 +1,173 @@
+"""Request and response schemas of the analytics endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..common.schemas import StrictSchema
+from .classes import METHODS
+from .indicators import INDICATORS
+from .periods import DAY, FISCAL_YEAR, MONTH
+from .territory import LEVELS
+
+LEVEL = fields.String(required=True, validate=validate.OneOf(LEVELS),
+                      metadata={"description": "village, tambon, lgo, district or province"})
+PERIOD_HELP = "2024-11-05 (day), 2024-11 (month) or FY2568 (fiscal year, BE); or from/to"
+
+
+class CommaList(fields.Field):
+    """``a,b,c`` in a query string, as a list of non-empty strings."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        if not isinstance(value, str):
+            raise ValidationError("A comma-separated list of codes or names.")
+        items = [part.strip() for part in value.split(",")]
+        if not all(items) or len(items) > 1000:
+            raise ValidationError("A comma-separated list of codes or names.")
+        return items
+
+
+def _indicator(**kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.OneOf(list(INDICATORS)), **kwargs)
+
+
+class PeriodArgsMixin(StrictSchema):
+    period = fields.String(metadata={"description": PERIOD_HELP})
+    from_ = fields.Date(data_key="from", metadata={"description": "First day of a custom range"})
+    to = fields.Date(metadata={"description": "Last day of a custom range"})
+
+
+class IndicatorArgsSchema(PeriodArgsMixin):
+    level = LEVEL
+    areas = CommaList(metadata={"description": "Area codes (DOPA codes; LGO slugs)"})
+    parent = fields.String(metadata={"description": "Every area of level within this one"})
+    indicators = CommaList(metadata={"description": f"Some of: {', '.join(INDICATORS)}"})
+
+
+class LeagueArgsSchema(PeriodArgsMixin):
+    level = LEVEL
+    parent = fields.String(metadata={"description": "Rank the areas of level within this one"})
+    indicator = _indicator(required=True)
+
+
+class SeriesArgsSchema(StrictSchema):
+    level = LEVEL
+    area = fields.String(required=True, metadata={"description": "The area's code"})
+    indicators = CommaList(metadata={"description": f"Some of: {', '.join(INDICATORS)}"})
+    granularity = fields.String(load_default=MONTH,
+                                validate=validate.OneOf((DAY, MONTH, FISCAL_YEAR)))
+    from_ = fields.Date(data_key="from", required=True)
+    to = fields.Date(required=True)
+
+    @validates_schema
+    def _order(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data["to"] < data["from_"]:
+            raise ValidationError("Must not be before 'from'.", "to")
+
+
+class ChoroplethArgsSchema(PeriodArgsMixin):
+    level = LEVEL
+    parent = fields.String(metadata={"description": "Map the areas of level within this one"})
+    indicator = _indicator(required=True)
+    classes = fields.Integer(load_default=5, validate=validate.Range(min=2, max=9))
+    method = fields.String(load_default="quantile", validate=validate.OneOf(METHODS))
+    tolerance = fields.Float(validate=validate.Range(min=0, max=0.1),
+                             metadata={"description": "Simplify boundaries (degrees)"})
+
+
+class PeriodSchema(Schema):
+    kind = fields.String()
+    label = fields.String()
+    start = fields.Date()
+    end = fields.Date()
+    days = fields.Integer()
+
+
+class FigureSchema(Schema):
+    value = fields.Float(allow_none=True)
+    numerator = fields.Float()
+    denominator = fields.Float()
+    small_denominator = fields.Boolean()
+    unit = fields.String()
+    breakdown = fields.Dict(keys=fields.String(), values=fields.Float())
+    detail = fields.Dict(keys=fields.String(), values=fields.Raw())
+
+
+class AreaFiguresSchema(Schema):
+    code = fields.String()
+    name_th = fields.String()
+    name_en = fields.String()
+    indicators = fields.Dict(keys=fields.String(), values=fields.Nested(FigureSchema))
+
+
+class IndicatorTableSchema(Schema):
+    level = fields.String()
+    period = fields.Nested(PeriodSchema)
+    indicators = fields.List(fields.String())
+    small_denominator_threshold = fields.Integer()
+    areas = fields.List(fields.Nested(AreaFiguresSchema))
+
+
+class PreviousSchema(Schema):
+    value = fields.Float(allow_none=True)
+    numerator = fields.Float()
+    denominator = fields.Float()
+    small_denominator = fields.Boolean()
+
+
+class LeagueRowSchema(PreviousSchema):
+    rank = fields.Integer(allow_none=True)
+    code = fields.String()
+    name_th = fields.String()
+    name_en = fields.String()
+    unit = fields.String()
+    previous = fields.Nested(PreviousSchema)
+    change = fields.Float(allow_none=True)
+
+
+class ImprovedSchema(Schema):
+    code = fields.String()
+    name_th = fields.String()
+    name_en = fields.String()
+    change = fields.Float()
+
+
+class LeagueSchema(Schema):
+    level = fields.String()
+    parent = fields.String(allow_none=True)
+    indicator = fields.String()
+    period = fields.Nested(PeriodSchema)
+    previous_period = fields.Nested(PeriodSchema)
+    small_denominator_threshold = fields.Integer()
+    rows = fields.List(fields.Nested(LeagueRowSchema))
+    most_improved = fields.Nested(ImprovedSchema, allow_none=True)
+
+
+class SeriesPointSchema(Schema):
+    period = fields.Nested(PeriodSchema)
+    indicators = fields.Dict(keys=fields.String(), values=fields.Nested(FigureSchema))
+
+
+class SeriesSchema(Schema):
+    level = fields.String()
+    code = fields.String()
+    name_th = fields.String()
+    name_en = fields.String()
+    granularity = fields.String()
+    indicators = fields.List(fields.String())
+    points = fields.List(fields.Nested(SeriesPointSchema))
+
+
+class DefinitionSchema(Schema):
+    name = fields.String()
+    unit = fields.String()
+    numerator = fields.String()
+    denominator = fields.String()
+
+
+class DefinitionsSchema(Schema):
+    small_denominator_threshold = fields.Integer()
+    carbon = fields.Dict(keys=fields.String(), values=fields.Float())
+    indicators = fields.List(fields.Nested(DefinitionSchema))

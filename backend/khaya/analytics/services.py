@@ -1,0 +1,203 @@
+"""What the dashboards ask: indicator tables, league tables, time series and choropleths.
+
+Each takes the caller's scope (see ``territory``) and reads only rollups and the register
+rows, through ``indicators.evaluate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import text
+
+from ..auth.scoping import Scope
+from ..common.geo import GEOJSON_DECIMALS
+from ..common.time import fiscal_year, local_today
+from . import classes, periods
+from .errors import InvalidQuery
+from .facts import run
+from .indicators import INDICATORS, evaluate, indicator_names
+from .periods import Period, PeriodError
+from .territory import load, select_areas
+
+# Points in a time series, at most: a day series of a year, or 36 months.
+MAX_POINTS = 400
+GEOMETRY_TABLES = {"village": "villages", "tambon": "tambons", "lgo": "lgos",
+                   "district": "districts", "province": "provinces"}
+_FIGURE_KEYS = ("value", "numerator", "denominator", "small_denominator")
+
+
+def period_of(text_: str | None, start: dt.date | None, end: dt.date | None) -> Period:
+    """Return the period of a query: ``period`` text or a ``from``/``to`` range."""
+    try:
+        return periods.resolve(text_, start, end)
+    except PeriodError as error:
+        raise InvalidQuery(errors={"period": [str(error)]}) from None
+
+
+def _figures_only(row: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    return {"code": row["code"], "name_th": row["name_th"], "name_en": row["name_en"],
+            "indicators": {n: row[n] for n in names}}
+
+
+def indicator_table(level: str, *, areas: Sequence[str] | None, parent: str | None,
+                    period: Period, indicators: Sequence[str] | None,
+                    scope: Scope | None) -> dict[str, Any]:
+    """Return the indicators of the areas named, or of every area of ``level`` in ``parent``."""
+    if areas and parent:
+        raise InvalidQuery(errors={"parent": ["Give areas or parent, not both."]})
+    names = indicator_names(indicators)
+    territory = load()
+    chosen = select_areas(territory, level, codes=areas, parent=parent, scope=scope)
+    rows = evaluate(chosen, period, names, territory, local_today())
+    return {"level": level, "period": period.as_dict(), "indicators": names,
+            "small_denominator_threshold": current_app.config["SMALL_DENOMINATOR"],
+            "areas": [_figures_only(r, names) for r in rows]}
+
+
+def _rank(rows: list[dict[str, Any]]) -> None:
+    """Rank by value, highest first; small denominators and missing values go last, unranked.
+
+    Equal values share a rank (1, 2, 2, 4).
+    """
+    def key(row: dict[str, Any]) -> tuple:
+        value = row["value"]
+        return (row["small_denominator"] or value is None, -(value or 0), row["code"])
+
+    rows.sort(key=key)
+    rank, previous = 0, None
+    for position, row in enumerate(rows, start=1):
+        if row["small_denominator"] or row["value"] is None:
+            row["rank"] = None
+            continue
+        if row["value"] != previous:
+            rank, previous = position, row["value"]
+        row["rank"] = rank
+
+
+def league(level: str, *, parent: str | None, indicator: str, period: Period,
+           scope: Scope | None) -> dict[str, Any]:
+    """Rank the areas of ``level`` within ``parent`` by one indicator, with the change since
+    the previous period of the same kind and the most improved area."""
+    (name,) = indicator_names([indicator])
+    territory = load()
+    chosen = select_areas(territory, level, parent=parent, scope=scope)
+    today = local_today()
+    before = period.previous()
+    now_rows = evaluate(chosen, period, [name], territory, today)
+    then_rows = {r["code"]: r[name] for r in evaluate(chosen, before, [name], territory, today)}
+    rows = []
+    for row in now_rows:
+        figure, earlier = row[name], then_rows[row["code"]]
+        change = None
+        if figure["value"] is not None and earlier["value"] is not None:
+            change = round(figure["value"] - earlier["value"], 4)
+        rows.append({"code": row["code"], "name_th": row["name_th"], "name_en": row["name_en"],
+                     **{k: figure[k] for k in _FIGURE_KEYS}, "unit": figure["unit"],
+                     "previous": {k: earlier[k] for k in _FIGURE_KEYS}, "change": change})
+    _rank(rows)
+    fair = [r for r in rows if r["change"] is not None and not r["small_denominator"]
+            and not r["previous"]["small_denominator"]]
+    best = min(fair, key=lambda r: (-r["change"], r["code"]), default=None)
+    return {"level": level, "parent": parent, "indicator": name, "period": period.as_dict(),
+            "previous_period": before.as_dict(),
+            "small_denominator_threshold": current_app.config["SMALL_DENOMINATOR"],
+            "rows": rows,
+            "most_improved": ({"code": best["code"], "name_th": best["name_th"],
+                               "name_en": best["name_en"], "change": best["change"]}
+                              if best and best["change"] > 0 else None)}
+
+
+def series_periods(granularity: str, start: dt.date, end: dt.date) -> list[Period]:
+    """Return the periods of ``granularity`` that ``start``..``end`` touches, in order."""
+    if end < start:
+        raise InvalidQuery(errors={"to": ["Must not be before 'from'."]})
+    out: list[Period] = []
+    if granularity == periods.DAY:
+        day = start
+        while day <= end and len(out) <= MAX_POINTS:
+            out.append(periods.day(day))
+            day += dt.timedelta(days=1)
+    elif granularity == periods.MONTH:
+        out = [periods.month(m) for m in periods.month_starts(start, end)]
+    else:
+        first = periods.fiscal(fiscal_year(start))
+        while first.start <= end and len(out) <= MAX_POINTS:
+            out.append(first)
+            first = periods.fiscal(int(first.label[2:]) + 1)
+    if len(out) > MAX_POINTS:
+        raise InvalidQuery(errors={"to": [f"At most {MAX_POINTS} points in a series."]})
+    return out
+
+
+def series(level: str, code: str, *, indicators: Sequence[str] | None, granularity: str,
+           start: dt.date, end: dt.date, scope: Scope | None) -> dict[str, Any]:
+    """Return one area's indicators period by period."""
+    names = indicator_names(indicators)
+    territory = load()
+    (area,) = select_areas(territory, level, codes=[code], scope=scope)
+    today = local_today()
+    points = []
+    for period in series_periods(granularity, start, end):
+        (row,) = evaluate([area], period, names, territory, today)
+        points.append({"period": period.as_dict(), "indicators": {n: row[n] for n in names}})
+    return {"level": level, "code": area.code, "name_th": area.name_th, "name_en": area.name_en,
+            "granularity": granularity, "indicators": names, "points": points}
+
+
+def choropleth(level: str, *, parent: str | None, indicator: str, period: Period,
+               classes_: int, method: str, tolerance: float | None,
+               scope: Scope | None) -> str:
+    """Return a GeoJSON FeatureCollection of the areas with the indicator and its class.
+
+    Built in SQL: the figures travel as one JSON parameter and are joined to the boundaries.
+    Areas with a small denominator get no class and do not move the breaks.
+    """
+    (name,) = indicator_names([indicator])
+    territory = load()
+    chosen = select_areas(territory, level, parent=parent, scope=scope)
+    rows = evaluate(chosen, period, [name], territory, local_today())
+    values = [r[name]["value"] for r in rows
+              if r[name]["value"] is not None and not r[name]["small_denominator"]]
+    bounds = classes.breaks(values, classes_, method)
+    properties = [{
+        "code": r["code"], "name_th": r["name_th"], "name_en": r["name_en"],
+        **{k: r[name][k] for k in _FIGURE_KEYS},
+        "class": None if r[name]["small_denominator"] else classes.classify(r[name]["value"],
+                                                                            bounds),
+    } for r in rows]
+    meta = {"indicator": name, "unit": INDICATORS[name].unit, "level": level,
+            "period": {**period.as_dict(), "start": period.start.isoformat(),
+                       "end": period.end.isoformat()},
+            "classes": {"method": method, "breaks": bounds}}
+    geometry = ("t.geom" if not tolerance
+                else "ST_Multi(ST_SimplifyPreserveTopology(t.geom, :tolerance))")
+    sql = text(f"""
+        select json_build_object(
+            'type', 'FeatureCollection', 'khaya', cast(:meta as json),
+            'features', coalesce(json_agg(
+                ST_AsGeoJSON(f.*, 'geom', {GEOJSON_DECIMALS}, false)::json order by f.code),
+                '[]'::json))::text
+        from (select {geometry} as geom, p.*
+              from {GEOMETRY_TABLES[level]} t
+              join json_to_recordset(cast(:properties as json)) as p(
+                  code text, name_th text, name_en text, value float8, numerator float8,
+                  denominator float8, small_denominator boolean, class int)
+              on p.code = t.code) f
+    """)
+    return run(sql, {"meta": json.dumps(meta), "properties": json.dumps(properties),
+                     "tolerance": tolerance}).scalar_one()
+
+
+def definitions() -> dict[str, Any]:
+    """Return what each indicator counts, the small-denominator threshold and carbon factors."""
+    config = current_app.config
+    return {"small_denominator_threshold": config["SMALL_DENOMINATOR"],
+            "carbon": {"kg_per_person_day": config["CARBON_FOOD_WASTE_KG_PER_PERSON_DAY"],
+                       "tco2e_per_tonne": config["CARBON_TCO2E_PER_TONNE"]},
+            "indicators": [{"name": i.name, "unit": i.unit, "numerator": i.numerator,
+                            "denominator": i.denominator} for i in INDICATORS.values()]}

@@ -1,0 +1,115 @@
+"""Exports of monthly figures per LGO, for re-keying into DLA's LGO waste information system.
+
+GET  /api/v1/exports/monthly.csv?lgo=&from=2024-10&to=2025-09&calendar=be|ce&lang=th|en
+GET  /api/v1/exports/monthly.xlsx?...                  same parameters
+POST /api/v1/exports/jobs                              {format, lgo?, from, to, calendar, lang}
+                                                       -> 202, Location of the job
+GET  /api/v1/exports/jobs/{job_id}                     queued, running, done or failed
+GET  /api/v1/exports/jobs/{job_id}/download            the file, once done
+
+All need ``exports.read``: LGO roles export their LGO, provincial officers any LGO of their
+province, admins any LGO; another LGO answers 404. An export of more than
+``EXPORT_SYNC_MAX_ROWS`` LGO-months answers 422 ``export_too_large``: start a job instead.
+A job is its creator's alone (anyone else gets 404). The files hold LGO totals, not personal
+data, so they are not written to the audit log.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Response, current_app, g, url_for
+
+from ..auth.access import current_principal, requires
+from ..common.api import Blueprint
+from ..extensions import db
+from . import figures, jobs, writers
+from .errors import ExportTooLarge
+from .schemas import ExportArgsSchema, JobCreateSchema, JobSchema
+
+blp = Blueprint(
+    "exports", __name__, url_prefix="/exports",
+    description="Monthly figures per LGO as CSV or XLSX, directly or as a background job",
+)
+
+
+def _request(args: dict) -> figures.Request:
+    return figures.build_request(
+        g.khaya_scope, lgo=args.get("lgo"), start=figures.parse_month(args["from_"]),
+        end=figures.parse_month(args["to"]), calendar=args["calendar"], lang=args["lang"],
+        max_months=current_app.config.get("EXPORT_MAX_MONTHS", 60),
+    )
+
+
+def _file(data: bytes, name: str, media_type: str) -> Response:
+    response = Response(data, mimetype=media_type)
+    if media_type == writers.CSV_MEDIA_TYPE:
+        response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _direct(args: dict, fmt: str) -> Response:
+    request = _request(args)
+    limit = current_app.config.get("EXPORT_SYNC_MAX_ROWS", 240)
+    if request.size > limit:
+        raise ExportTooLarge(
+            f"{request.size} LGO-months is more than {limit}: POST /api/v1/exports/jobs.",
+        )
+    data = writers.render(request, figures.rows(request), fmt)
+    return _file(data, writers.filename(request, fmt), writers.MEDIA_TYPES[fmt])
+
+
+@blp.route("/monthly.csv")
+@requires("exports.read")
+@blp.arguments(ExportArgsSchema, location="query")
+@blp.response(200, content_type=writers.CSV_MEDIA_TYPE)
+def monthly_csv(args):
+    """Return monthly figures per LGO as CSV (UTF-8 with BOM, header in ``lang``)."""
+    return _direct(args, "csv")
+
+
+@blp.route("/monthly.xlsx")
+@requires("exports.read")
+@blp.arguments(ExportArgsSchema, location="query")
+@blp.response(200, content_type=writers.XLSX_MEDIA_TYPE)
+def monthly_xlsx(args):
+    """Return monthly figures per LGO as XLSX (Thai and English header rows)."""
+    return _direct(args, "xlsx")
+
+
+@blp.route("/jobs", methods=["POST"])
+@requires("exports.read")
+@blp.arguments(JobCreateSchema)
+@blp.response(202, JobSchema)
+def create_job(data):
+    """Queue an export job; poll the Location it answers with."""
+    fmt = data.pop("format")
+    job_id = jobs.create_job(current_principal().user_id, fmt, _request(data)).id
+    db.session.commit()
+    jobs.start(job_id)
+    job = jobs.get_job(job_id, current_principal().user_id)
+    location = url_for("exports.get_job", job_id=job_id)
+    return job, 202, {"Location": location}
+
+
+@blp.route("/jobs/<uuid:job_id>")
+@requires("exports.read")
+@blp.response(200, JobSchema)
+def get_job(job_id: uuid.UUID):
+    """Return an export job's status, and its download URL once done."""
+    job = jobs.get_job(job_id, current_principal().user_id)
+    db.session.commit()
+    return job
+
+
+@blp.route("/jobs/<uuid:job_id>/download")
+@requires("exports.read")
+@blp.response(200, content_type=writers.XLSX_MEDIA_TYPE)
+@blp.alt_response(409, description="The job has not finished")
+@blp.alt_response(410, description="The file has expired")
+def download_job(job_id: uuid.UUID):
+    """Return a finished export job's file."""
+    job, data = jobs.job_file(job_id, current_principal().user_id)
+    return _file(data, job.filename or f"export.{job.format}", job.content_type or "")

@@ -1,0 +1,67 @@
+"""Request and response schemas of the exports API."""
+
+from __future__ import annotations
+
+import re
+
+from flask import url_for
+from marshmallow import Schema, ValidationError, fields, validate
+
+from .models import JobStatus
+
+MONTH_PATTERN = r"^(\d{4})-(0[1-9]|1[0-2])$"
+_MONTH = re.compile(MONTH_PATTERN)
+
+
+class Month(fields.String):
+    """A month written ``YYYY-MM`` in the Common Era (the API's dates are CE; files may be BE)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        match = _MONTH.match(text)
+        if not match or not 2000 <= int(match[1]) <= 2200:
+            raise ValidationError("Write a month as YYYY-MM in the Common Era, e.g. 2024-10.")
+        return text
+
+
+class ExportArgsSchema(Schema):
+    lgo = fields.String(
+        validate=validate.Length(min=1, max=80),
+        metadata={"description": "LGO code; without it, every LGO you may export"},
+    )
+    from_ = Month(required=True, data_key="from",
+                  metadata={"description": "First month", "pattern": MONTH_PATTERN})
+    to = Month(required=True,
+               metadata={"description": "Last month (inclusive)", "pattern": MONTH_PATTERN})
+    calendar = fields.String(
+        load_default="be", validate=validate.OneOf(["be", "ce"]),
+        metadata={"description": "be: months as ต.ค. 2567; ce: months as 2024-10"},
+    )
+    lang = fields.String(
+        load_default="th", validate=validate.OneOf(["th", "en"]),
+        metadata={"description": "Language of the CSV header and LGO names"},
+    )
+
+
+class JobCreateSchema(ExportArgsSchema):
+    format = fields.String(required=True, validate=validate.OneOf(["csv", "xlsx"]))
+
+
+class JobSchema(Schema):
+    id = fields.UUID(required=True)
+    status = fields.Enum(JobStatus, by_value=True, metadata={
+        "description": "queued, running, done or failed"})
+    format = fields.String()
+    params = fields.Dict()
+    error = fields.String(allow_none=True)
+    filename = fields.String(allow_none=True)
+    size = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    expires_at = fields.DateTime()
+    download_url = fields.Function(
+        lambda job: url_for("exports.download_job", job_id=job.id, _external=True)
+        if job.status is JobStatus.done else None,
+        metadata={"description": "Where to fetch the file once the job is done"},
+    )

@@ -1,0 +1,105 @@
+"""The public map layers as SQL selects, shared by the vector tiles and OGC API - Features.
+
+Each select has an integer ``fid``, the layer's properties and its geometry column; callers
+add the spatial filter and the geometry encoding. Only public facts: area names and codes,
+aggregate indicators, collection points without their contact (it may be a person's phone).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, Float, String, Text, bindparam, cast, column, func, select
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import ColumnClause
+
+from ..areas.models import BoundarySource, District, Lgo, Tambon, Village
+from ..collection.models import CollectionPoint
+from . import indicators
+
+AREA_LEVELS: dict[str, Any] = {
+    "villages": Village,
+    "tambons": Tambon,
+    "districts": District,
+    "lgos": Lgo,
+}
+POINTS = "collection-points"
+
+
+def indicator_table(values: dict[str, dict[str, Any]]):
+    """Return the indicator values as a table ``ind`` (code + flat properties), in SQL."""
+    columns: list[ColumnClause[Any]] = [column("code", String)]
+    for name in indicators.MAP_INDICATORS:
+        columns += [
+            column(name, Float),
+            column(f"{name}_numerator", Float),
+            column(f"{name}_denominator", Float),
+            column(f"{name}_small", Boolean),
+        ]
+    payload = [{"code": code, **props} for code, props in values.items()]
+    return (
+        func.jsonb_to_recordset(bindparam("indicator_rows", payload, type_=JSONB))
+        .table_valued(*columns)
+        .render_derived(name="ind", with_types=True)
+    )
+
+
+def area_select(level: str, values: dict[str, dict[str, Any]] | None = None) -> Select:
+    """Return the areas of ``level`` with their properties, indicators and ``geom``."""
+    model = AREA_LEVELS[level]
+    columns: list[Any] = [
+        model.id.label("fid"),
+        model.code.label("code"),
+        model.name_th.label("name_th"),
+        model.name_en.label("name_en"),
+        (model.boundary_source == BoundarySource.approximate).label("boundary_approximate"),
+    ]
+    stmt = select()
+    if level == "villages":
+        columns += [
+            Village.moo.label("moo"),
+            cast(Village.kind, Text).label("kind"),
+            Tambon.code.label("tambon_code"),
+            Lgo.code.label("lgo_code"),
+        ]
+        stmt = stmt.join_from(Village, Tambon, Tambon.id == Village.tambon_id).join(
+            Lgo, Lgo.id == Village.lgo_id
+        )
+    elif level == "tambons":
+        columns += [District.code.label("district_code"), Tambon.postcode.label("postcode")]
+        stmt = stmt.join_from(Tambon, District, District.id == Tambon.district_id)
+    elif level == "lgos":
+        columns += [cast(Lgo.type, Text).label("type"), District.code.label("district_code")]
+        stmt = stmt.join_from(Lgo, District, District.id == Lgo.district_id)
+    else:
+        stmt = stmt.select_from(District)
+    if values:
+        table = indicator_table(values)
+        stmt = stmt.outerjoin(table, table.c.code == model.code)
+        columns += [c for c in table.c if c.key != "code"]
+    return stmt.add_columns(*columns, model.geom.label("geom")).where(model.geom.is_not(None))
+
+
+def points_select(*, streams_as_text: bool = False) -> Select:
+    """Return the collection points with their public properties and ``geom``."""
+    cp = CollectionPoint
+    streams = func.array_to_string(cp.streams, ",") if streams_as_text else cp.streams
+    return select(
+        cp.id.label("fid"),
+        cast(cp.kind, Text).label("kind"),
+        cp.name_th.label("name_th"),
+        cp.name_en.label("name_en"),
+        cast(cp.status, Text).label("status"),
+        streams.label("streams"),
+        Lgo.code.label("lgo_code"),
+        Village.code.label("village_code"),
+        cp.point.label("geom"),
+    ).join(Lgo, Lgo.id == cp.lgo_id).outerjoin(Village, Village.id == cp.village_id)
+
+
+def geometry_column(level: str) -> Any:
+    """Return the stored geometry column of a layer (for index-friendly filters)."""
+    if level == POINTS:
+        return CollectionPoint.point
+    return AREA_LEVELS[level].geom

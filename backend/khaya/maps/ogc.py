@@ -1,0 +1,211 @@
+"""OGC API - Features (Part 1: Core, GeoJSON, OpenAPI 3.0) over the public map layers.
+
+Features are built in SQL (``ST_AsGeoJSON`` inside ``json_build_object``), paged by ``limit``
+and ``offset`` in a stable order (area code, point id). ``bbox`` is in CRS84 (longitude,
+latitude), the axis order of the stored SRID 4326 columns, so it is compared as it comes and
+the GiST index serves it. The collections have no temporal extent: ``datetime`` is accepted
+and filters nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Text, func, literal, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
+from sqlalchemy.sql import Select
+
+from ..auth.scoping import unscoped
+from ..common.geo import GEOJSON_DECIMALS, SRID
+from ..common.time import local_today
+from ..errors import NotFound
+from ..extensions import db
+from . import indicators, layers
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+CONFORMANCE = (
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+)
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Collection:
+    id: str
+    title: str
+    description: str
+
+
+COLLECTIONS: dict[str, Collection] = {
+    c.id: c
+    for c in (
+        Collection(
+            "villages",
+            "Villages and communities (หมู่บ้าน/ชุมชน)",
+            "The atomic areas, keyed by their 8-digit DOPA code, with the LGO that serves each "
+            "and sorting participation of the latest complete month.",
+        ),
+        Collection(
+            "tambons", "Tambons (ตำบล)", "Subdistricts, keyed by their 6-digit DOPA code."
+        ),
+        Collection(
+            "districts", "Districts (อำเภอ)", "Districts, keyed by their 4-digit DOPA code."
+        ),
+        Collection(
+            "lgos",
+            "Local government organisations (อปท.)",
+            "Municipalities, SAOs and the PAO as the union of the villages they serve, with "
+            "sorting participation of the latest complete month.",
+        ),
+        Collection(
+            "collection-points",
+            "Collection points (จุดรับขยะ)",
+            "Drop-off, recycling, compost and general-waste points and PAO hand-over points.",
+        ),
+    )
+}
+INDICATOR_COLLECTIONS = frozenset({"villages", "lgos"})
+
+
+def collection(collection_id: str) -> Collection:
+    """Return a collection's description or raise NotFound."""
+    found = COLLECTIONS.get(collection_id)
+    if found is None:
+        raise NotFound(f"There is no collection {collection_id!r}.")
+    return found
+
+
+def extents() -> dict[str, list[float] | None]:
+    """Return the CRS84 bounding box of every collection, in one query."""
+    parts = []
+    for cid in COLLECTIONS:
+        geom = layers.geometry_column(cid)
+        box = func.ST_Extent(geom)
+        parts.append(
+            select(
+                literal(cid, Text).label("cid"),
+                func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box),
+            ).select_from(geom.class_)
+        )
+    rows = db.session.execute(parts[0].union_all(*parts[1:]), execution_options=unscoped())
+    return {
+        cid: None if box[0] is None else [round(v, GEOJSON_DECIMALS) for v in box]
+        for cid, *box in rows
+    }
+
+
+def _base(collection_id: str) -> tuple[Select, str | None]:
+    """Return a collection's select and the period of its indicators (if it has any)."""
+    if collection_id == layers.POINTS:
+        return layers.points_select(), None
+    if collection_id not in INDICATOR_COLLECTIONS or not indicators.available():
+        return layers.area_select(collection_id), None
+    period = indicators.latest_complete_month(local_today())
+    values = indicators.snapshot(collection_id, period).values
+    return layers.area_select(collection_id, values), period
+
+
+def _key(collection_id: str, sub) -> Any:
+    # Areas are known by their DOPA code (or LGO slug); points by their id.
+    return sub.c.fid if collection_id == layers.POINTS else sub.c.code
+
+
+def _feature(collection_id: str, sub, period: str | None):
+    names = [c.key for c in sub.c if c.key not in ("fid", "geom")]
+    pairs: list[Any] = []
+    for name in names:
+        pairs += [name, sub.c[name]]
+    if period:
+        pairs += ["indicator_period", period]
+    return func.json_build_object(
+        "type", "Feature",
+        "id", _key(collection_id, sub),
+        "geometry", func.ST_AsGeoJSON(sub.c.geom, GEOJSON_DECIMALS).cast(JSON),
+        "properties", func.json_build_object(*pairs),
+    )
+
+
+def _bbox_clause(collection_id: str, bbox: tuple[float, ...]):
+    geom = layers.geometry_column(collection_id)
+    min_x, min_y, max_x, max_y = (bbox[0], bbox[1], bbox[3], bbox[4]) if len(bbox) == 6 else bbox
+    if min_x > max_x:
+        # A box across the antimeridian: its two halves.
+        return or_(
+            geom.intersects(func.ST_MakeEnvelope(min_x, min_y, 180, max_y, SRID)),
+            geom.intersects(func.ST_MakeEnvelope(-180, min_y, max_x, max_y, SRID)),
+        )
+    return geom.intersects(func.ST_MakeEnvelope(min_x, min_y, max_x, max_y, SRID))
+
+
+def items(
+    collection_id: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+    bbox: tuple[float, ...] | None = None,
+) -> tuple[str, int, int]:
+    """Return one page of features as a JSON array text, with numberMatched and numberReturned.
+
+    A ``limit`` above ``MAX_LIMIT`` is served as ``MAX_LIMIT``, as OGC API - Features asks.
+    """
+    collection(collection_id)
+    limit = min(limit, MAX_LIMIT)
+    base, period = _base(collection_id)
+    if bbox:
+        base = base.where(_bbox_clause(collection_id, bbox))
+    matched = db.session.execute(
+        select(func.count()).select_from(base.subquery()), execution_options=unscoped()
+    ).scalar_one()
+    sub = base.subquery("b")
+    ordered = (
+        select(sub).order_by(_key(collection_id, sub)).limit(limit).offset(offset).subquery("f")
+    )
+    feature = _feature(collection_id, ordered, period)
+    stmt = select(
+        func.coalesce(
+            func.json_agg(aggregate_order_by(feature, _key(collection_id, ordered))),
+            literal_column("'[]'::json"),
+        ).cast(Text),
+        func.count(),
+    ).select_from(ordered)
+    features, returned = db.session.execute(stmt, execution_options=unscoped()).one()
+    return features, int(matched), int(returned)
+
+
+def feature(collection_id: str, feature_id: str) -> str:
+    """Return one feature as JSON text or raise NotFound."""
+    collection(collection_id)
+    base, period = _base(collection_id)
+    sub = base.subquery("b")
+    key = _key(collection_id, sub)
+    if collection_id == layers.POINTS:
+        if not feature_id.isdigit() or len(feature_id) > 9:
+            raise NotFound(f"There is no feature {feature_id!r} in {collection_id}.")
+        wanted: Any = int(feature_id)
+    else:
+        wanted = feature_id
+    f = select(sub).where(key == wanted).subquery("f")
+    row = db.session.execute(
+        select(_feature(collection_id, f, period).cast(Text)).select_from(f),
+        execution_options=unscoped(),
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"There is no feature {feature_id!r} in {collection_id}.")
+    return row
+
+
+def time_stamp() -> str:
+    """Return now as an RFC 3339 UTC timestamp (the collection's ``timeStamp``)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def splice(features: str, meta: dict[str, Any]) -> str:
+    """Return a FeatureCollection text: ``meta`` members plus the ``features`` array text."""
+    head = json.dumps({"type": "FeatureCollection", **meta}, ensure_ascii=False)
+    return f'{head[:-1]}, "features": {features}}}'

@@ -1,0 +1,233 @@
+"""Vector tiles built in PostGIS: ST_TileEnvelope, ST_AsMVTGeom and ST_AsMVT.
+
+Every layer filters with ``geom && ST_Transform(ST_TileEnvelope(z, x, y), 4326)``: the tile's
+envelope is transformed once, the 4326 column is compared as stored, so its GiST index serves
+the filter. Only the rows that pass are transformed to Web Mercator for encoding.
+
+Tiles are cached in process under the data version of their sources (see ``cache``), read
+*before* rendering: a tile is never stored under a version newer than the data it shows, so a
+write that commits while a tile renders always invalidates it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import (
+    Text,
+    and_,
+    cast,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.postgresql import array as pg_array
+from sqlalchemy.sql import Select
+
+from ..areas.models import Village
+from ..auth.scoping import Scope, scope_clause, unscoped
+from ..common.time import local_today
+from ..extensions import db
+from ..households.models import Household, Occupancy
+from . import indicators, layers
+from .cache import COMPACT_AFTER, LRUCache, compact_all, needs_compaction, read_version
+
+MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
+EXTENT = 4096
+# Pixels (of 4096) kept beyond the tile edge so lines and labels do not break at the seam.
+BUFFER = 64
+MAX_ZOOM = 22
+WEB_MERCATOR = 3857
+AREA_SOURCES = ("districts", "tambons", "lgos", "villages")
+HOUSEHOLDS = "households"
+PUBLIC_LAYERS = (*layers.AREA_LEVELS, layers.POINTS)
+LAYERS = (*PUBLIC_LAYERS, HOUSEHOLDS)
+SOURCES: dict[str, tuple[str, ...]] = {
+    # Area layers also carry indicators: keyed by their snapshot (see ``indicators``).
+    **{level: AREA_SOURCES for level in layers.AREA_LEVELS},
+    layers.POINTS: ("collection_points",),
+    HOUSEHOLDS: ("households",),
+}
+
+_cache: LRUCache | None = None
+
+
+def tile_cache() -> LRUCache:
+    """Return the process's tile cache, sized by ``MAPS_TILE_CACHE_ENTRIES``/``_BYTES``."""
+    global _cache
+    if _cache is None:
+        _cache = LRUCache(
+            current_app.config.get("MAPS_TILE_CACHE_ENTRIES", 4096),
+            current_app.config.get("MAPS_TILE_CACHE_BYTES", 64 * 1024 * 1024),
+        )
+    return _cache
+
+
+@dataclass(frozen=True)
+class Tile:
+    """An encoded tile, its ETag and the households it shows (for the audit log)."""
+
+    data: bytes
+    etag: str
+    households: tuple[tuple[int, int], ...] = ()
+
+
+def valid_tile(z: int, x: int, y: int) -> bool:
+    """Say whether z/x/y names a tile of the Web Mercator pyramid up to ``MAX_ZOOM``."""
+    return 0 <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z
+
+
+def get_tile(
+    layer: str, z: int, x: int, y: int, *, scope: Scope | None = None
+) -> tuple[Tile, bool]:
+    """Return a tile of ``layer`` from the cache, rendering it on a miss; say if it rendered.
+
+    ``scope`` is required for the households layer and ignored for the public ones.
+    """
+    today = local_today()
+    month = indicators.month_period(today)
+    version = read_version(SOURCES[layer])
+    snap = (
+        indicators.snapshot(layer, month) if layer in layers.AREA_LEVELS else indicators.Snapshot()
+    )
+    key_scope = scope if layer == HOUSEHOLDS else None
+    key = (layer, z, x, y, key_scope, month, version, snap.fingerprint)
+    cache = tile_cache()
+    tile = cache.get(key)
+    if tile is not None:
+        return tile, False
+    tile = _render(layer, z, x, y, scope=scope, today=today, version=version, snap=snap)
+    cache.put(key, tile, len(tile.data) + 16 * len(tile.households) + 200)
+    return tile, True
+
+
+def compact_versions() -> bool:
+    """Fold the change log into the versions when it has grown; say whether it did.
+
+    Run after a render (a miss follows writes, which is when the log grows); the caller
+    commits. Compacting never changes a version, so no cached tile is lost.
+    """
+    threshold = current_app.config.get("MAPS_VERSION_COMPACT_AFTER", COMPACT_AFTER)
+    if not needs_compaction(threshold):
+        return False
+    compact_all(threshold)
+    return True
+
+
+def _render(
+    layer: str,
+    z: int,
+    x: int,
+    y: int,
+    *,
+    scope: Scope | None,
+    today: dt.date,
+    version: int,
+    snap: indicators.Snapshot,
+) -> Tile:
+    households: tuple[tuple[int, int], ...] = ()
+    if layer == HOUSEHOLDS:
+        if scope is None:
+            raise ValueError("the households layer needs the caller's scope")
+        min_zoom = current_app.config.get("MAPS_HOUSEHOLDS_MIN_ZOOM", 14)
+        if z < min_zoom:
+            data = b""
+        else:
+            data, households = _households_tile(z, x, y, scope, today)
+    else:
+        data = _encode(_public_rows(layer, z, x, y, snap), layer, "fid")
+    digest = hashlib.blake2b(data, digest_size=12).hexdigest()
+    return Tile(data=data, etag=f"{version}-{digest}", households=households)
+
+
+def _envelope(z: int, x: int, y: int):
+    return func.ST_TileEnvelope(z, x, y)
+
+
+def _in_tile(geom, z: int, x: int, y: int):
+    # Transform the envelope, not the column, so the GiST index on geom is used.
+    return geom.op("&&")(func.ST_Transform(_envelope(z, x, y), 4326))
+
+
+def _mvt_geom(geom, z: int, x: int, y: int):
+    return func.ST_AsMVTGeom(
+        func.ST_Transform(geom, WEB_MERCATOR), _envelope(z, x, y), EXTENT, BUFFER, True
+    ).label("geom")
+
+
+def _encode(rows: Select, layer: str, id_column: str) -> bytes:
+    """Run ``rows`` (which has a ``geom`` column) through ST_AsMVT and return the bytes."""
+    sub = rows.subquery("t")
+    stmt = select(
+        func.ST_AsMVT(literal_column("t"), layer, EXTENT, "geom", id_column)
+    ).select_from(sub).where(sub.c.geom.is_not(None))
+    # Public layers read past the caller's scope on purpose: collection points are public.
+    data = db.session.execute(stmt, execution_options=unscoped()).scalar_one()
+    return bytes(data or b"")
+
+
+def _public_rows(layer: str, z: int, x: int, y: int, snap: indicators.Snapshot) -> Select:
+    if layer == layers.POINTS:
+        base = layers.points_select(streams_as_text=True)
+    else:
+        base = layers.area_select(layer, snap.values)
+    sub = base.where(_in_tile(layers.geometry_column(layer), z, x, y)).subquery("a")
+    return select(*[c for c in sub.c if c.key != "geom"], _mvt_geom(sub.c.geom, z, x, y))
+
+
+def _households_tile(
+    z: int, x: int, y: int, scope: Scope, today: dt.date
+) -> tuple[bytes, tuple[tuple[int, int], ...]]:
+    """Encode the in-scope households of a tile; return the bytes and (id, lgo id) pairs.
+
+    Only what a map needs: no name, phone or house number (an address detail).
+    """
+    h = Household
+    month_start = today.replace(day=1)
+    rows = (
+        select(
+            h.id.label("fid"),
+            h.lgo_id.label("lgo_id"),
+            Village.code.label("village_code"),
+            cast(h.wet_bin, Text).label("wet_bin"),
+            h.verified_on.is_not(None).label("verified"),
+            cast(h.last_log_on, Text).label("last_log_on"),
+            cast(h.last_inspected_on, Text).label("last_inspected_on"),
+            (h.occupancy == Occupancy.occupied).label("occupied"),
+            and_(h.last_log_on.is_not(None), h.last_log_on >= month_start).label(
+                "logged_this_month"
+            ),
+            _mvt_geom(h.point, z, x, y),
+        )
+        .join(Village, Village.id == h.village_id)
+        .where(h.active.is_(True), _in_tile(h.point, z, x, y), scope_clause(h, scope))
+        .order_by(h.id)
+    )
+    # A CTE is computed once: the tile and the audit list come from the same rows.
+    t = rows.cte("t")
+    shown = t.c.geom.is_not(None)
+    m = select(*[c for c in t.c if c.key != "lgo_id"]).where(shown).subquery("m")
+    stmt = select(
+        func.ST_AsMVT(literal_column("m"), "households", EXTENT, "geom", "fid"),
+        select(func.array_agg(pg_array([t.c.fid, t.c.lgo_id]))).where(shown).scalar_subquery(),
+    ).select_from(m)
+    data, pairs = db.session.execute(stmt).one()
+    households = tuple((int(fid), int(lgo_id)) for fid, lgo_id in pairs or [])
+    return bytes(data or b""), households
+
+
+def clear_caches() -> None:
+    """Empty the tile cache and the indicator snapshots."""
+    tile_cache().clear()
+    indicators.clear()
+
+
+def cache_info() -> dict[str, int]:
+    """Return the tile cache's size and hit counts (for benchmarks and tests)."""
+    cache = tile_cache()
+    return {"entries": len(cache), "hits": cache.hits, "misses": cache.misses}
+
+

@@ -1,0 +1,149 @@
+"""The hand dataset: a small known dataset around the fiscal-year boundary of 30 Sep / 1 Oct 2024.
+
+Three villages: Mueang Nga moo 1 (V1) and moo 2 (V2), town community 1 (V3). Households are
+put in the register directly (their dates matter); logs, inspections and deposits go through
+the API, so the rollups are maintained by the services' own hooks. The expected figures in
+test_analytics_hand.py are worked out by hand from the tables below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from khaya.areas.models import Lgo, Village
+from khaya.collection.models import CollectionPoint, HazardousCollection, PointKind
+from khaya.common.geo import point
+from khaya.households.models import Household, Occupancy, WetBin
+from khaya.wastebank.models import Material, Member, Price, WasteBank
+
+V1, V2, V3 = "51010201", "51010202", "51010101"
+NGA = "mueang-nga-subdistrict-municipality"
+TOWN = "lamphun-town-municipality"
+D = dt.date
+
+# name: (village, registered_on, members, wet_bin, occupancy, deactivated_on)
+HOUSEHOLDS: dict[str, tuple[str, dt.date, int, WetBin, Occupancy, dt.date | None]] = {
+    "h1": (V1, D(2024, 1, 1), 4, WetBin.has_bin, Occupancy.occupied, None),
+    "h2": (V1, D(2024, 1, 1), 3, WetBin.has_bin, Occupancy.occupied, None),
+    "h3": (V1, D(2024, 1, 1), 2, WetBin.communal, Occupancy.occupied, None),
+    "h4": (V1, D(2024, 1, 1), 5, WetBin.none, Occupancy.occupied, None),
+    "h5": (V1, D(2024, 9, 15), 1, WetBin.no_space, Occupancy.occupied, None),
+    "h6": (V1, D(2024, 1, 1), 0, WetBin.none, Occupancy.vacant, None),
+    "h7": (V1, D(2024, 1, 1), 2, WetBin.has_bin, Occupancy.occupied, D(2024, 10, 20)),
+    "h8": (V2, D(2024, 1, 1), 6, WetBin.has_bin, Occupancy.occupied, None),
+    "h9": (V2, D(2024, 10, 5), 2, WetBin.none, Occupancy.occupied, None),
+    "h10": (V3, D(2024, 1, 1), 3, WetBin.has_bin, Occupancy.occupied, None),
+    "h11": (V3, D(2024, 1, 1), 4, WetBin.communal, Occupancy.occupied, None),
+}
+# (day, household, kg by stream); a household may log twice a day.
+LOGS = [
+    (D(2024, 9, 29), "h1", {"organic": 1.0, "recyclable": 0.5}),
+    (D(2024, 9, 29), "h2", {"organic": 2.0}),
+    (D(2024, 9, 30), "h1", {"general": 0.3}),
+    (D(2024, 9, 30), "h7", {"organic": 1.0}),
+    (D(2024, 9, 30), "h6", {"recyclable": 1.0}),
+    (D(2024, 10, 1), "h1", {"organic": 1.5}),
+    (D(2024, 10, 1), "h1", {"recyclable": 0.4}),
+    (D(2024, 10, 1), "h3", {"organic": 0.5, "hazardous": 0.2}),
+    (D(2024, 10, 1), "h8", {"recyclable": 2.0}),
+    (D(2024, 10, 2), "h7", {"organic": 0.7}),
+    (D(2024, 10, 15), "h10", {"organic": 1.2}),
+    (D(2024, 10, 31), "h2", {"general": 1.1}),
+]
+VOIDED_LOG = (D(2024, 10, 3), "h4", {"organic": 9.0})
+# (day, household, passed), sent in this order: the later one of a day decides.
+INSPECTIONS = [
+    (D(2024, 8, 10), "h1", False),
+    (D(2024, 9, 20), "h1", True),
+    (D(2024, 9, 25), "h2", True),
+    (D(2024, 10, 10), "h2", False),
+    (D(2024, 10, 5), "h3", True),
+    (D(2024, 10, 6), "h4", False),
+    (D(2024, 10, 7), "h5", True),
+    (D(2024, 9, 1), "h8", True),
+    (D(2024, 10, 20), "h8", True),
+    (D(2024, 10, 12), "h10", False),
+    (D(2024, 10, 12), "h10", True),
+]
+
+
+@dataclass
+class Dataset:
+    households: dict[str, int]
+    villages: dict[str, int]
+    lgos: dict[str, int]
+    bank_id: int
+    members: dict[str, int]
+    entries: dict[str, int] = field(default_factory=dict)
+    voided_log: int | None = None
+
+
+def log_item(household_id: int, day: dt.date, kg: dict[str, float]) -> dict[str, Any]:
+    return {"kind": "sorting_log", "client_id": str(uuid.uuid4()),
+            "data": {"household_id": household_id, "log_date": day.isoformat(),
+                     "streams": sorted(kg), **{f"kg_{s}": v for s, v in kg.items()}}}
+
+
+def inspection_item(household_id: int, day: dt.date, passed: bool) -> dict[str, Any]:
+    return {"kind": "inspection", "client_id": str(uuid.uuid4()),
+            "data": {"household_id": household_id, "inspected_on": day.isoformat(),
+                     "registered": True, "bin_built": True, "food_waste_in_bin": True,
+                     "lid_closed": passed, "used_correctly": True}}
+
+
+def register(session) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    villages = dict(session.execute(
+        select(Village.code, Village.id).where(Village.code.in_([V1, V2, V3]))).tuples().all())
+    lgos = dict(session.execute(select(Lgo.code, Lgo.id).where(Lgo.code.in_([NGA, TOWN])))
+                .tuples().all())
+    village_lgo = {V1: NGA, V2: NGA, V3: TOWN}
+    households = {}
+    for name, (village, registered, members, wet_bin, occupancy, _gone) in HOUSEHOLDS.items():
+        # Deactivation comes after the logs: a household out of the register cannot log.
+        household = Household(
+            lgo_id=lgos[village_lgo[village]], village_id=villages[village],
+            house_number=f"hand-{name}", members=members, wet_bin=wet_bin,
+            occupancy=occupancy, registered_on=registered)
+        session.add(household)
+        session.flush()
+        households[name] = household.id
+    return households, villages, lgos
+
+
+def bank(session, households: dict[str, int], lgos: dict[str, int],
+          villages: dict[str, int]) -> tuple[int, dict[str, int]]:
+    bank = WasteBank(lgo_id=lgos[NGA], name_th="ธนาคารขยะทดสอบ")
+    session.add(bank)
+    session.flush()
+    for material, price in ((Material.pet, "8"), (Material.paper, "3"), (Material.glass, "1")):
+        session.add(Price(bank_id=bank.id, material=material, price_per_kg=Decimal(price),
+                          valid_from=D(2024, 1, 1)))
+    members = {}
+    for number, (name, joined, village) in enumerate(
+            (("h1", D(2024, 6, 1), V1), ("h8", D(2024, 10, 10), V2)), start=1):
+        member = Member(bank_id=bank.id, household_id=households[name], lgo_id=lgos[NGA],
+                        village_id=villages[village], member_number=number, joined_on=joined)
+        session.add(member)
+        session.flush()
+        members[name] = member.id
+    return bank.id, members
+
+
+def hazards(session, lgos: dict[str, int], villages: dict[str, int]) -> None:
+    for village, day, kg in ((villages[V1], D(2024, 10, 20), {"kg_batteries": 3, "kg_bulbs": 1}),
+                             (None, D(2024, 10, 25), {"kg_e_waste": 10})):
+        spot = CollectionPoint(lgo_id=lgos[NGA], village_id=village,
+                               kind=PointKind.hazardous_dropoff, name_th="จุดทิ้งขยะอันตราย",
+                               point=point(99.03, 18.61), streams=["hazardous"], opening={})
+        session.add(spot)
+        session.flush()
+        session.add(HazardousCollection(point_id=spot.id, lgo_id=lgos[NGA], collected_on=day,
+                                        **kg))
+
+
