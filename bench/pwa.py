@@ -1,0 +1,218 @@
+"""Phone app: what a first visit downloads, and how soon it can be used on a slow phone network.
+
+    .venv/bin/python bench/pwa.py [--db khaya_bench] [--runs 3]
+
+Prints the gzipped size of the initial JS and CSS (what index.html loads; the lazily loaded map
+chunk with Leaflet is listed apart), then, in Debian's Chromium under DevTools' "Slow 3G"
+(2,000 ms round trip, 50 kB/s each way, via CDP Network.emulateNetworkConditions) with the CPU
+slowed 4x (Emulation.setCPUThrottlingRate):
+
+- cold: a first visit (empty profile) to the sign-in screen;
+- warm: a repeat visit, the app shell answered by the service worker;
+- home: a signed-in resident's repeat visit to the logging screen.
+
+For each: first contentful paint, when the screen's main control appeared (sign-in or Save
+button), and time to interactive = that moment or the end of the last long task (>50 ms) before
+a 3 s quiet window, whichever is later. Medians of --runs runs. Bytes are as Flask sends them
+(uncompressed: it does no gzip; a proxy in front would).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _server import database_url, gunicorn, prepare_database, request, say  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DIST = ROOT / "frontend" / "dist"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 50_000,
+           "uploadThroughput": 50_000}
+CPU_SLOWDOWN = 4
+QUIET_MS = 3000
+RESIDENT = ("081-000-0011", "lamphun-demo")
+
+# Before any page script: collect long tasks and the moment each main control first appears.
+WATCH = """
+window.__longtasks = [];
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+} catch (e) {}
+window.__seen = {};
+new MutationObserver(() => {
+  for (const id of ['login-submit', 'save-log']) {
+    if (!window.__seen[id] && document.querySelector(`[data-testid=${id}]`)) {
+      window.__seen[id] = performance.now();
+    }
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+MEASURE = """(id) => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+  const shown = window.__seen[id] ?? null;
+  const tasks = window.__longtasks.map(([start, length]) => start + length);
+  const lastTask = tasks.length ? Math.max(...tasks) : 0;
+  const bytes = performance.getEntriesByType('resource')
+    .reduce((sum, e) => sum + (e.transferSize || 0), nav ? nav.transferSize : 0);
+  return { fcp: fcp ? fcp.startTime : null, shown, tti: Math.max(shown ?? 0, lastTask),
+           longTasks: tasks.length, bytes, fromWorker: !!navigator.serviceWorker.controller };
+}"""
+
+
+def gz(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=9))
+
+
+def row(name: str, path: Path) -> str:
+    raw = path.stat().st_size / 1024
+    return f"  {name:<44} {raw:7.1f} KiB  {gz(path) / 1024:6.1f} KiB gz"
+
+
+def sizes() -> list[str]:
+    html = (DIST / "index.html").read_text(encoding="utf-8")
+    initial = sorted(set(re.findall(r'(?:src|href)="/(assets/[^"]+\.(?:js|css))"', html)))
+    rows = []
+    total_raw = total_gz = 0
+    for name in initial:
+        path = DIST / name
+        total_raw += path.stat().st_size
+        total_gz += gz(path)
+        rows.append(row(name, path))
+    lines = ["initial JS + CSS (loaded by index.html):", *rows,
+             f"  {'total':<44} {total_raw / 1024:7.1f} KiB  {total_gz / 1024:6.1f} KiB gz"]
+    lazy = [p for p in sorted((DIST / "assets").iterdir())
+            if p.suffix in (".js", ".css") and p.relative_to(DIST).as_posix() not in initial]
+    lines.append("loaded on demand (map screen with Leaflet, QR encoder):")
+    for path in lazy:
+        lines.append(row(path.relative_to(DIST).as_posix(), path))
+    fonts = sorted((DIST / "assets").glob("*.woff2"))
+    lines.append(f"fonts: {len(fonts)} Sarabun woff2 files, "
+                 f"{sum(p.stat().st_size for p in fonts) / 1024:.1f} KiB "
+                 "(a Thai page fetches the Thai and Latin subsets it uses)")
+    sw = DIST / "sw.js"
+    precache = len(re.findall(r'"url":"', sw.read_text(encoding="utf-8")))
+    lines.append(f"service worker: sw.js {sw.stat().st_size / 1024:.1f} KiB "
+                 f"({gz(sw) / 1024:.1f} KiB gz), {precache} files precached")
+    return lines
+
+
+def throttle(context, page) -> None:
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+
+
+def visit(page, url: str, control: str) -> dict:
+    page.goto(url, wait_until="commit", timeout=180_000)
+    page.wait_for_selector(f"[data-testid={control}]", timeout=180_000)
+    page.wait_for_timeout(QUIET_MS)
+    return page.evaluate(MEASURE, control)
+
+
+def new_context(browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="th-TH",
+                                  timezone_id="Asia/Bangkok", service_workers="allow")
+    context.add_init_script(WATCH)
+    return context
+
+
+def sign_in(page, base: str) -> None:
+    page.goto(base + "/")
+    page.fill("input[name=login]", RESIDENT[0])
+    page.fill("input[name=password]", RESIDENT[1])
+    page.click("[data-testid=login-submit]")
+    page.wait_for_selector("[data-testid=save-log]", timeout=60_000)
+
+
+def run(browser, base: str, runs: int, can_sign_in: bool) -> dict[str, list[dict]]:
+    results: dict[str, list[dict]] = {"cold": [], "warm": [], "home": []}
+    for i in range(runs):
+        say(f"run {i + 1} of {runs}")
+        context = new_context(browser)
+        page = context.new_page()
+        throttle(context, page)
+        results["cold"].append(visit(page, base + "/", "login-submit"))
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=180_000)
+        page.close()
+        page = context.new_page()
+        throttle(context, page)
+        results["warm"].append(visit(page, base + "/", "login-submit"))
+        page.close()
+        if can_sign_in:
+            page = context.new_page()
+            sign_in(page, base)
+            page.close()
+            page = context.new_page()
+            throttle(context, page)
+            results["home"].append(visit(page, base + "/", "save-log"))
+            page.close()
+        context.close()
+    return results
+
+
+def median(values: list) -> str:
+    values = [v for v in values if v is not None]
+    return f"{statistics.median(values) / 1000:6.2f} s" if values else "   n/a"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--db", default="khaya_bench", help="database name (khaya_bench)")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    subprocess.run(["bash", str(ROOT / "scripts" / "frontend.sh")], check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run(["bash", str(ROOT / "scripts" / "ensure_browser.sh")], check=True)
+    for line in sizes():
+        print(line)
+
+    url = database_url(args.db)
+    prepare_database(url)
+    from playwright.sync_api import sync_playwright
+
+    with gunicorn(url, workers=1, threads=4) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        status, _ = request(server.port, "POST", "/api/v1/auth/login",
+                            {"login": RESIDENT[0], "password": RESIDENT[1], "device_id": "bench"})
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            results = run(browser, base, args.runs, can_sign_in=status == 200)
+            version = browser.version
+            browser.close()
+
+    print(f"\ntime to interactive, Chromium {version}, Slow 3G (2 s RTT, 50 kB/s) "
+          f"+ CPU {CPU_SLOWDOWN}x, median of {args.runs}:")
+    print(f"  {'visit':<34} {'FCP':>8} {'control':>8} {'TTI':>8} {'bytes':>9}  long tasks")
+    labels = {"cold": "first visit, sign-in screen", "warm": "repeat visit (service worker)",
+              "home": "signed-in resident, log screen"}
+    for key, label in labels.items():
+        rows = results[key]
+        if not rows:
+            print(f"  {label:<34} skipped (the demo resident could not sign in)")
+            continue
+        size = statistics.median(r["bytes"] for r in rows) / 1024
+        tasks = statistics.median(r["longTasks"] for r in rows)
+        print(f"  {label:<34} {median([r['fcp'] for r in rows]):>8} "
+              f"{median([r['shown'] for r in rows]):>8} {median([r['tti'] for r in rows]):>8} "
+              f"{size:6.1f} KiB  {tasks:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

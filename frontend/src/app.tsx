@@ -1,0 +1,211 @@
+/** The app shell: top bar with sync state and language, banners, the routed screen, bottom nav. */
+import type { ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { getMeta, type OutboxItem } from '../shared/db';
+import { onEvent } from '../shared/util';
+import { formatDateTime, lang, setLang, t, useT, type Key } from './i18n';
+import { Link, match, route } from './router';
+import { auth, modeOf } from './session';
+import { useStore } from './store';
+import { applyUpdate, readyOffline, updateAvailable } from './sw-bridge';
+import { syncState } from './sync';
+import { Icon, type IconName } from './ui/icons';
+import { Banner, showToast, Toast } from './ui/kit';
+import { Card } from './screens/card';
+import { DepositScreen } from './screens/deposit';
+import { HouseholdScreen, useHousehold } from './screens/household';
+import { Households } from './screens/households';
+import { InspectScreen } from './screens/inspect';
+import { LogForm } from './screens/log-form';
+import { Login } from './screens/login';
+import { Outbox } from './screens/outbox';
+import { Passbook } from './screens/passbook';
+import { History, ResidentHome } from './screens/resident';
+import { QrOpen, Scan } from './screens/scan';
+import { Settings } from './screens/settings';
+import { Screen } from './ui/kit';
+
+/** Leaflet is big and only the map needs it: that screen loads (from the precache) on first use. */
+function LazyMap() {
+  const [Screen, setScreen] = useState<ComponentType | null>(null);
+  useEffect(() => {
+    void import('./screens/map').then((m) => setScreen(() => m.default));
+  }, []);
+  return Screen ? <Screen /> : <div class="loading" role="status"><span class="spinner" /></div>;
+}
+
+const RESIDENT_NAV: [string, Key, IconName][] = [
+  ['/', 'nav_home', 'home'],
+  ['/history', 'nav_history', 'history'],
+  ['/card', 'nav_card', 'qr'],
+  ['/map', 'nav_map', 'pin'],
+  ['/passbook', 'nav_passbook', 'book'],
+];
+const VOLUNTEER_NAV: [string, Key, IconName][] = [
+  ['/', 'nav_households', 'list'],
+  ['/scan', 'nav_scan', 'scan'],
+  ['/map', 'nav_map', 'pin'],
+  ['/outbox', 'nav_outbox', 'outbox'],
+];
+
+function Brand() {
+  return <span class="brand" lang="th">ขยะ<span class="brand-en" lang="en"> · Khaya</span></span>;
+}
+
+function SyncPill() {
+  useT();
+  const { items, userId, syncing, online } = useStore(syncState);
+  const mine = items.filter((i) => i.user_id === userId);
+  const waiting = mine.filter((i) => i.status === 'waiting').length;
+  const fix = mine.filter((i) => i.status === 'rejected').length;
+  const label = fix ? t('sync_pill_fix', { n: fix }) : waiting ? t('sync_pill_waiting', { n: waiting }) : t('sync_pill_ok');
+  return (
+    <Link href="/outbox" class={`sync-pill ${fix ? 'fix' : waiting ? 'waiting' : 'ok'}${syncing ? ' syncing' : ''}`} data-testid="sync-pill">
+      <Icon name={fix ? 'alert' : waiting ? 'outbox' : 'check'} size={18} />
+      <span>{!online && `${t('offline')} · `}{label}</span>
+    </Link>
+  );
+}
+
+function ClockWarning() {
+  const language = useStore(lang);
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(() => {
+    const check = async () => {
+      const clock = await getMeta('clock');
+      if (!clock) return setMessage(null);
+      // The phone's clock now earlier than the server's clock at the last answer: it is behind.
+      if (Date.now() < clock.server_ms - 5 * 60_000) return setMessage(t('clock_behind', { when: formatDateTime(clock.server_ms) }));
+      if (clock.offset_s !== null && clock.offset_s > 3600) return setMessage(t('clock_behind', { when: formatDateTime(clock.server_ms) }));
+      if (clock.offset_s !== null && clock.offset_s < -3600) return setMessage(t('clock_ahead', { n: Math.round(-clock.offset_s / 3600) }));
+      setMessage(null);
+    };
+    void check();
+    const timer = window.setInterval(() => void check(), 60_000);
+    const off = onEvent((e) => {
+      if (e.type === 'synced') void check();
+    });
+    return () => {
+      window.clearInterval(timer);
+      off();
+    };
+  }, [language]);
+  return message ? <Banner kind="warn" icon="alert"><span data-testid="clock-warning">{message}</span></Banner> : null;
+}
+
+function FixScreen({ seq }: { seq: number }) {
+  useT();
+  const { items } = useStore(syncState);
+  const { session } = useStore(auth);
+  const item: OutboxItem | undefined = items.find((i) => i.seq === seq);
+  if (!item || item.household_id === null) return <Screen title={t('outbox_fix')} back="/outbox"><p class="empty">{t('outbox_empty')}</p></Screen>;
+  if (item.kind === 'inspection') return <InspectScreen id={item.household_id} fix={item} />;
+  if (item.kind === 'deposit') return <DepositScreen id={item.household_id} fix={item} />;
+  return (
+    <Screen title={t('outbox_fix')} back="/outbox">
+      <LogForm householdId={item.household_id} userId={session!.user_id} fix={item} onSaved={() => history.back()} />
+    </Screen>
+  );
+}
+
+function HouseLine({ id }: { id: number }) {
+  const household = useHousehold(id);
+  return household.data ? <p class="lead">{t('house_no')} <strong>{household.data.house_number}</strong></p> : null;
+}
+
+function VolunteerLog({ id }: { id: number }) {
+  useT();
+  const { session } = useStore(auth);
+  return (
+    <Screen title={t('log_for_household')} back={`/households/${id}`}>
+      <HouseLine id={id} />
+      <LogForm householdId={id} userId={session!.user_id} onSaved={() => history.back()} />
+    </Screen>
+  );
+}
+
+function Routed({ path, resident }: { path: string; resident: boolean }) {
+  let p: Record<string, string> | null;
+  if ((p = match('/h/:token', path))) return <QrOpen token={p.token} />;
+  if (path === '/outbox') return <Outbox />;
+  if (path === '/settings') return <Settings />;
+  if (path === '/map') return <LazyMap />;
+  if ((p = match('/fix/:seq', path))) return <FixScreen seq={Number(p.seq)} />;
+  if (resident) {
+    if (path === '/history') return <History />;
+    if (path === '/card') return <Card />;
+    if (path === '/passbook') return <Passbook />;
+    return <ResidentHome />;
+  }
+  if (path === '/scan') return <Scan />;
+  if ((p = match('/households/:id/inspect', path))) return <InspectScreen id={Number(p.id)} />;
+  if ((p = match('/households/:id/log', path))) return <VolunteerLog id={Number(p.id)} />;
+  if ((p = match('/households/:id/deposit', path))) return <DepositScreen id={Number(p.id)} />;
+  if ((p = match('/households/:id', path))) return <HouseholdScreen id={Number(p.id)} />;
+  return <Households />;
+}
+
+export function App() {
+  useT();
+  const state = useStore(auth);
+  const path = useStore(route);
+  const update = useStore(updateAvailable);
+  const offlineReady = useStore(readyOffline);
+
+  useEffect(() => {
+    if (offlineReady) showToast(t('ready_offline'), 'info');
+  }, [offlineReady]);
+
+  const langButton = (
+    <button type="button" class="lang-button" onClick={() => setLang(lang.get() === 'th' ? 'en' : 'th')} aria-label={t('lang_switch_label')} lang={lang.get() === 'th' ? 'en' : 'th'} data-testid="lang">
+      <Icon name="globe" size={18} />{t('lang_short')}
+    </button>
+  );
+
+  if (state.status === 'loading') return <div class="loading full"><span class="spinner" /></div>;
+  if (state.status === 'signed_out') {
+    return (
+      <>
+        <header class="topbar"><Brand />{langButton}</header>
+        <main id="main"><Login ended={state.ended} /></main>
+        <Toast />
+      </>
+    );
+  }
+  const resident = modeOf(state.me) === 'resident';
+  const nav = resident ? RESIDENT_NAV : VOLUNTEER_NAV;
+  const section = nav.slice(1).find(([href]) => path === href || path.startsWith(`${href}/`))?.[0] ?? '/';
+
+  return (
+    <>
+      <a class="skip-link" href="#main">{t('nav_home')}</a>
+      <header class="topbar">
+        <Brand />
+        <SyncPill />
+        {langButton}
+        <Link href="/settings" class="icon-button" aria-label={t('nav_settings')}><Icon name="settings" /></Link>
+      </header>
+      <div class="banners">
+        {update && (
+          <Banner kind="info" icon="sync" extra="banner-update">
+            <span data-testid="update-available">{t('update_available')}</span>{' '}
+            <button type="button" class="button button-primary button-small" onClick={() => void applyUpdate()}>{t('update_now')}</button>
+          </Banner>
+        )}
+      </div>
+      <main id="main" tabIndex={-1}>
+        <ClockWarning />
+        <Routed path={path} resident={resident} />
+      </main>
+      <nav class="bottom-nav" aria-label={t('main_nav')}>
+        {nav.map(([href, key, icon]) => (
+          <Link key={href} href={href} class={section === href ? 'active' : ''} aria-current={section === href ? 'page' : undefined}>
+            <Icon name={icon} />
+            <span>{t(key)}</span>
+          </Link>
+        ))}
+      </nav>
+      <Toast />
+    </>
+  );
+}

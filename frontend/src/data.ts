@@ -1,0 +1,203 @@
+/** What the API returns, the loaders that combine several calls, and rules derived from them. */
+import { api } from '../shared/api';
+import type { OutboxItem } from '../shared/db';
+import { addDays, localToday } from '../shared/util';
+import { readCache } from './cache';
+import type { Me } from './session';
+
+export interface Page<T> {
+  items: T[];
+  meta: { page: number; pages: number; per_page: number; total: number };
+}
+
+export interface GeoPoint {
+  type: 'Point';
+  coordinates: [number, number];
+}
+
+export interface Household {
+  id: number;
+  village_code: string;
+  lgo_code: string;
+  house_number: string;
+  members: number;
+  head_name: string | null;
+  phone: string | null;
+  occupancy: string;
+  wet_bin: string;
+  registered_on: string;
+  active: boolean;
+  verified_on: string | null;
+  last_log_on: string | null;
+  last_inspected_on: string | null;
+  point: GeoPoint | null;
+  version: number;
+}
+
+export interface HouseholdDetail extends Household {
+  qr_token: string;
+  qr_url: string;
+}
+
+export interface SortingLog {
+  id: number;
+  client_id: string;
+  household_id: number;
+  log_date: string;
+  streams: string[];
+  organic_handling: string | null;
+  kg_organic: number | null;
+  kg_recyclable: number | null;
+  kg_general: number | null;
+  kg_hazardous: number | null;
+  recorded_role: string | null;
+  voided_at: string | null;
+}
+
+export interface Inspection {
+  id: number;
+  client_id: string;
+  household_id: number;
+  inspected_on: string;
+  passed: boolean;
+  registered: boolean;
+  bin_built: boolean;
+  food_waste_in_bin: boolean;
+  lid_closed: boolean;
+  used_correctly: boolean;
+  location_flag: string | null;
+}
+
+export interface Village {
+  code: string;
+  name_th: string;
+  name_en: string;
+  tambon_code: string;
+  moo: number | null;
+}
+
+export interface Bank {
+  id: number;
+  name_th: string;
+  name_en: string | null;
+  lgo_code: string;
+  village_code: string | null;
+}
+
+export interface Member {
+  id: number;
+  bank_id: number;
+  household_id: number;
+  member_number: number;
+  balance: number;
+  active: boolean;
+}
+
+export interface Price {
+  material: string;
+  price_per_kg: number;
+  valid_from: string;
+}
+
+export interface PassbookEntry {
+  id: number;
+  entry_date: string;
+  kind: string;
+  amount: number;
+  balance: number;
+  note: string | null;
+  lines: { material: string; kg: number; unit_price: number; amount: number }[];
+}
+
+export interface Passbook {
+  member: Member;
+  bank: Bank;
+  opening_balance: number;
+  closing_balance: number;
+  entries: PassbookEntry[];
+}
+
+/** A log that has not been heard of for this many days is overdue. */
+export const LOG_OVERDUE_DAYS = 7;
+/** A household not inspected for this many days (or never) is due an inspection. */
+export const INSPECTION_DUE_DAYS = 90;
+
+/** Every page of a list (the register pages at 500 rows). */
+export async function allPages<T>(path: string): Promise<T[]> {
+  const sep = path.includes('?') ? '&' : '?';
+  const first = await api<Page<T>>(`${path}${sep}per_page=500&page=1`);
+  const items = [...first.items];
+  for (let page = 2; page <= first.meta.pages; page++) {
+    items.push(...(await api<Page<T>>(`${path}${sep}per_page=500&page=${page}`)).items);
+  }
+  return items;
+}
+
+export function villageCodesOf(me: Me | undefined): string[] {
+  return me?.user.volunteer?.village_codes ?? [];
+}
+
+/** The villages a field user works in: a volunteer's assignments, or the LGO's villages. */
+export async function loadVillages(me: Me): Promise<Village[]> {
+  const codes = villageCodesOf(me);
+  if (codes.length === 0 && me.user.lgo_code) {
+    return allPages<Village>(`areas/villages?lgo=${encodeURIComponent(me.user.lgo_code)}`);
+  }
+  const tambons = [...new Set(codes.map((c) => c.slice(0, 6)))];
+  const lists = await Promise.all(tambons.map((tb) => allPages<Village>(`areas/villages?parent=${tb}`)));
+  return lists.flat().filter((v) => codes.includes(v.code));
+}
+
+export async function loadHouseholds(villages: string[]): Promise<Household[]> {
+  const lists = await Promise.all(villages.map((code) => allPages<Household>(`households?village=${code}`)));
+  return lists.flat();
+}
+
+export function householdsKey(me: Me | undefined): string {
+  return `derived:households:${me?.user.id ?? 0}`;
+}
+
+/** Find a household offline: its detail if ever opened, else its row in the stored list. */
+export async function storedHousehold(id: number, me: Me | undefined): Promise<Household | undefined> {
+  const detail = await readCache<HouseholdDetail>(`households/${id}`);
+  if (detail) return detail.data;
+  const list = await readCache<Household[]>(householdsKey(me));
+  return list?.data.find((h) => h.id === id);
+}
+
+export function daysSince(iso: string | null, today = localToday()): number | null {
+  if (!iso) return null;
+  return Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${iso}T00:00:00Z`)) / 86_400_000);
+}
+
+export function logOverdue(h: Household, pendingLog: boolean): boolean {
+  if (pendingLog) return false;
+  const days = daysSince(h.last_log_on);
+  return days === null || days >= LOG_OVERDUE_DAYS;
+}
+
+export function inspectionDue(h: Household, pendingInspection: boolean): boolean {
+  if (pendingInspection) return false;
+  const days = daysSince(h.last_inspected_on);
+  return days === null || days >= INSPECTION_DUE_DAYS;
+}
+
+/** Dates with a log: the server's (not voided) and the phone's own that are not rejected. */
+export function loggedDates(logs: SortingLog[], items: OutboxItem[]): Set<string> {
+  const dates = new Set(logs.filter((l) => !l.voided_at).map((l) => l.log_date));
+  for (const item of items) {
+    if (item.kind === 'sorting_log' && item.status !== 'rejected') dates.add(String(item.data.log_date));
+  }
+  return dates;
+}
+
+/** Consecutive days logged up to today (or up to yesterday while today is still open). */
+export function streak(dates: Set<string>, today = localToday()): number {
+  let day = dates.has(today) ? today : addDays(today, -1);
+  let n = 0;
+  while (dates.has(day)) {
+    n++;
+    day = addDays(day, -1);
+  }
+  return n;
+}

@@ -1,0 +1,72 @@
+/** Thai by default, English on request; dates in the Buddhist Era when the language is Thai. */
+import { store, useStore } from './store';
+import { en, th, type Key } from './strings';
+
+export type Lang = 'th' | 'en';
+
+export type { Key } from './strings';
+
+const DICTS: Record<Lang, Record<Key, string>> = { th, en };
+
+function initialLang(): Lang {
+  try {
+    return localStorage.getItem('khaya.lang') === 'en' ? 'en' : 'th';
+  } catch {
+    return 'th';
+  }
+}
+
+export const lang = store<Lang>(initialLang());
+
+export function setLang(next: Lang): void {
+  try {
+    localStorage.setItem('khaya.lang', next);
+  } catch {
+    // Private mode: the choice lasts for this visit.
+  }
+  document.documentElement.lang = next;
+  lang.set(next);
+}
+
+export function t(key: Key, vars: Record<string, string | number> = {}): string {
+  let text = DICTS[lang.get()][key] ?? key;
+  for (const [name, value] of Object.entries(vars)) text = text.replace(`{${name}}`, String(value));
+  return text;
+}
+
+/** Re-render the calling component when the language changes; returns t. */
+export function useT(): typeof t {
+  useStore(lang);
+  return t;
+}
+
+const TH_MONTHS = ['ม.ค.', 'ก.พ.', 'มี.ค.', 'เม.ย.', 'พ.ค.', 'มิ.ย.', 'ก.ค.', 'ส.ค.', 'ก.ย.', 'ต.ค.', 'พ.ย.', 'ธ.ค.'];
+const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Format an ISO date (YYYY-MM-DD): "25 พ.ย. 2569" in Thai (Buddhist Era), "25 Nov 2026" in English. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return t('never');
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  if (!y || !m || !d) return iso;
+  return lang.get() === 'th' ? `${d} ${TH_MONTHS[m - 1]} ${y + 543}` : `${d} ${EN_MONTHS[m - 1]} ${y}`;
+}
+
+/** Format an instant in the phone's own time zone, with the Buddhist Era year in Thai. */
+export function formatDateTime(ms: number): string {
+  const when = new Date(ms);
+  const iso = `${when.getFullYear()}-${String(when.getMonth() + 1).padStart(2, '0')}-${String(when.getDate()).padStart(2, '0')}`;
+  const hm = `${String(when.getHours()).padStart(2, '0')}:${String(when.getMinutes()).padStart(2, '0')}`;
+  return `${formatDate(iso)} ${hm}`;
+}
+
+export function formatNumber(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function formatBaht(n: number): string {
+  return t('baht', { n: formatNumber(n, 2) });
+}
+
+export function formatDistance(metres: number): string {
+  return metres >= 1000 ? t('km', { n: formatNumber(metres / 1000, 1) }) : t('m', { n: Math.round(metres) });
+}

@@ -1,0 +1,122 @@
+/** The resident's screens: log today (home) and the history with the streak. */
+import type { OutboxItem } from '../../shared/db';
+import { localToday } from '../../shared/util';
+import { useCached, type Loaded } from '../cache';
+import { loggedDates, streak, type Household, type Page, type SortingLog } from '../data';
+import { formatDate, t, useT, type Key } from '../i18n';
+import { auth } from '../session';
+import { useStore } from '../store';
+import { StreamChips } from '../streams';
+import { syncState } from '../sync';
+import { Banner, LoadState, Screen, StatusPill } from '../ui/kit';
+import { LogForm } from './log-form';
+import { OutboxRow } from './outbox-row';
+
+/** The resident's own household: the register answers a resident with just that one. */
+export function useMyHousehold(enabled = true): Loaded<Household | null> & { id: number | null } {
+  const list = useCached<Page<Household>>(enabled ? 'households' : null);
+  const household = list.data ? list.data.items[0] ?? null : undefined;
+  return { ...list, data: household, id: household?.id ?? null };
+}
+
+const HISTORY_PATH = (id: number) => `households/${id}/logs?per_page=100`;
+
+function useLogs(id: number | null) {
+  return useCached<Page<SortingLog>>(id ? HISTORY_PATH(id) : null);
+}
+
+function householdItems(items: OutboxItem[], id: number | null, kind: OutboxItem['kind'] = 'sorting_log'): OutboxItem[] {
+  return items.filter((i) => i.household_id === id && i.kind === kind);
+}
+
+export function ResidentHome() {
+  useT();
+  const { session } = useStore(auth);
+  const household = useMyHousehold();
+  const logs = useLogs(household.id);
+  const { items } = useStore(syncState);
+  const mine = householdItems(items, household.id);
+  const today = localToday();
+  const serverLogs = logs.data?.items ?? [];
+  const dates = loggedDates(serverLogs, mine);
+  const todayCount = serverLogs.filter((l) => l.log_date === today && !l.voided_at && !mine.some((i) => i.client_id === l.client_id)).length
+    + mine.filter((i) => i.data.log_date === today && i.status !== 'rejected').length;
+  const month = today.slice(0, 7);
+  const monthDays = [...dates].filter((d) => d.startsWith(month)).length;
+  const last = [...mine].reverse().find((i) => i.status !== 'rejected')?.data ?? serverLogs.find((l) => !l.voided_at) ?? null;
+  const n = streak(dates, today);
+  const todays = mine.filter((i) => i.data.log_date === today || i.status !== 'sent').reverse();
+
+  return (
+    <Screen title={t('log_today')}>
+      <LoadState loaded={household}>
+        {(h) => h === null ? <Banner kind="warn" icon="alert">{t('no_household')}</Banner> : (
+          <>
+            <section class="card summary" aria-label={t('streak', { n })}>
+              <div class="streak" data-testid="streak">
+                <span class="streak-number">{n}</span>
+                <span>{t('streak_days')}</span>
+              </div>
+              <div class="summary-side">
+                <div><strong>{t('house_no')} {h.house_number}</strong></div>
+                <div class={todayCount ? 'ok-text' : 'muted'} data-testid="today-count">
+                  {todayCount ? t('logged_today', { n: todayCount }) : t('not_logged_today')}
+                </div>
+                <div class="muted">{t('days_this_month', { n: monthDays })}</div>
+                {n === 0 && <div class="muted small">{t('streak_none')}</div>}
+              </div>
+            </section>
+            <LogForm
+              householdId={h.id}
+              userId={session!.user_id}
+              lastLog={last ? { streams: last.streams as string[], organic_handling: (last.organic_handling as string) ?? null } : null}
+            />
+            {todays.length > 0 && (
+              <ul class="rows" aria-label={t('history_title')}>
+                {todays.map((item) => <OutboxRow key={item.seq} item={item} />)}
+              </ul>
+            )}
+          </>
+        )}
+      </LoadState>
+    </Screen>
+  );
+}
+
+export function History() {
+  useT();
+  const household = useMyHousehold();
+  const logs = useLogs(household.id);
+  const { items } = useStore(syncState);
+  const mine = householdItems(items, household.id);
+  const known = new Set((logs.data?.items ?? []).map((l) => l.client_id));
+  const pending = mine.filter((i) => !known.has(i.client_id)).reverse();
+  const dates = loggedDates(logs.data?.items ?? [], mine);
+
+  return (
+    <Screen title={t('history_title')}>
+      <p class="lead" data-testid="history-streak">{streak(dates) > 0 ? t('streak', { n: streak(dates) }) : t('streak_none')}</p>
+      {pending.length > 0 && <ul class="rows">{pending.map((item) => <OutboxRow key={item.seq} item={item} />)}</ul>}
+      <LoadState loaded={logs}>
+        {(page) => page.items.length === 0 && pending.length === 0 ? <p class="empty">{t('history_empty')}</p> : (
+          <ul class="rows">
+            {page.items.map((log) => (
+              <li class="row" key={log.id}>
+                <div class="row-main">
+                  <div class="row-title">
+                    <span>{formatDate(log.log_date)}</span>
+                    {log.voided_at ? <span class="pill pill-voided">{t('status_voided')}</span> : <StatusPill status="sent" />}
+                  </div>
+                  <div class="row-sub">
+                    <StreamChips streams={log.streams} />
+                    {log.organic_handling && <span class="muted"> · {t(`handling_${log.organic_handling}` as Key)}</span>}
+                  </div>
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </LoadState>
+    </Screen>
+  );
+}
