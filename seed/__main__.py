@@ -12,10 +12,12 @@ from khaya.common.time import local_today
 from khaya.extensions import db
 
 from .accounts import load_accounts, logins_table
+from .collection import load_collection_demo
 from .demo import load_demo_households
 from .scale import add_command as add_scale_command
 from .scale import demo_rollups
 from .territory import load_territory
+from .wastebank_demo import load_waste_bank_demo
 
 
 def territory(args: argparse.Namespace) -> int:
@@ -42,6 +44,8 @@ def demo(args: argparse.Namespace) -> int:
         print(f"accounts: {created} created")
         started = time.monotonic()
         counts = load_demo_households(db.session, today=local_today())
+        counts.update(load_collection_demo(db.session, local_today()))
+        counts.update(load_waste_bank_demo(db.session, local_today()))
         demo_rollups(db.session, local_today())
         db.session.commit()
         elapsed = time.monotonic() - started
