@@ -8,13 +8,10 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ..common.geo import BBox, GeoJSONPoint
-from ..common.schemas import PageArgsSchema, PageMetaSchema
+from ..common.schemas import OpeningSchema, PageArgsSchema, PageMetaSchema, WeeklyHoursSchema
 from .models import HAZARD_KG_CEILING, HAZARD_TYPES, PointKind, PointStatus
 
 STREAMS = ("organic", "recyclable", "general", "hazardous")
-HHMM = validate.Regexp(
-    r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", error="A time as HH:MM, 00:00 to 24:00."
-)
 LGO_CODE = validate.Regexp(
     r"^[a-z0-9-]{1,80}$", error="An LGO code such as lamphun-town-municipality."
 )
@@ -29,45 +26,6 @@ def _unique(values: list[Any]) -> None:
 
 
 # Collection points --------------------------------------------------------------------------
-
-
-class WeeklyHoursSchema(Schema):
-    day = fields.Integer(
-        required=True,
-        validate=validate.Range(min=0, max=6),
-        metadata={"description": "0 Monday … 6 Sunday"},
-    )
-    opens = fields.String(required=True, validate=HHMM)
-    closes = fields.String(required=True, validate=HHMM)
-
-    @validates_schema
-    def _opens_before_closes(self, data, **kwargs):
-        if data["opens"] >= data["closes"]:
-            raise ValidationError(f"Must be after opens ({data['opens']}).", "closes")
-
-
-class OpeningSchema(Schema):
-    """Weekly hours, dated days (a waste bank's buying days), or both."""
-
-    weekly = fields.List(
-        fields.Nested(WeeklyHoursSchema), load_default=list, validate=validate.Length(max=21)
-    )
-    dates = fields.List(fields.Date(), load_default=list, validate=validate.Length(max=366))
-
-    @validates_schema
-    def _no_overlap(self, data, **kwargs):
-        slots = sorted((s["day"], s["opens"], s["closes"]) for s in data["weekly"])
-        for (day, _, closes), (next_day, opens, _) in zip(slots, slots[1:], strict=False):
-            if day == next_day and opens < closes:
-                raise ValidationError(f"Hours overlap on day {day}.", "weekly")
-
-    @post_load
-    def _normalise(self, data, **kwargs):
-        # Stored as JSONB: dates become ISO text; both lists in a stable order.
-        return {
-            "weekly": sorted(data["weekly"], key=lambda s: (s["day"], s["opens"])),
-            "dates": sorted({d.isoformat() for d in data["dates"]}),
-        }
 
 
 class OpeningOutSchema(Schema):

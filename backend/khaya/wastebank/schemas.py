@@ -2,44 +2,13 @@
 
 from decimal import Decimal
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..common.schemas import PageArgsSchema, PageMetaSchema
+from ..common.schemas import OpeningSchema, PageArgsSchema, PageMetaSchema
 from .models import LINE_KG_CEILING, EntryKind, Material
 
 # Decimal, not float: 0.01 as a float is a shade above one cent, so one cent would fail.
 CENT = Decimal("0.01")
-
-
-class WeeklySlotSchema(Schema):
-    day = fields.Integer(
-        required=True,
-        validate=validate.Range(min=0, max=6),
-        metadata={"description": "0 = Monday … 6 = Sunday"},
-    )
-    opens = fields.String(
-        required=True, validate=validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    )
-    closes = fields.String(
-        required=True, validate=validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    )
-
-    @validates_schema
-    def _in_order(self, data, **kwargs):
-        if data.get("opens") and data.get("closes") and data["opens"] >= data["closes"]:
-            raise ValidationError("Closes after it opens.", "closes")
-
-
-class ScheduleSchema(Schema):
-    """Buying days: weekly slots, or dated days (usually one a month)."""
-
-    weekly = fields.List(fields.Nested(WeeklySlotSchema), load_default=list)
-    dates = fields.List(fields.Date(), load_default=list)
-
-    @post_load
-    def _as_json(self, data, **kwargs):
-        # Stored as JSON, so dates travel as ISO text.
-        return {"weekly": data["weekly"], "dates": sorted(d.isoformat() for d in data["dates"])}
 
 
 class WasteBankSchema(Schema):
@@ -66,7 +35,7 @@ class WasteBankCreateSchema(Schema):
     village_code = fields.String(validate=validate.Regexp(r"^[0-9]{8}$"))
     host = fields.String(validate=validate.Length(max=200))
     partner_buyer = fields.String(validate=validate.Length(max=200))
-    buying_schedule = fields.Nested(ScheduleSchema)
+    buying_schedule = fields.Nested(OpeningSchema)
 
 
 class WasteBankUpdateSchema(Schema):
@@ -74,7 +43,7 @@ class WasteBankUpdateSchema(Schema):
     name_en = fields.String(allow_none=True, validate=validate.Length(max=200))
     host = fields.String(allow_none=True, validate=validate.Length(max=200))
     partner_buyer = fields.String(allow_none=True, validate=validate.Length(max=200))
-    buying_schedule = fields.Nested(ScheduleSchema)
+    buying_schedule = fields.Nested(OpeningSchema)
     active = fields.Boolean()
 
 
