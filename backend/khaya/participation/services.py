@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import math
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -88,28 +89,43 @@ def _captured(item: BatchItem, ctx: BatchContext, household: Any) -> dict[str, A
     }
 
 
-def record_sorting_logs(items: list[BatchItem], ctx: BatchContext) -> list[ItemResult]:
-    """Store a batch of sorting logs; each item is created, a duplicate, or rejected."""
-    valid, errors = load(items, _LOG_SCHEMA)
+def _accept(
+    model: Any,
+    items: list[BatchItem],
+    ctx: BatchContext,
+    schema: Any,
+    date_field: str,
+    build: Callable[[dict[str, Any], Any], dict[str, Any]],
+) -> tuple[list[ItemResult], dict[uuid.UUID, Any], dict[int, dict[str, Any]]]:
+    """Validate a batch about households, build each accepted row, insert, answer per item."""
+    valid, errors = load(items, schema)
     households = _households({data["household_id"] for _, data in valid})
     photos = _photos({data["photo_id"] for _, data in valid if data.get("photo_id")})
     rows: dict[int, dict[str, Any]] = {}
     for item, data in valid:
         household = households.get(data["household_id"])
-        problems = _common_checks(data, "log_date", household, photos, ctx)
+        problems = _common_checks(data, date_field, household, photos, ctx)
         if problems:
             errors[item.index] = problems
             continue
-        rows[item.index] = {
-            **_captured(item, ctx, household),
-            "log_date": data["log_date"],
-            "streams": [s.value for s in data["streams"]],
-            "organic_handling": data.get("organic_handling"),
-            **{f"kg_{s}": data.get(f"kg_{s}") for s in
-               ("organic", "recyclable", "general", "hazardous")},
-            "photo_id": data.get("photo_id"),
-        }
-    results, created = settle(SortingLog, items, rows, errors)
+        rows[item.index] = {**_captured(item, ctx, household), date_field: data[date_field],
+                            "photo_id": data.get("photo_id"), **build(data, household)}
+    results, created = settle(model, items, rows, errors)
+    return results, created, rows
+
+
+def _log_row(data: dict[str, Any], _household: Any) -> dict[str, Any]:
+    return {
+        "streams": [s.value for s in data["streams"]],
+        "organic_handling": data.get("organic_handling"),
+        **{f"kg_{s}": data.get(f"kg_{s}") for s in ("organic", "recyclable", "general",
+                                                      "hazardous")},
+    }
+
+
+def record_sorting_logs(items: list[BatchItem], ctx: BatchContext) -> list[ItemResult]:
+    """Store a batch of sorting logs; each item is created, a duplicate, or rejected."""
+    results, created, _ = _accept(SortingLog, items, ctx, _LOG_SCHEMA, "log_date", _log_row)
     if created:
         _touch_last_log(created)
         rollups.logs_added(created.values())
@@ -161,30 +177,21 @@ def _location(data: dict, household: Any) -> dict[str, Any]:
 FIVE_POINTS = ("registered", "bin_built", "food_waste_in_bin", "lid_closed", "used_correctly")
 
 
+def _inspection_row(data: dict[str, Any], household: Any) -> dict[str, Any]:
+    return {
+        **{name: data[name] for name in FIVE_POINTS},
+        "sorting_ok": data.get("sorting_ok"),
+        # The sign is earned on the five wet-bin points; sorting is noted, not decisive.
+        "passed": all(data[name] for name in FIVE_POINTS),
+        "notes": data.get("notes"),
+        **_location(data, household),
+    }
+
+
 def record_inspections(items: list[BatchItem], ctx: BatchContext) -> list[ItemResult]:
     """Store a batch of inspections and update each household's verified status."""
-    valid, errors = load(items, _INSPECTION_SCHEMA)
-    households = _households({data["household_id"] for _, data in valid})
-    photos = _photos({data["photo_id"] for _, data in valid if data.get("photo_id")})
-    rows: dict[int, dict[str, Any]] = {}
-    for item, data in valid:
-        household = households.get(data["household_id"])
-        problems = _common_checks(data, "inspected_on", household, photos, ctx)
-        if problems:
-            errors[item.index] = problems
-            continue
-        rows[item.index] = {
-            **_captured(item, ctx, household),
-            "inspected_on": data["inspected_on"],
-            **{name: data[name] for name in FIVE_POINTS},
-            "sorting_ok": data.get("sorting_ok"),
-            # The sign is earned on the five wet-bin points; sorting is noted, not decisive.
-            "passed": all(data[name] for name in FIVE_POINTS),
-            "notes": data.get("notes"),
-            "photo_id": data.get("photo_id"),
-            **_location(data, household),
-        }
-    results, created = settle(Inspection, items, rows, errors)
+    results, created, rows = _accept(Inspection, items, ctx, _INSPECTION_SCHEMA, "inspected_on",
+                                     _inspection_row)
     if created:
         refresh_verification({row["household_id"] for row in rows.values()})
         rollups.inspections_added(created.values())
