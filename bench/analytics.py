@@ -137,6 +137,13 @@ def main() -> int:
         ("time series: province, 12 months", "province", lambda i: q(
             "analytics/series", level="province", area="51", indicators="participation",
             granularity="month", **{"from": f"{months[-1]}-01", "to": last.isoformat()})),
+        ("league: 57 LGOs, a day", "province", lambda i: q(
+            "analytics/league", level="lgo", parent="51", indicator="participation",
+            period=(last - dt.timedelta(days=i % 28)).isoformat())),
+        ("indicators: province, 30-day range", "province", lambda i: q(
+            "analytics/indicators", level="province", areas="51", **{
+                "from": (last - dt.timedelta(days=29 + i % 28)).isoformat(),
+                "to": (last - dt.timedelta(days=i % 28)).isoformat()})),
         ("household tile z14 (town)", "town.staff", lambda i: (
             f"{api}/tiles/households/14/{x + i % 2}/{y}.mvt")),
         ("export: monthly CSV, 57 LGOs", "province", lambda i: q(

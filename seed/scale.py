@@ -247,7 +247,7 @@ def _command(args: Any) -> int:
 
 
 def demo_rollups(session: Session, today: dt.date) -> None:
-    """Rebuild the rollups over the demo's months (its rows are inserted in bulk, not synced)."""
+    """Rebuild the rollups over the demo's two years (its rows are inserted in bulk, not synced)."""
     from khaya.analytics.rebuild import rebuild
 
-    rebuild(today - dt.timedelta(days=120), today)
+    rebuild(today - dt.timedelta(days=730), today)

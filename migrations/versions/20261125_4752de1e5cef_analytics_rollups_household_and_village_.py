@@ -86,6 +86,9 @@ def upgrade():
     sa.Column('prev_deposit_months', sa.Integer(), server_default=sa.text('0'), nullable=False),
     sa.PrimaryKeyConstraint('fiscal_year', 'village_id', 'household_id', name=op.f('pk_household_fiscal_years'))
     )
+    with op.batch_alter_table('household_fiscal_years', schema=None) as batch_op:
+        batch_op.create_index('ix_household_fiscal_years_household', ['household_id', 'fiscal_year'], unique=False)
+
     op.create_table('household_months',
     sa.Column('month', sa.Date(), nullable=False),
     sa.Column('village_id', sa.Integer(), nullable=False),
@@ -191,7 +194,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('month', 'village_id', name=op.f('pk_village_registers'))
     )
     with op.batch_alter_table('households', schema=None) as batch_op:
-        batch_op.create_index('ix_households_off_register', ['village_id'], unique=False, postgresql_where=sa.text("NOT active OR occupancy != 'occupied'"))
+        batch_op.create_index('ix_households_deactivated_on', ['deactivated_on'], unique=False, postgresql_where=sa.text('deactivated_on IS NOT NULL'))
+        batch_op.create_index('ix_households_off_register', ['last_log_on'], unique=False, postgresql_where=sa.text("NOT active OR occupancy != 'occupied'"))
+        batch_op.create_index('ix_households_registered_on', ['registered_on'], unique=False)
 
     with op.batch_alter_table('inspections', schema=None) as batch_op:
         batch_op.create_index('ix_inspections_village_date', ['village_id', 'inspected_on'], unique=False)
@@ -215,7 +220,9 @@ def downgrade():
         batch_op.drop_index('ix_inspections_village_date')
 
     with op.batch_alter_table('households', schema=None) as batch_op:
+        batch_op.drop_index('ix_households_registered_on')
         batch_op.drop_index('ix_households_off_register', postgresql_where=sa.text("NOT active OR occupancy != 'occupied'"))
+        batch_op.drop_index('ix_households_deactivated_on', postgresql_where=sa.text('deactivated_on IS NOT NULL'))
 
     op.drop_table('village_registers')
     op.drop_table('village_months')
@@ -225,6 +232,9 @@ def downgrade():
         batch_op.drop_index('ix_household_months_household')
 
     op.drop_table('household_months')
+    with op.batch_alter_table('household_fiscal_years', schema=None) as batch_op:
+        batch_op.drop_index('ix_household_fiscal_years_household')
+
     op.drop_table('household_fiscal_years')
     with op.batch_alter_table('analytics_stale_villages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_analytics_stale_villages_village_id'))

@@ -14,10 +14,13 @@ import uuid
 import pytest
 from sqlalchemy import select, text
 
-from khaya.analytics import compute, rollups
+from khaya.analytics import INDICATORS, compute, rollups
+from khaya.analytics.indicators import evaluate, evaluate_periods
 from khaya.analytics.models import StaleVillage, VillageMonth
 from khaya.analytics.periods import custom
 from khaya.analytics.rebuild import rebuild, reconcile
+from khaya.analytics.services import series_periods
+from khaya.analytics.territory import load, select_areas
 from khaya.households.models import Household, Occupancy, WetBin
 from khaya.participation.models import SortingLog
 from tests.analytics._hand import NGA, V1, V2, bank, inspection_item, log_item, register
@@ -126,7 +129,8 @@ def test_reconcile_finds_and_repairs_a_tampered_rollup(dataset, db_session, runn
 
 
 def test_month_end_registers_give_the_same_figures_as_live(dataset, db_session):
-    periods_ = ["2024-09", "2024-10", "FY2567", "FY2568", "2024-10-01"]
+    # Days early and late in a month move the nearer month-end register on, both ways.
+    periods_ = ["2024-09", "2024-10", "FY2567", "FY2568", "2024-10-01", "2024-10-20", "2024-09-29"]
     names = ["participation", "wet_bin_coverage", "bank_membership", "carbon_tco2e"]
     live = {p: compute("village", NGA, p, names) for p in periods_}
     rebuild(dt.date(2024, 1, 1), dt.date(2025, 9, 30))
@@ -135,6 +139,22 @@ def test_month_end_registers_give_the_same_figures_as_live(dataset, db_session):
         VillageMonth.village_id == dataset.villages[V1])) == 4
     stored = {p: compute("village", NGA, p, names) for p in periods_}
     assert stored == live
+
+
+@pytest.mark.parametrize("built", [False, True])
+def test_a_batched_series_equals_period_by_period(dataset, db_session, built):
+    if built:
+        rebuild(dt.date(2024, 1, 1), dt.date(2025, 9, 30))
+    territory = load()
+    today = dt.date(2026, 11, 25)
+    # Many areas read village by village; one area sums its villages in SQL.
+    for areas in (select_areas(territory, "village", parent=NGA),
+                  select_areas(territory, "lgo", codes=[NGA])):
+        for granularity in ("month", "fiscal_year", "day"):
+            chosen = series_periods(granularity, dt.date(2024, 9, 20), dt.date(2024, 11, 10))
+            batched = evaluate_periods(areas, chosen, list(INDICATORS), territory, today)
+            one_by_one = [evaluate(areas, p, list(INDICATORS), territory, today) for p in chosen]
+            assert batched == one_by_one, (granularity, len(areas))
 
 
 def test_a_register_change_is_read_live_until_refreshed(dataset, db_session, client, auth):

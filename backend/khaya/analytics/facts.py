@@ -34,7 +34,8 @@ from ..wastebank.models import EntryKind, LedgerEntry, LedgerLine
 from .models import KG, MATERIAL_COLUMNS, MATERIALS, STREAM_COLUMNS
 
 
-def run(statement: Any, params: dict[str, Any] | None = None) -> Result[Any]:
+def run(statement: Any,
+        params: dict[str, Any] | list[dict[str, Any]] | None = None) -> Result[Any]:
     """Execute past the request's row scope: rollups count every row, and analytics applies
     its own area scope (``territory``) before any figure is read."""
     return db.session.execute(statement, params, execution_options=unscoped())

@@ -27,6 +27,7 @@ from .models import (
     INSPECTION,
     LOG_SUMS,
     REGISTER,
+    HouseholdFiscalYear,
     HouseholdMonth,
     VillageDay,
     VillageFiscalYear,
@@ -48,55 +49,71 @@ class Figures:
     as_of: dt.date | None = None
 
 
-def gather(period: Period, village_ids: Sequence[int], today: dt.date) -> Figures:
-    """Return every base number of ``period`` for these villages."""
+def gather(period: Period, village_ids: Sequence[int], today: dt.date,
+           needs: frozenset[str] | None = None) -> Figures:
+    """Return the base numbers of ``period`` for these villages (``needs``: only those)."""
     ids = sorted(set(village_ids))
     figures = Figures(villages={v: {} for v in ids}, as_of=period.as_of(today))
     if not ids:
         return figures
-    for source in (_activity(period, ids), _register(period, ids, today),
-                   _off_register(period, ids, figures.as_of)):
+    wanted = needs or frozenset((*ACTIVITY, *INSPECTION, *REGISTER, "off_register",
+                                 "hazard_kg"))
+    sources = [_activity(period, ids, wanted), register_of(period, ids, today)]
+    if "off_register" in wanted:
+        sources.append(_off_register(period, ids, figures.as_of))
+    for source in sources:
         for village_id, numbers in source.items():
             figures.villages[village_id].update(numbers)
-    figures.hazards = hazards(period)
+    if "hazard_kg" in wanted:
+        figures.hazards = hazards(period)
     return figures
 
 
-def _activity(period: Period, ids: list[int]) -> dict[int, Numbers]:
+def _activity(period: Period, ids: list[int], wanted: frozenset[str]) -> dict[int, Numbers]:
     if period.kind == MONTH:
-        return _rows(VillageMonth, VillageMonth.month == period.start, ids, ACTIVITY + INSPECTION)
+        return _rows(VillageMonth, VillageMonth.month == period.start, ids,
+                     _only(ACTIVITY + INSPECTION, wanted))
     if period.kind == FISCAL_YEAR:
         fy = int(period.label[2:])
         return _rows(VillageFiscalYear, VillageFiscalYear.fiscal_year == fy, ids,
-                     ACTIVITY + INSPECTION)
+                     _only(ACTIVITY + INSPECTION, wanted))
     if period.kind == DAY:
-        found = _rows(VillageDay, VillageDay.day == period.start, ids, ACTIVITY)
+        found = _rows(VillageDay, VillageDay.day == period.start, ids, _only(ACTIVITY, wanted))
     else:
-        found = _summed_days(period, ids)
-        for village_id, distinct in _distinct(period, ids).items():
-            found.setdefault(village_id, {}).update(distinct)
-    for row in inspection_counts("range", ids, period.start, period.end):
-        found.setdefault(row.village_id, {}).update(inspected=row.inspected, passed=row.passed)
+        found = _summed_days(period, ids, _only(LOG_SUMS + DEPOSIT_SUMS, wanted))
+        if wanted & {"households", "depositors"}:
+            for village_id, distinct in _distinct(period, ids).items():
+                found.setdefault(village_id, {}).update(distinct)
+    if wanted & set(INSPECTION):
+        for row in inspection_counts("range", ids, period.start, period.end):
+            found.setdefault(row.village_id, {}).update(inspected=row.inspected,
+                                                        passed=row.passed)
     return found
 
 
+def _only(columns: tuple[str, ...], wanted: frozenset[str]) -> tuple[str, ...]:
+    return tuple(c for c in columns if c in wanted)
+
+
 def _rows(model: Any, where: Any, ids: list[int], columns: tuple[str, ...]) -> dict[int, Numbers]:
+    if not columns:
+        return {}
     rows = run(
         select(model.village_id, *(getattr(model, c) for c in columns))
         .where(where, model.village_id.in_(ids))
-    ).all()
-    return {row.village_id: {c: getattr(row, c) for c in columns} for row in rows}
+    ).tuples()
+    return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
 
 
-def _summed_days(period: Period, ids: list[int]) -> dict[int, Numbers]:
-    columns = LOG_SUMS + DEPOSIT_SUMS
+def _summed_days(period: Period, ids: list[int], columns: tuple[str, ...]) -> dict[int, Numbers]:
+    if not columns:
+        return {}
     rows = run(
-        select(VillageDay.village_id,
-               *(func.sum(getattr(VillageDay, c)).label(c) for c in columns))
+        select(VillageDay.village_id, *(func.sum(getattr(VillageDay, c)) for c in columns))
         .where(VillageDay.day.between(period.start, period.end), VillageDay.village_id.in_(ids))
         .group_by(VillageDay.village_id)
-    ).all()
-    return {row.village_id: {c: getattr(row, c) for c in columns} for row in rows}
+    ).tuples()
+    return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
 
 
 def _day_mask(hm: Any, period: Period) -> Any:
@@ -128,15 +145,30 @@ def _distinct(period: Period, ids: list[int]) -> dict[int, Numbers]:
     return {r.village_id: {"households": r.households, "depositors": r.depositors} for r in rows}
 
 
-def _register(period: Period, ids: list[int], today: dt.date) -> dict[int, Numbers]:
+def register_of(period: Period, ids: list[int], today: dt.date) -> dict[int, Numbers]:
+    """The register at the period's end: a month-end row, or the nearest one moved on.
+
+    A month's row holds the register at its end (or now, while it runs). Villages marked
+    stale, or whose rows are missing (a new month before ``analytics refresh``), are moved on
+    from the month before, or counted live as the last resort.
+    """
     as_of = period.as_of(today)
     month = as_of.replace(day=1)
     month_end = next_month(month) - dt.timedelta(days=1)
+    before = month - dt.timedelta(days=1)
+    stale = pending_stale()
     found: dict[int, Numbers] = {}
-    if as_of in (month_end, today):
-        found = registers.snapshot(month, ids)
-        for village_id in pending_stale() & set(found):
-            del found[village_id]
+    bases = [before] if as_of.day <= 15 and as_of not in (month_end, today) else [month_end,
+                                                                                  before]
+    for base_day in bases:
+        wanted = [v for v in ids if v not in found and v not in stale]
+        if not wanted:
+            break
+        base = registers.snapshot(base_day.replace(day=1), wanted)
+        if base_day == month_end and as_of in (month_end, today):
+            found.update(base)
+        elif base:
+            found.update(registers.moved_on(base, base_day, as_of, list(base)))
     missing = [v for v in ids if v not in found]
     if missing:
         found.update(registers.at(as_of, missing))
@@ -146,22 +178,32 @@ def _register(period: Period, ids: list[int], today: dt.date) -> dict[int, Numbe
 def _off_register(period: Period, ids: list[int], as_of: dt.date | None) -> dict[int, Numbers]:
     """Participants that the register no longer counts at the period's end (vacant, gone).
 
-    They logged, so they are in the rollups' distinct counts, but not in the denominator; the
-    partial index on such households keeps this to a few thousand rows at most.
+    They logged, so they are in the rollups' distinct counts, but not in the denominator.
     """
-    hm, h = HouseholdMonth, Household
-    off = or_(and_(h.active, h.occupancy != Occupancy.occupied),
-              and_(~h.active, or_(h.deactivated_on.is_(None), h.deactivated_on <= as_of)))
-    days = hm.days if period.kind in (MONTH, FISCAL_YEAR) else hm.days.op("&")(
-        _day_mask(hm, period))
-    rows = run(
-        select(hm.village_id, func.count(hm.household_id.distinct()).label("n"))
-        .join(h, h.id == hm.household_id)
-        .where(or_(~h.active, h.occupancy != Occupancy.occupied), off,
-               *_in_period(hm, period), hm.village_id.in_(ids), cast(days, Integer) != 0)
-        .group_by(hm.village_id)
-    ).all()
-    return {r.village_id: {"off_register": r.n} for r in rows}
+    h = Household
+    # last_log_on is at least every accepted log's date: an exact pre-filter, so only the
+    # few off-register households that logged lately are looked up.
+    gone = (select(h.id).where(
+        or_(~h.active, h.occupancy != Occupancy.occupied),
+        or_(and_(h.active, h.occupancy != Occupancy.occupied),
+            and_(~h.active, or_(h.deactivated_on.is_(None), h.deactivated_on <= as_of))),
+        h.last_log_on >= period.start).subquery("gone"))
+    if period.kind == FISCAL_YEAR:
+        hfy = HouseholdFiscalYear
+        stmt = (select(hfy.village_id, func.count(hfy.household_id.distinct()))
+                .join(gone, gone.c.id == hfy.household_id)
+                .where(hfy.fiscal_year == int(period.label[2:]), hfy.months != 0,
+                       hfy.village_id.in_(ids))
+                .group_by(hfy.village_id))
+    else:
+        hm = HouseholdMonth
+        days = hm.days if period.kind == MONTH else hm.days.op("&")(_day_mask(hm, period))
+        stmt = (select(hm.village_id, func.count(hm.household_id.distinct()))
+                .join(gone, gone.c.id == hm.household_id)
+                .where(*_in_period(hm, period), hm.village_id.in_(ids),
+                       cast(days, Integer) != 0)
+                .group_by(hm.village_id))
+    return {village_id: {"off_register": n} for village_id, n in run(stmt).tuples()}
 
 
 def hazards(period: Period) -> list[tuple[int, int | None, dict[str, Decimal]]]:

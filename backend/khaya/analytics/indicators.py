@@ -41,20 +41,23 @@ the period runs; see ``registers`` for what the register counts):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import text
 
 from ..areas.models import LgoType
 from ..auth.scoping import Scope
 from ..collection.models import HAZARD_TYPES
 from ..common.time import local_today
+from .batch import ALL_VILLAGES, gather_periods
 from .errors import InvalidQuery
+from .facts import run
 from .figures import Figures, Numbers, empty, gather
-from .models import MATERIALS, STREAM_COLUMNS
+from .models import MATERIAL_COLUMNS, MATERIALS, STREAM_COLUMNS
 from .periods import Period, PeriodError, resolve
 from .territory import Area, Territory, load, select_areas
 
@@ -75,6 +78,8 @@ class Indicator:
     numerator: str
     denominator: str
     figure: Callable[[Numbers, Context], dict[str, Any]]
+    # The base numbers it reads: only those are fetched and summed.
+    needs: tuple[str, ...]
 
 
 def _number(value: Any, digits: int = 3) -> int | float:
@@ -143,23 +148,27 @@ def _carbon(n: Numbers, ctx: Context) -> dict[str, Any]:
 
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("participation", "ratio", "occupied households that logged",
-              "occupied registered households", _participation),
+              "occupied registered households", _participation,
+              ("households", "off_register", "occupied")),
     Indicator("wet_bin_coverage", "ratio", "households with a verified wet-bin arrangement",
-              "occupied registered households", _coverage),
+              "occupied registered households", _coverage,
+              ("verified", "occupied", "arrangements")),
     Indicator("verified_compliance", "ratio", "households whose latest inspection passed",
-              "households inspected", _compliance),
+              "households inspected", _compliance, ("passed", "inspected")),
     Indicator("bank_membership", "ratio", "households with a waste-bank account",
-              "occupied registered households", _membership),
+              "occupied registered households", _membership, ("bank_members", "occupied")),
     Indicator("bank_activity", "ratio", "member households that deposited",
-              "member households", _activity),
+              "member households", _activity, ("depositors", "bank_members")),
     Indicator("bank_kg", "kg_per_household", "kg deposited at waste banks",
-              "occupied registered households", _bank_kg),
+              "occupied registered households", _bank_kg,
+              ("deposit_kg", "occupied", "deposits", "deposit_baht", *MATERIAL_COLUMNS)),
     Indicator("hazardous_kg_per_1000", "kg_per_1000_residents",
-              "hazardous kg collected at drop-off points", "residents", _hazardous),
+              "hazardous kg collected at drop-off points", "residents", _hazardous,
+              ("hazard_kg", "persons")),
     Indicator("kg_by_stream", "kg_per_household", "kg weighed in sorting logs",
-              "occupied registered households", _streams),
+              "occupied registered households", _streams, (*STREAM_COLUMNS, "occupied", "logs")),
     Indicator("carbon_tco2e", "tco2e", "persons in verified wet-bin households",
-              "residents", _carbon),
+              "residents", _carbon, ("verified_persons", "persons")),
 )}
 
 
@@ -193,12 +202,18 @@ def _hazard_in(area: Area, lgo_id: int, village_id: int | None, territory: Terri
     return area.level == "province" and territory.lgo_province.get(lgo_id) == area.id
 
 
-def area_numbers(area: Area, figures: Figures, territory: Territory) -> Numbers:
-    """Sum the villages' base numbers into the area's, with its hazardous kg."""
+def area_numbers(area: Area, figures: Figures, territory: Territory, keys: Sequence[str],
+                 villages: Iterable[int] | None = None) -> Numbers:
+    """Sum the villages' base numbers ``keys`` into the area's, with its hazardous kg."""
     total: Numbers = empty()
-    for village_id in area.village_ids:
-        for key, value in figures.villages.get(village_id, {}).items():
-            total[key] = total[key] + (value or 0)
+    summed = [k for k in keys if k != "hazard_kg"]
+    for village_id in area.village_ids if villages is None else villages:
+        numbers = figures.villages.get(village_id)
+        if numbers:
+            for key in summed:
+                total[key] += numbers.get(key) or 0
+    if "hazard_kg" not in keys:
+        return total
     kg = dict.fromkeys(HAZARD_TYPES, Decimal(0))
     for lgo_id, point_village, by_type in figures.hazards:
         if _hazard_in(area, lgo_id, point_village, territory):
@@ -208,21 +223,52 @@ def area_numbers(area: Area, figures: Figures, territory: Territory) -> Numbers:
     return total
 
 
-def evaluate(areas: Sequence[Area], period: Period, names: Sequence[str],
-             territory: Territory, today: dt.date) -> list[dict[str, Any]]:
-    """Return the rows of ``compute`` for areas already chosen."""
-    villages = sorted({v for a in areas for v in a.village_ids})
-    figures = gather(period, villages, today)
+def _needs(names: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(k for n in names for k in INDICATORS[n].needs))
+
+
+def _quick() -> None:
+    # Every query here is small and index-driven: parallel workers would cost more to start
+    # than they save (they doubled the latency of a league table).
+    run(text("set local max_parallel_workers_per_gather = 0"))
+
+
+def _rows(areas: Sequence[Area], period: Period, names: Sequence[str], figures: Figures,
+          territory: Territory, today: dt.date) -> list[dict[str, Any]]:
+    keys = _needs(names)
     ctx = context(period, today)
     rows = []
     for area in areas:
-        numbers = area_numbers(area, figures, territory)
+        # Summed in SQL already when the series collapsed its villages into one.
+        villages = ([ALL_VILLAGES] if set(figures.villages) == {ALL_VILLAGES}
+                    else area.village_ids)
+        numbers = area_numbers(area, figures, territory, keys, villages)
         row: dict[str, Any] = {"level": area.level, "code": area.code, "name_th": area.name_th,
                                "name_en": area.name_en, "period": period.label}
         for name in names:
             row[name] = INDICATORS[name].figure(numbers, ctx)
         rows.append(row)
     return rows
+
+
+def evaluate(areas: Sequence[Area], period: Period, names: Sequence[str],
+             territory: Territory, today: dt.date) -> list[dict[str, Any]]:
+    """Return the rows of ``compute`` for areas already chosen."""
+    _quick()
+    villages = sorted({v for a in areas for v in a.village_ids})
+    figures = gather(period, villages, today, frozenset(_needs(names)))
+    return _rows(areas, period, names, figures, territory, today)
+
+
+def evaluate_periods(areas: Sequence[Area], periods: Sequence[Period], names: Sequence[str],
+                     territory: Territory, today: dt.date) -> list[list[dict[str, Any]]]:
+    """Return ``evaluate`` for each period, reading a series of months or years at once."""
+    _quick()
+    villages = sorted({v for a in areas for v in a.village_ids})
+    batches = gather_periods(periods, villages, today, frozenset(_needs(names)),
+                             collapse=len(areas) == 1)
+    return [_rows(areas, period, names, figures, territory, today)
+            for period, figures in zip(periods, batches, strict=True)]
 
 
 def compute(

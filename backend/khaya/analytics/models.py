@@ -79,6 +79,9 @@ class HouseholdMonth(Model):
 
 class HouseholdFiscalYear(Model):
     __tablename__ = "household_fiscal_years"
+    __table_args__ = (
+        Index("ix_household_fiscal_years_household", "household_id", "fiscal_year"),
+    )
 
     fiscal_year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     village_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -165,8 +168,14 @@ class StaleVillage(Model):
 
 
 # Indexes on other domains' tables that only analytics needs. Households off the register
-# (vacant or gone) are a few percent: the participation correction reads just those.
-Index("ix_households_off_register", Household.village_id,
+# (vacant or gone) are a few percent, and few of them logged lately: the participation
+# correction reads just those.
+Index("ix_households_off_register", Household.last_log_on,
       postgresql_where=or_(~Household.active, Household.occupancy != Occupancy.occupied))
+# A day's register is the month-end one moved on by the households registered or
+# deactivated since.
+Index("ix_households_registered_on", Household.registered_on)
+Index("ix_households_deactivated_on", Household.deactivated_on,
+      postgresql_where=Household.deactivated_on.isnot(None))
 # Inspected and passed households are recounted per village and period.
 Index("ix_inspections_village_date", Inspection.village_id, Inspection.inspected_on)

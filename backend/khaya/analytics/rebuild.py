@@ -262,9 +262,12 @@ def reconcile(start: dt.date, end: dt.date, *, repair: bool = False) -> Report:
 
 
 def rebuild(start: dt.date, end: dt.date) -> Report:
-    """Replace the rollups of start..end (widened to fiscal years) with ones built from raw."""
+    """Replace the rollups of start..end (widened to fiscal years) with ones built from raw,
+    and build the month-end registers of the fiscal year before."""
     start, end = widen(start, end)
     build(start, end)
     replace(start, end)
+    # The register of the year before too: a league table compares with the previous year.
+    registers.rebuild(None, fiscal(fiscal_year(start) - 1).start, start - dt.timedelta(days=1))
     refresh_stale(limit=100_000)
     return Report(start, end, repaired=True)

@@ -37,12 +37,12 @@ with ends as (
 ), h as (
     select id, village_id, registered_on, deactivated_on, active, occupancy, members, wet_bin
     from households
-    where cast(:villages as int[]) is null or village_id = any(cast(:villages as int[]))
+    where (cast(:villages as int[]) is null or village_id = any(cast(:villages as int[])))
+      and {households}
 ), decided as (
     -- The last inspection of a day decides it; the state holds until the next inspected day.
     select distinct on (i.household_id, i.inspected_on) i.household_id, i.inspected_on, i.passed
-    from inspections i join h on h.id = i.household_id
-    where i.inspected_on <= (select max(day) from ends)
+    from {inspections} i.inspected_on <= (select max(day) from ends)
     order by i.household_id, i.inspected_on, i.received_at desc, i.id desc
 ), spans as (
     select household_id, passed, inspected_on as since,
@@ -50,8 +50,7 @@ with ends as (
     from decided
 ), accounts as (
     select m.household_id, min(m.joined_on) as joined_on
-    from waste_bank_members m join h on h.id = m.household_id
-    where m.active
+    from {members} m.active
     group by m.household_id
 ), grid as (
     select v.id as village_id, ends.month, ends.day from villages v cross join ends
@@ -74,18 +73,39 @@ left join spans s on s.household_id = h.id and s.since <= grid.day
 left join accounts a on a.household_id = h.id
 group by grid.month, grid.village_id
 """
+# Households whose register figures may differ between two days: registered, deactivated,
+# inspected or enrolled at a bank in between. Every other household counts the same on both.
+_TOUCHED = """id = any(array(
+    select id from households
+    where registered_on > :after and registered_on <= :day
+       or deactivated_on > :after and deactivated_on <= :day
+    union
+    select household_id from inspections
+    where (cast(:villages as int[]) is null or village_id = any(cast(:villages as int[])))
+      and inspected_on > :after and inspected_on <= :day
+    union
+    select household_id from waste_bank_members where joined_on > :after and joined_on <= :day))"""
+# With few households, look their inspections and accounts up by index (arrays, not joins).
+_FEW = {"households": _TOUCHED,
+        "inspections": "inspections i where i.household_id = any(array(select id from h)) and",
+        "members": "waste_bank_members m where m.household_id = any(array(select id from h)) and"}
+_ALL = {"households": "true",
+        "inspections": "inspections i join h on h.id = i.household_id where",
+        "members": "waste_bank_members m join h on h.id = m.household_id where"}
 _COLUMNS = ", ".join(REGISTER)
 _UPSERT = text(
-    f"insert into village_registers as t (month, village_id, {_COLUMNS}) {_SELECT} "
+    f"insert into village_registers as t (month, village_id, {_COLUMNS}) "
+    f"{_SELECT.format(**_ALL)} "
     "on conflict (month, village_id) do update set "
     + ", ".join(f"{c} = excluded.{c}" for c in REGISTER)
 )
-SELECT_SQL = _SELECT
-_LIVE = text(_SELECT)
+SELECT_SQL = _SELECT.format(**_ALL)
+_LIVE = text(SELECT_SQL)
+_TOUCHED_LIVE = text(_SELECT.format(**_FEW))
 
 
 def params(village_ids: Sequence[int] | None, months: list[dt.date],
-            ends: list[dt.date]) -> dict[str, Any]:
+           ends: list[dt.date]) -> dict[str, Any]:
     return {"villages": None if village_ids is None else sorted(village_ids),
             "months": months, "ends": ends}
 
@@ -98,13 +118,32 @@ def at(day: dt.date, village_ids: Sequence[int] | None) -> dict[int, dict[str, i
     return {row["village_id"]: {c: row[c] for c in REGISTER} for row in rows}
 
 
+def moved_on(base: dict[int, dict[str, int]], base_day: dt.date, day: dt.date,
+             village_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Return the register at ``day`` from ``base``, the register at ``base_day``.
+
+    Only the households touched between the two days (either order) are counted again, at
+    both, and the difference is applied: the cost is that of the events in between.
+    """
+    villages = sorted(village_ids)
+    out = {v: dict(base[v]) for v in villages}
+    rows = run(_TOUCHED_LIVE, {**params(villages, [base_day, day], [base_day, day]),
+                               "after": min(base_day, day), "day": max(base_day, day)})
+    for row in rows.mappings():
+        sign = 1 if row["month"] == day else -1
+        numbers = out[row["village_id"]]
+        for c in REGISTER:
+            numbers[c] += sign * row[c]
+    return out
+
+
 def snapshot(month: dt.date, village_ids: Sequence[int]) -> dict[int, dict[str, int]]:
     """Return the stored month-end rows of these villages (missing ones are left out)."""
     rows = run(
-        select(VillageRegister).where(VillageRegister.month == month,
-                                      VillageRegister.village_id.in_(sorted(village_ids)))
-    ).scalars()
-    return {row.village_id: {c: getattr(row, c) for c in REGISTER} for row in rows}
+        select(VillageRegister.village_id, *(getattr(VillageRegister, c) for c in REGISTER))
+        .where(VillageRegister.month == month, VillageRegister.village_id.in_(sorted(village_ids)))
+    ).tuples()
+    return {row[0]: dict(zip(REGISTER, row[1:], strict=True)) for row in rows}
 
 
 def built_range() -> tuple[dt.date | None, dt.date | None]:

@@ -3,10 +3,11 @@
 The services call one function right after they store rows, in the same transaction:
 ``logs_added``, ``logs_voided``, ``deposits_added``, ``deposits_reversed``, ``inspections_added``.
 
-New rows are merged with upserts that OR day bits into ``household_months`` and add counts and
-kg. The upsert keeps the mask it replaced (``prev_days``), so RETURNING says which days, months
-and fiscal years are new for the household; only those bump the villages' distinct counts. Being
-additive, two batches racing for one household each add their own part, whatever the order.
+Every path first takes a per-village advisory lock (villages in id order, held to commit), so
+batches of one village queue up in one order and never deadlock. New rows are merged with
+upserts that OR day bits into ``household_months`` and add counts and kg. The upsert keeps the
+mask it replaced (``prev_days``), so RETURNING says which days, months and fiscal years are new
+for the household; only those bump the villages' distinct counts.
 
 A void or reversal locks the household-month, recomputes its mask from the raw rows still
 counted, subtracts the row's kg, and takes back the distinct counts of the days, month and
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, delete, func, literal, select, tuple_, update
+from sqlalchemy import Select, delete, func, literal, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -45,6 +46,9 @@ from .periods import fiscal, next_month
 Deltas = dict[tuple[Any, int], dict[str, Any]]
 # Two-key advisory locks: (this namespace, village id).
 LOCK_NAMESPACE = 0x4B48
+# One round trip; unnest yields the sorted ids in order, so locks are taken in id order.
+_LOCK = text("select pg_advisory_xact_lock(:namespace, v) "
+             "from unnest(cast(:villages as int[])) as v")
 # Stale villages a sync batch rebuilds on its way (the rest wait for the next batch or CLI).
 HOOK_REFRESH_LIMIT = 20
 
@@ -80,6 +84,11 @@ def _bits(mask: int) -> list[int]:
 
 def _add(fact: Fact, condition: ColumnElement[bool]) -> None:
     src = fact.source(condition).subquery("src")
+    villages = run(select(src.c.village_id).distinct()).scalars().all()
+    if not villages:
+        return
+    # The same lock order as inspections (village, then rows): mixed batches cannot deadlock.
+    lock_villages(villages)
     month = month_of(src.c.day)
     per_household = (
         select(month.label("month"), src.c.village_id, src.c.household_id,
@@ -121,6 +130,7 @@ def _remove(fact: Fact, condition: ColumnElement[bool]) -> None:
     ).all()
     if not rows:
         return
+    lock_villages(r.village_id for r in rows)
     days: Deltas = defaultdict(lambda: defaultdict(Decimal))
     removed: dict[tuple[dt.date, int, int], dict[str, Any]] = defaultdict(
         lambda: defaultdict(Decimal))
@@ -214,14 +224,14 @@ def _fiscal_masks(fact: Fact, changed: list[tuple], sign: int) -> dict[tuple[int
     mask, prev = table.c[fact.fy_mask], table.c[fact.prev_fy_mask]
     deltas: dict[tuple[int, int], int] = defaultdict(int)
     if sign > 0:
-        insert = pg_insert(table).values(
-            [{"fiscal_year": fy, "village_id": v, "household_id": h, fact.fy_mask: b}
-             for (fy, v, h), b in sorted(bits.items())])
+        insert = pg_insert(table)
         rows = run(insert.on_conflict_do_update(
             index_elements=["fiscal_year", "village_id", "household_id"],
             set_={fact.prev_fy_mask: mask,
                   fact.fy_mask: mask.op("|")(insert.excluded[fact.fy_mask])},
-        ).returning(table.c.fiscal_year, table.c.village_id, prev, mask)).all()
+        ).returning(table.c.fiscal_year, table.c.village_id, prev, mask),
+            [{"fiscal_year": fy, "village_id": v, "household_id": h, fact.fy_mask: b}
+             for (fy, v, h), b in sorted(bits.items())]).all()
         for fy, village_id, before, after in rows:
             if before == 0 and after != 0:
                 deltas[(fy, village_id)] += 1
@@ -251,17 +261,17 @@ def _bump(model: Any, period_key: str, deltas: Deltas) -> None:
     rows = [{period_key: key[0], "village_id": key[1],
              **{c: values.get(c, 0) for c in columns}}
             for key, values in sorted(deltas.items())]
-    insert = pg_insert(table).values(rows)
+    # One statement for a list of rows (insertmanyvalues): cached once per set of columns.
+    insert = pg_insert(table)
     run(insert.on_conflict_do_update(
         index_elements=[period_key, "village_id"],
         set_={c: table.c[c] + insert.excluded[c] for c in columns},
-    ))
+    ), rows)
 
 
 def lock_villages(village_ids: Iterable[int]) -> None:
     """Serialise recomputations per village until the transaction ends (ids in order)."""
-    for village_id in sorted(set(village_ids)):
-        run(select(func.pg_advisory_xact_lock(LOCK_NAMESPACE, village_id)))
+    run(_LOCK, {"namespace": LOCK_NAMESPACE, "villages": sorted(set(village_ids))})
 
 
 def inspections_added(ids: Iterable[int]) -> None:
@@ -301,11 +311,11 @@ def recount_inspections(villages: Sequence[int], *, months: set[tuple[dt.date, i
         rows = [{key: p, "village_id": v, "inspected": counts.get((p, v), (0, 0))[0],
                  "passed": counts.get((p, v), (0, 0))[1]} for p, v in sorted(wanted)]
         table = table_of(model)
-        insert = pg_insert(table).values(rows)
+        insert = pg_insert(table)
         run(insert.on_conflict_do_update(
             index_elements=[key, "village_id"],
             set_={"inspected": insert.excluded.inspected, "passed": insert.excluded.passed},
-        ))
+        ), rows)
 
 
 def inspection_select(key: str, villages: Sequence[int] | None, start: dt.date,

@@ -20,7 +20,7 @@ from ..common.time import fiscal_year, local_today
 from . import classes, periods
 from .errors import InvalidQuery
 from .facts import run
-from .indicators import INDICATORS, evaluate, indicator_names
+from .indicators import INDICATORS, evaluate, evaluate_periods, indicator_names
 from .periods import Period, PeriodError
 from .territory import load, select_areas
 
@@ -140,11 +140,11 @@ def series(level: str, code: str, *, indicators: Sequence[str] | None, granulari
     names = indicator_names(indicators)
     territory = load()
     (area,) = select_areas(territory, level, codes=[code], scope=scope)
-    today = local_today()
-    points = []
-    for period in series_periods(granularity, start, end):
-        (row,) = evaluate([area], period, names, territory, today)
-        points.append({"period": period.as_dict(), "indicators": {n: row[n] for n in names}})
+    chosen = series_periods(granularity, start, end)
+    points = [{"period": period.as_dict(), "indicators": {n: row[n] for n in names}}
+              for period, (row,) in zip(
+                  chosen, evaluate_periods([area], chosen, names, territory, local_today()),
+                  strict=True)]
     return {"level": level, "code": area.code, "name_th": area.name_th, "name_en": area.name_en,
             "granularity": granularity, "indicators": names, "points": points}
 

@@ -13,6 +13,7 @@ anything. An area outside the caller's reach answers as an unknown one (404).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -65,7 +66,25 @@ class Territory:
         return area
 
 
+# Areas change a few times a year (a boundary import, an LGO taking over villages); each
+# process keeps what it read for a minute.
+CACHE_SECONDS = 60.0
+_cache: dict[str, tuple[float, Territory]] = {}
+
+
 def load() -> Territory:
+    """Return the territory, read at most once a minute per process and database."""
+    key = str(db.engine.engine.url)
+    cached = _cache.get(key)
+    now = time.monotonic()
+    if cached and now - cached[0] < CACHE_SECONDS:
+        return cached[1]
+    territory = _read()
+    _cache[key] = (now, territory)
+    return territory
+
+
+def _read() -> Territory:
     """Read the territory: five small queries, a few hundred rows."""
     territory = Territory(areas={level: {} for level in LEVELS})
     villages = db.session.execute(

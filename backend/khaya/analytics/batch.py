@@ -1,0 +1,187 @@
+"""Base numbers of many months (or fiscal years) at once, for time series.
+
+The same numbers as ``figures.gather`` per period, read with one query per source for the
+whole series instead of one per period; days and custom ranges fall back to ``gather``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, Integer, and_, cast, func, literal, or_, select, tuple_
+
+from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
+from ..households.models import Household, Occupancy
+from . import figures
+from .facts import fiscal_year_of, month_of, run
+from .figures import Figures
+from .models import (
+    ACTIVITY,
+    INSPECTION,
+    REGISTER,
+    HouseholdFiscalYear,
+    HouseholdMonth,
+    VillageFiscalYear,
+    VillageMonth,
+    VillageRegister,
+)
+from .periods import FISCAL_YEAR, MONTH, Period
+from .rollups import pending_stale
+
+# With ``collapse`` the villages' numbers are summed in SQL under this one key.
+ALL_VILLAGES = 0
+
+
+def gather_periods(periods: Sequence[Period], village_ids: Sequence[int], today: dt.date,
+                   needs: frozenset[str], *, collapse: bool = False) -> list[Figures]:
+    """Return ``figures.gather`` of each period, batched when they are all months or years.
+
+    ``collapse`` (one area) sums the villages in SQL: the figures then hold one "village",
+    ``ALL_VILLAGES``, unless a village must be read live (stale or not built yet).
+    """
+    kinds = {p.kind for p in periods}
+    if not periods or not kinds <= {MONTH, FISCAL_YEAR} or len(kinds) > 1:
+        return [figures.gather(p, village_ids, today, needs) for p in periods]
+    kind = kinds.pop()
+    ids = sorted(set(village_ids))
+    keys = [_key(p) for p in periods]
+    registers = _registers(periods, ids, today, needs, collapse=collapse) if ids else {}
+    # The registers decide: summed only when every village had its month-end row.
+    collapse = collapse and bool(ids) and all((k, ALL_VILLAGES) in registers for k in keys)
+    cells = [ALL_VILLAGES] if collapse else ids
+    out = {k: Figures(villages={v: {} for v in cells}, as_of=p.as_of(today))
+           for k, p in zip(keys, periods, strict=True)}
+    if ids:
+        sources = [_activity(kind, keys, ids, needs, collapse), registers]
+        if "off_register" in needs:
+            sources.append(_off_register(kind, periods, ids, today, collapse))
+        for source in sources:
+            for (key, village_id), numbers in source.items():
+                if key in out:
+                    out[key].villages[village_id].update(numbers)
+        if "hazard_kg" in needs:
+            for key, rows in _hazards(kind, periods).items():
+                out[key].hazards = rows
+    return [out[k] for k in keys]
+
+
+def _key(period: Period) -> Any:
+    return period.start if period.kind == MONTH else int(period.label[2:])
+
+
+def _activity(kind: str, keys: list[Any], ids: list[int], needs: frozenset[str],
+              collapse: bool) -> dict[tuple[Any, int], dict[str, Any]]:
+    model, column = ((VillageMonth, VillageMonth.month) if kind == MONTH
+                     else (VillageFiscalYear, VillageFiscalYear.fiscal_year))
+    wanted = tuple(c for c in ACTIVITY + INSPECTION if c in needs)
+    if not wanted:
+        return {}
+    where = (column.in_(keys), model.village_id.in_(ids))
+    if collapse:
+        stmt = (select(column, literal(ALL_VILLAGES),
+                       *(func.sum(getattr(model, c)) for c in wanted))
+                .where(*where).group_by(column))
+    else:
+        stmt = select(column, model.village_id, *(getattr(model, c) for c in wanted)).where(*where)
+    return {(row[0], row[1]): dict(zip(wanted, row[2:], strict=True))
+            for row in run(stmt).tuples()}
+
+
+def _registers(periods: Sequence[Period], ids: list[int], today: dt.date,
+               needs: frozenset[str], *, collapse: bool) -> dict[tuple[Any, int], dict[str, Any]]:
+    """Month-end rows where the period ends on a month's last day or runs; else as gather.
+
+    Collapsed, only when every village has its row and none is stale; else village by village.
+    """
+    snapshot_of: dict[Any, dt.date] = {}
+    for period in periods:
+        as_of = period.as_of(today)
+        if as_of == period.end or as_of == today:
+            snapshot_of[_key(period)] = as_of.replace(day=1)
+    # At least one column: the rows also say which villages have a month-end row.
+    wanted = tuple(c for c in REGISTER if c in needs or c == "occupied")
+    if collapse and len(snapshot_of) == len(periods) and not pending_stale() & set(ids):
+        sums = {row[0]: row for row in run(
+            select(VillageRegister.month, func.count(),
+                   *(func.sum(getattr(VillageRegister, c)) for c in wanted))
+            .where(VillageRegister.month.in_(sorted(set(snapshot_of.values()))),
+                   VillageRegister.village_id.in_(ids))
+            .group_by(VillageRegister.month)).tuples()}
+        if all(sums.get(m, (m, 0))[1] == len(ids) for m in snapshot_of.values()):
+            return {(key, ALL_VILLAGES): dict(zip(wanted, sums[m][2:], strict=True))
+                    for key, m in snapshot_of.items()}
+    rows = run(select(VillageRegister.month, VillageRegister.village_id,
+                      *(getattr(VillageRegister, c) for c in wanted))
+               .where(VillageRegister.month.in_(sorted(set(snapshot_of.values()))),
+                      VillageRegister.village_id.in_(ids))).tuples()
+    by_month = {(row[0], row[1]): dict(zip(wanted, row[2:], strict=True)) for row in rows}
+    stale = pending_stale()
+    out: dict[tuple[Any, int], dict[str, Any]] = {}
+    for period in periods:
+        key = _key(period)
+        month = snapshot_of.get(key)
+        found = {v: by_month[(month, v)] for v in ids
+                 if month is not None and (month, v) in by_month and v not in stale}
+        missing = [v for v in ids if v not in found]
+        if missing:
+            found |= figures.register_of(period, missing, today)
+        out |= {(key, v): numbers for v, numbers in found.items()}
+    return out
+
+
+def _off_register(kind: str, periods: Sequence[Period], ids: list[int], today: dt.date,
+                  collapse: bool) -> dict[tuple[Any, int], dict[str, Any]]:
+    """``figures._off_register`` of every period in one query (see there)."""
+    h = Household
+    first = min(p.start for p in periods)
+    table: Any
+    key: Any
+    mask: Any
+    period_end: Any
+    if kind == MONTH:
+        table, key, mask = HouseholdMonth, HouseholdMonth.month, HouseholdMonth.days
+        end = cast(key + literal(dt.timedelta(days=31)), Date)
+        period_end = cast(func.date_trunc("month", end) - literal(dt.timedelta(days=1)), Date)
+    else:
+        table, key, mask = (HouseholdFiscalYear, HouseholdFiscalYear.fiscal_year,
+                            HouseholdFiscalYear.months)
+        period_end = func.make_date(key - 543, 9, 30)
+    as_of = func.least(period_end, today)
+    # Counted per village, as the rollups count: a household that moved counts in each.
+    pairs = func.count(tuple_(table.village_id, table.household_id).distinct())
+    stmt = (
+        select(key, literal(ALL_VILLAGES), pairs) if collapse
+        else select(key, table.village_id, func.count(table.household_id.distinct()))
+    )
+    stmt = (
+        stmt.join(h, h.id == table.household_id)
+        .where(key.in_([_key(p) for p in periods]), table.village_id.in_(ids),
+               cast(mask, Integer) != 0, h.last_log_on >= first,
+               or_(~h.active, h.occupancy != Occupancy.occupied),
+               or_(and_(h.active, h.occupancy != Occupancy.occupied),
+                   and_(~h.active, or_(h.deactivated_on.is_(None), h.deactivated_on <= as_of))))
+        .group_by(key, *([] if collapse else [table.village_id]))
+    )
+    return {(k, v): {"off_register": n} for k, v, n in run(stmt).tuples()}
+
+
+def _hazards(kind: str, periods: Sequence[Period]) -> dict[Any, list[Any]]:
+    c = HazardousCollection
+    key = month_of(c.collected_on) if kind == MONTH else fiscal_year_of(c.collected_on)
+    rows = run(
+        select(key, c.lgo_id, CollectionPoint.village_id,
+               *(func.sum(getattr(c, f"kg_{t}")) for t in HAZARD_TYPES))
+        .join(CollectionPoint, CollectionPoint.id == c.point_id)
+        .where(c.collected_on.between(min(p.start for p in periods),
+                                      max(p.end for p in periods)))
+        .group_by(key, c.lgo_id, CollectionPoint.village_id)
+    ).tuples()
+    out: dict[Any, list[Any]] = {}
+    for row in rows:
+        out.setdefault(row[0], []).append(
+            (row[1], row[2], {t: v or Decimal(0) for t, v in zip(HAZARD_TYPES, row[3:],
+                                                                 strict=True)}))
+    return out
