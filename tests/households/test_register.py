@@ -171,3 +171,9 @@ def test_reads_and_lists_are_audited(client, auth, make_household, db_session):
     who = client.get(f"/api/v1/audit-events?entity=household&entity_id={household['id']}",
                      headers=auth("town.admin")).get_json()["items"]
     assert [e["action"] for e in who] == ["list", "read", "create"]
+
+
+def test_list_carries_the_card_token_for_offline_scans(client, auth, make_household):
+    household = make_household()
+    listed = client.get("/api/v1/households", headers=auth("0810000001")).get_json()["items"]
+    assert [h["qr_token"] for h in listed] == [household["qr_token"]]

@@ -284,3 +284,10 @@ def test_scope_of_members_and_ledger(client, auth, bank):
         ).status_code
         == 403
     )
+
+
+def test_members_filtered_by_household(client, auth, bank):
+    household = bank["households"][1]
+    page = client.get(f"/api/v1/waste-banks/{bank['id']}/members?household_id={household}",
+                      headers=auth("town.staff")).get_json()
+    assert [m["household_id"] for m in page["items"]] == [household]

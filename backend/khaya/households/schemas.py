@@ -41,6 +41,8 @@ class HouseholdSchema(Schema):
     last_inspected_on = fields.Date(allow_none=True)
     point = GeoJSONPoint(allow_none=True)
     version = fields.Integer()
+    # In the list too, so a volunteer's phone can open a scanned card while offline.
+    qr_token = fields.String()
 
 
 class HouseholdDetailSchema(HouseholdSchema):

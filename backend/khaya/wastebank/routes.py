@@ -34,6 +34,7 @@ from .schemas import (
     EntryPageSchema,
     EntrySchema,
     MemberPageSchema,
+    MemberQueryArgsSchema,
     MemberSchema,
     PassbookArgsSchema,
     PassbookSchema,
@@ -120,7 +121,7 @@ def add_price(data, bank_id: int):
 
 @blp.route("/<int:bank_id>/members")
 @requires("banks.read")
-@blp.arguments(PageArgsSchema, location="query")
+@blp.arguments(MemberQueryArgsSchema, location="query")
 @blp.response(200, MemberPageSchema)
 def list_members(args, bank_id: int):
     """List the bank's members in the caller's area, with balances."""

@@ -89,6 +89,10 @@ class MemberPageSchema(Schema):
     meta = fields.Nested(PageMetaSchema)
 
 
+class MemberQueryArgsSchema(PageArgsSchema):
+    household_id = fields.Integer(metadata={"description": "The account of one household"})
+
+
 class EnrolSchema(Schema):
     household_id = fields.Integer(required=True)
     joined_on = fields.Date(load_default=None)

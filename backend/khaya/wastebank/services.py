@@ -260,13 +260,14 @@ def member_view(member: Member, balance: Decimal) -> dict[str, Any]:
     }
 
 
-def list_members(bank_id: int, *, page: int, per_page: int) -> dict[str, Any]:
+def list_members(
+    bank_id: int, *, page: int, per_page: int, household_id: int | None = None
+) -> dict[str, Any]:
     bank = bank_in_reach(bank_id)
-    result = paginate(
-        select(Member).where(Member.bank_id == bank.id).order_by(Member.member_number),
-        page=page,
-        per_page=per_page,
-    )
+    stmt = select(Member).where(Member.bank_id == bank.id)
+    if household_id is not None:
+        stmt = stmt.where(Member.household_id == household_id)
+    result = paginate(stmt.order_by(Member.member_number), page=page, per_page=per_page)
     result["items"] = _with_balances(result["items"])
     return result
 
