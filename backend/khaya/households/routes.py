@@ -42,10 +42,6 @@ blp = Blueprint(
 )
 
 
-def _visible(household_id: int, **_kwargs) -> None:
-    services.get_household(household_id)
-
-
 @blp.route("")
 @requires("households.read")
 @blp.arguments(HouseholdQueryArgsSchema, location="query")
@@ -79,7 +75,7 @@ def get_household(household_id: int):
 
 
 @blp.route("/<int:household_id>", methods=["PATCH"])
-@requires("households.write", visible_with="households.read", lookup=_visible)
+@requires("households.write", visible_with="households.read", lookup=services.check_visible)
 @blp.arguments(HouseholdUpdateSchema)
 @blp.response(200, HouseholdDetailSchema)
 def update_household(data, household_id: int):
@@ -99,7 +95,7 @@ def update_household(data, household_id: int):
 
 
 @blp.route("/<int:household_id>/deactivate", methods=["POST"])
-@requires("households.write", visible_with="households.read", lookup=_visible)
+@requires("households.write", visible_with="households.read", lookup=services.check_visible)
 @blp.arguments(DeactivateSchema)
 @blp.response(200, HouseholdDetailSchema)
 def deactivate_household(data, household_id: int):
@@ -110,7 +106,7 @@ def deactivate_household(data, household_id: int):
 
 
 @blp.route("/<int:household_id>/residents", methods=["POST"])
-@requires("households.write", visible_with="households.read", lookup=_visible)
+@requires("households.write", visible_with="households.read", lookup=services.check_visible)
 @blp.arguments(LinkResidentSchema)
 @blp.response(200, HouseholdDetailSchema)
 def link_resident(data, household_id: int):

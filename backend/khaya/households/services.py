@@ -42,6 +42,11 @@ def get_household(household_id: int) -> Household:
     return household
 
 
+def check_visible(household_id: int, **_kwargs: object) -> None:
+    """Raise 404 unless the caller may see the household (the ``lookup`` of ``requires``)."""
+    get_household(household_id)
+
+
 def read_household(household_id: int) -> Household:
     household = get_household(household_id)
     audit.record("read", "household", [(household.id, household.lgo_id)])
