@@ -22,13 +22,8 @@ as_pg() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-apt_update_once() {
-    # One `apt-get update` per machine: package look-ups need fresh lists, later runs don't.
-    if [ "$(id -u)" = 0 ] && [ ! -f /var/lib/apt/periodic/khaya-updated ]; then
-        apt-get update -qq
-        mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/khaya-updated
-    fi
-}
+# shellcheck source=scripts/apt.sh
+. "$ROOT/scripts/apt.sh"
 
 apt_install() {
     [ "$(id -u)" = 0 ] || { say "need root to apt-get install $*; install it and rerun"; exit 1; }

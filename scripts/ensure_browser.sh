@@ -14,9 +14,8 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     exit 1
 fi
 say "installing chromium and fonts-thai-tlwg with apt"
-if [ ! -f /var/lib/apt/periodic/khaya-updated ]; then
-    apt-get update -qq
-    mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/khaya-updated
-fi
+# shellcheck source=scripts/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+apt_update_once
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null
 [ -x "$CHROMIUM" ] || { say "chromium did not install at $CHROMIUM"; exit 1; }

@@ -32,11 +32,9 @@ ensure_node() {
     node_ok && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         say "installing Node.js and npm with apt"
-        # One `apt-get update` per machine, shared with scripts/db.sh.
-        if [ ! -f /var/lib/apt/periodic/khaya-updated ]; then
-            apt-get update -qq
-            mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/khaya-updated
-        fi
+        # shellcheck source=scripts/apt.sh
+        . "$ROOT/scripts/apt.sh"
+        apt_update_once
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
     fi
     if ! node_ok; then
