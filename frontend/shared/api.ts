@@ -16,6 +16,8 @@ export class ApiError extends Error {
     message: string,
     readonly errors: Record<string, unknown> = {},
     readonly retryAfter: number | null = null,
+    /** The whole envelope, with any extra members (a 409 carries both versions). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -63,7 +65,7 @@ async function noteServerClock(res: Response): Promise<void> {
 }
 
 async function readError(res: Response): Promise<ApiError> {
-  let body: { code?: string; message?: string; errors?: Record<string, unknown> } = {};
+  let body: { code?: string; message?: string; errors?: Record<string, unknown>; [key: string]: unknown } = {};
   try {
     body = await res.json();
   } catch {
@@ -76,6 +78,7 @@ async function readError(res: Response): Promise<ApiError> {
     body.message ?? res.statusText,
     body.errors ?? {},
     Number.isFinite(retry) && retry > 0 ? retry : null,
+    body,
   );
 }
 
@@ -143,16 +146,18 @@ export interface RequestOptions {
   form?: FormData;
   auth?: boolean;
   signal?: AbortSignal;
+  /** Return the Response itself (a file to download) instead of its JSON. */
+  raw?: boolean;
 }
 
 /** Call the API and return its JSON; refresh the access token once when it has expired. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', body, form, auth = true, signal } = options;
+  const { method = 'GET', body, form, auth = true, signal, raw = false } = options;
   let session = auth ? await currentSession() : undefined;
   if (auth && !session) throw new SignInRequired('not signed in');
   if (session && session.access_expires_at < Date.now()) session = await refresh(session);
   for (let attempt = 0; ; attempt++) {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = raw ? {} : { Accept: 'application/json' };
     if (session) headers.Authorization = `Bearer ${session.access_token}`;
     let payload: BodyInit | undefined;
     if (form) payload = form;
@@ -176,6 +181,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       throw error;
     }
     if (!res.ok) throw await readError(res);
+    if (raw) return res as T;
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
   }

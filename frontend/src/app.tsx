@@ -1,11 +1,11 @@
 /** The app shell: top bar with sync state and language, banners, the routed screen, bottom nav. */
 import type { ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getMeta, type OutboxItem } from '../shared/db';
 import { onEvent } from '../shared/util';
 import { formatDateTime, lang, setLang, t, useT, type Key } from './i18n';
-import { Link, match, route } from './router';
-import { auth, modeOf } from './session';
+import { Link, match, navigate, route } from './router';
+import { auth, modeOf, officeOnly, isOfficeUser as officeUser } from './session';
 import { useStore } from './store';
 import { applyUpdate, readyOffline, updateAvailable } from './sw-bridge';
 import { syncState } from './sync';
@@ -24,6 +24,15 @@ import { History, ResidentHome } from './screens/resident';
 import { QrOpen, Scan } from './screens/scan';
 import { Settings } from './screens/settings';
 import { Screen } from './ui/kit';
+
+/** The office screens are for desk work: they load (from the precache) on first use. */
+function LazyOffice({ path }: { path: string }) {
+  const [Shell, setShell] = useState<ComponentType<{ path: string }> | null>(null);
+  useEffect(() => {
+    void import('./office/shell').then((m) => setShell(() => m.default));
+  }, []);
+  return Shell ? <Shell path={path} /> : <div class="loading full" role="status"><span class="spinner" /></div>;
+}
 
 /** Leaflet is big and only the map needs it: that screen loads (from the precache) on first use. */
 function LazyMap() {
@@ -156,6 +165,20 @@ export function App() {
     if (offlineReady) showToast(t('ready_offline'), 'info');
   }, [offlineReady]);
 
+  // Signing in (or opening the app) at a desk lands office users in the office; a phone stays
+  // on the field screens, and an office user can switch either way later.
+  const arrived = useRef(false);
+  useEffect(() => {
+    if (state.status !== 'signed_in' || !state.me) {
+      if (state.status === 'signed_out') arrived.current = false;
+      return;
+    }
+    if (arrived.current) return;
+    arrived.current = true;
+    const wide = window.matchMedia('(min-width: 900px)').matches;
+    if (route.get() === '/' && (officeOnly(state.me) || (officeUser(state.me) && wide))) navigate('/office', true);
+  }, [state.status, state.me]);
+
   const langButton = (
     <button type="button" class="lang-button" onClick={() => setLang(lang.get() === 'th' ? 'en' : 'th')} aria-label={t('lang_switch_label')} lang={lang.get() === 'th' ? 'en' : 'th'} data-testid="lang">
       <Icon name="globe" size={18} />{t('lang_short')}
@@ -172,6 +195,9 @@ export function App() {
       </>
     );
   }
+  if (officeUser(state.me) && (path === '/office' || path.startsWith('/office/') || officeOnly(state.me))) {
+    return <LazyOffice path={path.startsWith('/office') ? path : '/office'} />;
+  }
   const resident = modeOf(state.me) === 'resident';
   const nav = resident ? RESIDENT_NAV : VOLUNTEER_NAV;
   const section = nav.slice(1).find(([href]) => path === href || path.startsWith(`${href}/`))?.[0] ?? '/';
@@ -183,6 +209,9 @@ export function App() {
         <Brand />
         <SyncPill />
         {langButton}
+        {officeUser(state.me) && (
+          <Link href="/office" class="icon-button" aria-label={t('o_open_office')} data-testid="open-office"><Icon name="list" /></Link>
+        )}
         <Link href="/settings" class="icon-button" aria-label={t('nav_settings')}><Icon name="settings" /></Link>
       </header>
       <div class="banners">

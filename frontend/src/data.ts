@@ -37,6 +37,8 @@ export interface Household {
 export interface HouseholdDetail extends Household {
   qr_token: string;
   qr_url: string;
+  deactivated_on?: string | null;
+  deactivation_reason?: string | null;
 }
 
 export interface SortingLog {

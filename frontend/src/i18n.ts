@@ -1,12 +1,18 @@
 /** Thai by default, English on request; dates in the Buddhist Era when the language is Thai. */
 import { store, useStore } from './store';
-import { en, th, type Key } from './strings';
+import { en as officeEn, th as officeTh } from './office/strings';
+import { en as provinceEn, th as provinceTh } from './office/province/strings';
+import { en as baseEn, th as baseTh } from './strings';
 
 export type Lang = 'th' | 'en';
 
-export type { Key } from './strings';
+/** Every string's key: the phone screens', the office's and the provincial dashboards'. */
+export type Key = keyof typeof baseTh | keyof typeof officeTh | keyof typeof provinceTh;
 
-const DICTS: Record<Lang, Record<Key, string>> = { th, en };
+const DICTS: Record<Lang, Record<Key, string>> = {
+  th: { ...baseTh, ...officeTh, ...provinceTh },
+  en: { ...baseEn, ...officeEn, ...provinceEn },
+};
 
 function initialLang(): Lang {
   try {

@@ -44,6 +44,29 @@ export function modeOf(me: Me | undefined): Mode {
   return me.roles.some((r) => r !== 'resident') ? 'volunteer' : 'resident';
 }
 
+const LGO_ROLES = ['lgo_staff', 'lgo_admin'];
+const PROVINCE_ROLES = ['province_officer', 'admin'];
+const FIELD_ROLES = ['resident', 'volunteer', ...LGO_ROLES];
+
+/** LGO staff and admins: the register, their map and their LGO's reports. */
+export function isLgoOffice(me: Me | undefined): boolean {
+  return Boolean(me?.roles.some((r) => LGO_ROLES.includes(r)));
+}
+
+/** Provincial officers and admins: the province's dashboards (aggregates only). */
+export function isProvinceOffice(me: Me | undefined): boolean {
+  return Boolean(me?.roles.some((r) => PROVINCE_ROLES.includes(r)));
+}
+
+export function isOfficeUser(me: Me | undefined): boolean {
+  return isLgoOffice(me) || isProvinceOffice(me);
+}
+
+/** Provincial officers and admins have no field work: the office is their whole app. */
+export function officeOnly(me: Me | undefined): boolean {
+  return isOfficeUser(me) && !me!.roles.some((r) => FIELD_ROLES.includes(r));
+}
+
 async function loadMe(session: Session): Promise<void> {
   const stored = await readCache<Me>('me');
   if (stored) auth.set({ status: 'signed_in', session, me: stored.data });

@@ -12,10 +12,10 @@ import { useCached, useLoad } from '../cache';
 import type { GeoPoint } from '../data';
 import { formatDistance, lang, t, useT } from '../i18n';
 import { auth, modeOf } from '../session';
-import { tileUrl } from '../settings';
 import { useStore } from '../store';
 import { STREAMS, StreamChips, streamName, type Stream } from '../streams';
 import { Icon } from '../ui/icons';
+import { addBaseMap, escapeHtml } from '../ui/basemap';
 import { Banner, LoadState, Screen } from '../ui/kit';
 import { useMyHousehold } from './resident';
 
@@ -82,21 +82,7 @@ export default function MapScreen() {
     const m = L.map(box.current!, { zoomControl: true, attributionControl: true }).setView([LAMPHUN[1], LAMPHUN[0]], 14);
     map.current = m;
     layer.current = L.layerGroup().addTo(m);
-    void tileUrl().then((url) => {
-      if (!url || !navigator.onLine) {
-        setNoTiles(true);
-        return;
-      }
-      let loaded = 0;
-      let failed = 0;
-      L.tileLayer(url, { maxZoom: 19, attribution: '&copy; OpenStreetMap contributors' })
-        .on('tileload', () => loaded++)
-        .on('tileerror', () => {
-          failed++;
-          if (failed >= 3 && loaded === 0) setNoTiles(true);
-        })
-        .addTo(m);
-    });
+    addBaseMap(m, () => setNoTiles(true));
     return () => m.remove();
   }, []);
 
@@ -118,7 +104,7 @@ export default function MapScreen() {
     for (const p of points.data ?? []) {
       const [lon, lat] = p.point.coordinates;
       L.circleMarker([lat, lon], { radius: 10, color: '#fff', weight: 2, fillColor: COLOURS[p.streams[0]] ?? '#555', fillOpacity: 1 })
-        .bindPopup(`<strong>${pointName(p).replace(/</g, '&lt;')}</strong><br>${p.streams.map(streamName).join(', ')}`)
+        .bindPopup(`<strong>${escapeHtml(pointName(p))}</strong><br>${p.streams.map(streamName).join(', ')}`)
         .addTo(group);
       bounds.push([lat, lon]);
     }

@@ -1,0 +1,259 @@
+/**
+ * The LGO's map: its villages coloured by participation this month, its households as exact
+ * points (filtered by what needs doing), its collection points; click for details, or click
+ * an empty spot to register a household there.
+ */
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../../shared/api';
+import { allPages, daysSince, LOG_OVERDUE_DAYS, type Household, type Village } from '../data';
+import { formatDate, lang, t, useT, type Key } from '../i18n';
+import { navigate } from '../router';
+import { auth } from '../session';
+import { useStore } from '../store';
+import { addBaseMap, escapeHtml } from '../ui/basemap';
+import { Banner, showToast } from '../ui/kit';
+import { bangkokMonth, classColour, errorText, Legend, Page, PeriodPicker, useFetch } from './lib';
+import { createHousehold, HouseholdForm, useLgoVillages, valuesOf, type FormValues } from './register';
+
+type Filter = 'all' | 'not_logging' | 'not_verified' | 'no_bin';
+const FILTERS: Filter[] = ['all', 'not_logging', 'not_verified', 'no_bin'];
+
+export function needs(h: Household, filter: Filter): boolean {
+  if (filter === 'not_logging') {
+    const days = daysSince(h.last_log_on);
+    return days === null || days >= LOG_OVERDUE_DAYS;
+  }
+  if (filter === 'not_verified') return h.verified_on === null;
+  if (filter === 'no_bin') return h.wet_bin === 'none';
+  return true;
+}
+
+const POINT_COLOURS: Record<string, string> = {
+  hazardous_dropoff: '#d84f00',
+  recycling: '#c99700',
+  compost: '#2e7d32',
+  general_bin: '#1565c0',
+  pao_handover: '#6a1b9a',
+};
+
+interface Choropleth extends GeoJSON.FeatureCollection {
+  khaya: { unit: string; classes: { breaks: number[] } };
+}
+
+function householdPopup(h: Household): string {
+  const rows = [
+    `<strong>${t('reg_house_no')} ${escapeHtml(h.house_number)}</strong>`,
+    h.head_name ? escapeHtml(h.head_name) : '',
+    `${t('reg_last_log')}: ${formatDate(h.last_log_on)}`,
+    `${t('reg_verified')}: ${h.verified_on ? formatDate(h.verified_on) : '–'}`,
+    `${t('reg_wet_bin')}: ${t(`bin_${h.wet_bin}` as Key)}`,
+    `<a href="/office/households/${h.id}" data-household="${h.id}">${t('o_details')}</a>`,
+  ];
+  return rows.filter(Boolean).join('<br>');
+}
+
+export function LgoMap() {
+  useT();
+  const { me } = useStore(auth);
+  const lgo = me?.user.lgo_code ?? '';
+  const [period, setPeriod] = useState(bangkokMonth());
+  const [filter, setFilter] = useState<Filter>('all');
+  const [show, setShow] = useState({ villages: true, households: true, points: true });
+  const [adding, setAdding] = useState(false);
+  const [draft, setDraft] = useState<FormValues | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Record<string, unknown> | undefined>();
+  const [households, setHouseholds] = useState<Household[] | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const [noTiles, setNoTiles] = useState(false);
+  const villages = useLgoVillages();
+  const shapes = useFetch<Choropleth>(lgo ? `analytics/choropleth?level=village&parent=${encodeURIComponent(lgo)}&indicator=participation&period=${period}&tolerance=0.0002` : null);
+  const points = useFetch<GeoJSON.FeatureCollection>('collection-points/geojson');
+  const box = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const groups = useRef<{ villages: L.LayerGroup; households: L.LayerGroup; points: L.LayerGroup; draft: L.LayerGroup } | null>(null);
+  const fitted = useRef(false);
+  const addingRef = useRef(adding);
+  addingRef.current = adding;
+
+  useEffect(() => {
+    allPages<Household>('households').then(setHouseholds, (error) => setFailed(errorText(error)));
+  }, []);
+
+  useEffect(() => {
+    const m = L.map(box.current!, { preferCanvas: true }).setView([18.5745, 99.0087], 13);
+    map.current = m;
+    groups.current = {
+      villages: L.layerGroup().addTo(m),
+      households: L.layerGroup().addTo(m),
+      points: L.layerGroup().addTo(m),
+      draft: L.layerGroup().addTo(m),
+    };
+    addBaseMap(m, () => setNoTiles(true));
+    m.on('click', (e: L.LeafletMouseEvent) => {
+      if (!addingRef.current) return;
+      const lon = e.latlng.lng.toFixed(6);
+      const lat = e.latlng.lat.toFixed(6);
+      groups.current!.draft.clearLayers();
+      L.circleMarker(e.latlng, { radius: 9, color: '#000', weight: 3, fillColor: '#fff', fillOpacity: 1 }).addTo(groups.current!.draft);
+      setErrors(undefined);
+      setDraft({ ...valuesOf(undefined), lon, lat });
+      // Which village is this? The form starts there; staff can change it.
+      void api<{ village?: { code: string } | null }>(`areas/locate?lon=${lon}&lat=${lat}`).then(
+        (where) => where.village && setDraft((d) => (d ? { ...d, village_code: d.village_code || where.village!.code } : d)),
+        () => undefined,
+      );
+    });
+    // Links inside popups move within the app rather than reloading it.
+    const onPopupClick = (e: MouseEvent) => {
+      const a = (e.target as HTMLElement).closest('a[data-household]');
+      if (!a) return;
+      e.preventDefault();
+      navigate(a.getAttribute('href')!);
+    };
+    box.current!.addEventListener('click', onPopupClick);
+    return () => m.remove();
+  }, []);
+
+  useEffect(() => {
+    const g = groups.current;
+    if (!g) return;
+    g.villages.clearLayers();
+    if (!shapes.data || !show.villages) return;
+    const layer = L.geoJSON(shapes.data, {
+      style: (f) => ({ color: '#30402e', weight: 1, fillColor: classColour(f?.properties.class), fillOpacity: 0.55 }),
+      onEachFeature: (f, l) => {
+        const p = f.properties;
+        const name = lang.get() === 'en' ? p.name_en || p.name_th : p.name_th;
+        const value = p.value === null ? t('o_no_data') : `${(p.value * 100).toFixed(1)}% (${p.numerator}/${p.denominator})`;
+        l.bindTooltip(`${escapeHtml(name)}: ${value}`, { sticky: true });
+      },
+    });
+    g.villages.addLayer(layer);
+    if (!fitted.current && layer.getBounds().isValid()) {
+      map.current!.fitBounds(layer.getBounds(), { padding: [12, 12] });
+      fitted.current = true;
+    }
+  }, [shapes.data, show.villages, lang.get()]);
+
+  const visible = (households ?? []).filter((h) => h.point && needs(h, filter));
+  useEffect(() => {
+    const g = groups.current;
+    if (!g) return;
+    g.households.clearLayers();
+    if (!show.households) return;
+    for (const h of visible) {
+      const [lon, lat] = h.point!.coordinates;
+      const colour = needs(h, 'not_logging') ? '#b3261e' : h.verified_on ? '#1b5e20' : '#e0a100';
+      L.circleMarker([lat, lon], { radius: 5, color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95 })
+        .bindPopup(() => householdPopup(h))
+        .addTo(g.households);
+    }
+  }, [households, filter, show.households, lang.get()]);
+
+  useEffect(() => {
+    const g = groups.current;
+    if (!g) return;
+    g.points.clearLayers();
+    if (!points.data || !show.points) return;
+    for (const f of points.data.features) {
+      const p = f.properties as { kind: string; name_th: string; name_en: string | null; status: string };
+      const [lon, lat] = (f.geometry as GeoJSON.Point).coordinates;
+      L.circleMarker([lat, lon], { radius: 8, color: '#000', weight: 2, fillColor: POINT_COLOURS[p.kind] ?? '#555', fillOpacity: 1 })
+        .bindPopup(`<strong>${escapeHtml(lang.get() === 'en' && p.name_en ? p.name_en : p.name_th)}</strong><br>${t(`kind_${p.kind}` as Key)} · ${t(`pstatus_${p.status}` as Key)}`)
+        .addTo(g.points);
+    }
+  }, [points.data, show.points, lang.get()]);
+
+  useEffect(() => {
+    box.current?.classList.toggle('picking', adding);
+    if (!adding) {
+      groups.current?.draft.clearLayers();
+      setDraft(null);
+    }
+  }, [adding]);
+
+  const unplaced = (households ?? []).filter((h) => !h.point && needs(h, filter)).length;
+  const legend = shapes.data?.khaya;
+
+  return (
+    <Page title={t('on_map')} tools={<PeriodPicker value={period} onChange={setPeriod} />}>
+      <div class="map-tools">
+        <div class="segmented" role="group" aria-label={t('map_filter')}>
+          {FILTERS.map((f) => (
+            <button type="button" key={f} class={filter === f ? 'on' : ''} aria-pressed={filter === f} onClick={() => setFilter(f)} data-filter={f}>
+              {t(`map_filter_${f}` as Key)}
+            </button>
+          ))}
+        </div>
+        <fieldset class="layer-toggles">
+          <legend class="visually-hidden">{t('map_layers')}</legend>
+          {(['villages', 'households', 'points'] as const).map((k) => (
+            <label key={k} class="switch small">
+              <input type="checkbox" checked={show[k]} onChange={(e) => setShow({ ...show, [k]: (e.target as HTMLInputElement).checked })} />
+              {t(`map_${k}` as Key)}
+            </label>
+          ))}
+        </fieldset>
+        <button type="button" class={`button button-small ${adding ? 'button-primary' : 'button-secondary'}`} aria-pressed={adding} onClick={() => setAdding(!adding)} data-testid="map-add">
+          {t('map_add_household')}
+        </button>
+      </div>
+      {failed && <Banner kind="error" icon="alert">{t('load_failed')}: {failed}</Banner>}
+      {adding && !draft && <Banner kind="info" icon="pin">{t('map_add_here')}</Banner>}
+      <div class="office-map-layout">
+        <div class={`map-frame office-map${noTiles ? ' map-plain' : ''}`}>
+          <div ref={box} class="map" role="region" aria-label={t('on_map')} data-testid="office-map" />
+        </div>
+        <aside class="office-side">
+          {draft ? (
+            <>
+              <h2>{t('reg_new')}</h2>
+              <HouseholdForm
+                values={draft}
+                onChange={setDraft}
+                villages={villages.data?.items ?? ([] as Village[])}
+                creating
+                busy={busy}
+                errors={errors}
+                onCancel={() => setAdding(false)}
+                onSubmit={async () => {
+                  setBusy(true);
+                  try {
+                    const h = await createHousehold(draft);
+                    setHouseholds((list) => [...(list ?? []), h]);
+                    showToast(t('reg_created', { house: h.house_number }));
+                    setAdding(false);
+                  } catch (error) {
+                    setErrors((error as { errors?: Record<string, unknown> }).errors ?? { '': errorText(error) });
+                  }
+                  setBusy(false);
+                }}
+              />
+            </>
+          ) : (
+            <>
+              <p data-testid="map-count">{households === null ? '…' : t('map_shown', { n: visible.length })}</p>
+              {unplaced > 0 && <p class="muted small">{t('map_no_point', { n: unplaced })}</p>}
+              {legend && legend.classes.breaks.length > 1 && (
+                <>
+                  <h2>{t('ind_participation')}</h2>
+                  <Legend bounds={legend.classes.breaks} unit={legend.unit} small />
+                </>
+              )}
+              <h2>{t('map_points')}</h2>
+              <ul class="key-list">
+                {Object.entries(POINT_COLOURS).map(([kind, colour]) => (
+                  <li key={kind}><span class="swatch round" style={{ background: colour }} />{t(`kind_${kind}` as Key)}</li>
+                ))}
+              </ul>
+              {noTiles && <p class="muted small">{t('map_no_tiles')}</p>}
+            </>
+          )}
+        </aside>
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,304 @@
+/**
+ * What the office screens share: loading without the phone's offline store (office data is read
+ * fresh and never kept on the device), file downloads, sortable tables, periods and map colours.
+ */
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError } from '../../shared/api';
+import { formatNumber, lang, t, useT, type Key } from '../i18n';
+import { Banner, showToast } from '../ui/kit';
+
+export interface Fetched<T> {
+  data: T | undefined;
+  loading: boolean;
+  error: unknown;
+  reload: () => void;
+}
+
+/** Load one API path (null: nothing yet); a new path drops the old answer. */
+export function useFetch<T>(path: string | null): Fetched<T> {
+  const [state, setState] = useState<{ data: T | undefined; loading: boolean; error: unknown }>({ data: undefined, loading: Boolean(path), error: null });
+  const [tick, setTick] = useState(0);
+  const shown = useRef<string | null>(null);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  useEffect(() => {
+    let live = true;
+    const same = shown.current === path;
+    shown.current = path;
+    if (!path) {
+      setState({ data: undefined, loading: false, error: null });
+      return;
+    }
+    setState((s) => (same ? { ...s, loading: true, error: null } : { data: undefined, loading: true, error: null }));
+    api<T>(path).then(
+      (data) => live && setState({ data, loading: false, error: null }),
+      (error) => live && setState((s) => ({ ...s, loading: false, error })),
+    );
+    return () => {
+      live = false;
+    };
+  }, [path, tick]);
+  return { ...state, reload };
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  return String((error as Error)?.message ?? error);
+}
+
+/** Loading, error and data states around a fetch. */
+export function Loaded<T>({ fetched, children }: { fetched: Fetched<T>; children: (data: T) => ComponentChildren }) {
+  useT();
+  if (fetched.error) {
+    return (
+      <Banner kind="error" icon="alert">
+        {t('load_failed')}: {errorText(fetched.error)}{' '}
+        <button type="button" class="link-button" onClick={fetched.reload}>{t('retry')}</button>
+      </Banner>
+    );
+  }
+  if (fetched.data === undefined) return <div class="loading" role="status" aria-label="…"><span class="spinner" /></div>;
+  return <>{children(fetched.data)}</>;
+}
+
+function filenameOf(res: Response, fallback: string): string {
+  const header = res.headers.get('Content-Disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star) return decodeURIComponent(star[1]);
+  const plain = /filename="?([^";]+)"?/i.exec(header);
+  return plain ? plain[1] : fallback;
+}
+
+/** Fetch a file with the signed-in user's token and hand it to the browser as a download. */
+export async function download(path: string, fallback: string): Promise<void> {
+  try {
+    const res = await api<Response>(path, { raw: true });
+    const blob = await res.blob();
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filenameOf(res, fallback);
+    document.body.append(a);
+    a.click();
+    a.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (error) {
+    showToast(`${t('download_failed')}: ${errorText(error)}`, 'warn');
+  }
+}
+
+export function DownloadButton({ path, name, label, testid }: { path: string; name: string; label: string; testid?: string }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      class="button button-quiet button-small"
+      disabled={busy}
+      data-testid={testid}
+      onClick={async () => {
+        setBusy(true);
+        await download(path, name);
+        setBusy(false);
+      }}
+    >
+      {label}
+    </button>
+  );
+}
+
+export interface Column<T> {
+  key: string;
+  label: string;
+  /** What the column sorts by. */
+  value: (row: T) => number | string | null;
+  render?: (row: T) => ComponentChildren;
+  numeric?: boolean;
+}
+
+/** A table whose headers sort it; the sort is announced to screen readers with aria-sort. */
+export function SortTable<T>({ rows, columns, initial, rowKey, caption, testid, group }: {
+  rows: T[];
+  columns: Column<T>[];
+  initial?: { key: string; dir: 'asc' | 'desc' };
+  rowKey: (row: T) => string | number;
+  caption?: string;
+  testid?: string;
+  /** Rows under a heading row per group, in sorted order within each group. */
+  group?: (row: T) => string;
+}) {
+  useT();
+  const [sort, setSort] = useState(initial ?? { key: columns[0].key, dir: 'asc' as const });
+  const column = columns.find((c) => c.key === sort.key) ?? columns[0];
+  const sorted = [...rows].sort((a, b) => {
+    const x = column.value(a);
+    const y = column.value(b);
+    if (x === y) return 0;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'th');
+    return sort.dir === 'asc' ? order : -order;
+  });
+  const groups: [string | null, T[]][] = [];
+  if (group) {
+    const seen = new Map<string, T[]>();
+    for (const row of sorted) {
+      const g = group(row);
+      if (!seen.has(g)) {
+        seen.set(g, []);
+        groups.push([g, seen.get(g)!]);
+      }
+      seen.get(g)!.push(row);
+    }
+  } else groups.push([null, sorted]);
+  return (
+    <div class="table-wrap">
+      <table class="data-table" data-testid={testid}>
+        {caption && <caption>{caption}</caption>}
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.key} scope="col" class={c.numeric ? 'num' : ''} aria-sort={c.key === sort.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                <button
+                  type="button"
+                  class="sort-button"
+                  data-sort={c.key}
+                  onClick={() => setSort({ key: c.key, dir: c.key === sort.key && sort.dir === 'asc' ? 'desc' : 'asc' })}
+                >
+                  {c.label}
+                  <span aria-hidden="true" class="sort-mark">{c.key === sort.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}</span>
+                </button>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        {groups.map(([name, list]) => (
+          <tbody key={name ?? 'all'}>
+            {name !== null && (
+              <tr class="group-row"><th colSpan={columns.length} scope="rowgroup">{name}</th></tr>
+            )}
+            {list.map((row) => (
+              <tr key={rowKey(row)} data-row={rowKey(row)}>
+                {columns.map((c) => <td key={c.key} class={c.numeric ? 'num' : ''}>{c.render ? c.render(row) : String(c.value(row) ?? '–')}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        ))}
+      </table>
+    </div>
+  );
+}
+
+// ---------- periods ----------
+
+const TH_MONTHS = ['ม.ค.', 'ก.พ.', 'มี.ค.', 'เม.ย.', 'พ.ค.', 'มิ.ย.', 'ก.ค.', 'ส.ค.', 'ก.ย.', 'ต.ค.', 'พ.ย.', 'ธ.ค.'];
+const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Today's month in Thailand (the app's dates are Asia/Bangkok whatever the PC's zone). */
+export function bangkokMonth(now = Date.now()): string {
+  return new Date(now + 7 * 3600_000).toISOString().slice(0, 7);
+}
+
+export function addMonths(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number);
+  const index = y * 12 + (m - 1) + n;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The fiscal year (Buddhist Era) a month falls in: October starts the next one. */
+export function fiscalYearOf(month: string): number {
+  const [y, m] = month.split('-').map(Number);
+  return (m >= 10 ? y + 1 : y) + 543;
+}
+
+/** "พ.ย. 2569" / "Nov 2026"; "ปีงบประมาณ 2570" / "FY2570 (Oct 2026–Sep 2027)". */
+export function periodLabel(period: string): string {
+  const fy = /^FY(\d{4})$/.exec(period);
+  if (fy) {
+    const be = Number(fy[1]);
+    return lang.get() === 'th' ? `ปีงบประมาณ ${be}` : `FY${be} (Oct ${be - 544}–Sep ${be - 543})`;
+  }
+  const [y, m] = period.split('-').map(Number);
+  if (!y || !m) return period;
+  return lang.get() === 'th' ? `${TH_MONTHS[m - 1]} ${y + 543}` : `${EN_MONTHS[m - 1]} ${y}`;
+}
+
+/** The last twelve months and the last three fiscal years, newest first. */
+export function periodChoices(now = Date.now()): string[] {
+  const month = bangkokMonth(now);
+  const months = Array.from({ length: 12 }, (_, i) => addMonths(month, -i));
+  const fy = fiscalYearOf(month);
+  return [...months, `FY${fy}`, `FY${fy - 1}`, `FY${fy - 2}`];
+}
+
+export function PeriodPicker({ value, onChange, label }: { value: string; onChange: (p: string) => void; label?: string }) {
+  useT();
+  return (
+    <label class="field inline-field">
+      <span>{label ?? t('o_period')}</span>
+      <select class="input" value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)} data-testid="period">
+        {periodChoices().map((p) => <option key={p} value={p}>{periodLabel(p)}</option>)}
+      </select>
+    </label>
+  );
+}
+
+// ---------- figures and colours ----------
+
+/** An indicator's value in its unit: ratios as percentages, the rest as numbers. */
+export function formatValue(value: number | null | undefined, unit = 'ratio'): string {
+  if (value === null || value === undefined) return '–';
+  if (unit === 'ratio') return `${formatNumber(value * 100, 1)}%`;
+  return formatNumber(value, Math.abs(value) < 100 ? 2 : 0);
+}
+
+/** A change since the previous period: percentage points for ratios. */
+export function formatChange(change: number | null | undefined, unit = 'ratio'): string {
+  if (change === null || change === undefined) return '–';
+  const sign = change > 0 ? '+' : change < 0 ? '−' : '±';
+  const size = unit === 'ratio' ? `${formatNumber(Math.abs(change) * 100, 1)} ${t('o_points')}` : formatNumber(Math.abs(change), 2);
+  return `${sign}${size}`;
+}
+
+export function unitLabel(unit: string): string {
+  const key = `o_unit_${unit}` as Key;
+  const text = t(key);
+  return text === key ? unit : text;
+}
+
+/** Sequential greens, light to dark, for classed maps (ColorBrewer-style, chosen for print). */
+export const CLASS_COLOURS = ['#edf8e9', '#bae4b3', '#74c476', '#31a354', '#006d2c', '#00441b', '#00300f', '#002208', '#001504'];
+export const NO_DATA_COLOUR = '#d9d9d9';
+
+/** The colour of an area of class index (null: no class). */
+export function classColour(index: number | null | undefined): string {
+  return index === null || index === undefined ? NO_DATA_COLOUR : CLASS_COLOURS[index] ?? CLASS_COLOURS[CLASS_COLOURS.length - 1];
+}
+
+/** The classes of a map: bounds are [min, b1, ..., max] as the API gives them. */
+export function Legend({ bounds, unit, small }: { bounds: number[]; unit: string; small?: boolean }) {
+  useT();
+  return (
+    <div class="legend" data-testid="legend">
+      {bounds.slice(1).map((upper, i) => (
+        <div key={i} class="legend-row" data-class={i}>
+          <span class="swatch" style={{ background: CLASS_COLOURS[i] }} />
+          {formatValue(bounds[i], unit)} – {formatValue(upper, unit)}
+        </div>
+      ))}
+      <div class="legend-row"><span class="swatch" style={{ background: NO_DATA_COLOUR }} />{small ? t('o_small_or_none') : t('o_no_data')}</div>
+    </div>
+  );
+}
+
+/** A page of the office: a heading, an optional toolbar on the right, then the content. */
+export function Page({ title, tools, children }: { title: string; tools?: ComponentChildren; children: ComponentChildren }) {
+  return (
+    <section class="office-page">
+      <div class="office-head">
+        <h1>{title}</h1>
+        {tools && <div class="office-tools">{tools}</div>}
+      </div>
+      {children}
+    </section>
+  );
+}

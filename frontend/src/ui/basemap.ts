@@ -1,0 +1,29 @@
+/**
+ * The base map under Khaya's own layers: tiles from the configured URL when online, else a
+ * plain ground (onMissing is called so the screen can say so).
+ */
+import L from 'leaflet';
+import { tileUrl } from '../settings';
+
+export function addBaseMap(map: L.Map, onMissing: () => void): void {
+  void tileUrl().then((url) => {
+    if (!url || !navigator.onLine) {
+      onMissing();
+      return;
+    }
+    let loaded = 0;
+    let failed = 0;
+    L.tileLayer(url, { maxZoom: 19, attribution: '&copy; OpenStreetMap contributors' })
+      .on('tileload', () => loaded++)
+      .on('tileerror', () => {
+        failed++;
+        if (failed >= 3 && loaded === 0) onMissing();
+      })
+      .addTo(map);
+  });
+}
+
+/** Text for a Leaflet popup or tooltip (they take HTML). */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
