@@ -69,8 +69,12 @@ AREA_CODES: dict[str, tuple[str, str]] = {
 }
 
 # Query strings for rules whose required query parameters would otherwise make them answer 422.
+_LEAGUE_OF_A = {"level": "village", "parent": TOWN, "indicator": "participation",
+                "period": "2024-10"}
 QUERIES: dict[str, dict[str, Any]] = {
     "/api/v1/areas/locate": {"lon": 99.0189, "lat": 18.5868},  # inside Lamphun Town
+    "/api/v1/analytics/league.csv": _LEAGUE_OF_A,
+    "/api/v1/analytics/league.xlsx": {**_LEAGUE_OF_A, "lang": "en"},
 }
 
 # Bodies that pass validation, for the out-of-scope half: an empty body may be refused with 422

@@ -2,6 +2,7 @@
 
     GET /api/v1/analytics/indicators    level + areas|parent + period|from,to + indicators
     GET /api/v1/analytics/league        level + parent + indicator + period|from,to
+    GET /api/v1/analytics/league.csv    the same + lang=th|en; .xlsx likewise
     GET /api/v1/analytics/series        level + area + indicators + granularity + from,to
     GET /api/v1/analytics/choropleth    level + parent + indicator + period; GeoJSON
     GET /api/v1/analytics/definitions   what each indicator counts
@@ -18,6 +19,7 @@ from ..auth.access import requires
 from ..auth.scoping import current_scope
 from ..common.api import Blueprint
 from ..common.geo import GEOJSON_MEDIA_TYPE
+from ..exports import dashboards, writers
 from . import services
 from .schemas import (
     ChoroplethArgsSchema,
@@ -25,6 +27,7 @@ from .schemas import (
     IndicatorArgsSchema,
     IndicatorTableSchema,
     LeagueArgsSchema,
+    LeagueFileArgsSchema,
     LeagueSchema,
     SeriesArgsSchema,
     SeriesSchema,
@@ -52,9 +55,39 @@ def indicators(args):
 @blp.response(200, LeagueSchema)
 def league(args):
     """Rank the areas of a parent by one indicator, with the change since the last period."""
+    return _league(args)
+
+
+def _league(args: dict) -> dict:
     period = services.period_of(args.get("period"), args.get("from_"), args.get("to"))
     return services.league(args["level"], parent=args.get("parent"),
                            indicator=args["indicator"], period=period, scope=current_scope())
+
+
+def _league_file(args: dict, fmt: str) -> Response:
+    answer = _league(args)
+    data = writers.render_table(dashboards.league_table(answer, args["lang"]), fmt)
+    name = dashboards.filename("league", fmt, answer["indicator"], answer["level"],
+                               answer["parent"], answer["period"]["label"], args["lang"])
+    return writers.attachment(data, name, writers.MEDIA_TYPES[fmt])
+
+
+@blp.route("/league.csv")
+@requires("analytics.read")
+@blp.arguments(LeagueFileArgsSchema, location="query")
+@blp.response(200, content_type=writers.CSV_MEDIA_TYPE)
+def league_csv(args):
+    """Return the league table as CSV (UTF-8 with BOM; title lines and header in ``lang``)."""
+    return _league_file(args, "csv")
+
+
+@blp.route("/league.xlsx")
+@requires("analytics.read")
+@blp.arguments(LeagueFileArgsSchema, location="query")
+@blp.response(200, content_type=writers.XLSX_MEDIA_TYPE)
+def league_xlsx(args):
+    """Return the league table as XLSX (ratios shown as percentages, stored as ratios)."""
+    return _league_file(args, "xlsx")
 
 
 @blp.route("/series")

@@ -67,6 +67,22 @@ class SeriesArgsSchema(StrictSchema):
             raise ValidationError("Must not be before 'from'.", "to")
 
 
+LANG = fields.String(load_default="th", validate=validate.OneOf(("th", "en")),
+                     metadata={"description": "Language of the title lines, headers and names"})
+
+
+class IndicatorFileArgsSchema(IndicatorArgsSchema):
+    lang = LANG
+
+
+class LeagueFileArgsSchema(LeagueArgsSchema):
+    lang = LANG
+
+
+class SeriesFileArgsSchema(SeriesArgsSchema):
+    lang = LANG
+
+
 class ChoroplethArgsSchema(PeriodArgsMixin):
     level = LEVEL
     parent = fields.String(metadata={"description": "Map the areas of level within this one"})
@@ -95,7 +111,15 @@ class FigureSchema(Schema):
     detail = fields.Dict(keys=fields.String(), values=fields.Raw())
 
 
-class AreaFiguresSchema(Schema):
+class DistrictFieldsMixin(Schema):
+    district_code = fields.String(allow_none=True, metadata={
+        "description": "District the area lies in (an LGO: its office's); null for districts, "
+                       "provinces and the PAO"})
+    district_name_th = fields.String(allow_none=True)
+    district_name_en = fields.String(allow_none=True)
+
+
+class AreaFiguresSchema(DistrictFieldsMixin):
     code = fields.String()
     name_th = fields.String()
     name_en = fields.String()
@@ -117,7 +141,7 @@ class PreviousSchema(Schema):
     small_denominator = fields.Boolean()
 
 
-class LeagueRowSchema(PreviousSchema):
+class LeagueRowSchema(PreviousSchema, DistrictFieldsMixin):
     rank = fields.Integer(allow_none=True)
     code = fields.String()
     name_th = fields.String()

@@ -22,7 +22,7 @@ from .errors import InvalidQuery
 from .facts import run
 from .indicators import INDICATORS, evaluate, evaluate_periods, indicator_names
 from .periods import Period, PeriodError
-from .territory import load, select_areas
+from .territory import Area, Territory, load, select_areas
 
 # Points in a time series, at most: a day series of a year, or 36 months.
 MAX_POINTS = 400
@@ -39,9 +39,18 @@ def period_of(text_: str | None, start: dt.date | None, end: dt.date | None) -> 
         raise InvalidQuery(errors={"period": [str(error)]}) from None
 
 
-def _figures_only(row: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+def district_fields(territory: Territory, area: Area) -> dict[str, str | None]:
+    """Return the district an area lies in as ``district_code``/``_name_th``/``_name_en``."""
+    district = territory.district_of(area)
+    return {"district_code": district.code if district else None,
+            "district_name_th": district.name_th if district else None,
+            "district_name_en": district.name_en if district else None}
+
+
+def _figures_only(row: dict[str, Any], names: Sequence[str],
+                  district: dict[str, str | None]) -> dict[str, Any]:
     return {"code": row["code"], "name_th": row["name_th"], "name_en": row["name_en"],
-            "indicators": {n: row[n] for n in names}}
+            **district, "indicators": {n: row[n] for n in names}}
 
 
 def indicator_table(level: str, *, areas: Sequence[str] | None, parent: str | None,
@@ -54,9 +63,11 @@ def indicator_table(level: str, *, areas: Sequence[str] | None, parent: str | No
     territory = load()
     chosen = select_areas(territory, level, codes=areas, parent=parent, scope=scope)
     rows = evaluate(chosen, period, names, territory, local_today())
+    by_code = {a.code: a for a in chosen}
     return {"level": level, "period": period.as_dict(), "indicators": names,
             "small_denominator_threshold": current_app.config["SMALL_DENOMINATOR"],
-            "areas": [_figures_only(r, names) for r in rows]}
+            "areas": [_figures_only(r, names, district_fields(territory, by_code[r["code"]]))
+                      for r in rows]}
 
 
 def _rank(rows: list[dict[str, Any]]) -> None:
@@ -90,6 +101,7 @@ def league(level: str, *, parent: str | None, indicator: str, period: Period,
     before = period.previous()
     now_rows = evaluate(chosen, period, [name], territory, today)
     then_rows = {r["code"]: r[name] for r in evaluate(chosen, before, [name], territory, today)}
+    by_code = {a.code: a for a in chosen}
     rows = []
     for row in now_rows:
         figure, earlier = row[name], then_rows[row["code"]]
@@ -97,6 +109,7 @@ def league(level: str, *, parent: str | None, indicator: str, period: Period,
         if figure["value"] is not None and earlier["value"] is not None:
             change = round(figure["value"] - earlier["value"], 4)
         rows.append({"code": row["code"], "name_th": row["name_th"], "name_en": row["name_en"],
+                     **district_fields(territory, by_code[row["code"]]),
                      **{k: figure[k] for k in _FIGURE_KEYS}, "unit": figure["unit"],
                      "previous": {k: earlier[k] for k in _FIGURE_KEYS}, "change": change})
     _rank(rows)

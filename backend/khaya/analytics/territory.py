@@ -49,6 +49,7 @@ class Territory:
     parents: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
     lgo_district: dict[int, int] = field(default_factory=dict)
     lgo_province: dict[int, int] = field(default_factory=dict)
+    district_codes: dict[int, str] = field(default_factory=dict)
 
     def level_of(self, code: str) -> str:
         """Return the level a code names: DOPA codes by their length, anything else an LGO."""
@@ -64,6 +65,25 @@ class Territory:
         if area is None:
             raise AreaNotFound(errors={"area": [f"No {level} {code!r}."]})
         return area
+
+    def district_of(self, area: Area) -> Area | None:
+        """Return the district an area lies in; ``None`` for districts, provinces and the PAO.
+
+        A village or tambon lies in its tambon's district. An LGO is placed in the district of
+        its office (``lgos.district_id``), the rule that already counts its village-less
+        drop-off points: a municipality's villages may straddle a district line, its office
+        does not. The PAO serves the whole province, so it has none.
+        """
+        if area.level == "lgo":
+            if area.lgo_type == LgoType.PAO.value:
+                return None
+            district_id = self.lgo_district.get(area.id)
+        elif area.level in ("village", "tambon") and area.village_ids:
+            district_id = self.parents[next(iter(area.village_ids))][2]
+        else:
+            return None
+        code = self.district_codes.get(district_id) if district_id is not None else None
+        return self.areas["district"].get(code) if code else None
 
 
 # Areas change a few times a year (a boundary import, an LGO taking over villages); each
@@ -109,6 +129,8 @@ def _read() -> Territory:
             territory.areas[level][row.code] = Area(
                 level, row.id, row.code, row.name_th, row.name_en,
                 frozenset(by[level].get(row.id, ())))
+            if level == "district":
+                territory.district_codes[row.id] = row.code
     for lgo in db.session.execute(
         select(Lgo.id, Lgo.code, Lgo.name_th, Lgo.name_en, Lgo.type, Lgo.district_id,
                Lgo.province_id).order_by(Lgo.code)

@@ -41,15 +41,6 @@ def _request(args: dict) -> figures.Request:
     )
 
 
-def _file(data: bytes, name: str, media_type: str) -> Response:
-    response = Response(data, mimetype=media_type)
-    if media_type == writers.CSV_MEDIA_TYPE:
-        response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _direct(args: dict, fmt: str) -> Response:
     request = _request(args)
     limit = current_app.config.get("EXPORT_SYNC_MAX_ROWS", 240)
@@ -58,7 +49,7 @@ def _direct(args: dict, fmt: str) -> Response:
             f"{request.size} LGO-months is more than {limit}: POST /api/v1/exports/jobs.",
         )
     data = writers.render(request, figures.rows(request), fmt)
-    return _file(data, writers.filename(request, fmt), writers.MEDIA_TYPES[fmt])
+    return writers.attachment(data, writers.filename(request, fmt), writers.MEDIA_TYPES[fmt])
 
 
 @blp.route("/monthly.csv")
@@ -112,4 +103,4 @@ def get_job(job_id: uuid.UUID):
 def download_job(job_id: uuid.UUID):
     """Return a finished export job's file."""
     job, data = jobs.job_file(job_id, current_principal().user_id)
-    return _file(data, job.filename or f"export.{job.format}", job.content_type or "")
+    return writers.attachment(data, job.filename or f"export.{job.format}", job.content_type or "")
