@@ -75,6 +75,7 @@ QUERIES: dict[str, dict[str, Any]] = {
     "/api/v1/areas/locate": {"lon": 99.0189, "lat": 18.5868},  # inside Lamphun Town
     "/api/v1/analytics/league.csv": _LEAGUE_OF_A,
     "/api/v1/analytics/league.xlsx": {**_LEAGUE_OF_A, "lang": "en"},
+    "/api/v1/volunteers/coverage": {"lgo": TOWN, "month": "2025-06"},
 }
 
 # Bodies that pass validation, for the out-of-scope half: an empty body may be refused with 422

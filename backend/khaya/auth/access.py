@@ -38,6 +38,8 @@ _LGO_WORK = frozenset(
         "reports.read",
         "analytics.read",
         "exports.read",
+        # Volunteers' coverage of the register: counts and volunteers' names, never a phone.
+        "coverage.read",
     }
 )
 # Every signed-in person may manage their own session and account.
@@ -63,7 +65,8 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         SESSION, "users.read", "users.manage", "audit.read", "households.export",
         "households.erase",
     },
-    Role.province_officer: frozenset({SESSION, "analytics.read", "exports.read"}),
+    Role.province_officer: frozenset({SESSION, "analytics.read", "exports.read",
+                                      "coverage.read"}),
     Role.admin: _LGO_WORK
     | {
         SESSION,

@@ -12,6 +12,7 @@ PUT   /api/v1/users/{user_id}/volunteer           type, training, villages
 POST  /api/v1/users/{user_id}/grants
 DELETE /api/v1/users/{user_id}/grants/{grant_id}
 GET   /api/v1/audit-events                        who accessed what, newest first
+GET   /api/v1/volunteers/coverage?lgo=&month=     each volunteer's households and inspections
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ from ..auth import services as auth_services
 from ..auth.access import current_principal, requires
 from ..auth.audit import events_query
 from ..auth.schemas import PasswordChangeSchema
+from ..auth.scoping import Scope, current_scope
 from ..common.api import Blueprint
 from ..common.pagination import paginate
 from ..extensions import db
-from . import services
+from . import coverage, services
 from .schemas import (
     AuditPageSchema,
     AuditQueryArgsSchema,
+    CoverageArgsSchema,
+    CoverageSchema,
     GrantCreateSchema,
     MeSchema,
     PasswordResetSchema,
@@ -168,3 +172,13 @@ def audit_events(args):
     """Answer "who accessed household X": the audit trail of the caller's LGO, newest first."""
     page, per_page = args.pop("page"), args.pop("per_page")
     return paginate(events_query(**args), page=page, per_page=per_page)
+
+
+@blp.route("/volunteers/coverage")
+@requires("coverage.read")
+@blp.arguments(CoverageArgsSchema, location="query")
+@blp.response(200, CoverageSchema)
+def volunteer_coverage(args):
+    """Return each volunteer's villages, households inspected and overdue in a month."""
+    return coverage.volunteer_coverage(args.get("lgo"), args.get("month"),
+                                       current_scope() or Scope.nothing())

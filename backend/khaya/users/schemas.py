@@ -147,3 +147,40 @@ class MeSchema(Schema):
     user = fields.Nested(UserDetailSchema)
     roles = fields.List(fields.String())
     permissions = fields.List(fields.String())
+
+
+class CoverageArgsSchema(Schema):
+    lgo = fields.String(
+        validate=validate.Length(min=1, max=80),
+        metadata={"description": "LGO code; LGO staff may leave it out for their own LGO"},
+    )
+    month = fields.String(
+        validate=validate.Regexp(r"^(20\d\d|21\d\d)-(0[1-9]|1[0-2])$",
+                                 error="A month as YYYY-MM in the Common Era, e.g. 2026-11."),
+        metadata={"description": "YYYY-MM; the current month in Thailand by default",
+                  "pattern": r"^(20\d\d|21\d\d)-(0[1-9]|1[0-2])$"},
+    )
+
+
+class CoverageRowSchema(Schema):
+    user_id = fields.Integer()
+    display_name = fields.String()
+    volunteer_type = fields.String()
+    village_codes = fields.List(fields.String())
+    households = fields.Integer(metadata={"description": "Active households in the villages"})
+    inspected = fields.Integer(metadata={"description": "Of them, inspected in the month"})
+    inspections_by_volunteer = fields.Integer(
+        metadata={"description": "Inspections the volunteer recorded in the month"})
+    overdue = fields.Integer(
+        metadata={"description": "Of them, never inspected or not for more than 90 days"})
+    last_inspection_on = fields.Date(allow_none=True)
+
+
+class CoverageSchema(Schema):
+    month = fields.String()
+    lgo = fields.String()
+    as_of = fields.Date(metadata={"description": "The day the counts stand at"})
+    overdue_days = fields.Integer()
+    rows = fields.List(fields.Nested(CoverageRowSchema))
+    unassigned_villages = fields.List(
+        fields.String(), metadata={"description": "Villages with households but no volunteer"})

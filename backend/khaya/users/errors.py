@@ -1,0 +1,12 @@
+"""Errors of the users domain's own views (account errors live in ``auth.errors``)."""
+
+from ..errors import NotFound, ValidationFailed
+
+
+class LgoNotFound(NotFound):
+    code = "lgo_not_found"
+    message = "No such LGO in your area."
+
+
+class InvalidCoverageQuery(ValidationFailed):
+    message = "The coverage query has invalid fields."
