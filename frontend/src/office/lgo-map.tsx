@@ -14,7 +14,7 @@ import { auth } from '../session';
 import { useStore } from '../store';
 import { addBaseMap, escapeHtml } from '../ui/basemap';
 import { Banner, showToast } from '../ui/kit';
-import { bangkokMonth, classColour, errorText, Legend, Page, PeriodPicker, useFetch } from './lib';
+import { bangkokMonth, classColour, POINT_COLOURS, errorText, Legend, Page, PeriodPicker, useFetch } from './lib';
 import { createHousehold, HouseholdForm, useLgoVillages, valuesOf, type FormValues } from './register';
 
 type Filter = 'all' | 'not_logging' | 'not_verified' | 'no_bin';
@@ -30,13 +30,9 @@ export function needs(h: Household, filter: Filter): boolean {
   return true;
 }
 
-const POINT_COLOURS: Record<string, string> = {
-  hazardous_dropoff: '#d84f00',
-  recycling: '#c99700',
-  compost: '#2e7d32',
-  general_bin: '#1565c0',
-  pao_handover: '#6a1b9a',
-};
+/** Household dots: the most urgent state wins (no log this week, then bin not verified). */
+const HOUSE_COLOURS = { not_logging: '#b3261e', not_verified: '#e0a100', verified: '#1b5e20' };
+
 
 interface Choropleth extends GeoJSON.FeatureCollection {
   khaya: { unit: string; classes: { breaks: number[] } };
@@ -85,6 +81,9 @@ export function LgoMap() {
   useEffect(() => {
     const m = L.map(box.current!, { preferCanvas: true }).setView([18.5745, 99.0087], 13);
     map.current = m;
+    // Villages under households under collection points, whatever order they load in.
+    m.createPane('villages').style.zIndex = '350';
+    m.createPane('points').style.zIndex = '450';
     groups.current = {
       villages: L.layerGroup().addTo(m),
       households: L.layerGroup().addTo(m),
@@ -123,6 +122,7 @@ export function LgoMap() {
     g.villages.clearLayers();
     if (!shapes.data || !show.villages) return;
     const layer = L.geoJSON(shapes.data, {
+      pane: 'villages',
       style: (f) => ({ color: '#30402e', weight: 1, fillColor: classColour(f?.properties.class), fillOpacity: 0.55 }),
       onEachFeature: (f, l) => {
         const p = f.properties;
@@ -146,7 +146,7 @@ export function LgoMap() {
     if (!show.households) return;
     for (const h of visible) {
       const [lon, lat] = h.point!.coordinates;
-      const colour = needs(h, 'not_logging') ? '#b3261e' : h.verified_on ? '#1b5e20' : '#e0a100';
+      const colour = needs(h, 'not_logging') ? HOUSE_COLOURS.not_logging : h.verified_on ? HOUSE_COLOURS.verified : HOUSE_COLOURS.not_verified;
       L.circleMarker([lat, lon], { radius: 5, color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95 })
         .bindPopup(() => householdPopup(h))
         .addTo(g.households);
@@ -161,7 +161,7 @@ export function LgoMap() {
     for (const f of points.data.features) {
       const p = f.properties as { kind: string; name_th: string; name_en: string | null; status: string };
       const [lon, lat] = (f.geometry as GeoJSON.Point).coordinates;
-      L.circleMarker([lat, lon], { radius: 8, color: '#000', weight: 2, fillColor: POINT_COLOURS[p.kind] ?? '#555', fillOpacity: 1 })
+      L.circleMarker([lat, lon], { pane: 'points', radius: 8, color: '#000', weight: 2, fillColor: POINT_COLOURS[p.kind] ?? '#555', fillOpacity: 1 })
         .bindPopup(`<strong>${escapeHtml(lang.get() === 'en' && p.name_en ? p.name_en : p.name_th)}</strong><br>${t(`kind_${p.kind}` as Key)} · ${t(`pstatus_${p.status}` as Key)}`)
         .addTo(g.points);
     }
@@ -243,6 +243,12 @@ export function LgoMap() {
                   <Legend bounds={legend.classes.breaks} unit={legend.unit} small />
                 </>
               )}
+              <h2>{t('map_households')}</h2>
+              <ul class="key-list">
+                <li><span class="swatch round" style={{ background: HOUSE_COLOURS.not_logging }} />{t('map_filter_not_logging')}</li>
+                <li><span class="swatch round" style={{ background: HOUSE_COLOURS.not_verified }} />{t('map_filter_not_verified')}</li>
+                <li><span class="swatch round" style={{ background: HOUSE_COLOURS.verified }} />{t('reg_verified')}</li>
+              </ul>
               <h2>{t('map_points')}</h2>
               <ul class="key-list">
                 {Object.entries(POINT_COLOURS).map(([kind, colour]) => (

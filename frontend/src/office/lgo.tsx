@@ -3,11 +3,21 @@ import type { Key } from '../i18n';
 import { match } from '../router';
 import type { IconName } from '../ui/icons';
 import { LgoMap } from './lgo-map';
+import { BankOffice, Banks, Hazardous, Points } from './operations';
+import { Audit, Volunteers } from './people';
 import { HouseholdOffice, ImportHouseholds, NewHousehold, PrintCards, Register } from './register';
+import { Report } from './report';
 
+/** The audit view is for admins only; the shell leaves it out of other menus. */
 export const LGO_NAV: [string, Key, IconName][] = [
   ['/office/map', 'on_map', 'pin'],
   ['/office/households', 'on_register', 'list'],
+  ['/office/volunteers', 'on_volunteers', 'user'],
+  ['/office/points', 'on_points', 'trash'],
+  ['/office/banks', 'on_banks', 'book'],
+  ['/office/hazardous', 'on_hazardous', 'battery'],
+  ['/office/report', 'on_report', 'clipboard'],
+  ['/office/audit', 'on_audit', 'history'],
 ];
 
 /** The screen for a path, or null when the path is not one of the LGO's. */
@@ -19,5 +29,12 @@ export function lgoScreen(path: string, admin: boolean) {
   if (path === '/office/households/import') return <ImportHouseholds />;
   if (path === '/office/households/print') return <PrintCards />;
   if ((p = match('/office/households/:id', path)) && /^\d+$/.test(p.id)) return <HouseholdOffice id={Number(p.id)} admin={admin} />;
+  if (path === '/office/volunteers') return <Volunteers admin={admin} />;
+  if (path === '/office/points') return <Points />;
+  if (path === '/office/banks') return <Banks />;
+  if ((p = match('/office/banks/:id', path)) && /^\d+$/.test(p.id)) return <BankOffice id={Number(p.id)} />;
+  if (path === '/office/hazardous') return <Hazardous />;
+  if (path === '/office/report') return <Report />;
+  if (path === '/office/audit' && admin) return <Audit initial={new URLSearchParams(window.location.search).get('household') ?? ''} />;
   return null;
 }

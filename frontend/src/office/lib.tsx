@@ -135,7 +135,7 @@ export function SortTable<T>({ rows, columns, initial, rowKey, caption, testid, 
     if (x === y) return 0;
     if (x === null) return 1;
     if (y === null) return -1;
-    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'th');
+    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'th', { numeric: true });
     return sort.dir === 'asc' ? order : -order;
   });
   const groups: [string | null, T[]][] = [];
@@ -268,6 +268,15 @@ export function unitLabel(unit: string): string {
 /** Sequential greens, light to dark, for classed maps (ColorBrewer-style, chosen for print). */
 export const CLASS_COLOURS = ['#edf8e9', '#bae4b3', '#74c476', '#31a354', '#006d2c', '#00441b', '#00300f', '#002208', '#001504'];
 export const NO_DATA_COLOUR = '#d9d9d9';
+
+/** Collection points on every office map, by kind. */
+export const POINT_COLOURS: Record<string, string> = {
+  hazardous_dropoff: '#d84f00',
+  recycling: '#c99700',
+  compost: '#2e7d32',
+  general_bin: '#1565c0',
+  pao_handover: '#6a1b9a',
+};
 
 /** The colour of an area of class index (null: no class). */
 export function classColour(index: number | null | undefined): string {

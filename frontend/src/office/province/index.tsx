@@ -1,20 +1,28 @@
 /** The provincial office's dashboards: routes and menu entries (league, map, trends, compare). */
 import type { Key } from '../../i18n';
-import { t, useT } from '../../i18n';
 import type { IconName } from '../../ui/icons';
-import { Page } from '../lib';
+import { ChoroplethScreen } from './choropleth';
+import { CompareScreen } from './compare';
+import { LeagueScreen } from './league';
+import './province.css';
+import { TrendsScreen } from './trends';
 
 export const PROVINCE_NAV: [string, Key, IconName][] = [
   ['/office/league', 'op_league', 'list'],
+  ['/office/choropleth', 'op_choropleth', 'pin'],
+  ['/office/trends', 'op_trends', 'history'],
+  ['/office/compare', 'op_compare', 'scale'],
 ];
+
+function under(path: string, base: string): boolean {
+  return path === base || path.startsWith(`${base}/`);
+}
 
 /** The screen for a path under /office, or null when the path is not a provincial one. */
 export function provinceScreen(path: string) {
-  if (path === '/office/league') return <League />;
+  if (under(path, '/office/league')) return <LeagueScreen path={path} />;
+  if (under(path, '/office/choropleth')) return <ChoroplethScreen path={path} />;
+  if (path === '/office/trends') return <TrendsScreen />;
+  if (path === '/office/compare') return <CompareScreen />;
   return null;
-}
-
-function League() {
-  useT();
-  return <Page title={t('op_league')}><p class="muted">…</p></Page>;
 }

@@ -1,0 +1,528 @@
+/**
+ * What an LGO runs: collection points (placed and edited on a map), waste banks (price lists,
+ * buying days, the ledger, members' passbooks) and the hazardous-waste chain.
+ */
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError } from '../../shared/api';
+import type { Bank, Page as ApiPage, Price } from '../data';
+import { formatBaht, formatDate, formatNumber, lang, t, useT, type Key } from '../i18n';
+import { Link } from '../router';
+import { auth } from '../session';
+import { useStore } from '../store';
+import { STREAMS, streamName } from '../streams';
+import { addBaseMap } from '../ui/basemap';
+import { Banner, Reasons, showToast } from '../ui/kit';
+import { DownloadButton, errorText, Loaded, Page, POINT_COLOURS, useFetch } from './lib';
+
+const KINDS = ['hazardous_dropoff', 'recycling', 'compost', 'general_bin', 'pao_handover'] as const;
+const STATUSES = ['active', 'full', 'closed'] as const;
+const DAYS_TH = ['จ.', 'อ.', 'พ.', 'พฤ.', 'ศ.', 'ส.', 'อา.'];
+const DAYS_EN = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+interface Opening {
+  weekly: { day: number; opens: string; closes: string }[];
+  dates: string[];
+}
+
+interface CollectionPoint {
+  id: number;
+  kind: string;
+  name_th: string;
+  name_en: string | null;
+  lgo_code: string;
+  village_code: string | null;
+  point: { type: 'Point'; coordinates: [number, number] };
+  streams: string[];
+  opening: Opening;
+  status: string;
+  contact: string | null;
+}
+
+function openingText(o: Opening): string {
+  const days = lang.get() === 'th' ? DAYS_TH : DAYS_EN;
+  const weekly = o.weekly.map((w) => `${days[w.day]} ${w.opens}–${w.closes}`);
+  const dates = o.dates.slice(0, 6).map(formatDate);
+  return [...weekly, ...dates].join(', ') + (o.dates.length > 6 ? ' …' : '') || '–';
+}
+
+function localName(x: { name_th: string; name_en?: string | null }): string {
+  return lang.get() === 'en' && x.name_en ? x.name_en : x.name_th;
+}
+
+// ---------- collection points ----------
+
+interface PointDraft {
+  id: number | null;
+  kind: string;
+  name_th: string;
+  name_en: string;
+  streams: string[];
+  status: string;
+  contact: string;
+  lon: string;
+  lat: string;
+}
+
+function draftOf(p: CollectionPoint | null, at?: [string, string]): PointDraft {
+  return {
+    id: p?.id ?? null,
+    kind: p?.kind ?? 'recycling',
+    name_th: p?.name_th ?? '',
+    name_en: p?.name_en ?? '',
+    streams: p?.streams ?? ['recyclable'],
+    status: p?.status ?? 'active',
+    contact: p?.contact ?? '',
+    lon: at?.[0] ?? (p ? String(p.point.coordinates[0]) : ''),
+    lat: at?.[1] ?? (p ? String(p.point.coordinates[1]) : ''),
+  };
+}
+
+export function Points() {
+  useT();
+  const { me } = useStore(auth);
+  const lgo = me?.user.lgo_code ?? '';
+  const list = useFetch<ApiPage<CollectionPoint>>(lgo ? `collection-points?lgo=${encodeURIComponent(lgo)}&per_page=200` : null);
+  const [draft, setDraft] = useState<PointDraft | null>(null);
+  const [errors, setErrors] = useState<Record<string, unknown> | undefined>();
+  const [busy, setBusy] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const group = useRef<L.LayerGroup | null>(null);
+  const draftRef = useRef(draft);
+  draftRef.current = draft;
+
+  useEffect(() => {
+    const m = L.map(box.current!).setView([18.5745, 99.0087], 13);
+    map.current = m;
+    group.current = L.layerGroup().addTo(m);
+    addBaseMap(m, () => box.current?.parentElement?.classList.add('map-plain'));
+    // A click places a new point, or moves the one being edited.
+    m.on('click', (e: L.LeafletMouseEvent) => {
+      const at: [string, string] = [e.latlng.lng.toFixed(6), e.latlng.lat.toFixed(6)];
+      setErrors(undefined);
+      setDraft((d) => (d ? { ...d, lon: at[0], lat: at[1] } : draftOf(null, at)));
+    });
+    return () => m.remove();
+  }, []);
+
+  useEffect(() => {
+    const g = group.current;
+    if (!g) return;
+    g.clearLayers();
+    const bounds: L.LatLngExpression[] = [];
+    for (const p of list.data?.items ?? []) {
+      const [lon, lat] = p.point.coordinates;
+      bounds.push([lat, lon]);
+      L.circleMarker([lat, lon], { radius: 9, color: '#000', weight: 2, fillColor: p.status === 'active' ? POINT_COLOURS[p.kind] ?? '#555' : '#9e9e9e', fillOpacity: 1 })
+        .bindTooltip(localName(p))
+        .on('click', (e) => {
+          L.DomEvent.stopPropagation(e);
+          setErrors(undefined);
+          setDraft(draftOf(p));
+        })
+        .addTo(g);
+    }
+    if (draft?.lon && draft.lat) {
+      L.circleMarker([Number(draft.lat), Number(draft.lon)], { radius: 11, color: '#0b57d0', weight: 3, fillColor: '#fff', fillOpacity: 1 }).addTo(g);
+    }
+    if (bounds.length > 1 && !draftRef.current) map.current!.fitBounds(L.latLngBounds(bounds), { padding: [24, 24], maxZoom: 15 });
+  }, [list.data, draft?.lon, draft?.lat]);
+
+  const set = (name: keyof PointDraft) => (e: Event) => setDraft((d) => d && { ...d, [name]: (e.target as HTMLInputElement).value });
+
+  async function save(d: PointDraft) {
+    setBusy(true);
+    const body: Record<string, unknown> = {
+      kind: d.kind,
+      name_th: d.name_th.trim(),
+      name_en: d.name_en.trim() || null,
+      streams: d.streams,
+      status: d.status,
+      contact: d.contact.trim() || null,
+      point: { type: 'Point', coordinates: [Number(d.lon), Number(d.lat)] },
+    };
+    try {
+      if (d.id === null) await api('collection-points', { method: 'POST', body });
+      else await api(`collection-points/${d.id}`, { method: 'PATCH', body });
+      showToast(t('o_saved'));
+      setDraft(null);
+      list.reload();
+    } catch (error) {
+      setErrors(error instanceof ApiError ? { ...error.errors, ...(Object.keys(error.errors).length ? {} : { '': error.message }) } : { '': errorText(error) });
+    }
+    setBusy(false);
+  }
+
+  return (
+    <Page title={t('on_points')} tools={<button type="button" class="button button-primary button-small" onClick={() => setDraft(draftOf(null))} data-testid="point-new">{t('pt_new')}</button>}>
+      <div class="office-map-layout">
+        <div class="map-frame office-map">
+          <div ref={box} class="map" role="region" aria-label={t('on_points')} data-testid="points-map" />
+        </div>
+        <aside class="office-side">
+          {draft ? (
+            <form class="office-form" onSubmit={(e) => { e.preventDefault(); void save(draft); }} data-testid="point-form">
+              <h2>{draft.id === null ? t('pt_new') : `${t('o_edit')}: ${draft.name_th}`}</h2>
+              {!draft.lon && <p class="muted small">{t('pt_click_map')}</p>}
+              <label class="field"><span>{t('pt_name_th')}</span><input class="input" name="name_th" value={draft.name_th} onInput={set('name_th')} required maxLength={200} /></label>
+              <label class="field"><span>{t('pt_name_en')}</span><input class="input" name="name_en" value={draft.name_en} onInput={set('name_en')} maxLength={200} /></label>
+              <label class="field">
+                <span>{t('pt_kind')}</span>
+                <select class="input" name="kind" value={draft.kind} onChange={set('kind')}>
+                  {KINDS.map((k) => <option key={k} value={k}>{t(`kind_${k}` as Key)}</option>)}
+                </select>
+              </label>
+              <fieldset class="field">
+                <legend>{t('pt_streams')}</legend>
+                {STREAMS.map((s) => (
+                  <label key={s} class="switch small">
+                    <input
+                      type="checkbox"
+                      checked={draft.streams.includes(s)}
+                      onChange={(e) => {
+                        const on = (e.target as HTMLInputElement).checked;
+                        setDraft({ ...draft, streams: on ? [...draft.streams, s] : draft.streams.filter((x) => x !== s) });
+                      }}
+                    />
+                    {streamName(s)}
+                  </label>
+                ))}
+              </fieldset>
+              <label class="field">
+                <span>{t('pt_status')}</span>
+                <select class="input" name="status" value={draft.status} onChange={set('status')}>
+                  {STATUSES.map((k) => <option key={k} value={k}>{t(`pstatus_${k}` as Key)}</option>)}
+                </select>
+              </label>
+              <div class="point-field">
+                <input class="input" aria-label="longitude" name="lon" value={draft.lon} onInput={set('lon')} required />
+                <input class="input" aria-label="latitude" name="lat" value={draft.lat} onInput={set('lat')} required />
+              </div>
+              {errors && <Banner kind="error" icon="alert"><Reasons errors={errors} /></Banner>}
+              <div class="button-row">
+                <button type="submit" class="button button-primary" disabled={busy}>{t('o_save')}</button>
+                <button type="button" class="button button-quiet" onClick={() => setDraft(null)}>{t('o_cancel')}</button>
+              </div>
+            </form>
+          ) : (
+            <p class="muted">{t('pt_click_map')}</p>
+          )}
+        </aside>
+      </div>
+      <Loaded fetched={list}>
+        {(data) => (
+          <div class="table-wrap">
+            <table class="data-table" data-testid="points-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('o_name')}</th>
+                  <th scope="col">{t('pt_kind')}</th>
+                  <th scope="col">{t('pt_streams')}</th>
+                  <th scope="col">{t('pt_hours')}</th>
+                  <th scope="col">{t('pt_status')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((p) => (
+                  <tr key={p.id}>
+                    <td><button type="button" class="link-button" onClick={() => setDraft(draftOf(p))}>{localName(p)}</button></td>
+                    <td>{t(`kind_${p.kind}` as Key)}</td>
+                    <td>{p.streams.map(streamName).join(', ')}</td>
+                    <td>{openingText(p.opening)}</td>
+                    <td>{t(`pstatus_${p.status}` as Key)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
+    </Page>
+  );
+}
+
+// ---------- waste banks ----------
+
+interface BankFull extends Bank {
+  host: string | null;
+  partner_buyer: string | null;
+  buying_schedule: Opening;
+  active: boolean;
+}
+
+interface Entry {
+  id: number;
+  member_id: number;
+  entry_date: string;
+  kind: string;
+  amount: number;
+  note: string | null;
+  lines: { material: string; kg: number }[];
+}
+
+interface MemberRow {
+  id: number;
+  household_id: number;
+  member_number: number;
+  balance: number;
+  active: boolean;
+}
+
+const MATERIALS = ['pet', 'plastic_other', 'paper', 'carton', 'glass', 'aluminium', 'iron', 'other'] as const;
+
+export function Banks() {
+  useT();
+  const banks = useFetch<ApiPage<BankFull>>('waste-banks?per_page=100');
+  return (
+    <Page title={t('on_banks')}>
+      <Loaded fetched={banks}>
+        {(data) => (
+          <div class="table-wrap">
+            <table class="data-table" data-testid="banks-table">
+              <thead><tr><th scope="col">{t('o_name')}</th><th scope="col">{t('bank_buying_days')}</th><th scope="col">{t('reg_status')}</th></tr></thead>
+              <tbody>
+                {data.items.map((b) => (
+                  <tr key={b.id}>
+                    <td><Link href={`/office/banks/${b.id}`}>{localName(b)}</Link></td>
+                    <td>{openingText(b.buying_schedule)}</td>
+                    <td>{b.active ? t('reg_active') : t('reg_inactive')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
+    </Page>
+  );
+}
+
+export function BankOffice({ id }: { id: number }) {
+  useT();
+  const bank = useFetch<BankFull>(`waste-banks/${id}`);
+  const prices = useFetch<{ on: string; prices: Price[] }>(`waste-banks/${id}/prices`);
+  const members = useFetch<ApiPage<MemberRow>>(`waste-banks/${id}/members?per_page=500`);
+  const [ledgerPage, setLedgerPage] = useState(1);
+  const ledger = useFetch<ApiPage<Entry>>(`waste-banks/${id}/ledger?per_page=25&page=${ledgerPage}`);
+  const [price, setPrice] = useState({ material: 'pet', price_per_kg: '', valid_from: '' });
+  const [priceErrors, setPriceErrors] = useState<Record<string, unknown> | undefined>();
+  const numbers = new Map((members.data?.items ?? []).map((m) => [m.id, m.member_number]));
+
+  return (
+    <Page title={bank.data ? localName(bank.data) : t('on_banks')} tools={<Link href="/office/banks" class="button button-quiet button-small">{t('back')}</Link>}>
+      <Loaded fetched={bank}>
+        {(b) => <p><strong>{t('bank_buying_days')}:</strong> {openingText(b.buying_schedule)}{b.partner_buyer ? ` · ${b.partner_buyer}` : ''}</p>}
+      </Loaded>
+      <div class="office-split">
+        <div>
+          <h2>{t('bank_ledger')}</h2>
+          <Loaded fetched={ledger}>
+            {(data) => (
+              <>
+                <div class="table-wrap">
+                  <table class="data-table" data-testid="ledger-table">
+                    <thead>
+                      <tr><th scope="col">{t('bank_date')}</th><th scope="col">{t('bank_member_no')}</th><th scope="col">{t('bank_kind')}</th><th scope="col" class="num">{t('bank_amount')}</th><th scope="col">{t('bank_note')}</th></tr>
+                    </thead>
+                    <tbody>
+                      {data.items.map((e) => (
+                        <tr key={e.id}>
+                          <td>{formatDate(e.entry_date)}</td>
+                          <td class="num">{numbers.get(e.member_id) ?? e.member_id}</td>
+                          <td>{e.kind}{e.lines.length > 0 && ` · ${e.lines.map((l) => `${t(`material_${l.material}` as Key)} ${formatNumber(l.kg, 1)} kg`).join(', ')}`}</td>
+                          <td class="num">{formatBaht(e.amount)}</td>
+                          <td>{e.note ?? ''}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+                {data.meta.pages > 1 && (
+                  <div class="pager">
+                    <button type="button" class="button button-quiet button-small" disabled={ledgerPage <= 1} onClick={() => setLedgerPage(ledgerPage - 1)}>{t('o_prev')}</button>
+                    <span>{t('o_page', { page: data.meta.page, pages: data.meta.pages })}</span>
+                    <button type="button" class="button button-quiet button-small" disabled={ledgerPage >= data.meta.pages} onClick={() => setLedgerPage(ledgerPage + 1)}>{t('o_next')}</button>
+                  </div>
+                )}
+              </>
+            )}
+          </Loaded>
+          <h2>{t('bank_members')}</h2>
+          <Loaded fetched={members}>
+            {(data) => (
+              <div class="table-wrap">
+                <table class="data-table" data-testid="members-table">
+                  <thead><tr><th scope="col">{t('bank_member_no')}</th><th scope="col" class="num">{t('bank_balance')}</th><th scope="col">{t('bank_passbook')}</th></tr></thead>
+                  <tbody>
+                    {data.items.map((m) => (
+                      <tr key={m.id}>
+                        <td class="num">{m.member_number}</td>
+                        <td class="num">{formatBaht(m.balance)}</td>
+                        <td><DownloadButton path={`waste-banks/${id}/members/${m.id}/passbook.pdf`} name={`passbook-${m.member_number}.pdf`} label={t('o_pdf')} /></td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </Loaded>
+        </div>
+        <aside class="office-side">
+          <h2>{t('bank_prices')}</h2>
+          <Loaded fetched={prices}>
+            {(data) => (
+              <table class="data-table" data-testid="prices-table">
+                <thead><tr><th scope="col">{t('bank_material')}</th><th scope="col" class="num">{t('bank_price')}</th><th scope="col">{t('bank_valid_from')}</th></tr></thead>
+                <tbody>
+                  {data.prices.map((p) => (
+                    <tr key={p.material}><td>{t(`material_${p.material}` as Key)}</td><td class="num">{formatNumber(p.price_per_kg, 2)}</td><td>{formatDate(p.valid_from)}</td></tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Loaded>
+          <form
+            class="office-form"
+            onSubmit={async (e) => {
+              e.preventDefault();
+              try {
+                await api(`waste-banks/${id}/prices`, { method: 'POST', body: { material: price.material, price_per_kg: price.price_per_kg, valid_from: price.valid_from } });
+                setPriceErrors(undefined);
+                showToast(t('o_saved'));
+                prices.reload();
+              } catch (error) {
+                setPriceErrors(error instanceof ApiError ? error.errors : { '': errorText(error) });
+              }
+            }}
+          >
+            <h2>{t('bank_new_price')}</h2>
+            <label class="field">
+              <span>{t('bank_material')}</span>
+              <select class="input" value={price.material} onChange={(e) => setPrice({ ...price, material: (e.target as HTMLSelectElement).value })}>
+                {MATERIALS.map((m) => <option key={m} value={m}>{t(`material_${m}` as Key)}</option>)}
+              </select>
+            </label>
+            <label class="field"><span>{t('bank_price')}</span><input class="input" inputMode="decimal" value={price.price_per_kg} onInput={(e) => setPrice({ ...price, price_per_kg: (e.target as HTMLInputElement).value })} required /></label>
+            <label class="field"><span>{t('bank_valid_from')}</span><input class="input" type="date" value={price.valid_from} onInput={(e) => setPrice({ ...price, valid_from: (e.target as HTMLInputElement).value })} required /></label>
+            {priceErrors && <Banner kind="error" icon="alert"><Reasons errors={priceErrors} /></Banner>}
+            <button type="submit" class="button button-primary button-small">{t('o_save')}</button>
+          </form>
+        </aside>
+      </div>
+    </Page>
+  );
+}
+
+// ---------- hazardous waste ----------
+
+interface KgByType {
+  kg_bulbs: number;
+  kg_batteries: number;
+  kg_spray_cans: number;
+  kg_pesticide_containers: number;
+  kg_e_waste: number;
+  kg_other: number;
+  kg_total: number;
+}
+
+/** Totals come without the kg_ prefix the records carry. */
+type KgTotals = { [K in keyof KgByType as K extends `kg_${infer R}` ? R : never]: number };
+
+interface Totals {
+  from: string;
+  to: string;
+  total: { collected: KgTotals; handed_over: KgTotals; pending: KgTotals };
+}
+
+function asRecord(totals: KgTotals): KgByType {
+  return {
+    kg_bulbs: totals.bulbs, kg_batteries: totals.batteries, kg_spray_cans: totals.spray_cans,
+    kg_pesticide_containers: totals.pesticide_containers, kg_e_waste: totals.e_waste, kg_other: totals.other, kg_total: totals.total,
+  };
+}
+
+interface Collection extends KgByType {
+  id: number;
+  point_name_th: string;
+  collected_on: string;
+  notes: string | null;
+}
+
+interface Handover extends KgByType {
+  id: number;
+  to_point_name_th: string;
+  handed_over_on: string;
+  receipt_number?: string | null;
+}
+
+const HAZARDS = ['bulbs', 'batteries', 'spray_cans', 'pesticide_containers', 'e_waste', 'other'] as const;
+
+function KgCells({ row }: { row: KgByType }) {
+  return (
+    <>
+      {HAZARDS.map((h) => <td key={h} class="num">{formatNumber(row[`kg_${h}`], 1)}</td>)}
+      <td class="num"><strong>{formatNumber(row.kg_total, 1)}</strong></td>
+    </>
+  );
+}
+
+export function Hazardous() {
+  useT();
+  const year = new Date().getFullYear();
+  const totals = useFetch<Totals>(`hazardous/totals?from=${year}-01-01&to=${year}-12-31`);
+  const collections = useFetch<ApiPage<Collection>>('hazardous/collections?per_page=50');
+  const handovers = useFetch<ApiPage<Handover>>('hazardous/handovers?per_page=50');
+  const head = (
+    <>
+      {HAZARDS.map((h) => <th key={h} scope="col" class="num">{t(`hazard_${h}` as Key)}</th>)}
+      <th scope="col" class="num">kg</th>
+    </>
+  );
+  return (
+    <Page title={t('on_hazardous')}>
+      <h2>{t('hz_totals')} ({year + (lang.get() === 'th' ? 543 : 0)})</h2>
+      <Loaded fetched={totals}>
+        {(d) => (
+          <div class="table-wrap">
+            <table class="data-table" data-testid="hazard-totals">
+              <thead><tr><th scope="col" />{head}</tr></thead>
+              <tbody>
+                <tr><th scope="row">{t('hz_collections')}</th><KgCells row={asRecord(d.total.collected)} /></tr>
+                <tr><th scope="row">{t('hz_handovers')}</th><KgCells row={asRecord(d.total.handed_over)} /></tr>
+                <tr><th scope="row">{t('hz_on_hand')}</th><KgCells row={asRecord(d.total.pending)} /></tr>
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
+      <h2>{t('hz_collections')}</h2>
+      <Loaded fetched={collections}>
+        {(d) => (
+          <div class="table-wrap">
+            <table class="data-table">
+              <thead><tr><th scope="col">{t('bank_date')}</th><th scope="col">{t('map_points')}</th>{head}</tr></thead>
+              <tbody>
+                {d.items.map((c) => <tr key={c.id}><td>{formatDate(c.collected_on)}</td><td>{c.point_name_th}</td><KgCells row={c} /></tr>)}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
+      <h2>{t('hz_handovers')}</h2>
+      <Loaded fetched={handovers}>
+        {(d) => (
+          <div class="table-wrap">
+            <table class="data-table">
+              <thead><tr><th scope="col">{t('bank_date')}</th><th scope="col">{t('map_points')}</th>{head}</tr></thead>
+              <tbody>
+                {d.items.map((c) => <tr key={c.id}><td>{formatDate(c.handed_over_on)}</td><td>{c.to_point_name_th}{c.receipt_number ? ` · ${c.receipt_number}` : ''}</td><KgCells row={c} /></tr>)}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
+    </Page>
+  );
+}

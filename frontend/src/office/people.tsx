@@ -1,0 +1,210 @@
+/** Volunteers and who looked at what: each volunteer's coverage, village assignment, the audit log. */
+import { useState } from 'preact/hooks';
+import { api } from '../../shared/api';
+import type { Page as ApiPage } from '../data';
+import { formatDate, formatDateTime, t, useT, type Key } from '../i18n';
+import { Link } from '../router';
+import { auth } from '../session';
+import { useStore } from '../store';
+import { Banner, showToast } from '../ui/kit';
+import { addMonths, bangkokMonth, errorText, Loaded, Page, periodLabel, SortTable, useFetch } from './lib';
+import { useLgoVillages, villageName } from './register';
+
+interface CoverageRow {
+  user_id: number;
+  display_name: string;
+  volunteer_type: string;
+  village_codes: string[];
+  households: number;
+  inspected: number;
+  inspections_by_volunteer: number;
+  overdue: number;
+  last_inspection_on: string | null;
+}
+
+interface Coverage {
+  month: string;
+  lgo: string;
+  rows: CoverageRow[];
+  unassigned_villages: string[];
+}
+
+export function Volunteers({ admin }: { admin: boolean }) {
+  useT();
+  const { me } = useStore(auth);
+  const lgo = me?.user.lgo_code ?? '';
+  const [month, setMonth] = useState(bangkokMonth());
+  const coverage = useFetch<Coverage>(lgo ? `volunteers/coverage?lgo=${encodeURIComponent(lgo)}&month=${month}` : null);
+  const villages = useLgoVillages();
+  const byCode = new Map((villages.data?.items ?? []).map((v) => [v.code, v]));
+  const [editing, setEditing] = useState<CoverageRow | null>(null);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const names = (codes: string[]) => codes.map((c) => villageName(byCode.get(c), c)).join(', ') || '–';
+
+  return (
+    <Page
+      title={t('on_volunteers')}
+      tools={
+        <label class="field inline-field">
+          <span>{t('vol_month')}</span>
+          <select class="input" value={month} onChange={(e) => setMonth((e.target as HTMLSelectElement).value)} data-testid="coverage-month">
+            {Array.from({ length: 12 }, (_, i) => addMonths(bangkokMonth(), -i)).map((m) => <option key={m} value={m}>{periodLabel(m)}</option>)}
+          </select>
+        </label>
+      }
+    >
+      <Loaded fetched={coverage}>
+        {(data) => (
+          <>
+            <SortTable
+              rows={data.rows}
+              rowKey={(r) => r.user_id}
+              testid="coverage-table"
+              initial={{ key: 'overdue', dir: 'desc' }}
+              columns={[
+                { key: 'name', label: t('vol_name'), value: (r) => r.display_name },
+                { key: 'type', label: t('vol_type'), value: (r) => t(`vtype_${r.volunteer_type}` as Key) },
+                {
+                  key: 'villages', label: t('vol_villages'), value: (r) => names(r.village_codes),
+                  render: (r) => (
+                    <>
+                      {names(r.village_codes)}
+                      {admin && (
+                        <>
+                          {' '}
+                          <button type="button" class="link-button" onClick={() => { setEditing(r); setChosen(r.village_codes); }} data-testid={`assign-${r.user_id}`}>{t('vol_assign')}</button>
+                        </>
+                      )}
+                    </>
+                  ),
+                },
+                { key: 'households', label: t('vol_households'), value: (r) => r.households, numeric: true },
+                { key: 'inspected', label: t('vol_inspected'), value: (r) => r.inspected, numeric: true },
+                { key: 'by', label: t('vol_by_volunteer'), value: (r) => r.inspections_by_volunteer, numeric: true },
+                { key: 'overdue', label: t('vol_overdue'), value: (r) => r.overdue, numeric: true, render: (r) => <span class={r.overdue ? 'bad-text' : ''}>{r.overdue}</span> },
+                { key: 'last', label: t('vol_last'), value: (r) => r.last_inspection_on, render: (r) => formatDate(r.last_inspection_on) },
+              ]}
+            />
+            {data.unassigned_villages.length > 0 && (
+              <Banner kind="warn" icon="alert">
+                <strong>{t('vol_unassigned')}:</strong> <span data-testid="unassigned">{names(data.unassigned_villages)}</span>
+              </Banner>
+            )}
+          </>
+        )}
+      </Loaded>
+      {editing && (
+        <form
+          class="office-form assign-form"
+          data-testid="assign-form"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            try {
+              await api(`users/${editing.user_id}/volunteer`, { method: 'PUT', body: { volunteer_type: editing.volunteer_type, village_codes: chosen } });
+              showToast(t('o_saved'));
+              setEditing(null);
+              coverage.reload();
+            } catch (error) {
+              showToast(errorText(error), 'warn');
+            }
+          }}
+        >
+          <h2>{t('vol_assign')}: {editing.display_name}</h2>
+          <div class="check-grid">
+            {(villages.data?.items ?? []).map((v) => (
+              <label key={v.code} class="switch small">
+                <input
+                  type="checkbox"
+                  value={v.code}
+                  checked={chosen.includes(v.code)}
+                  onChange={(ev) => setChosen((ev.target as HTMLInputElement).checked ? [...chosen, v.code] : chosen.filter((c) => c !== v.code))}
+                />
+                {villageName(v, v.code)}
+              </label>
+            ))}
+          </div>
+          <div class="button-row">
+            <button type="submit" class="button button-primary">{t('o_save')}</button>
+            <button type="button" class="button button-quiet" onClick={() => setEditing(null)}>{t('o_cancel')}</button>
+          </div>
+        </form>
+      )}
+    </Page>
+  );
+}
+
+// ---------- the audit log ----------
+
+interface AuditEvent {
+  id: number;
+  at: string;
+  actor_id: number | null;
+  actor_role: string | null;
+  action: string;
+  entity: string;
+  entity_id: string;
+  endpoint: string | null;
+  method: string | null;
+  ip: string | null;
+}
+
+interface UserRow {
+  id: number;
+  display_name: string;
+}
+
+export function Audit({ initial }: { initial: string }) {
+  useT();
+  const [input, setInput] = useState(initial);
+  const [household, setHousehold] = useState(initial);
+  const events = useFetch<ApiPage<AuditEvent>>(/^\d+$/.test(household) ? `audit-events?entity=household&entity_id=${household}&per_page=100` : null);
+  const users = useFetch<ApiPage<UserRow>>('users?per_page=500');
+  const who = new Map((users.data?.items ?? []).map((u) => [u.id, u.display_name]));
+  return (
+    <Page title={t('on_audit')}>
+      <form
+        class="filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setHousehold(input.trim());
+          history.replaceState(null, '', `/office/audit?household=${encodeURIComponent(input.trim())}`);
+        }}
+      >
+        <label class="field inline-field">
+          <span>{t('aud_household')}</span>
+          <input class="input" inputMode="numeric" value={input} onInput={(e) => setInput((e.target as HTMLInputElement).value)} data-testid="audit-household" />
+        </label>
+        <button type="submit" class="button button-secondary button-small">{t('o_search')}</button>
+      </form>
+      {!household && <p class="muted">{t('aud_hint')}</p>}
+      {household && (
+        <p><Link href={`/office/households/${household}`}>{t('reg_edit')} #{household}</Link></p>
+      )}
+      {household && (
+        <Loaded fetched={events}>
+          {(data) => data.items.length === 0 ? <p class="empty">{t('aud_none')}</p> : (
+            <div class="table-wrap">
+              <table class="data-table" data-testid="audit-table">
+                <thead>
+                  <tr><th scope="col">{t('aud_when')}</th><th scope="col">{t('aud_who')}</th><th scope="col">{t('aud_role')}</th><th scope="col">{t('aud_action')}</th><th scope="col">{t('aud_what')}</th></tr>
+                </thead>
+                <tbody>
+                  {data.items.map((e) => (
+                    <tr key={e.id}>
+                      <td>{formatDateTime(Date.parse(e.at))}</td>
+                      <td>{e.actor_id === null ? '–' : who.get(e.actor_id) ?? `#${e.actor_id}`}</td>
+                      <td>{e.actor_role ?? '–'}</td>
+                      <td>{e.action}</td>
+                      <td>{e.method} {e.endpoint}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Loaded>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,205 @@
+/**
+ * The province's LGOs on a map, coloured by class of one indicator; an LGO clicked opens its
+ * villages (/office/choropleth/lgo/CODE), as village totals only. The same figures stand in a
+ * table under the map, so the map is never the only way to read them.
+ */
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { lang, t, useT, type Key } from '../../i18n';
+import { Link, navigate } from '../../router';
+import { useStore } from '../../store';
+import { addBaseMap, escapeHtml } from '../../ui/basemap';
+import { classColour, formatValue, Legend, Loaded, Page, PeriodPicker, periodLabel, SortTable, unitLabel, useFetch, type Column } from '../lib';
+import {
+  Breadcrumbs,
+  choice,
+  ExportButtons,
+  formatCount,
+  IndicatorSelect,
+  indicatorLabel,
+  nameOf,
+  query,
+  setChoice,
+  SmallBadge,
+  useProvince,
+} from './common';
+import { scopeOf, useCrumbs } from './league';
+
+interface AreaProps {
+  code: string;
+  name_th: string;
+  name_en: string;
+  value: number | null;
+  numerator: number;
+  denominator: number;
+  small_denominator: boolean;
+  class: number | null;
+}
+
+interface Choropleth {
+  type: 'FeatureCollection';
+  features: { type: 'Feature'; geometry: GeoJSON.Geometry; properties: AreaProps }[];
+  khaya: { indicator: string; unit: string; level: string; classes: { method: string; breaks: number[] } };
+}
+
+const METHODS = ['quantile', 'equal', 'jenks'] as const;
+const BASE = '/office/choropleth';
+
+export function ChoroplethScreen({ path }: { path: string }) {
+  useT();
+  const province = useProvince();
+  const { indicator, period } = useStore(choice);
+  const [method, setMethod] = useState<string>('quantile');
+  const [classes, setClasses] = useState(5);
+  const [noTiles, setNoTiles] = useState(false);
+  const scope = scopeOf(path, BASE);
+  const { crumbs } = useCrumbs(scope.kind === 'district' ? { kind: 'province' } : scope, province, BASE);
+  const level = scope.kind === 'lgo' ? 'village' : 'lgo';
+  const parent = scope.kind === 'lgo' ? scope.code : province;
+  const shapes = useFetch<Choropleth>(
+    parent ? `analytics/choropleth?${query({ level, parent, indicator, period, method, classes, tolerance: level === 'lgo' ? 0.002 : 0.0002 })}` : null,
+  );
+  const box = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const layer = useRef<L.LayerGroup | null>(null);
+  const fittedFor = useRef<string | null>(null);
+
+  useEffect(() => {
+    const m = L.map(box.current!, { preferCanvas: false, zoomSnap: 0.25 }).setView([18.3, 99.0], 9);
+    map.current = m;
+    layer.current = L.layerGroup().addTo(m);
+    addBaseMap(m, () => setNoTiles(true));
+    return () => m.remove();
+  }, []);
+
+  useEffect(() => {
+    const group = layer.current;
+    if (!group) return;
+    group.clearLayers();
+    if (!shapes.data) return;
+    const unit = shapes.data.khaya.unit;
+    const drawn = L.geoJSON(shapes.data as unknown as GeoJSON.FeatureCollection, {
+      style: (f) => ({ color: '#30402e', weight: 1.2, fillColor: classColour((f?.properties as AreaProps).class), fillOpacity: 0.78 }),
+      onEachFeature: (f, l) => {
+        const p = f.properties as AreaProps;
+        const figure = p.value === null ? t('o_no_data') : `${formatValue(p.value, unit)} (${formatCount(p.numerator)}/${formatCount(p.denominator)})`;
+        const flag = p.small_denominator ? ` · ${t('op_small')}` : '';
+        l.bindTooltip(`<strong>${escapeHtml(nameOf(p))}</strong><br>${escapeHtml(figure)}${escapeHtml(flag)}`, { sticky: true });
+        // Set before the layer is added: Leaflet reads className only when it draws the path.
+        (l as L.Path).options.className = `op-feature op-area-${p.code}${level === 'lgo' ? ' op-clickable' : ''}`;
+        if (level === 'lgo') l.on('click', () => navigate(`${BASE}/lgo/${encodeURIComponent(p.code)}`));
+      },
+    });
+    group.addLayer(drawn);
+    // Fit once per drill level, not on every indicator or class change.
+    const key = `${level}:${parent}`;
+    if (fittedFor.current !== key && drawn.getBounds().isValid()) {
+      map.current!.fitBounds(drawn.getBounds(), { padding: [10, 10] });
+      fittedFor.current = key;
+    }
+  }, [shapes.data, lang.get()]);
+
+  const khaya = shapes.data?.khaya;
+  const features = shapes.data?.features.map((f) => f.properties) ?? [];
+  const grey = features.filter((p) => p.class === null);
+  const unit = khaya?.unit ?? 'ratio';
+  const columns: Column<AreaProps>[] = [
+    {
+      key: 'name',
+      label: level === 'village' ? t('o_village') : t('o_lgo'),
+      value: (p) => nameOf(p),
+      render: (p) => (level === 'lgo' ? <Link href={`${BASE}/lgo/${encodeURIComponent(p.code)}`} data-lgo={p.code}>{nameOf(p)}</Link> : nameOf(p)),
+    },
+    { key: 'value', label: `${t('o_value')} (${unitLabel(unit)})`, value: (p) => p.value, numeric: true, render: (p) => <strong>{formatValue(p.value, unit)}</strong> },
+    { key: 'numerator', label: t('o_numerator'), value: (p) => p.numerator, numeric: true, render: (p) => formatCount(p.numerator) },
+    { key: 'denominator', label: t('o_denominator'), value: (p) => p.denominator, numeric: true, render: (p) => formatCount(p.denominator) },
+    { key: 'small', label: t('op_flag'), value: (p) => (p.small_denominator ? 1 : 0), render: (p) => (p.small_denominator ? <SmallBadge /> : '') },
+    {
+      key: 'class',
+      label: t('op_class'),
+      value: (p) => p.class,
+      render: (p) => <span class="op-class"><span class="swatch" style={{ background: classColour(p.class) }} />{p.class === null ? '–' : p.class + 1}</span>,
+    },
+  ];
+  const title = crumbs[crumbs.length - 1]?.label ?? '';
+
+  return (
+    <Page
+      title={t('op_choropleth')}
+      tools={
+        <>
+          <IndicatorSelect value={indicator} onChange={(name) => setChoice({ indicator: name })} />
+          <PeriodPicker value={period} onChange={(p) => setChoice({ period: p })} />
+        </>
+      }
+    >
+      <Breadcrumbs crumbs={crumbs} />
+      <div class="filters op-no-print">
+        <label class="field inline-field">
+          <span>{t('op_method')}</span>
+          <select class="input" value={method} onChange={(e) => setMethod((e.target as HTMLSelectElement).value)} data-testid="class-method">
+            {METHODS.map((m) => <option key={m} value={m}>{t(`op_method_${m}` as Key)}</option>)}
+          </select>
+        </label>
+        <label class="field inline-field">
+          <span>{t('op_classes')}</span>
+          <select class="input" value={classes} onChange={(e) => setClasses(Number((e.target as HTMLSelectElement).value))} data-testid="class-count">
+            {[3, 4, 5, 6, 7].map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+        </label>
+        {scope.kind === 'lgo' && (
+          <button type="button" class="button button-secondary button-small" onClick={() => navigate(BASE)} data-testid="back-province">
+            {t('op_back_province')}
+          </button>
+        )}
+        {parent && (
+          <ExportButtons path="analytics/indicators" args={{ level, parent, period, indicators: indicator }} name={`map-${indicator}-${period}`} />
+        )}
+      </div>
+      <p class="muted small op-no-print">{scope.kind === 'lgo' ? t('op_aggregates_only') : t('op_map_hint')}</p>
+      <div class="office-map-layout">
+        <div class={`map-frame office-map op-map${noTiles ? ' map-plain' : ''}`}>
+          <div
+            ref={box}
+            class="map"
+            role="region"
+            aria-label={t('op_map_label', { indicator: indicatorLabel(indicator), period: periodLabel(period) })}
+            data-testid="province-map"
+            data-level={level}
+            data-features={shapes.data ? shapes.data.features.length : undefined}
+          />
+        </div>
+        <aside class="office-side op-side">
+          <h2>{t('op_legend')}</h2>
+          <p class="small"><strong>{indicatorLabel(indicator)}</strong> · {periodLabel(period)}</p>
+          {khaya && khaya.classes.breaks.length > 1
+            ? <Legend bounds={khaya.classes.breaks} unit={unit} small />
+            : <p class="muted small">{shapes.loading ? '…' : t('o_no_data')}</p>}
+          {khaya && <p class="muted small">{t('op_method')}: {t(`op_method_${khaya.classes.method}` as Key)}</p>}
+          <h2>{t('op_grey')}</h2>
+          {grey.length ? (
+            <ul class="op-grey-list" data-testid="grey-list">
+              {grey.map((p) => (
+                <li key={p.code}>{nameOf(p)} <span class="muted small">({p.value === null ? t('o_no_data') : t('op_small')}, {formatCount(p.denominator)})</span></li>
+              ))}
+            </ul>
+          ) : <p class="muted small">{t('op_grey_none')}</p>}
+          {noTiles && <p class="muted small">{t('op_no_tiles')}</p>}
+        </aside>
+      </div>
+      <Loaded fetched={shapes}>
+        {() => (
+          <SortTable
+            rows={features}
+            columns={columns}
+            initial={{ key: 'value', dir: 'desc' }}
+            rowKey={(p) => p.code}
+            caption={`${title} · ${indicatorLabel(indicator)} · ${periodLabel(period)}`}
+            testid="map-table"
+          />
+        )}
+      </Loaded>
+    </Page>
+  );
+}
