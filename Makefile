@@ -13,6 +13,8 @@ help:
 	@echo "make stop   stop the private PostgreSQL cluster"
 	@echo "make lint   ruff and mypy"
 	@echo "make bench  run the benchmarks under bench/"
+	@echo "make backup [DB=khaya] [FILE=path]  dump a database to var/backups/ (pg_dump -Fc)"
+	@echo "make restore FILE=path [DB=khaya]   restore a dump into a fresh database (FORCE=1 replaces one)"
 
 .venv/.installed: pyproject.toml requirements.lock scripts/bootstrap.sh
 	bash scripts/bootstrap.sh
@@ -41,3 +43,12 @@ lint: setup
 bench: setup
 	bash scripts/db.sh ensure khaya
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+.PHONY: backup restore
+
+backup:
+	DB="$(DB)" FILE="$(FILE)" bash scripts/backup.sh
+
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/khaya-....dump [DB=name] [FORCE=1]"; exit 2; }
+	DB="$(DB)" FORCE="$(FORCE)" bash scripts/restore.sh "$(FILE)"

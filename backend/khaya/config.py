@@ -88,6 +88,13 @@ class Config:
     SMALL_DENOMINATOR = 30
     CARBON_FOOD_WASTE_KG_PER_PERSON_DAY = 0.252
     CARBON_TCO2E_PER_TONNE = 0.1454
+    # Retention of personal data (``flask privacy apply-retention``), in days; 0 keeps forever.
+    # Photos of logs and inspections uploaded longer ago than this are deleted (the logs and
+    # inspections they were attached to stay).
+    RETENTION_PHOTOS_DAYS = 365
+    # Raw sorting logs go a whole fiscal year at a time, once that year ended longer ago than
+    # this; every figure of those years stays in the rollups. Off by default.
+    RETENTION_RAW_LOGS_DAYS = 0
     # Seed data (relative paths are taken from the project root).
     REFERENCE_DATA = "seed/data/lamphun_units.json"
     FRONTEND_DIST = "frontend/dist"

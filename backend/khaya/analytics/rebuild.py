@@ -4,7 +4,9 @@
 households need all its months), builds every rollup of that range from the raw rows into
 temporary tables, and compares them row by row with the live tables (a missing row equals a row
 of zeros). With ``repair`` the live rows of the range are replaced by the rebuilt ones. The
-scale generator fills the rollups in bulk the same way (``rebuild``).
+scale generator fills the rollups in bulk the same way (``rebuild``). Fiscal years before the
+retention horizon (``khaya.privacy.retention``) are left alone: their raw logs are gone and
+their rollups are the record.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..common.time import fiscal_year, local_today
 from ..participation.models import SortingLog
+from ..privacy.retention import raw_logs_kept_from
 from ..wastebank.models import LedgerEntry
 from . import registers
 from .facts import DEPOSITS, LOGS, day_bit, deposit_facts, fiscal_year_of, log_facts, month_of, run
@@ -252,6 +255,7 @@ def replace(start: dt.date, end: dt.date) -> None:
 def reconcile(start: dt.date, end: dt.date, *, repair: bool = False) -> Report:
     """Rebuild start..end (widened to fiscal years) from raw rows, compare, optionally repair."""
     start, end = widen(start, end)
+    start = max(start, raw_logs_kept_from() or start)
     build(start, end)
     report = Report(start, end, compare(start, end))
     if repair and not report.ok:
@@ -265,6 +269,7 @@ def rebuild(start: dt.date, end: dt.date) -> Report:
     """Replace the rollups of start..end (widened to fiscal years) with ones built from raw,
     and build the month-end registers of the fiscal year before."""
     start, end = widen(start, end)
+    start = max(start, raw_logs_kept_from() or start)
     build(start, end)
     replace(start, end)
     # The register of the year before too: a league table compares with the previous year.
