@@ -7,14 +7,18 @@ them cell by cell.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import unicodedata
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from khaya.areas.models import District, Lgo, LgoType, Tambon, Village
+from khaya.common.time import local_today
 from tests.analytics._hand import NGA, TOWN, V1, V2
 
 API = "/api/v1/analytics"
@@ -208,3 +212,91 @@ def test_league_files_check_their_arguments(fetch, query):
     response = fetch("league.csv", "province", **{**LEAGUE, **query})
     assert response.status_code == 422
     assert set(response.get_json()) >= {"code", "status", "message", "errors"}
+
+
+def squeeze(text: str) -> str:
+    """NFKC without spaces: the PDF writes SARA AM in two parts and may space words apart."""
+    return unicodedata.normalize("NFKC", text).replace(" ", "")
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    """Return the page count and the text of a PDF, squeezed."""
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), squeeze("\n".join(page.extract_text() for page in reader.pages))
+
+
+def test_summary_of_the_province_is_one_page_with_every_lgo(dataset, fetch, ranked):
+    query = {"period": "2024-10"}
+    league = fetch("league", "province", level="lgo", parent="51", indicator="participation",
+                   **query).get_json()
+    response = fetch("summary.pdf", "province", **query)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="khaya-summary-51-lgo-participation-2024-10.pdf"')
+    pages, text = pdf_text(response.data)
+    assert pages == 1
+    assert squeeze("ตุลาคม 2567") in text
+    assert text.splitlines()[0] == squeeze("สรุปผลการคัดแยกขยะ จังหวัดลำพูน")
+    assert len(league["rows"]) == 57
+    for row in league["rows"]:
+        assert squeeze(row["name_th"]) in text, row["name_th"]
+    nga = next(r for r in league["rows"] if r["code"] == NGA)
+    assert (nga["numerator"], nga["denominator"]) == (4, 7)
+    assert f"{nga['value'] * 100:.1f}%" in text
+    assert "4/7" in text
+    assert squeeze("จัดทำเมื่อ") in text
+    assert squeeze("ตัวหารน้อยกว่า 1 ถือว่าตัวหารน้อย") in text
+
+
+def test_summary_of_an_lgo_ranks_its_villages_by_default(dataset, fetch, ranked):
+    league = fetch("league", "nga.staff", **LEAGUE).get_json()
+    response = fetch("summary.pdf", "nga.staff", period="2024-10")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="khaya-summary-{NGA}-village-participation-2024-10.pdf"')
+    pages, text = pdf_text(response.data)
+    assert pages == 1
+    for row in league["rows"]:
+        assert squeeze(row["name_th"]) in text
+    top = league["rows"][0]
+    assert (top["code"], top["value"], top["change"]) == (V1, 0.6, 0.1)
+    assert "60.0%" in text
+    assert "+10.0" in text
+    assert squeeze(f"พัฒนาขึ้นมากที่สุด: {league['most_improved']['name_th']}") in text
+
+
+def test_summary_defaults_to_the_last_complete_month(fetch):
+    last = local_today().replace(day=1) - dt.timedelta(days=1)
+    response = fetch("summary.pdf", "admin", indicator="wet_bin_coverage")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith(
+        f'-51-lgo-wet_bin_coverage-{last:%Y-%m}.pdf"')
+    assert pdf_text(response.data)[0] == 1
+
+
+def test_a_long_league_still_fits_one_page(fetch):
+    """Every village of the province: more rows than two columns of 5 pt hold."""
+    league = fetch("league", "province", level="village", parent="51",
+                   indicator="participation", period="2024-10").get_json()
+    response = fetch("summary.pdf", "province", level="village", period="2024-10")
+    pages, text = pdf_text(response.data)
+    assert pages == 1
+    assert len(league["rows"]) > 200
+    assert squeeze(f"จาก {len(league['rows'])} พื้นที่") in text
+
+
+@pytest.mark.parametrize(("who", "query", "status"), [
+    ("nga.staff", {"parent": TOWN}, 404),
+    ("nga.staff", {"parent": "51"}, 404),
+    ("town.admin", {"parent": NGA, "level": "village"}, 404),
+    ("province", {"parent": NGA}, 200),
+    ("0810000001", {}, 403),
+    (None, {}, 401),
+    ("province", {"indicator": "happiness"}, 422),
+    ("province", {"period": "someday"}, 422),
+])
+def test_summary_is_scoped_like_the_league(fetch, who, query, status):
+    response = fetch("summary.pdf", who, **{"period": "2024-10", **query})
+    assert response.status_code == status, response.get_data(as_text=True)[:300]

@@ -3,6 +3,7 @@
     GET /api/v1/analytics/indicators    level + areas|parent + period|from,to + indicators
     GET /api/v1/analytics/league        level + parent + indicator + period|from,to
     GET /api/v1/analytics/league.csv    the same + lang=th|en; .xlsx likewise
+    GET /api/v1/analytics/summary.pdf   level + parent + indicator + period; one A4 page
     GET /api/v1/analytics/series        level + area + indicators + granularity + from,to
     GET /api/v1/analytics/choropleth    level + parent + indicator + period; GeoJSON
     GET /api/v1/analytics/definitions   what each indicator counts
@@ -19,7 +20,7 @@ from ..auth.access import requires
 from ..auth.scoping import current_scope
 from ..common.api import Blueprint
 from ..common.geo import GEOJSON_MEDIA_TYPE
-from ..exports import dashboards, writers
+from ..exports import dashboards, summary, writers
 from . import services
 from .schemas import (
     ChoroplethArgsSchema,
@@ -31,6 +32,7 @@ from .schemas import (
     LeagueSchema,
     SeriesArgsSchema,
     SeriesSchema,
+    SummaryArgsSchema,
 )
 
 blp = Blueprint("analytics", __name__, url_prefix="/analytics",
@@ -88,6 +90,22 @@ def league_csv(args):
 def league_xlsx(args):
     """Return the league table as XLSX (ratios shown as percentages, stored as ratios)."""
     return _league_file(args, "xlsx")
+
+
+@blp.route("/summary.pdf")
+@requires("analytics.read")
+@blp.arguments(SummaryArgsSchema, location="query")
+@blp.response(200, content_type="application/pdf")
+def summary_pdf(args):
+    """Return a one-page A4 summary in Thai: headline figures and the league table."""
+    period = (services.period_of(args.get("period"), args.get("from_"), args.get("to"))
+              if {"period", "from_", "to"} & set(args) else None)
+    data = services.summary(level=args.get("level"), parent=args.get("parent"), period=period,
+                            indicator=args["indicator"], scope=current_scope())
+    league_ = data["league"]
+    name = dashboards.filename("summary", "pdf", data["parent"]["code"], league_["level"],
+                               league_["indicator"], league_["period"]["label"])
+    return writers.attachment(summary.render(data), name, "application/pdf")
 
 
 @blp.route("/series")

@@ -83,6 +83,14 @@ class SeriesFileArgsSchema(SeriesArgsSchema):
     lang = LANG
 
 
+class SummaryArgsSchema(PeriodArgsMixin):
+    level = fields.String(validate=validate.OneOf(LEVELS), metadata={
+        "description": "Areas ranked: lgo by default, village for an LGO"})
+    parent = fields.String(metadata={
+        "description": "Province or LGO summarised: the caller's own by default"})
+    indicator = _indicator(load_default="participation")
+
+
 class ChoroplethArgsSchema(PeriodArgsMixin):
     level = LEVEL
     parent = fields.String(metadata={"description": "Map the areas of level within this one"})

@@ -214,3 +214,46 @@ def definitions() -> dict[str, Any]:
                        "tco2e_per_tonne": config["CARBON_TCO2E_PER_TONNE"]},
             "indicators": [{"name": i.name, "unit": i.unit, "numerator": i.numerator,
                             "denominator": i.denominator} for i in INDICATORS.values()]}
+
+
+# The parent's headline figures on the printed summary, beside the league's own indicator.
+SUMMARY_HEADLINE = ("participation", "wet_bin_coverage", "verified_compliance",
+                    "bank_membership")
+
+
+def _default_parent(territory: Territory, scope: Scope | None) -> str:
+    """Return the area a summary covers by default: the caller's LGO, or their province."""
+    if scope is not None and not scope.everything and len(scope.lgo_ids) == 1 \
+            and not scope.province_ids:
+        (lgo_id,) = scope.lgo_ids
+        return next(a.code for a in territory.areas["lgo"].values() if a.id == lgo_id)
+    provinces = [a for a in territory.areas["province"].values() if a.village_ids
+                 and (scope is None or scope.everything or a.id in scope.province_ids)]
+    if len(provinces) != 1:
+        raise InvalidQuery(errors={"parent": ["Name the province or LGO to summarise."]})
+    return provinces[0].code
+
+
+def summary(*, level: str | None, parent: str | None, period: Period | None, indicator: str,
+            scope: Scope | None) -> dict[str, Any]:
+    """Return what the one-page summary prints: the parent's headline figures and the league.
+
+    Defaults: the caller's province (provincial officers, admins) ranked by LGO, or an LGO
+    role's own LGO ranked by village; the last complete month, so that every area is compared
+    over a whole month against the whole month before.
+    """
+    territory = load()
+    parent = parent or _default_parent(territory, scope)
+    parent_level = territory.level_of(parent)
+    if level is None:
+        level = "village" if parent_level in ("lgo", "tambon") else "lgo"
+    if period is None:
+        period = periods.month(local_today().replace(day=1) - dt.timedelta(days=1))
+    table = league(level, parent=parent, indicator=indicator, period=period, scope=scope)
+    names = list(dict.fromkeys([*SUMMARY_HEADLINE, indicator]))
+    (headline,) = indicator_table(parent_level, areas=[parent], parent=None, period=period,
+                                  indicators=names, scope=scope)["areas"]
+    return {"level": level, "parent": {"level": parent_level, "code": parent,
+                                       "name_th": headline["name_th"],
+                                       "name_en": headline["name_en"]},
+            "headline": headline["indicators"], "league": table}
