@@ -300,3 +300,95 @@ def test_a_long_league_still_fits_one_page(fetch):
 def test_summary_is_scoped_like_the_league(fetch, who, query, status):
     response = fetch("summary.pdf", who, **{"period": "2024-10", **query})
     assert response.status_code == status, response.get_data(as_text=True)[:300]
+
+
+FIGURE_KEYS = ("value", "numerator", "denominator", "small_denominator")
+
+
+def figure_cells(figures: dict[str, Any], names: list[str]) -> list[Any]:
+    return [figures[name][key] for name in names for key in FIGURE_KEYS]
+
+
+INDICATORS = {"level": "village", "parent": NGA, "period": "2024-10",
+              "indicators": "participation,wet_bin_coverage,carbon_tco2e"}
+
+
+def test_indicators_csv_holds_the_json_numbers(dataset, fetch):
+    body = fetch("indicators", "nga.admin", **INDICATORS).get_json()
+    response = fetch("indicators.csv", "nga.admin", **INDICATORS)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="khaya-indicators-village-{NGA}-2024-10-th.csv"')
+    assert response.headers["Cache-Control"] == "private, no-store"
+    title, header, rows = read_csv(response.data)
+    names = body["indicators"]
+    assert header[:4] == ["รหัส", "ชื่อพื้นที่", "รหัสอำเภอ", "อำเภอ"]
+    assert header[4:8] == [
+        "การมีส่วนร่วมคัดแยกขยะ: ค่า (สัดส่วน (0–1; 0.5 = ร้อยละ 50))",
+        "การมีส่วนร่วมคัดแยกขยะ: ตัวตั้ง", "การมีส่วนร่วมคัดแยกขยะ: ตัวหาร",
+        "การมีส่วนร่วมคัดแยกขยะ: ตัวหารน้อย"]
+    assert len(header) == 4 + 4 * len(names)
+    same_rows(rows, [[a["code"], a["name_th"], a["district_code"], a["district_name_th"],
+                      *figure_cells(a["indicators"], names)] for a in body["areas"]])
+    v1 = next(row for row in rows if row[0] == V1)
+    assert v1[5:7] == ["3", "5"]
+    assert "ช่วงเวลา: ตุลาคม 2567" in title
+
+
+def test_indicators_xlsx_in_english(dataset, fetch):
+    query = {"level": "village", "areas": f"{V1},{V2}", "period": "2024-10",
+             "indicators": INDICATORS["indicators"]}
+    body = fetch("indicators", "province", **query).get_json()
+    response = fetch("indicators.xlsx", "province", lang="en", **query)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="khaya-indicators-village-areas-2024-10-en.xlsx"')
+    title, header, rows = read_xlsx(response.data)
+    names = body["indicators"]
+    assert header[:2] == ["Code", "Name"]
+    assert rows == [[a["code"], a["name_en"], a["district_code"], a["district_name_en"],
+                     *figure_cells(a["indicators"], names)] for a in body["areas"]]
+    assert [row[0] for row in rows] == [V1, V2]
+    assert title[-2] == "Period: October 2024"
+
+
+SERIES = {"level": "lgo", "area": NGA, "indicators": "participation,bank_kg",
+          "granularity": "month", "from": "2024-08-01", "to": "2024-11-30"}
+
+
+def test_series_files_hold_the_json_numbers(dataset, fetch):
+    body = fetch("series", "province", **SERIES).get_json()
+    names = body["indicators"]
+    expected = [[p["period"]["label"], p["period"]["start"], p["period"]["end"],
+                 *figure_cells(p["indicators"], names)] for p in body["points"]]
+    response = fetch("series.csv", "province", **SERIES)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="khaya-series-lgo-{NGA}-month-2024-08-01_2024-11-30-th.csv"')
+    title, header, rows = read_csv(response.data)
+    assert header[:4] == ["ช่วงเวลา", "รหัสช่วงเวลา", "วันแรก", "วันสุดท้าย"]
+    assert [row[0] for row in rows] == ["สิงหาคม 2567", "กันยายน 2567", "ตุลาคม 2567",
+                                        "พฤศจิกายน 2567"]
+    same_rows([row[1:] for row in rows], expected)
+    assert [row[5] for row in rows] == ["0", "3", "4", "0"]
+    response = fetch("series.xlsx", "province", lang="en", **SERIES)
+    title, header, rows = read_xlsx(response.data)
+    assert [row[0] for row in rows] == ["August 2024", "September 2024", "October 2024",
+                                        "November 2024"]
+    assert [row[1:] for row in rows] == expected
+    assert title[0].startswith("Indicators over time: ")
+
+
+@pytest.mark.parametrize(("path", "who", "query", "status"), [
+    ("indicators.csv", "nga.staff", {**INDICATORS, "parent": TOWN}, 404),
+    ("indicators.xlsx", "town.staff", {**INDICATORS}, 404),
+    ("indicators.csv", "0810000001", INDICATORS, 403),
+    ("indicators.csv", "province", {**INDICATORS, "lang": "de"}, 422),
+    ("series.csv", "nga.staff", {**SERIES, "area": TOWN}, 404),
+    ("series.xlsx", "town.admin", SERIES, 404),
+    ("series.csv", None, SERIES, 401),
+    ("series.csv", "province", {**SERIES, "to": "2024-07-01"}, 422),
+])
+def test_indicator_and_series_files_are_scoped(fetch, path, who, query, status):
+    response = fetch(path, who, **query)
+    assert response.status_code == status, response.get_data(as_text=True)[:300]

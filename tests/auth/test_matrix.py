@@ -76,6 +76,12 @@ QUERIES: dict[str, dict[str, Any]] = {
     "/api/v1/analytics/league.csv": _LEAGUE_OF_A,
     "/api/v1/analytics/league.xlsx": {**_LEAGUE_OF_A, "lang": "en"},
     "/api/v1/volunteers/coverage": {"lgo": TOWN, "month": "2025-06"},
+    "/api/v1/analytics/indicators.csv": {"level": "village", "parent": TOWN, "period": "2024-10"},
+    "/api/v1/analytics/indicators.xlsx": {"level": "lgo", "areas": TOWN, "period": "2024-10"},
+    "/api/v1/analytics/series.csv": {"level": "lgo", "area": TOWN, "from": "2024-08-01",
+                                     "to": "2024-10-31"},
+    "/api/v1/analytics/series.xlsx": {"level": "village", "area": "51010101",
+                                      "from": "2024-10-01", "to": "2024-10-31"},
 }
 
 # Bodies that pass validation, for the out-of-scope half: an empty body may be refused with 422

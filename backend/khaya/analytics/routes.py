@@ -1,10 +1,12 @@
 """Indicators for dashboards: tables, league tables, time series and choropleth maps.
 
     GET /api/v1/analytics/indicators    level + areas|parent + period|from,to + indicators
+    GET /api/v1/analytics/indicators.csv  the same + lang=th|en; .xlsx likewise
     GET /api/v1/analytics/league        level + parent + indicator + period|from,to
     GET /api/v1/analytics/league.csv    the same + lang=th|en; .xlsx likewise
     GET /api/v1/analytics/summary.pdf   level + parent + indicator + period; one A4 page
     GET /api/v1/analytics/series        level + area + indicators + granularity + from,to
+    GET /api/v1/analytics/series.csv    the same + lang=th|en; .xlsx likewise
     GET /api/v1/analytics/choropleth    level + parent + indicator + period; GeoJSON
     GET /api/v1/analytics/definitions   what each indicator counts
 
@@ -26,11 +28,13 @@ from .schemas import (
     ChoroplethArgsSchema,
     DefinitionsSchema,
     IndicatorArgsSchema,
+    IndicatorFileArgsSchema,
     IndicatorTableSchema,
     LeagueArgsSchema,
     LeagueFileArgsSchema,
     LeagueSchema,
     SeriesArgsSchema,
+    SeriesFileArgsSchema,
     SeriesSchema,
     SummaryArgsSchema,
 )
@@ -45,10 +49,42 @@ blp = Blueprint("analytics", __name__, url_prefix="/analytics",
 @blp.response(200, IndicatorTableSchema)
 def indicators(args):
     """Return indicators with numerators and denominators for areas over a period."""
+    return _indicators(args)
+
+
+def _indicators(args: dict) -> dict:
     period = services.period_of(args.get("period"), args.get("from_"), args.get("to"))
     return services.indicator_table(
         args["level"], areas=args.get("areas"), parent=args.get("parent"), period=period,
         indicators=args.get("indicators"), scope=current_scope())
+
+
+def _indicators_file(args: dict, fmt: str) -> Response:
+    answer = _indicators(args)
+    table = dashboards.indicator_table(answer, args["lang"], args.get("parent"))
+    areas = args.get("areas") or []
+    name = dashboards.filename("indicators", fmt, answer["level"],
+                               args.get("parent") or (areas[0] if len(areas) == 1 else "areas"),
+                               answer["period"]["label"], args["lang"])
+    return writers.attachment(writers.render_table(table, fmt), name, writers.MEDIA_TYPES[fmt])
+
+
+@blp.route("/indicators.csv")
+@requires("analytics.read")
+@blp.arguments(IndicatorFileArgsSchema, location="query")
+@blp.response(200, content_type=writers.CSV_MEDIA_TYPE)
+def indicators_csv(args):
+    """Return the indicator table as CSV: one row per area, four columns per indicator."""
+    return _indicators_file(args, "csv")
+
+
+@blp.route("/indicators.xlsx")
+@requires("analytics.read")
+@blp.arguments(IndicatorFileArgsSchema, location="query")
+@blp.response(200, content_type=writers.XLSX_MEDIA_TYPE)
+def indicators_xlsx(args):
+    """Return the indicator table as XLSX: one row per area, four columns per indicator."""
+    return _indicators_file(args, "xlsx")
 
 
 @blp.route("/league")
@@ -114,9 +150,41 @@ def summary_pdf(args):
 @blp.response(200, SeriesSchema)
 def series(args):
     """Return one area's indicators day by day, month by month or year by year."""
+    return _series(args)
+
+
+def _series(args: dict) -> dict:
     return services.series(args["level"], args["area"], indicators=args.get("indicators"),
                            granularity=args["granularity"], start=args["from_"],
                            end=args["to"], scope=current_scope())
+
+
+def _series_file(args: dict, fmt: str) -> Response:
+    answer = _series(args)
+    threshold = services.definitions()["small_denominator_threshold"]
+    table = dashboards.series_table(answer, args["lang"], threshold)
+    name = dashboards.filename("series", fmt, answer["level"], answer["code"],
+                               answer["granularity"],
+                               f"{args['from_']:%Y-%m-%d}_{args['to']:%Y-%m-%d}", args["lang"])
+    return writers.attachment(writers.render_table(table, fmt), name, writers.MEDIA_TYPES[fmt])
+
+
+@blp.route("/series.csv")
+@requires("analytics.read")
+@blp.arguments(SeriesFileArgsSchema, location="query")
+@blp.response(200, content_type=writers.CSV_MEDIA_TYPE)
+def series_csv(args):
+    """Return one area's series as CSV: one row per period."""
+    return _series_file(args, "csv")
+
+
+@blp.route("/series.xlsx")
+@requires("analytics.read")
+@blp.arguments(SeriesFileArgsSchema, location="query")
+@blp.response(200, content_type=writers.XLSX_MEDIA_TYPE)
+def series_xlsx(args):
+    """Return one area's series as XLSX: one row per period."""
+    return _series_file(args, "xlsx")
 
 
 @blp.route("/choropleth")
