@@ -73,7 +73,9 @@ async function loadMe(session: Session): Promise<void> {
   try {
     const { data, fromCache } = await cachedGet<Me>('me');
     auth.set({ status: 'signed_in', session, me: data });
-    if (!fromCache) void import('./prefetch').then(({ prefetch }) => prefetch(data));
+    // The field screens' offline copy; an office PC reads fresh and keeps no register.
+    const desk = isOfficeUser(data) && window.matchMedia('(min-width: 900px)').matches;
+    if (!fromCache && !desk) void import('./prefetch').then(({ prefetch }) => prefetch(data));
   } catch (error) {
     if (error instanceof remote.SignInRequired) auth.set({ status: 'signed_out', ended: true });
     else if (!stored) auth.set({ status: 'signed_in', session });

@@ -52,6 +52,16 @@ def new_pdf(orientation: str, title: str) -> FPDF:
     return pdf
 
 
+def finish(pdf: FPDF) -> bytes:
+    """Return the document's bytes and close its font files (fpdf2 reads them lazily)."""
+    data = bytes(pdf.output())
+    for font in pdf.fonts.values():
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
+    return data
+
+
 _measuring = threading.local()
 
 

@@ -18,7 +18,7 @@ from PIL import Image
 
 from ..areas.models import Village, VillageKind
 from ..auth import audit
-from ..common.pdf import GREEN, MARGIN, MUTED, WHITE, new_pdf, text
+from ..common.pdf import GREEN, MARGIN, MUTED, WHITE, finish, new_pdf, text
 from ..common.time import thai_date
 from ..extensions import db
 from . import services
@@ -117,7 +117,7 @@ def qr_cards_pdf(village_code: str) -> bytes:
         [(h.id, h.lgo_id) for h in households],
         details={"document": "qr_cards"},
     )
-    return bytes(pdf.output())
+    return finish(pdf)
 
 
 def _sign(pdf: FPDF, household: Household, place: str) -> None:
@@ -162,4 +162,4 @@ def signs_pdf(village_code: str) -> bytes:
         [(h.id, h.lgo_id) for h in households],
         details={"document": "signs"},
     )
-    return bytes(pdf.output())
+    return finish(pdf)

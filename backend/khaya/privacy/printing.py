@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..common.pdf import GREEN, MARGIN, MUTED, new_pdf, text
+from ..common.pdf import GREEN, MARGIN, MUTED, finish, new_pdf, text
 from ..common.time import thai_date
 
 ROW = 6.5
@@ -70,4 +70,4 @@ def subject_access_pdf(data: dict[str, Any]) -> bytes:
     for access in data["accesses"]:
         out.line(f"{access['at']:%Y-%m-%d %H:%M} {access['actor_role'] or '-'} "
                  f"{access['action']} {access['endpoint'] or ''}", size=9)
-    return bytes(out.pdf.output())
+    return finish(out.pdf)

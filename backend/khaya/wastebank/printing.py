@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..common.pdf import GREEN, MARGIN, MUTED, new_pdf, text
+from ..common.pdf import GREEN, MARGIN, MUTED, finish, new_pdf, text
 from ..common.time import thai_date
 from .models import EntryKind, Material
 
@@ -106,4 +106,4 @@ def passbook_pdf(book: dict[str, Any]) -> bytes:
     pdf.line(MARGIN, y, MARGIN + width, y)
     text(pdf, MARGIN + 32, y + 1, 78, "ยอดคงเหลือ", size=12, bold=True)
     text(pdf, MARGIN + 166, y + 1, 28, baht(book["closing_balance"]), size=12, bold=True, align="R")
-    return bytes(pdf.output())
+    return finish(pdf)

@@ -12,7 +12,7 @@ import { formatDate, lang, t, useT, type Key } from '../i18n';
 import { navigate } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
-import { addBaseMap, escapeHtml } from '../ui/basemap';
+import { addBaseMap, disposeMap, escapeHtml } from '../ui/basemap';
 import { Banner, showToast } from '../ui/kit';
 import { bangkokMonth, classColour, POINT_COLOURS, errorText, Legend, Page, PeriodPicker, useFetch } from './lib';
 import { createHousehold, HouseholdForm, useLgoVillages, valuesOf, type FormValues } from './register';
@@ -113,7 +113,7 @@ export function LgoMap() {
       navigate(a.getAttribute('href')!);
     };
     box.current!.addEventListener('click', onPopupClick);
-    return () => m.remove();
+    return () => disposeMap(m);
   }, []);
 
   useEffect(() => {
@@ -133,7 +133,7 @@ export function LgoMap() {
     });
     g.villages.addLayer(layer);
     if (!fitted.current && layer.getBounds().isValid()) {
-      map.current!.fitBounds(layer.getBounds(), { padding: [12, 12] });
+      map.current!.fitBounds(layer.getBounds(), { padding: [12, 12], animate: false });
       fitted.current = true;
     }
   }, [shapes.data, show.villages, lang.get()]);
@@ -237,7 +237,7 @@ export function LgoMap() {
             <>
               <p data-testid="map-count">{households === null ? '…' : t('map_shown', { n: visible.length })}</p>
               {unplaced > 0 && <p class="muted small">{t('map_no_point', { n: unplaced })}</p>}
-              {legend && legend.classes.breaks.length > 1 && (
+              {legend && (
                 <>
                   <h2>{t('ind_participation')}</h2>
                   <Legend bounds={legend.classes.breaks} unit={legend.unit} small />

@@ -12,7 +12,7 @@ import { Link } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { STREAMS, streamName } from '../streams';
-import { addBaseMap } from '../ui/basemap';
+import { addBaseMap, disposeMap } from '../ui/basemap';
 import { Banner, Reasons, showToast } from '../ui/kit';
 import { DownloadButton, errorText, Loaded, Page, POINT_COLOURS, useFetch } from './lib';
 
@@ -40,11 +40,13 @@ interface CollectionPoint {
   contact: string | null;
 }
 
-function openingText(o: Opening): string {
+/** Opening hours or buying days in words; a bank may have set none yet. */
+function openingText(o: Partial<Opening> | null | undefined): string {
   const days = lang.get() === 'th' ? DAYS_TH : DAYS_EN;
-  const weekly = o.weekly.map((w) => `${days[w.day]} ${w.opens}–${w.closes}`);
-  const dates = o.dates.slice(0, 6).map(formatDate);
-  return [...weekly, ...dates].join(', ') + (o.dates.length > 6 ? ' …' : '') || '–';
+  const weekly = (o?.weekly ?? []).map((w) => `${days[w.day]} ${w.opens}–${w.closes}`);
+  const all = o?.dates ?? [];
+  const text = [...weekly, ...all.slice(0, 6).map(formatDate)].join(', ');
+  return text ? text + (all.length > 6 ? ' …' : '') : '–';
 }
 
 function localName(x: { name_th: string; name_en?: string | null }): string {
@@ -104,7 +106,7 @@ export function Points() {
       setErrors(undefined);
       setDraft((d) => (d ? { ...d, lon: at[0], lat: at[1] } : draftOf(null, at)));
     });
-    return () => m.remove();
+    return () => disposeMap(m);
   }, []);
 
   useEffect(() => {
@@ -127,7 +129,7 @@ export function Points() {
     if (draft?.lon && draft.lat) {
       L.circleMarker([Number(draft.lat), Number(draft.lon)], { radius: 11, color: '#0b57d0', weight: 3, fillColor: '#fff', fillOpacity: 1 }).addTo(g);
     }
-    if (bounds.length > 1 && !draftRef.current) map.current!.fitBounds(L.latLngBounds(bounds), { padding: [24, 24], maxZoom: 15 });
+    if (bounds.length > 1 && !draftRef.current) map.current!.fitBounds(L.latLngBounds(bounds), { padding: [24, 24], maxZoom: 15, animate: false });
   }, [list.data, draft?.lon, draft?.lat]);
 
   const set = (name: keyof PointDraft) => (e: Event) => setDraft((d) => d && { ...d, [name]: (e.target as HTMLInputElement).value });

@@ -27,3 +27,13 @@ export function addBaseMap(map: L.Map, onMissing: () => void): void {
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
+
+/**
+ * Take a map down when its screen closes: stop any pan or zoom first, since a zoom animation
+ * finishing on a removed map throws.
+ */
+export function disposeMap(map: L.Map): void {
+  map.stop();
+  map.off();
+  map.remove();
+}

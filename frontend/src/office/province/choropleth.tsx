@@ -173,15 +173,13 @@ export function ChoroplethScreen({ path }: { path: string }) {
         <aside class="office-side op-side">
           <h2>{t('op_legend')}</h2>
           <p class="small"><strong>{indicatorLabel(indicator)}</strong> · {periodLabel(period)}</p>
-          {khaya && khaya.classes.breaks.length > 1
-            ? <Legend bounds={khaya.classes.breaks} unit={unit} small />
-            : <p class="muted small">{shapes.loading ? '…' : t('o_no_data')}</p>}
+          {khaya ? <Legend bounds={khaya.classes.breaks} unit={unit} small /> : <p class="muted small">…</p>}
           {khaya && <p class="muted small">{t('op_method')}: {t(`op_method_${khaya.classes.method}` as Key)}</p>}
           <h2>{t('op_grey')}</h2>
           {grey.length ? (
             <ul class="op-grey-list" data-testid="grey-list">
               {grey.map((p) => (
-                <li key={p.code}>{nameOf(p)} <span class="muted small">({p.value === null ? t('o_no_data') : t('op_small')}, {formatCount(p.denominator)})</span></li>
+                <li key={p.code}>{nameOf(p)} <span class="muted small">({p.denominator ? `${t('op_small')}: ${t('o_denominator')} ${formatCount(p.denominator)}` : t('o_no_data')})</span></li>
               ))}
             </ul>
           ) : <p class="muted small">{t('op_grey_none')}</p>}

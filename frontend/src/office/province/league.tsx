@@ -168,7 +168,7 @@ function LeagueBody({ data, scope, grouped, title }: { data: League; scope: Scop
       render: (r) => (villages ? nameOf(r) : <Link href={`/office/league/lgo/${encodeURIComponent(r.code)}`} title={t('op_open_villages', { name: nameOf(r) })} data-lgo={r.code}>{nameOf(r)}</Link>),
     },
   ];
-  if (!villages) {
+  if (scope.kind === 'province') {
     columns.push({
       key: 'district',
       label: t('o_district'),

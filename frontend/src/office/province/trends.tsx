@@ -179,9 +179,9 @@ export function TrendsScreen() {
   );
 }
 
-const W = 760;
-const H = 280;
-const M = { left: 70, right: 20, top: 18, bottom: 44 };
+const W = 560;
+const H = 270;
+const M = { left: 60, right: 34, top: 14, bottom: 40 };
 
 /** A rounded top for the y axis: 1, 2, 2.5 or 5 times a power of ten, at or above the highest value. */
 function niceMax(max: number): number {
@@ -206,7 +206,7 @@ function TrendChart({ indicator, area, unit, points, figures }: {
   const x = (i: number) => M.left + (points.length === 1 ? plotW / 2 : (i * plotW) / (points.length - 1));
   const y = (v: number) => M.top + plotH - (v / top) * plotH;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * top);
-  const every = Math.max(1, Math.ceil((points.length * 74) / plotW));
+  const every = Math.max(1, Math.ceil((points.length * 70) / plotW));
   const label = indicatorLabel(indicator);
   const summary = known.length
     ? t('op_chart_summary', {
