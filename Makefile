@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: help setup run test stop lint bench db-status
+.PHONY: drill
 
 help:
 	@echo "make run    set up everything and serve the Lamphun demo on http://$(HOST):$(PORT)"
@@ -13,6 +14,7 @@ help:
 	@echo "make stop   stop the private PostgreSQL cluster"
 	@echo "make lint   ruff and mypy"
 	@echo "make bench  run the benchmarks under bench/"
+	@echo "make drill  load drill at twice the Lamphun peak, then the fault drills (restarts the private PostgreSQL once)"
 	@echo "make backup [DB=khaya] [FILE=path]  dump a database to var/backups/ (pg_dump -Fc)"
 	@echo "make restore FILE=path [DB=khaya]   restore a dump into a fresh database (FORCE=1 replaces one)"
 
@@ -52,3 +54,8 @@ backup:
 restore:
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/khaya-....dump [DB=name] [FORCE=1]"; exit 2; }
 	DB="$(DB)" FORCE="$(FORCE)" bash scripts/restore.sh "$(FILE)"
+
+# DRILL_ARGS reach the load drill, e.g. DRILL_ARGS="--duration 60".
+drill: setup
+	@rc=0; $(BIN)/python bench/load.py $(DRILL_ARGS) || rc=1; \
+	$(BIN)/python bench/faults.py all || rc=1; exit $$rc

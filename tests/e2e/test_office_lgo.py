@@ -251,3 +251,41 @@ def test_the_access_log_names_who_opened_a_household(desk, browser, world, app):
     other.wait_for_selector("[data-testid=office-denied]")
     assert other.locator("[data-testid=audit-table]").count() == 0
     ctx.close()
+
+
+def test_staff_record_a_hazardous_collection_and_a_buying_day(desk, world, app):
+    day = "2026-01-15"
+    page = desk.new_page()
+    sign_in_office(page, world.base, "town.staff")
+    page.click(".office-nav a[href='/office/hazardous']")
+    page.click("[data-testid=hazard-record-collection]")
+    form = page.locator("[data-testid=hazard-collection-form]")
+    form.locator("select[name=point]").select_option(str(world.point_ids[0]))
+    form.locator("input[name=date]").fill(day)
+    form.locator("input[name=batteries]").fill("2.5")
+    form.locator("input[name=bulbs]").fill("1.25")
+    shoot(page, "office-lgo-hazardous-record")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(".toast")
+    rows = _query(app, "select id, kg_batteries, kg_bulbs from hazardous_collections "
+                       "where point_id = :p and collected_on = :d", p=world.point_ids[0], d=day)
+    try:
+        assert len(rows) == 1
+        assert float(rows[0]["kg_batteries"]) == 2.5
+        assert float(rows[0]["kg_bulbs"]) == 1.25
+    finally:
+        with app.app_context():
+            db.session.execute(text("delete from hazardous_collections where point_id = :p"),
+                               {"p": world.point_ids[0]})
+            db.session.commit()
+            db.session.remove()
+
+    bank = world.bank_ids[0]
+    page.goto(f"{world.base}/office/banks/{bank}")
+    page.click(".buying-days summary")
+    page.fill("[data-testid=buying-day]", "2026-12-05")
+    page.press("[data-testid=buying-day]", "Enter")
+    page.wait_for_selector("[data-testid=buying-days]:has-text('2569')")
+    shoot(page, "office-lgo-bank")
+    schedule = _query(app, "select buying_schedule from waste_banks where id = :id", id=bank)
+    assert schedule[0]["buying_schedule"]["dates"] == ["2026-12-05"]

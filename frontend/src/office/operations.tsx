@@ -6,6 +6,7 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
+import { uuid4 } from '../../shared/util';
 import type { Bank, Page as ApiPage, Price } from '../data';
 import { formatBaht, formatDate, formatNumber, lang, t, useT, type Key } from '../i18n';
 import { Link } from '../router';
@@ -301,6 +302,49 @@ export function Banks() {
   );
 }
 
+/** Add or remove the dated days the bank buys on (the buyer's truck comes on set dates). */
+function BuyingDays({ bank, onSaved }: { bank: BankFull; onSaved: () => void }) {
+  useT();
+  const [day, setDay] = useState('');
+  const dates = bank.buying_schedule?.dates ?? [];
+  const save = async (next: string[]) => {
+    try {
+      await api(`waste-banks/${bank.id}`, { method: 'PATCH', body: { buying_schedule: { weekly: bank.buying_schedule?.weekly ?? [], dates: [...new Set(next)].sort() } } });
+      showToast(t('o_saved'));
+      onSaved();
+    } catch (error) {
+      showToast(errorText(error), 'warn');
+    }
+  };
+  return (
+    <details class="buying-days">
+      <summary>{t('bank_edit_days')}</summary>
+      <ul class="chips">
+        {dates.map((d) => (
+          <li key={d} class="chip">
+            {formatDate(d)}
+            <button type="button" class="link-button" aria-label={`${t('bank_remove_day')} ${formatDate(d)}`} onClick={() => void save(dates.filter((x) => x !== d))}>×</button>
+          </li>
+        ))}
+      </ul>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (day) void save([...dates, day]);
+          setDay('');
+        }}
+      >
+        <label class="field inline-field">
+          <span>{t('bank_add_day')}</span>
+          <input class="input" type="date" value={day} onInput={(e) => setDay((e.target as HTMLInputElement).value)} data-testid="buying-day" />
+        </label>
+        <button type="submit" class="button button-secondary button-small">{t('o_add')}</button>
+      </form>
+    </details>
+  );
+}
+
 export function BankOffice({ id }: { id: number }) {
   useT();
   const bank = useFetch<BankFull>(`waste-banks/${id}`);
@@ -315,7 +359,12 @@ export function BankOffice({ id }: { id: number }) {
   return (
     <Page title={bank.data ? localName(bank.data) : t('on_banks')} tools={<Link href="/office/banks" class="button button-quiet button-small">{t('back')}</Link>}>
       <Loaded fetched={bank}>
-        {(b) => <p><strong>{t('bank_buying_days')}:</strong> {openingText(b.buying_schedule)}{b.partner_buyer ? ` · ${b.partner_buyer}` : ''}</p>}
+        {(b) => (
+          <>
+            <p><strong>{t('bank_buying_days')}:</strong> <span data-testid="buying-days">{openingText(b.buying_schedule)}</span>{b.partner_buyer ? ` · ${b.partner_buyer}` : ''}</p>
+            <BuyingDays bank={b} onSaved={bank.reload} />
+          </>
+        )}
       </Loaded>
       <div class="office-split">
         <div>
@@ -470,8 +519,67 @@ function KgCells({ row }: { row: KgByType }) {
   );
 }
 
+/** Record a drop-off point's collection, or a hand-over to the PAO with its receipt. */
+function HazardForm({ kind, onSaved }: { kind: 'collection' | 'handover'; onSaved: () => void }) {
+  useT();
+  const wanted = kind === 'collection' ? 'hazardous_dropoff' : 'pao_handover';
+  // Hand-over points belong to the PAO, so every one in reach is listed, not only the LGO's.
+  const points = useFetch<ApiPage<CollectionPoint>>(`collection-points?kind=${wanted}&per_page=200`);
+  const [values, setValues] = useState<Record<string, string>>({ point: '', date: '', receipt: '' });
+  const [errors, setErrors] = useState<Record<string, unknown> | undefined>();
+  const [clientId, setClientId] = useState(() => uuid4());
+  const set = (name: string) => (e: Event) => setValues({ ...values, [name]: (e.target as HTMLInputElement).value });
+  return (
+    <form
+      class="office-form hazard-form"
+      data-testid={`hazard-${kind}-form`}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const body: Record<string, unknown> = { client_id: clientId };
+        for (const h of HAZARDS) if (values[h]) body[`kg_${h}`] = values[h];
+        if (kind === 'collection') Object.assign(body, { point_id: Number(values.point), collected_on: values.date });
+        else Object.assign(body, { to_point_id: Number(values.point), handed_over_on: values.date, receipt_number: values.receipt });
+        try {
+          await api(kind === 'collection' ? 'hazardous/collections' : 'hazardous/handovers', { method: 'POST', body });
+          showToast(t('o_saved'));
+          setValues({ point: '', date: '', receipt: '' });
+          setErrors(undefined);
+          // A new record gets a new id; a retry of this one keeps it, so it is never saved twice.
+          setClientId(uuid4());
+          onSaved();
+        } catch (error) {
+          setErrors(error instanceof ApiError ? { ...error.errors, ...(Object.keys(error.errors).length ? {} : { '': error.message }) } : { '': errorText(error) });
+        }
+      }}
+    >
+      <div class="hazard-grid">
+        <label class="field">
+          <span>{t('map_points')}</span>
+          <select class="input" value={values.point} onChange={set('point')} required name="point">
+            <option value="">–</option>
+            {(points.data?.items ?? []).map((p) => <option key={p.id} value={p.id}>{localName(p)}</option>)}
+          </select>
+        </label>
+        <label class="field"><span>{t('bank_date')}</span><input class="input" type="date" value={values.date} onInput={set('date')} required name="date" /></label>
+        {kind === 'handover' && (
+          <label class="field"><span>{t('hz_receipt')}</span><input class="input" value={values.receipt} onInput={set('receipt')} required maxLength={60} name="receipt" /></label>
+        )}
+        {HAZARDS.map((h) => (
+          <label class="field" key={h}>
+            <span>{t(`hazard_${h}` as Key)} (kg)</span>
+            <input class="input" inputMode="decimal" value={values[h] ?? ''} onInput={set(h)} name={h} />
+          </label>
+        ))}
+      </div>
+      {errors && <Banner kind="error" icon="alert"><Reasons errors={errors} /></Banner>}
+      <button type="submit" class="button button-primary button-small">{t('o_save')}</button>
+    </form>
+  );
+}
+
 export function Hazardous() {
   useT();
+  const [recording, setRecording] = useState<'collection' | 'handover' | null>(null);
   const year = new Date().getFullYear();
   const totals = useFetch<Totals>(`hazardous/totals?from=${year}-01-01&to=${year}-12-31`);
   const collections = useFetch<ApiPage<Collection>>('hazardous/collections?per_page=50');
@@ -483,7 +591,26 @@ export function Hazardous() {
     </>
   );
   return (
-    <Page title={t('on_hazardous')}>
+    <Page
+      title={t('on_hazardous')}
+      tools={
+        <>
+          <button type="button" class="button button-secondary button-small" aria-pressed={recording === 'collection'} onClick={() => setRecording(recording === 'collection' ? null : 'collection')} data-testid="hazard-record-collection">{t('hz_record_collection')}</button>
+          <button type="button" class="button button-secondary button-small" aria-pressed={recording === 'handover'} onClick={() => setRecording(recording === 'handover' ? null : 'handover')} data-testid="hazard-record-handover">{t('hz_record_handover')}</button>
+        </>
+      }
+    >
+      {recording && (
+        <HazardForm
+          key={recording}
+          kind={recording}
+          onSaved={() => {
+            totals.reload();
+            collections.reload();
+            handovers.reload();
+          }}
+        />
+      )}
       <h2>{t('hz_totals')} ({year + (lang.get() === 'th' ? 543 : 0)})</h2>
       <Loaded fetched={totals}>
         {(d) => (
