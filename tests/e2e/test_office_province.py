@@ -227,7 +227,8 @@ def test_the_officer_sorts_groups_drills_and_exports_a_league_matching_the_api(a
     assert page.is_visible("[data-testid=export-pdf]")
     pdf = app.test_client().get("/api/v1/analytics/summary.pdf", headers=demo.headers,
                                 query_string={**args, "parent": MUEANG})
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.status_code == 200
+    assert pdf.data.startswith(b"%PDF")
 
     # The town's villages, as village totals.
     page.click(f"[data-testid=league-table] a[data-lgo='{TOWN}']")
@@ -238,7 +239,8 @@ def test_the_officer_sorts_groups_drills_and_exports_a_league_matching_the_api(a
     settle(page)
     assert sorted(table_codes(page, "league-table")) == sorted(r["code"] for r in villages["rows"])
     crumbs = page.inner_text("[data-testid=crumbs]")
-    assert "จังหวัดลำพูน" in crumbs and "อำเภอเมืองลำพูน" in crumbs and "เทศบาลเมืองลำพูน" in crumbs
+    for place in ("จังหวัดลำพูน", "อำเภอเมืองลำพูน", "เทศบาลเมืองลำพูน"):
+        assert place in crumbs
     shoot(page, "office-province-league-villages")
     page.click("[data-testid=crumbs] a >> nth=1")
     page.wait_for_url(f"**/office/league/district/{MUEANG}")
@@ -306,7 +308,8 @@ def test_the_trend_chart_draws_a_point_per_period_with_data(app, demo, desk):
     chart = "[data-testid=trend-chart][data-indicator=participation]"
     page.wait_for_function(
         "([sel, n]) => document.querySelectorAll(`${sel} [data-testid=trend-point]`).length === n"
-        " && document.querySelector(`${sel} svg`).getAttribute('aria-label').includes('เทศบาลเมือง')",
+        " && document.querySelector(`${sel} svg`).getAttribute('aria-label')"
+        ".includes('เทศบาลเมือง')",
         arg=[chart, len(with_data)])
     assert [p.get_attribute("data-period") for p in
             page.locator(f"{chart} [data-testid=trend-point]").all()] == [
@@ -377,7 +380,8 @@ def test_the_officer_reaches_no_household_by_screen_or_url(app, demo, desk):
         seen.append(page.inner_text("body"))
     text_seen = "\n".join(seen)
     runs = {re.sub(r"\D", "", run) for run in re.findall(r"\+?\d[\d -]{7,14}\d", text_seen)}
-    assert demo.names and demo.phones
+    assert demo.names
+    assert demo.phones
     assert not [n for n in demo.names if n in text_seen]
     assert not [p for p in demo.phones if {p[1:], "0" + p[3:], p[3:]} & runs]
     assert not [u for u in page.api_calls if not API_ALLOWED.search(u)], page.api_calls
