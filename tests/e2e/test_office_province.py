@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import text
 
 from khaya.analytics.rebuild import rebuild
@@ -221,14 +223,15 @@ def test_the_officer_sorts_groups_drills_and_exports_a_league_matching_the_api(a
     assert cells == [league_cells(r) for r in district["rows"]]
     assert any(c[5] for c in cells)
 
-    # The one-pager the button fetches, for the same district (fetched here rather than through
-    # the browser: rendered in the live server's thread, summary.pdf still leaves its font
-    # files open, which the session's warnings-as-errors turns into a failure).
-    assert page.is_visible("[data-testid=export-pdf]")
-    pdf = app.test_client().get("/api/v1/analytics/summary.pdf", headers=demo.headers,
-                                query_string={**args, "parent": MUEANG})
-    assert pdf.status_code == 200
-    assert pdf.data.startswith(b"%PDF")
+    # The one-pager the button fetches, for the same district: one A4 page naming its LGOs.
+    with page.expect_download() as info:
+        page.click("[data-testid=export-pdf]")
+    summary = PdfReader(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert len(summary.pages) == 1
+    printed = unicodedata.normalize("NFKC", summary.pages[0].extract_text())
+    ranked = [r for r in district["rows"] if r["rank"] is not None]
+    assert ranked
+    assert all(unicodedata.normalize("NFKC", r["name_th"]) in printed for r in ranked)
 
     # The town's villages, as village totals.
     page.click(f"[data-testid=league-table] a[data-lgo='{TOWN}']")

@@ -18,7 +18,7 @@ from typing import Any
 
 from fpdf import FPDF
 
-from ..common.pdf import GREEN, INK, MARGIN, MUTED, PT, WHITE, new_pdf, text
+from ..common.pdf import GREEN, INK, MARGIN, MUTED, PT, WHITE, finish, new_pdf, text
 from ..common.time import local_today, thai_date
 from .dashboards import (
     INDICATOR_LABELS,
@@ -223,4 +223,4 @@ def render(summary: Mapping[str, Any]) -> bytes:
     for note in notes:
         note_y = text(pdf, MARGIN, note_y, WIDTH, note, size=note_size, color=MUTED,
                       min_size=4.5)
-    return bytes(pdf.output())
+    return finish(pdf)
