@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 
@@ -36,6 +38,26 @@ def test_oversized_body_is_413_in_the_envelope(client, auth):
     )
     assert response.status_code == 413
     assert response.get_json()["code"] == "payload_too_large"
+
+
+def _chunked(client, path: str, body: bytes, headers: dict[str, str]):
+    # No Content-Length: the body arrives as a stream, the way a chunked upload does.
+    return client.post(path, input_stream=io.BytesIO(body),
+                       headers={**headers, "Content-Type": "application/json",
+                                "Transfer-Encoding": "chunked"},
+                       environ_overrides={"wsgi.input_terminated": True})
+
+
+def test_an_oversized_chunked_body_is_413_not_a_truncated_one(client, auth, app):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    headers = auth("0810000011")
+    body = b'{"device_id": "x", "items": ["' + b"x" * limit + b'"]}'
+    response = _chunked(client, "/api/v1/sync", body, headers)
+    assert response.status_code == 413
+    assert response.get_json()["code"] == "payload_too_large"
+    # A chunked body under the limit is read whole and judged on its content.
+    small = _chunked(client, "/api/v1/sync", b'{"device_id": "x", "items": []}', headers)
+    assert small.status_code == 200, small.get_json()
 
 
 @pytest.mark.parametrize(

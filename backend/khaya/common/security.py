@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
-from werkzeug.exceptions import BadRequest
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 # The PWA loads only its own files; map tiles come from the configured tile server. Leaflet and
 # Preact set styles through the DOM (allowed under CSP); nothing inline is executed.
@@ -37,6 +37,19 @@ def _tile_origin(template: str) -> str:
     return f"{scheme}://{host}"
 
 
+def _refuse_oversized_stream() -> None:
+    # A chunked body has no Content-Length, so Werkzeug cannot refuse it up front: it stops
+    # reading at MAX_CONTENT_LENGTH and the handler would see a truncated body. Read it here; if
+    # anything is left beyond the limit, the body was too large.
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.content_length is not None or not limit:
+        return
+    if not request.environ.get("wsgi.input_terminated"):
+        return
+    if len(request.get_data(cache=True)) >= limit and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge(f"The body is larger than {limit} bytes.")
+
+
 def _reject_nul() -> None:
     # PostgreSQL text cannot hold NUL; refuse it up front instead of failing deep in a query.
     if "\x00" in request.path or b"%00" in request.query_string:
@@ -48,7 +61,8 @@ def _reject_nul() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Refuse NUL characters, and add the security headers after every request."""
+    """Refuse oversized chunked bodies and NUL characters; add the security headers."""
+    app.before_request(_refuse_oversized_stream)
     app.before_request(_reject_nul)
     app_csp = APP_CSP.format(tiles=_tile_origin(app.config["MAP_TILE_URL"]))
 
