@@ -29,6 +29,14 @@ PHONE = {"width": 360, "height": 740}
 # Written on every run, so kept out of git (var/ is ignored); KHAYA_SCREENSHOTS moves them.
 SCREENSHOTS = Path(os.environ.get("KHAYA_SCREENSHOTS", ROOT / "var" / "screenshots"))
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+# Serious and critical axe-core findings on the page as it is now.
+AXE_RUN = """async () => {
+  const result = await axe.run(document, { resultTypes: ['violations'] });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                   nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+}"""
 
 
 def bangkok_today() -> dt.date:

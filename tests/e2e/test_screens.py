@@ -7,6 +7,7 @@ import pytest
 
 from tests.e2e._browser import (
     AXE,
+    AXE_RUN,
     PHONE,
     RESIDENT,
     VOLUNTEER,
@@ -26,13 +27,7 @@ FONT_STATE = """() => ({
   lang: document.documentElement.lang,
 })"""
 
-AXE_RUN = """async () => {
-  const result = await axe.run(document, { resultTypes: ['violations'] });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-                   nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-}"""
+
 
 NO_TILES = "https://*.tile.openstreetmap.org/**"
 

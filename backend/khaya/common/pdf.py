@@ -62,22 +62,26 @@ def finish(pdf: FPDF) -> bytes:
     return data
 
 
-_measuring = threading.local()
+# One document measures text for every thread (its font files stay open for the life of the
+# process, rather than one set per thread left for the garbage collector to close).
+_measuring: dict[str, FPDF] = {}
+_measuring_lock = threading.Lock()
 
 
 @functools.lru_cache(maxsize=4096)
 def _fitted_size(text: str, bold: bool, size: float, width: float, min_size: float) -> float:
     """Return the largest size up to ``size`` (in 0.5 pt steps) at which ``text`` fits ``width``."""
-    # Widths depend only on the font, so one document per thread measures for all of them and
-    # a village's repeated lines (its name, the LGO, the prompt) are measured once.
-    pdf = getattr(_measuring, "pdf", None)
-    if pdf is None:
-        pdf = _measuring.pdf = new_pdf("portrait", "")
+    # Widths depend only on the font, so one document measures for all of them and a village's
+    # repeated lines (its name, the LGO, the prompt) are measured once.
     style = "B" if bold else ""
-    pdf.set_font(FONT, style, size)
-    while size > min_size and pdf.get_string_width(text) > width:
-        size -= 0.5
+    with _measuring_lock:
+        pdf = _measuring.get("pdf")
+        if pdf is None:
+            pdf = _measuring["pdf"] = new_pdf("portrait", "")
         pdf.set_font(FONT, style, size)
+        while size > min_size and pdf.get_string_width(text) > width:
+            size -= 0.5
+            pdf.set_font(FONT, style, size)
     return size
 
 

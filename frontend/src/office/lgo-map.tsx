@@ -79,7 +79,7 @@ export function LgoMap() {
   }, []);
 
   useEffect(() => {
-    const m = L.map(box.current!, { preferCanvas: true }).setView([18.5745, 99.0087], 13);
+    const m = L.map(box.current!).setView([18.5745, 99.0087], 13);
     map.current = m;
     // Villages under households under collection points, whatever order they load in.
     m.createPane('villages').style.zIndex = '350';
