@@ -14,6 +14,7 @@ help:
 	@echo "make stop   stop the private PostgreSQL cluster"
 	@echo "make lint   ruff and mypy"
 	@echo "make bench  run the benchmarks under bench/"
+	@echo "make fuzz   a long Schemathesis run over every API operation (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES))"
 	@echo "make drill  load drill at twice the Lamphun peak, then the fault drills (restarts the private PostgreSQL once)"
 	@echo "make backup [DB=khaya] [FILE=path]  dump a database to var/backups/ (pg_dump -Fc)"
 	@echo "make restore FILE=path [DB=khaya]   restore a dump into a fresh database (FORCE=1 replaces one)"
@@ -59,3 +60,9 @@ restore:
 drill: setup
 	@rc=0; $(BIN)/python bench/load.py $(DRILL_ARGS) || rc=1; \
 	$(BIN)/python bench/faults.py all || rc=1; exit $$rc
+
+# The bounded fuzz run is part of `make test`; this one generates many more requests per operation.
+FUZZ_EXAMPLES ?= 300
+.PHONY: fuzz
+fuzz: setup
+	KHAYA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) bash scripts/test.sh tests/test_api_fuzz.py $(PYTEST_ARGS)

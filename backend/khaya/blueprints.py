@@ -7,6 +7,7 @@ from .analytics.routes import blp as analytics_blp
 from .areas.routes import blp as areas_blp
 from .auth.routes import blp as auth_blp
 from .collection.routes import hazardous_blp, points_blp
+from .common.api import document_decimals_as_numbers
 from .common.routes import blp as common_blp
 from .common.web import web
 from .exports.routes import blp as exports_blp
@@ -22,6 +23,7 @@ from .wastebank.routes import blp as wastebank_blp
 
 def register(app: Flask, api: Api) -> None:
     """Register the API blueprints under ``/api/v1`` and the web pages at the root."""
+    document_decimals_as_numbers(api)  # before the blueprints: their schemas resolve at once
     # One per line: each domain adds its own.
     for blp in (
         common_blp,

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify
+from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,24 @@ HTTP_CODES = {
     422: "validation_error",
     429: "too_many_requests",
 }
+
+
+class ErrorSchema(Schema):
+    """The envelope as the OpenAPI document describes it (see ``envelope``).
+
+    Some errors add fields beside the four (``current_version``, ``retry_after``, ...), so the
+    envelope admits more properties.
+    """
+
+    class Meta:
+        unknown = INCLUDE
+
+    code = fields.String(required=True, metadata={"description": "Stable machine code"})
+    status = fields.Integer(required=True, metadata={"description": "HTTP status"})
+    message = fields.String(required=True, metadata={"description": "Sentence for people"})
+    errors = fields.Dict(
+        required=True, metadata={"description": "Field errors; empty when there are none"}
+    )
 
 
 class DomainError(Exception):

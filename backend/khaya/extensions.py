@@ -10,6 +10,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from .errors import ErrorSchema
+
 # Named constraints keep Alembic diffs stable across databases.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -29,6 +31,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base, session_options={"join_transaction_mode": "create_savepoint"})
 migrate = Migrate()
 api = Api()
+# Error responses in the OpenAPI document are Khaya's envelope, not flask-smorest's own.
+api.ERROR_SCHEMA = ErrorSchema
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 if TYPE_CHECKING:

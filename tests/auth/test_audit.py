@@ -76,3 +76,20 @@ def test_who_accessed_query_uses_the_index(db_session):
 def test_audit_filters_are_validated(client, auth, query):
     response = client.get(f"/api/v1/audit-events?{query}", headers=auth("admin"))
     assert response.status_code == 422
+
+
+def test_audit_times_with_offsets_postgresql_refuses_are_taken_in_utc(client, auth):
+    """+22:30 parses in Python but PostgreSQL refuses it; it answered 500 before."""
+    response = client.get(
+        "/api/v1/audit-events?until=2602-11-15T02:21:59%2B22:30&since=2000-01-01T00:00:00-23:00",
+        headers=auth("admin"),
+    )
+    assert response.status_code == 200, response.get_json()
+
+
+def test_audit_time_that_leaves_the_calendar_in_utc_is_422(client, auth):
+    response = client.get(
+        "/api/v1/audit-events?since=0001-01-01T00:00:00%2B05:00", headers=auth("admin")
+    )
+    assert response.status_code == 422
+    assert "since" in response.get_json()["errors"]["query"]

@@ -286,3 +286,12 @@ def test_deactivated_user_cannot_sign_in_or_use_tokens(client, auth, db_session)
     assert response.status_code == 200
     assert client.get("/api/v1/me", headers=token).status_code == 401
     assert login(client, "nga.staff").get_json()["code"] == "account_disabled"
+
+
+@pytest.mark.parametrize("body", [[None, None], "admin", 7, None])
+def test_login_body_that_is_not_an_object_is_422(client, body):
+    """The per-account rate-limit key reads the body before it is validated; a JSON array
+    there answered 500."""
+    response = client.post("/api/v1/auth/login", json=body)
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["code"] == "validation_error"

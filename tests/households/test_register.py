@@ -84,6 +84,17 @@ def test_edit_with_version(client, auth, make_household):
     assert client.get(url, headers=auth("town.staff")).get_json()["members"] == 6
 
 
+def test_the_version_conflict_is_documented(client):
+    """Found by the fuzz test: 409 was covered only by the blanket "default" response."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    responses = document["paths"]["/api/v1/households/{household_id}"]["patch"]["responses"]
+    assert responses["409"] == {"$ref": "#/components/responses/CONFLICT"}
+    conflict = document["components"]["responses"]["CONFLICT"]
+    assert conflict["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+
+
 def test_volunteer_may_read_but_not_edit(client, auth, make_household):
     household = make_household()
     url = f"/api/v1/households/{household['id']}"

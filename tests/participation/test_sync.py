@@ -216,3 +216,24 @@ def test_fake_image_is_rejected(home, client, auth):
 def test_unknown_photo_is_rejected(sync, home, log_item):
     _, body = sync("0810000011", [log_item(home["id"], photo_id=str(uuid.uuid4()))])
     assert "photo_id" in body["results"][0]["errors"]
+
+
+def test_device_time_with_an_offset_postgresql_refuses_is_stored_in_utc(
+    sync, home, db_session, log_item
+):
+    """Python parses offsets up to ±23:59, PostgreSQL only ±15:59: a phone reporting +22:30
+    must not break the batch (it answered 500 before device times were converted to UTC)."""
+    item = {**log_item(home["id"]), "device_time": "2024-06-01T08:00:00+22:30"}
+    status, body = sync("0810000011", [item], device_time="2024-06-01T08:00:00-20:15")
+    assert status == 200, body
+    assert body["results"][0]["status"] == "created", body
+    stored = db_session.scalar(select(SortingLog.device_time))
+    assert stored == dt.datetime(2024, 5, 31, 9, 30, tzinfo=dt.UTC)
+
+
+def test_device_time_that_leaves_the_calendar_in_utc_is_rejected(sync, home, log_item):
+    item = {**log_item(home["id"]), "device_time": "0001-01-01T00:00:00+05:00"}
+    status, body = sync("0810000011", [item])
+    assert status == 200, body
+    assert body["results"][0]["status"] == "rejected"
+    assert "device_time" in body["results"][0]["errors"]

@@ -238,6 +238,10 @@ def test_admin_cannot_remove_own_admin_role(client, auth, db_session):
         f"/api/v1/users/{me['user']['id']}/grants/{grant['id']}", headers=auth("town.admin")
     )
     assert response.status_code == 422
+    # The OpenAPI document says so (the fuzz test found it answered only under "default").
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/users/{user_id}/grants/{grant_id}"]["delete"]
+    assert "422" in operation["responses"]
 
 
 def test_volunteer_assignment_changes_their_scope(client, auth, db_session):

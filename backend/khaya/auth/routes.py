@@ -21,8 +21,9 @@ blp = Blueprint("auth", __name__, url_prefix="/auth", description="Signing in an
 
 
 def _login_key() -> str:
-    body = request.get_json(silent=True) or {}
-    login = str(body.get("login", ""))[:100]
+    body = request.get_json(silent=True)
+    # Runs before the body is validated: it may be any JSON value, not only an object.
+    login = str(body.get("login", "") if isinstance(body, dict) else "")[:100]
     return "login:" + (normalize_phone(login) or login.strip().lower())
 
 

@@ -121,6 +121,7 @@ def update_point(data, point_id: int):
 @hazardous_blp.arguments(HazardousCollectionCreateSchema)
 @hazardous_blp.response(201, HazardousCollectionSchema)
 @hazardous_blp.alt_response(200, schema=HazardousCollectionSchema, description=REPLAY)
+@hazardous_blp.alt_response(409, response="CONFLICT")  # client_id used by another LGO
 def record_collection(data):
     """Record the hazardous waste collected from a drop-off point of your LGO on one day."""
     record, created = hazardous.record_collection(data)
@@ -142,6 +143,7 @@ def list_collections(args):
 @hazardous_blp.arguments(HazardousHandoverCreateSchema)
 @hazardous_blp.response(201, HazardousHandoverSchema)
 @hazardous_blp.alt_response(200, schema=HazardousHandoverSchema, description=REPLAY)
+@hazardous_blp.alt_response(409, response="CONFLICT")  # client_id or receipt already used
 def record_handover(data):
     """Record a hand-over to a PAO point, against the PAO's receipt."""
     record, created = hazardous.record_handover(data)

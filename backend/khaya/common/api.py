@@ -1,5 +1,9 @@
 """The API blueprint class every domain uses: strict about unknown query parameters too."""
 
+from decimal import Decimal
+from typing import Any
+
+from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.arguments import ArgumentsMixin
 from marshmallow import RAISE
@@ -18,3 +22,25 @@ class Blueprint(SmorestBlueprint):
     """A flask-smorest blueprint whose arguments reject unknown fields in every location."""
 
     ARGUMENTS_PARSER = _StrictParser()
+
+
+# Keywords whose value must be a JSON number in the OpenAPI document.
+_NUMERIC_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+
+
+def _decimals_as_numbers(self: Any, field: Any, ret: dict[str, Any], **kwargs: Any) -> dict:
+    # ``validate.Range(min=Decimal("0.00"))`` would reach the document as the string "0.00"
+    # (JSON has no decimal type), which makes ``minimum`` invalid and ``default`` the wrong type.
+    out: dict[str, Any] = {}
+    for key, value in ret.items():
+        numeric = key in _NUMERIC_KEYWORDS or (
+            key in ("default", "example") and ret.get("type") == "number"
+        )
+        if isinstance(value, Decimal) and numeric:
+            out[key] = int(value) if value == value.to_integral_value() else float(value)
+    return out
+
+
+def document_decimals_as_numbers(api: Api) -> None:
+    """Write Decimal bounds and defaults of every field as numbers in the OpenAPI document."""
+    api.ma_plugin.converter.add_attribute_function(_decimals_as_numbers)  # type: ignore[union-attr]

@@ -1,5 +1,7 @@
 """Schemas shared by every domain."""
 
+import datetime as dt
+
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ..auth.passwords import normalize_phone
@@ -16,8 +18,12 @@ class HealthSchema(Schema):
     postgis = fields.String(required=True)
 
 
+# The largest page number: its OFFSET must fit PostgreSQL's bigint whatever the page size.
+MAX_PAGE = 2**31 - 1
+
+
 class PageArgsSchema(StrictSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
@@ -26,6 +32,21 @@ class PageMetaSchema(Schema):
     per_page = fields.Integer(required=True)
     total = fields.Integer(required=True)
     pages = fields.Integer(required=True)
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """An ISO date-time with an offset, handed on in UTC.
+
+    Python accepts offsets up to ±23:59 but PostgreSQL only ±15:59, so a value is converted to
+    UTC before any query sees it; one that leaves the calendar on the way is a field error.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError as error:
+            raise ValidationError("Not a date-time Khaya can store.") from error
 
 
 class ThaiPhone(fields.String):

@@ -57,6 +57,7 @@ def list_households(args):
 @requires("households.write")
 @blp.arguments(HouseholdCreateSchema)
 @blp.response(201, HouseholdDetailSchema)
+@blp.alt_response(409, response="CONFLICT")  # the house number is registered in the village
 def register_household(data):
     """Register a household."""
     household = services.register_household(data)
@@ -78,6 +79,7 @@ def get_household(household_id: int):
 @requires("households.write", visible_with="households.read", lookup=services.check_visible)
 @blp.arguments(HouseholdUpdateSchema)
 @blp.response(200, HouseholdDetailSchema)
+@blp.alt_response(409, response="CONFLICT")  # edited from an older version
 def update_household(data, household_id: int):
     """Edit a household; name the version you edited."""
     try:

@@ -2,10 +2,12 @@
 
 from marshmallow import Schema, fields, validate
 
+from ..common.schemas import UtcDateTime
+
 
 class SyncBatchSchema(Schema):
     device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    device_time = fields.AwareDateTime(
+    device_time = UtcDateTime(
         load_default=None,
         metadata={"description": "The phone's clock when it sent the batch (for the offset)"},
     )
@@ -19,7 +21,7 @@ class SyncBatchSchema(Schema):
 class SyncItemSchema(Schema):
     kind = fields.String(required=True)
     client_id = fields.UUID(required=True)
-    device_time = fields.AwareDateTime(load_default=None)
+    device_time = UtcDateTime(load_default=None)
     data = fields.Raw(required=True)
 
 

@@ -84,6 +84,7 @@ def list_users(args):
 @requires("users.manage")
 @blp.arguments(UserCreateSchema)
 @blp.response(201, UserDetailSchema)
+@blp.alt_response(409, response="CONFLICT")  # the phone or username is taken
 def create_user(data):
     """Create a user with a first role."""
     user = services.create_user(data)
@@ -105,6 +106,7 @@ def get_user(user_id: int):
 @requires("users.manage", visible_with="users.read", lookup=_visible_user)
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, UserDetailSchema)
+@blp.alt_response(409, response="CONFLICT")  # the phone or username is taken
 def update_user(data, user_id: int):
     """Change a user's name, login or active flag."""
     user = services.update_user(user_id, data)
@@ -157,6 +159,7 @@ def add_grant(data, user_id: int):
 @blp.route("/users/<int:user_id>/grants/<int:grant_id>", methods=["DELETE"])
 @requires("users.manage", visible_with="users.read", lookup=_visible_user)
 @blp.response(200, UserDetailSchema)
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")  # e.g. your own admin role
 def remove_grant(user_id: int, grant_id: int):
     """Take a role away from a user."""
     user = services.remove_grant(user_id, grant_id)

@@ -5,7 +5,7 @@ from marshmallow.exceptions import ValidationError
 
 from ..auth.models import Role, VolunteerType
 from ..auth.passwords import MIN_PASSWORD_LENGTH, mask_phone, normalize_phone
-from ..common.schemas import PageArgsSchema, PageMetaSchema, ThaiPhone
+from ..common.schemas import PageArgsSchema, PageMetaSchema, ThaiPhone, UtcDateTime
 
 PASSWORD = validate.Length(min=MIN_PASSWORD_LENGTH, max=200)
 
@@ -134,8 +134,8 @@ class AuditQueryArgsSchema(PageArgsSchema):
     action = fields.String(
         validate=validate.OneOf(["read", "list", "export", "create", "update", "delete", "erase"])
     )
-    since = fields.AwareDateTime()
-    until = fields.AwareDateTime()
+    since = UtcDateTime()
+    until = UtcDateTime()
 
 
 class AuditPageSchema(Schema):

@@ -112,6 +112,7 @@ def prices(args, bank_id: int):
 @requires("banks.write")
 @blp.arguments(PriceCreateSchema)
 @blp.response(201, PriceSchema)
+@blp.alt_response(409, response="CONFLICT")  # a price from that date exists
 def add_price(data, bank_id: int):
     """Set a material's price from a date (the buyer's new quote)."""
     price = services.add_price(bank_id, data)
@@ -132,6 +133,7 @@ def list_members(args, bank_id: int):
 @requires("banks.write")
 @blp.arguments(EnrolSchema)
 @blp.response(201, MemberSchema)
+@blp.alt_response(409, response="CONFLICT")  # already a member
 def enrol(data, bank_id: int):
     """Open a household's account at the bank."""
     member = services.enrol(bank_id, data["household_id"], data["joined_on"])
@@ -213,6 +215,7 @@ def welfare_event(data, bank_id: int):
 @requires("banks.write")
 @blp.arguments(ReverseSchema)
 @blp.response(201, EntrySchema)
+@blp.alt_response(409, response="CONFLICT")  # already reversed
 def reverse(data, bank_id: int, entry_id: int):
     """Cancel an entry made in error with an opposite entry."""
     row = ledger.reverse(bank_id, entry_id, data["note"])
