@@ -30,6 +30,7 @@ parameters are swapped for that dataset's ids (``flatmap_path_parameters``; boun
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import uuid
@@ -43,6 +44,7 @@ from flask import Flask
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -479,3 +481,38 @@ def test_api_boundaries(case, app: Flask, signed_in: SignedIn) -> None:
     if case.method.upper() == case.operation.method.upper():
         _point_at_rows(case)
     _call_and_check(case, app, signed_in, "admin")
+
+
+def _households_patch(document: dict[str, Any]) -> Any:
+    loaded = schemathesis.openapi.from_dict(document)
+    return loaded["/api/v1/households/{household_id}"]["PATCH"]
+
+
+def test_the_checks_can_fail(app: Flask, signed_in: SignedIn) -> None:
+    """The same checks on real responses: a stale edit's 409 passes while the document declares
+    it, and fails once the declaration is taken out; an error envelope fails against
+    flask-smorest's own error schema (code an integer, status a string)."""
+    household = CURRENT["household_id"][0]
+    stale = {"path_parameters": {"household_id": household}, "body": {"version": 99}}
+    headers = signed_in.headers("admin")
+
+    case = _households_patch(_document).Case(**stale, media_type="application/json")
+    response = case.call(app=app, headers=headers)
+    assert response.status_code == 409
+    case.validate_response(response, checks=CHECKS, headers=headers)
+
+    undeclared = copy.deepcopy(_document)
+    del undeclared["paths"]["/api/v1/households/{household_id}"]["patch"]["responses"]["409"]
+    case = _households_patch(undeclared).Case(**stale, media_type="application/json")
+    response = case.call(app=app, headers=headers)
+    with pytest.raises(FailureGroup, match="status_code_declared"):
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    smorest_errors = copy.deepcopy(_document)
+    smorest_errors["components"]["schemas"]["Error"]["properties"].update(
+        code={"type": "integer"}, status={"type": "string"}
+    )
+    case = _households_patch(smorest_errors).Case(**stale, media_type="application/json")
+    response = case.call(app=app, headers=headers)
+    with pytest.raises(FailureGroup, match="Response violates schema"):
+        case.validate_response(response, checks=CHECKS, headers=headers)
