@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 from marshmallow import INCLUDE, Schema, fields
+from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,21 @@ def handle_http_exception(error: HTTPException):
     return response
 
 
+# Seconds a client should wait before retrying while the database is out of reach.
+DATABASE_RETRY_AFTER = 5
+
+
+def handle_database_unavailable(error: exc.OperationalError | exc.InterfaceError):
+    # The database refused or dropped the connection (restarting, failed over, out of
+    # connections) or cancelled a statement that ran too long: nothing was written, and the same
+    # request may succeed shortly. Phones keep the item in their outbox and retry.
+    log.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+    response = envelope(503, "database_unavailable",
+                        "The database is not answering just now; try again shortly.")
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
 def handle_unexpected(error: Exception):
     # Never leak a traceback or SQL to the client; the log keeps the details.
     log.exception("unhandled error", exc_info=error)
@@ -136,4 +152,6 @@ def init_app(app: Flask) -> None:
     """Render every error through the one envelope."""
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(exc.OperationalError, handle_database_unavailable)
+    app.register_error_handler(exc.InterfaceError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)
