@@ -26,6 +26,9 @@ RESIDENT = "081-000-0011"
 VOLUNTEER = "081-000-0001"
 VILLAGE = "51010101"
 PHONE = {"width": 360, "height": 740}
+DESK = {"width": 1440, "height": 900}
+# The base-map tile server, unreachable in tests (as offline): the app's own layers must do.
+NO_TILES = "https://*.tile.openstreetmap.org/**"
 # Written on every run, so kept out of git (var/ is ignored); KHAYA_SCREENSHOTS moves them.
 SCREENSHOTS = Path(os.environ.get("KHAYA_SCREENSHOTS", ROOT / "var" / "screenshots"))
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -80,3 +83,44 @@ def shoot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def desk_context(browser, **options):
+    """Return a fresh browser profile at an office PC's size, in Thai and Thailand's time."""
+    ctx = browser.new_context(viewport=DESK, device_scale_factor=1, locale="th-TH",
+                              timezone_id="Asia/Bangkok", accept_downloads=True, **options)
+    ctx.set_default_timeout(20_000)
+    return ctx
+
+
+def sign_in_office(page, base: str, login: str) -> None:
+    """Sign in at a desk: office users land in the office, not the field screens."""
+    page.goto(base + "/")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_selector(".office-nav")
+
+
+def delete_households(app: Flask, ids: list[int]) -> None:
+    """Delete households and every row that points at them (the audit trail stays)."""
+    if not ids:
+        return
+    with app.app_context():
+        # Every table that points at a household, as the schema says today.
+        referencing = db.session.execute(text("""
+            select conrelid::regclass::text, a.attname
+            from pg_constraint c join pg_attribute a
+              on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+            where c.contype = 'f' and c.confrelid = 'households'::regclass
+        """)).all()
+        for table, column in referencing:
+            if table == "role_grants":
+                db.session.execute(text(f"update role_grants set {column} = null "
+                                        f"where {column} = any(:ids)"), {"ids": ids})
+            elif table != "audit_events":
+                db.session.execute(text(f"delete from {table} where {column} = any(:ids)"),
+                                   {"ids": ids})
+        db.session.execute(text("delete from households where id = any(:ids)"), {"ids": ids})
+        db.session.commit()
+        db.session.remove()

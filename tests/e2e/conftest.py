@@ -30,6 +30,7 @@ from tests.e2e._browser import (
     ROOT,
     VILLAGE,
     bangkok_today,
+    delete_households,
 )
 
 
@@ -131,23 +132,8 @@ def _village_point(app: Flask) -> tuple[float, float]:
 
 
 def _delete_everything(app: Flask, world: World) -> None:
-    ids = world.household_ids
+    delete_households(app, world.household_ids)
     with app.app_context():
-        if ids:
-            # Every table that points at a household, as the schema says today.
-            referencing = db.session.execute(text("""
-                select conrelid::regclass::text, a.attname
-                from pg_constraint c join pg_attribute a
-                  on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
-                where c.contype = 'f' and c.confrelid = 'households'::regclass
-            """)).all()
-            for table, column in referencing:
-                if table == "role_grants":
-                    db.session.execute(text(f"update role_grants set {column} = null "
-                                            f"where {column} = any(:ids)"), {"ids": ids})
-                elif table != "audit_events":
-                    db.session.execute(text(f"delete from {table} where {column} = any(:ids)"),
-                                       {"ids": ids})
         if world.bank_ids:
             db.session.execute(text("delete from waste_bank_prices where bank_id = any(:ids)"),
                                {"ids": world.bank_ids})
@@ -156,8 +142,6 @@ def _delete_everything(app: Flask, world: World) -> None:
         if world.point_ids:
             db.session.execute(text("delete from collection_points where id = any(:ids)"),
                                {"ids": world.point_ids})
-        if ids:
-            db.session.execute(text("delete from households where id = any(:ids)"), {"ids": ids})
         db.session.commit()
         db.session.remove()
 

@@ -13,30 +13,24 @@ from pypdf import PdfReader
 from sqlalchemy import text
 
 from khaya.extensions import db
-from tests.e2e._browser import AXE, AXE_RUN, PASSWORD, VILLAGE, shoot
+from tests.e2e._browser import (
+    AXE,
+    AXE_RUN,
+    PASSWORD,
+    VILLAGE,
+    desk_context,
+    shoot,
+    sign_in_office,
+)
 
 pytestmark = pytest.mark.e2e
 
-DESK = {"width": 1440, "height": 900}
-
-
 @pytest.fixture
 def desk(browser):
-    """A fresh browser profile at an office PC's size (CSP bypassed so axe-core can be added)."""
-    ctx = browser.new_context(viewport=DESK, device_scale_factor=1, locale="th-TH",
-                              timezone_id="Asia/Bangkok", accept_downloads=True, bypass_csp=True)
-    ctx.set_default_timeout(20_000)
+    """A fresh office-sized profile (CSP bypassed so axe-core can be added)."""
+    ctx = desk_context(browser, bypass_csp=True)
     yield ctx
     ctx.close()
-
-
-def sign_in_office(page, base: str, login: str) -> None:
-    """Sign in at a desk: office users land in the office, not the field screens."""
-    page.goto(base + "/")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_selector(".office-nav")
 
 
 def _query(app: Flask, sql: str, **params) -> list[dict]:
@@ -245,8 +239,7 @@ def test_the_access_log_names_who_opened_a_household(desk, browser, world, app):
     shoot(page, "office-lgo-audit")
 
     # Staff (not admins) have no access log in their menu, and its URL shows nothing.
-    ctx = browser.new_context(viewport=DESK, locale="th-TH", timezone_id="Asia/Bangkok")
-    ctx.set_default_timeout(20_000)
+    ctx = desk_context(browser)
     other = ctx.new_page()
     sign_in_office(other, world.base, "town.staff")
     assert other.locator(".office-nav a[href='/office/audit']").count() == 0

@@ -26,16 +26,22 @@ from khaya.analytics.rebuild import rebuild
 from khaya.extensions import db
 from seed.accounts import MUEANG_NGA, TOWN
 from seed.demo import load_demo_households
-from tests.e2e._browser import PASSWORD, bangkok_today, shoot
+from tests.e2e._browser import (
+    NO_TILES,
+    PASSWORD,
+    bangkok_today,
+    delete_households,
+    desk_context,
+    shoot,
+    sign_in_office,
+)
 
 pytestmark = pytest.mark.e2e
 
-DESK = {"width": 1440, "height": 900}
 OFFICER = "province"
 PROVINCE = "51"
 MUEANG = "5101"
 NA_SAI = "na-sai-subdistrict-administrative-organization"
-NO_TILES = "https://*.tile.openstreetmap.org/**"
 # Half the demo, and a threshold of 20 for this module, so that the town's villages are ranked
 # (the demo's villages are a few dozen households at full size); LGOs without households stay
 # flagged.
@@ -57,26 +63,6 @@ class Demo:
 def _rebuild_rollups(app: Flask, today: dt.date) -> None:
     with app.app_context():
         rebuild(today - dt.timedelta(days=70), today)
-        db.session.commit()
-        db.session.remove()
-
-
-def _remove(app: Flask, ids: list[int]) -> None:
-    with app.app_context():
-        referencing = db.session.execute(text("""
-            select conrelid::regclass::text, a.attname
-            from pg_constraint c join pg_attribute a
-              on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
-            where c.contype = 'f' and c.confrelid = 'households'::regclass
-        """)).all()
-        for table, column in referencing:
-            if table == "role_grants":
-                db.session.execute(text(f"update role_grants set {column} = null "
-                                        f"where {column} = any(:ids)"), {"ids": ids})
-            elif table != "audit_events":
-                db.session.execute(text(f"delete from {table} where {column} = any(:ids)"),
-                                   {"ids": ids})
-        db.session.execute(text("delete from households where id = any(:ids)"), {"ids": ids})
         db.session.commit()
         db.session.remove()
 
@@ -107,7 +93,7 @@ def demo(app: Flask, live_server: str) -> Iterator[Demo]:
                    phones=[r.phone for r in rows if r.phone])
     finally:
         app.config["SMALL_DENOMINATOR"] = threshold
-        _remove(app, ids)
+        delete_households(app, ids)
         _rebuild_rollups(app, today)
 
 
@@ -115,17 +101,12 @@ def demo(app: Flask, live_server: str) -> Iterator[Demo]:
 def desk(browser, demo) -> Iterator[Any]:
     """Return a page at a desktop's size, signed in as the provincial officer, that records
     every API path it calls."""
-    ctx = browser.new_context(viewport=DESK, device_scale_factor=1, locale="th-TH",
-                              timezone_id="Asia/Bangkok", accept_downloads=True)
-    ctx.set_default_timeout(20_000)
+    ctx = desk_context(browser)
     ctx.route(NO_TILES, lambda route: route.abort())
     page = ctx.new_page()
     page.api_calls = []
     page.on("request", lambda r: "/api/v1/" in r.url and page.api_calls.append(r.url))
-    page.goto(demo.base + "/")
-    page.fill("input[name=login]", OFFICER)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
+    sign_in_office(page, demo.base, OFFICER)
     page.wait_for_url("**/office/league")
     yield page
     ctx.close()

@@ -8,6 +8,7 @@ import pytest
 from tests.e2e._browser import (
     AXE,
     AXE_RUN,
+    NO_TILES,
     PHONE,
     RESIDENT,
     VOLUNTEER,
@@ -29,7 +30,6 @@ FONT_STATE = """() => ({
 
 
 
-NO_TILES = "https://*.tile.openstreetmap.org/**"
 
 
 @pytest.fixture

@@ -299,6 +299,19 @@ export function Legend({ bounds, unit, small }: { bounds: number[]; unit: string
   );
 }
 
+/** Previous and next under a paged list (nothing when it fits on one page). */
+export function Pager({ meta, onPage }: { meta: { page: number; pages: number }; onPage: (page: number) => void }) {
+  useT();
+  if (meta.pages <= 1) return null;
+  return (
+    <div class="pager">
+      <button type="button" class="button button-quiet button-small" disabled={meta.page <= 1} onClick={() => onPage(meta.page - 1)}>{t('o_prev')}</button>
+      <span>{t('o_page', { page: meta.page, pages: meta.pages })}</span>
+      <button type="button" class="button button-quiet button-small" disabled={meta.page >= meta.pages} onClick={() => onPage(meta.page + 1)}>{t('o_next')}</button>
+    </div>
+  );
+}
+
 /** A page of the office: a heading, an optional toolbar on the right, then the content. */
 export function Page({ title, tools, children }: { title: string; tools?: ComponentChildren; children: ComponentChildren }) {
   return (

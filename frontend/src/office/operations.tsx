@@ -4,6 +4,7 @@
  */
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
 import { uuid4 } from '../../shared/util';
@@ -15,7 +16,7 @@ import { useStore } from '../store';
 import { STREAMS, streamName } from '../streams';
 import { addBaseMap, disposeMap } from '../ui/basemap';
 import { Banner, Reasons, showToast } from '../ui/kit';
-import { DownloadButton, errorText, Loaded, Page, POINT_COLOURS, useFetch } from './lib';
+import { DownloadButton, errorText, Loaded, Page, Pager, POINT_COLOURS, useFetch, type Fetched } from './lib';
 
 const KINDS = ['hazardous_dropoff', 'recycling', 'compost', 'general_bin', 'pao_handover'] as const;
 const STATUSES = ['active', 'full', 'closed'] as const;
@@ -390,13 +391,7 @@ export function BankOffice({ id }: { id: number }) {
                     </tbody>
                   </table>
                 </div>
-                {data.meta.pages > 1 && (
-                  <div class="pager">
-                    <button type="button" class="button button-quiet button-small" disabled={ledgerPage <= 1} onClick={() => setLedgerPage(ledgerPage - 1)}>{t('o_prev')}</button>
-                    <span>{t('o_page', { page: data.meta.page, pages: data.meta.pages })}</span>
-                    <button type="button" class="button button-quiet button-small" disabled={ledgerPage >= data.meta.pages} onClick={() => setLedgerPage(ledgerPage + 1)}>{t('o_next')}</button>
-                  </div>
-                )}
+                <Pager meta={data.meta} onPage={setLedgerPage} />
               </>
             )}
           </Loaded>
@@ -519,6 +514,31 @@ function KgCells({ row }: { row: KgByType }) {
   );
 }
 
+/** Collections or hand-overs, newest first: the day, the place, then kg by type. */
+function HazardRecords<T extends KgByType & { id: number }>({ fetched, head, row }: {
+  fetched: Fetched<ApiPage<T>>;
+  head: ComponentChildren;
+  row: (record: T) => [string, string];
+}) {
+  return (
+    <Loaded fetched={fetched}>
+      {(d) => (
+        <div class="table-wrap">
+          <table class="data-table">
+            <thead><tr><th scope="col">{t('bank_date')}</th><th scope="col">{t('map_points')}</th>{head}</tr></thead>
+            <tbody>
+              {d.items.map((c) => {
+                const [day, place] = row(c);
+                return <tr key={c.id}><td>{formatDate(day)}</td><td>{place}</td><KgCells row={c} /></tr>;
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Loaded>
+  );
+}
+
 /** Record a drop-off point's collection, or a hand-over to the PAO with its receipt. */
 function HazardForm({ kind, onSaved }: { kind: 'collection' | 'handover'; onSaved: () => void }) {
   useT();
@@ -627,31 +647,9 @@ export function Hazardous() {
         )}
       </Loaded>
       <h2>{t('hz_collections')}</h2>
-      <Loaded fetched={collections}>
-        {(d) => (
-          <div class="table-wrap">
-            <table class="data-table">
-              <thead><tr><th scope="col">{t('bank_date')}</th><th scope="col">{t('map_points')}</th>{head}</tr></thead>
-              <tbody>
-                {d.items.map((c) => <tr key={c.id}><td>{formatDate(c.collected_on)}</td><td>{c.point_name_th}</td><KgCells row={c} /></tr>)}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Loaded>
+      <HazardRecords fetched={collections} head={head} row={(c) => [c.collected_on, c.point_name_th]} />
       <h2>{t('hz_handovers')}</h2>
-      <Loaded fetched={handovers}>
-        {(d) => (
-          <div class="table-wrap">
-            <table class="data-table">
-              <thead><tr><th scope="col">{t('bank_date')}</th><th scope="col">{t('map_points')}</th>{head}</tr></thead>
-              <tbody>
-                {d.items.map((c) => <tr key={c.id}><td>{formatDate(c.handed_over_on)}</td><td>{c.to_point_name_th}{c.receipt_number ? ` · ${c.receipt_number}` : ''}</td><KgCells row={c} /></tr>)}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Loaded>
+      <HazardRecords fetched={handovers} head={head} row={(c) => [c.handed_over_on, c.receipt_number ? `${c.to_point_name_th} · ${c.receipt_number}` : c.to_point_name_th]} />
     </Page>
   );
 }

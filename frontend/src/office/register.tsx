@@ -11,7 +11,7 @@ import { Link, navigate } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { Banner, Reasons, showToast } from '../ui/kit';
-import { DownloadButton, errorText, Loaded, Page, useFetch } from './lib';
+import { DownloadButton, errorText, Loaded, Page, Pager, useFetch } from './lib';
 
 export const OCCUPANCY = ['occupied', 'vacant'] as const;
 export const WET_BIN = ['has_bin', 'communal', 'no_space', 'none'] as const;
@@ -245,13 +245,7 @@ export function Register() {
                 </tbody>
               </table>
             </div>
-            {data.meta.pages > 1 && (
-              <div class="pager">
-                <button type="button" class="button button-quiet button-small" disabled={page <= 1} onClick={() => setPage(page - 1)}>{t('o_prev')}</button>
-                <span>{t('o_page', { page: data.meta.page, pages: data.meta.pages })}</span>
-                <button type="button" class="button button-quiet button-small" disabled={page >= data.meta.pages} onClick={() => setPage(page + 1)}>{t('o_next')}</button>
-              </div>
-            )}
+            <Pager meta={data.meta} onPage={setPage} />
           </>
         )}
       </Loaded>
