@@ -69,22 +69,13 @@ def _indicators_file(args: dict, fmt: str) -> Response:
     return writers.attachment(writers.render_table(table, fmt), name, writers.MEDIA_TYPES[fmt])
 
 
-@blp.route("/indicators.csv")
-@requires("analytics.read")
-@blp.arguments(IndicatorFileArgsSchema, location="query")
-@blp.response(200, content_type=writers.CSV_MEDIA_TYPE)
-def indicators_csv(args):
-    """Return the indicator table as CSV: one row per area, four columns per indicator."""
-    return _indicators_file(args, "csv")
-
-
-@blp.route("/indicators.xlsx")
-@requires("analytics.read")
-@blp.arguments(IndicatorFileArgsSchema, location="query")
-@blp.response(200, content_type=writers.XLSX_MEDIA_TYPE)
-def indicators_xlsx(args):
-    """Return the indicator table as XLSX: one row per area, four columns per indicator."""
-    return _indicators_file(args, "xlsx")
+blp.file_routes("/indicators", IndicatorFileArgsSchema, requires("analytics.read"),
+                _indicators_file, media_types=writers.MEDIA_TYPES, docs={
+                    "csv": "Return the indicator table as CSV: one row per area, four columns "
+                           "per indicator.",
+                    "xlsx": "Return the indicator table as XLSX: one row per area, four columns "
+                            "per indicator.",
+                })
 
 
 @blp.route("/league")
@@ -110,22 +101,13 @@ def _league_file(args: dict, fmt: str) -> Response:
     return writers.attachment(data, name, writers.MEDIA_TYPES[fmt])
 
 
-@blp.route("/league.csv")
-@requires("analytics.read")
-@blp.arguments(LeagueFileArgsSchema, location="query")
-@blp.response(200, content_type=writers.CSV_MEDIA_TYPE)
-def league_csv(args):
-    """Return the league table as CSV (UTF-8 with BOM; title lines and header in ``lang``)."""
-    return _league_file(args, "csv")
-
-
-@blp.route("/league.xlsx")
-@requires("analytics.read")
-@blp.arguments(LeagueFileArgsSchema, location="query")
-@blp.response(200, content_type=writers.XLSX_MEDIA_TYPE)
-def league_xlsx(args):
-    """Return the league table as XLSX (ratios shown as percentages, stored as ratios)."""
-    return _league_file(args, "xlsx")
+blp.file_routes("/league", LeagueFileArgsSchema, requires("analytics.read"), _league_file,
+                media_types=writers.MEDIA_TYPES, docs={
+                    "csv": "Return the league table as CSV (UTF-8 with BOM; title lines and "
+                           "header in ``lang``).",
+                    "xlsx": "Return the league table as XLSX (ratios shown as percentages, "
+                            "stored as ratios).",
+                })
 
 
 @blp.route("/summary.pdf")
@@ -169,22 +151,11 @@ def _series_file(args: dict, fmt: str) -> Response:
     return writers.attachment(writers.render_table(table, fmt), name, writers.MEDIA_TYPES[fmt])
 
 
-@blp.route("/series.csv")
-@requires("analytics.read")
-@blp.arguments(SeriesFileArgsSchema, location="query")
-@blp.response(200, content_type=writers.CSV_MEDIA_TYPE)
-def series_csv(args):
-    """Return one area's series as CSV: one row per period."""
-    return _series_file(args, "csv")
-
-
-@blp.route("/series.xlsx")
-@requires("analytics.read")
-@blp.arguments(SeriesFileArgsSchema, location="query")
-@blp.response(200, content_type=writers.XLSX_MEDIA_TYPE)
-def series_xlsx(args):
-    """Return one area's series as XLSX: one row per period."""
-    return _series_file(args, "xlsx")
+blp.file_routes("/series", SeriesFileArgsSchema, requires("analytics.read"), _series_file,
+                media_types=writers.MEDIA_TYPES, docs={
+                    "csv": "Return one area's series as CSV: one row per period.",
+                    "xlsx": "Return one area's series as XLSX: one row per period.",
+                })
 
 
 @blp.route("/choropleth")

@@ -1,5 +1,6 @@
 """The API blueprint class every domain uses: strict about unknown query parameters too."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,21 @@ class Blueprint(SmorestBlueprint):
     """A flask-smorest blueprint whose arguments reject unknown fields in every location."""
 
     ARGUMENTS_PARSER = _StrictParser()
+
+    def file_routes(self, stem: str, schema: Any, guard: Callable, make: Callable,
+                    docs: dict[str, str], media_types: dict[str, str]) -> None:
+        """Register ``GET {stem}.{fmt}`` for each format in ``docs`` (``{"csv": "Return …"}``):
+        the same query schema and guard, answered by ``make(args, fmt)``; the views are named
+        ``{stem}_{fmt}``."""
+        for fmt, doc in docs.items():
+            def view(args: dict, _fmt: str = fmt) -> Any:
+                return make(args, _fmt)
+
+            view.__name__ = f"{stem.strip('/')}_{fmt}"
+            view.__doc__ = doc
+            routed = self.response(200, content_type=media_types[fmt])(view)
+            routed = self.arguments(schema, location="query")(routed)
+            self.route(f"{stem}.{fmt}")(guard(routed))
 
 
 # Keywords whose value must be a JSON number in the OpenAPI document.

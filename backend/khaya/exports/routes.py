@@ -52,22 +52,13 @@ def _direct(args: dict, fmt: str) -> Response:
     return writers.attachment(data, writers.filename(request, fmt), writers.MEDIA_TYPES[fmt])
 
 
-@blp.route("/monthly.csv")
-@requires("exports.read")
-@blp.arguments(ExportArgsSchema, location="query")
-@blp.response(200, content_type=writers.CSV_MEDIA_TYPE)
-def monthly_csv(args):
-    """Return monthly figures per LGO as CSV (UTF-8 with BOM, header in ``lang``)."""
-    return _direct(args, "csv")
-
-
-@blp.route("/monthly.xlsx")
-@requires("exports.read")
-@blp.arguments(ExportArgsSchema, location="query")
-@blp.response(200, content_type=writers.XLSX_MEDIA_TYPE)
-def monthly_xlsx(args):
-    """Return monthly figures per LGO as XLSX (Thai and English header rows)."""
-    return _direct(args, "xlsx")
+blp.file_routes("/monthly", ExportArgsSchema, requires("exports.read"), _direct,
+                media_types=writers.MEDIA_TYPES, docs={
+                    "csv": "Return monthly figures per LGO as CSV (UTF-8 with BOM, header in "
+                           "``lang``).",
+                    "xlsx": "Return monthly figures per LGO as XLSX (Thai and English header "
+                            "rows).",
+                })
 
 
 @blp.route("/jobs", methods=["POST"])
