@@ -35,7 +35,6 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -62,8 +61,8 @@ from khaya.extensions import db
 from khaya.households.models import Household
 from khaya.maps import tiles
 from khaya.participation.models import Inspection, Photo, SortingLog
-from khaya.wastebank.models import EntryKind, LedgerEntry, Material, Member, Price, WasteBank
 from seed.accounts import DEMO_PASSWORD
+from tests.factories import bank_with_member
 
 EXAMPLES = int(os.environ.get("KHAYA_FUZZ_EXAMPLES", "20"))
 TOWN = "lamphun-town-municipality"
@@ -245,43 +244,6 @@ def _records(household: Household) -> tuple[SortingLog, Inspection, Photo]:
     return log, inspection, photo
 
 
-def _bank(lgo_id: int, household: Household) -> tuple[WasteBank, Member, LedgerEntry]:
-    bank = WasteBank(lgo_id=lgo_id, name_th="ธนาคารขยะฟัซ")
-    db.session.add(bank)
-    db.session.flush()
-    db.session.add(
-        Price(
-            bank_id=bank.id,
-            material=Material.pet,
-            price_per_kg=Decimal("8"),
-            valid_from=dt.date(2024, 1, 1),
-        )
-    )
-    member = Member(
-        bank_id=bank.id,
-        household_id=household.id,
-        lgo_id=lgo_id,
-        village_id=household.village_id,
-        member_number=1,
-        joined_on=dt.date(2024, 1, 2),
-    )
-    db.session.add(member)
-    db.session.flush()
-    entry = LedgerEntry(
-        bank_id=bank.id,
-        member_id=member.id,
-        household_id=household.id,
-        lgo_id=lgo_id,
-        village_id=household.village_id,
-        entry_date=dt.date(2024, 2, 1),
-        kind=EntryKind.deposit,
-        amount=Decimal("8.00"),
-    )
-    db.session.add(entry)
-    db.session.flush()
-    return bank, member, entry
-
-
 def _build_dataset() -> dict[str, list[Any]]:
     """Make the rows of one test (inside its transaction) and return their ids."""
     lgo_ids = dict(db.session.execute(select(Lgo.code, Lgo.id)).all())
@@ -320,7 +282,8 @@ def _build_dataset() -> dict[str, list[Any]]:
     values["log_id"] = [log.id for log, _, _ in records]
     values["photo_id"] = [str(photo.id) for _, _, photo in records]
 
-    banks = [_bank(town, households[0]), _bank(nga, households[2])]
+    banks = [bank_with_member(town, households[0], name="ธนาคารขยะฟัซ"),
+             bank_with_member(nga, households[2], name="ธนาคารขยะฟัซ")]
     values["bank_id"] = [bank.id for bank, _, _ in banks]
     values["member_id"] = [member.id for _, member, _ in banks]
     values["entry_id"] = [entry.id for _, _, entry in banks]

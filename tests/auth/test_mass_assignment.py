@@ -25,7 +25,7 @@ from khaya.collection.models import CollectionPoint
 from khaya.extensions import db
 from khaya.households.models import Household
 from khaya.participation.models import SortingLog
-from khaya.wastebank.models import EntryKind, LedgerEntry, Member, WasteBank
+from tests.factories import bank_with_member
 
 EXTRA_KEYS = ("lgo_id", "household_id", "role", "is_admin", "user_id")
 UNKNOWN = ["Unknown field."]
@@ -170,30 +170,10 @@ def path_values(app: Flask, connection) -> dict[str, Any]:
             streams=["recyclable"],
             opening={},
         )
-        bank = WasteBank(lgo_id=village.lgo_id, name_th="mass bank")
-        db.session.add_all([log, point, bank])
+        db.session.add_all([log, point])
         db.session.flush()
-        member = Member(
-            bank_id=bank.id,
-            household_id=household.id,
-            lgo_id=village.lgo_id,
-            village_id=village.id,
-            member_number=1,
-            joined_on=dt.date(2024, 1, 2),
-        )
-        db.session.add(member)
-        db.session.flush()
-        entry = LedgerEntry(
-            bank_id=bank.id,
-            member_id=member.id,
-            household_id=household.id,
-            lgo_id=village.lgo_id,
-            village_id=village.id,
-            entry_date=dt.date(2024, 2, 1),
-            kind=EntryKind.deposit,
-            amount=Decimal("1.00"),
-        )
-        db.session.add(entry)
+        bank, member, entry = bank_with_member(village.lgo_id, household, name="mass bank",
+                                               amount=Decimal("1.00"))
         db.session.commit()
         values = {
             "bank_id": bank.id,

@@ -17,7 +17,6 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,7 +33,7 @@ from khaya.common.geo import point as geo_point
 from khaya.extensions import db
 from khaya.households.models import Household
 from khaya.participation.models import Photo, SortingLog
-from khaya.wastebank.models import EntryKind, LedgerEntry, Material, Member, Price, WasteBank
+from tests.factories import bank_with_member
 
 API = "/api/v1"
 TOWN = "lamphun-town-municipality"  # LGO A
@@ -285,7 +284,7 @@ def objects(app: Flask, connection) -> Objects:
         }
         db.session.add_all(points.values())
         banks = {
-            key: _bank_with_member(lgo_ids[code], households[key][0])
+            key: tuple(row.id for row in bank_with_member(lgo_ids[code], households[key][0]))
             for key, code in (("a", TOWN), ("b", NGA))
         }
         db.session.commit()
@@ -350,44 +349,6 @@ def _household_with_records(lgo_id: int, village_code: str):
     db.session.add_all([photo, log])
     db.session.flush()
     return household, log, photo
-
-
-def _bank_with_member(lgo_id: int, household: Household) -> tuple[int, int, int]:
-    """Make a bank with a PET price, the household as member and one deposit of 1 kg."""
-    bank = WasteBank(lgo_id=lgo_id, name_th="ธนาคารขยะทดสอบ")
-    db.session.add(bank)
-    db.session.flush()
-    db.session.add(
-        Price(
-            bank_id=bank.id,
-            material=Material.pet,
-            price_per_kg=Decimal("8"),
-            valid_from=dt.date(2024, 1, 1),
-        )
-    )
-    member = Member(
-        bank_id=bank.id,
-        household_id=household.id,
-        lgo_id=lgo_id,
-        village_id=household.village_id,
-        member_number=1,
-        joined_on=dt.date(2024, 1, 2),
-    )
-    db.session.add(member)
-    db.session.flush()
-    entry = LedgerEntry(
-        bank_id=bank.id,
-        member_id=member.id,
-        household_id=household.id,
-        lgo_id=lgo_id,
-        village_id=household.village_id,
-        entry_date=dt.date(2024, 2, 1),
-        kind=EntryKind.deposit,
-        amount=Decimal("8.00"),
-    )
-    db.session.add(entry)
-    db.session.flush()
-    return bank.id, member.id, entry.id
 
 
 @dataclass
