@@ -261,3 +261,20 @@ def test_me_lists_roles_and_permissions(client, auth):
     assert "inspections.write" in me["permissions"]
     assert "users.read" not in me["permissions"]
     assert me["user"]["volunteer"]["village_codes"] == ["51010101", "51010102", "51010103"]
+
+
+def test_removing_every_login_while_deactivating_is_422(client, auth, db_session):
+    """Found by the fuzz test: deactivating signs the user out, whose query flushed the user
+    without a login first, and the database constraint answered 500."""
+    target = user_id(db_session, "town.staff")
+    response = client.patch(
+        f"/api/v1/users/{target}",
+        headers=auth("town.admin"),
+        json={"phone": None, "username": None, "is_active": False},
+    )
+    assert response.status_code == 422, response.get_json()
+    assert "phone" in response.get_json()["errors"]
+    user = db_session.get(User, target)
+    db_session.refresh(user)
+    assert user.username == "town.staff"
+    assert user.is_active

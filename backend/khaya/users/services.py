@@ -198,14 +198,15 @@ def update_user(user_id: int, data: dict[str, Any]) -> User:
     for key in ("display_name", "phone", "username"):
         if key in data:
             setattr(user, key, data[key])
+    # Before any query: an autoflush of a user without a login breaks a database constraint.
+    if not user.phone and not user.username:
+        raise InvalidUserChange(errors={"phone": ["Keep a phone number or a username."]})
     if "is_active" in data:
         if user.id == current_principal().user_id and not data["is_active"]:
             raise InvalidUserChange(errors={"is_active": ["You cannot deactivate yourself."]})
         user.is_active = data["is_active"]
         if not user.is_active:
             revoke_all_sessions(user.id, "deactivated")
-    if not user.phone and not user.username:
-        raise InvalidUserChange(errors={"phone": ["Keep a phone number or a username."]})
     _flush_unique()
     audit.record("update", "user", [(user.id, user.lgo_id)], details={"fields": sorted(data)})
     return user
