@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from _server import BIN, LOOPBACK, ROOT, children, say
@@ -475,6 +476,65 @@ class Gunicorn:
     def __exit__(self, *_exc: Any) -> None:
         self.stop()
         self.log.close()
+
+
+def ensure_nginx() -> str | None:
+    """Return nginx's path, installing it with apt when missing (as root); None if impossible."""
+    for candidate in ("/usr/sbin/nginx", "/usr/bin/nginx"):
+        if os.access(candidate, os.X_OK):
+            return candidate
+    if os.geteuid() != 0:
+        return None
+    say("installing nginx with apt (the reverse proxy the deployment puts in front)")
+    subprocess.run(["bash", "-c", f". {ROOT}/scripts/apt.sh && apt_update_once && "
+                    "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light"],
+                   check=False, stdout=subprocess.DEVNULL)
+    return next((c for c in ("/usr/sbin/nginx", "/usr/bin/nginx") if os.access(c, os.X_OK)), None)
+
+
+class Nginx:
+    """deploy/nginx/khaya.conf as shipped, listening on ``port`` in front of the app on
+    ``upstream``: only the two addresses the file marks are changed."""
+
+    def __init__(self, binary: str, port: int, upstream: int) -> None:
+        self.binary, self.port = binary, port
+        self.dir = tempfile.TemporaryDirectory(prefix="khaya-nginx-")  # noqa: SIM115
+        site = (ROOT / "deploy" / "nginx" / "khaya.conf").read_text()
+        site = site.replace("server 127.0.0.1:8000;", f"server {LOOPBACK}:{upstream};")
+        site = site.replace("listen 80;", f"listen {LOOPBACK}:{port};")
+        root = self.dir.name
+        (Path(root) / "khaya.conf").write_text(site)
+        # Run as whoever starts the drill; nginx drops to "nobody" only when started as root.
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        (Path(root) / "nginx.conf").write_text(
+            f"{user}worker_processes 1;\npid {root}/nginx.pid;\nerror_log {root}/error.log;\n"
+            "events { worker_connections 4096; }\n"
+            f"http {{\n  access_log off;\n  client_body_temp_path {root}/body;\n"
+            f"  proxy_temp_path {root}/proxy;\n  include {root}/khaya.conf;\n}}\n")
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Nginx:
+        conf = f"{self.dir.name}/nginx.conf"
+        self.process = subprocess.Popen(
+            [self.binary, "-c", conf, "-p", self.dir.name, "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if http_call(self.port, "GET", "/api/v1/health", timeout=5)[0] == 200:
+                    return self
+            time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("nginx did not start in front of the app")
+
+    def __exit__(self, *_exc: Any) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.dir.cleanup()
 
 
 def _alive(pid: int) -> bool:

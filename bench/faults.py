@@ -30,7 +30,9 @@ demo, with the drill's resident and volunteer accounts) and serves Khaya as scri
     pids), their memory does not grow by more than 50 MB and /api/v1/health answers at once.
 (d) slowloris: 200 connections send a request's headers one byte per second for 20 s while
     normal clients (a sync batch, a league table) keep asking; measures their latency and
-    failures before, during and after. PASS needs every normal request answered, p95 under 1 s.
+    failures before, during and after. Run against gunicorn alone (figures only) and then
+    through deploy/nginx/khaya.conf as the deployment runs it (nginx installed with apt when
+    missing): PASS needs every normal request through nginx answered, p95 under 1 s.
 
 Prints figures and PASS/FAIL per drill; exits 1 when any drill failed.
 """
@@ -57,10 +59,12 @@ from _drill import (
     Account,
     Gunicorn,
     Ledger,
+    Nginx,
     Phone,
     converge,
     drain,
     ensure_accounts,
+    ensure_nginx,
     http_call,
     login,
     percentile,
@@ -344,72 +348,71 @@ def drill_big_body(url: str, accounts: list[Account], args: argparse.Namespace) 
 
 # --- (d) slowloris ------------------------------------------------------------------------------
 
-def drill_slowloris(url: str, accounts: list[Account], args: argparse.Namespace,
-                    connections: int = 200, attack_s: float = 20) -> Verdict:
-    port = free_port()
-    with Gunicorn(url, port, workers=args.workers, threads=args.threads) as server:
-        server.start()
-        staff = login(port, "town.staff", "drill-slowloris")
-        province = login(port, "province", "drill-slowloris")
-        phone = Phone(next(a for a in accounts if a.role == "resident"), uuid.uuid4().hex[:8],
-                      random.Random(7))
-        phone.sign_in(port)
-        ledger = Ledger()
-        month = today_in_thailand().strftime("%Y-%m")
-        samples: list[tuple[float, float, bool]] = []  # (when, seconds, answered)
-        stop = threading.Event()
+def _slow_attack(port: int, app_port: int, accounts: list[Account], connections: int,
+                 attack_s: float) -> tuple[list[str], bool]:
+    """Attack ``port`` with slow header senders while two normal clients keep working; return
+    the figures and whether normal clients were served throughout."""
+    staff = login(app_port, "town.staff", "drill-slowloris")
+    province = login(app_port, "province", "drill-slowloris")
+    phone = Phone(next(a for a in accounts if a.role == "resident"), uuid.uuid4().hex[:8],
+                  random.Random(7))
+    phone.sign_in(port)
+    ledger = Ledger()
+    month = today_in_thailand().strftime("%Y-%m")
+    samples: list[tuple[float, float, bool]] = []  # (when, seconds, answered)
+    stop = threading.Event()
 
-        def normal_client(n: int) -> None:
-            while not stop.is_set():
-                started = time.monotonic()
-                try:
-                    if n % 2:
-                        phone.make_items(ledger, 1)
-                        ok = phone.send(port, ledger, timeout=10).ok
-                    else:
-                        status, _ = http_call(
-                            port, "GET", "/api/v1/analytics/league?level=lgo&parent=51"
-                            f"&indicator=participation&period={month}", token=province,
-                            timeout=10)
-                        ok = status == 200
-                except (OSError, http.client.HTTPException):
-                    ok = False
-                samples.append((started, time.monotonic() - started, ok))
-                stop.wait(0.5)
-
-        clients = [threading.Thread(target=normal_client, args=(n,), daemon=True)
-                   for n in range(2)]
-        for client in clients:
-            client.start()
-        time.sleep(5)
-        attack_from = time.monotonic()
-        header = (f"POST /api/v1/sync HTTP/1.1\r\nHost: {LOOPBACK}\r\n"
-                  f"Authorization: Bearer {staff}\r\nX-Padding: " + "a" * 4000).encode()
-        socks: list[socket.socket] = []
-        for _ in range(connections):
+    def normal_client(n: int) -> None:
+        while not stop.is_set():
+            started = time.monotonic()
             try:
-                socks.append(socket.create_connection((LOOPBACK, port), timeout=5))
+                if n % 2:
+                    phone.make_items(ledger, 1)
+                    ok = phone.send(port, ledger, timeout=10).ok
+                else:
+                    status, _ = http_call(
+                        port, "GET", "/api/v1/analytics/league?level=lgo&parent=51"
+                        f"&indicator=participation&period={month}", token=province,
+                        timeout=10)
+                    ok = status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+            samples.append((started, time.monotonic() - started, ok))
+            stop.wait(0.5)
+
+    clients = [threading.Thread(target=normal_client, args=(n,), daemon=True)
+               for n in range(2)]
+    for client in clients:
+        client.start()
+    time.sleep(5)
+    attack_from = time.monotonic()
+    header = (f"POST /api/v1/sync HTTP/1.1\r\nHost: {LOOPBACK}\r\n"
+              f"Authorization: Bearer {staff}\r\nX-Padding: " + "a" * 4000).encode()
+    socks: list[socket.socket] = []
+    for _ in range(connections):
+        try:
+            socks.append(socket.create_connection((LOOPBACK, port), timeout=5))
+        except OSError:
+            break
+    opened = len(socks)
+    position = 0
+    while time.monotonic() - attack_from < attack_s:
+        for sock in list(socks):
+            try:
+                sock.send(header[position:position + 1])
             except OSError:
-                break
-        opened = len(socks)
-        position = 0
-        while time.monotonic() - attack_from < attack_s:
-            for sock in list(socks):
-                try:
-                    sock.send(header[position:position + 1])
-                except OSError:
-                    socks.remove(sock)  # the server dropped it
-            position += 1
-            time.sleep(1)
-        dropped = opened - len(socks)
-        for sock in socks:
-            sock.close()
-        attack_to = time.monotonic()
-        time.sleep(5)
-        stop.set()
-        for client in clients:
-            client.join(timeout=15)
-        health = http_call(port, "GET", "/api/v1/health", timeout=10)[0]
+                socks.remove(sock)  # the server dropped it
+        position += 1
+        time.sleep(1)
+    dropped = opened - len(socks)
+    for sock in socks:
+        sock.close()
+    attack_to = time.monotonic()
+    time.sleep(5)
+    stop.set()
+    for client in clients:
+        client.join(timeout=15)
+    health = http_call(port, "GET", "/api/v1/health", timeout=10)[0]
 
     def phase(start: float, end: float) -> tuple[int, int, float, float]:
         # A request belongs to the phase it was sent in.
@@ -418,23 +421,43 @@ def drill_slowloris(url: str, accounts: list[Account], args: argparse.Namespace,
         return (len(chosen), len(chosen) - len(answered), percentile(answered, 50),
                 percentile(answered, 95))
 
-    before = phase(0, attack_from)
     during = phase(attack_from, attack_to)
-    after = phase(attack_to, float("inf"))
     lines = [f"{opened} slow connections opened, {dropped} dropped by the server during the "
              f"{attack_s:.0f} s attack (one header byte a second each)"]
-    for label, (n, failed, p50, p95) in (("before", before), ("during", during),
-                                         ("after", after)):
+    for label, (n, failed, p50, p95) in (("before", phase(0, attack_from)), ("during", during),
+                                         ("after", phase(attack_to, float("inf")))):
         lines.append(f"normal requests {label:<6}: {n:3d} sent, {failed:3d} failed or timed out "
                      f"(10 s), p50 {p50:7.0f} ms, p95 {p95:7.0f} ms")
     lines.append(f"health after the attack: {health}")
-    passed = during[0] > 0 and during[1] == 0 and during[3] < 1000 and health == 200
-    if not passed:
-        lines.append("gunicorn's threaded workers read a request's headers on a worker thread "
-                     "with no deadline: slow senders hold every thread. Deploy behind a buffering "
-                     "reverse proxy (nginx: client_header_timeout, client_body_timeout, "
-                     "limit_conn); see README, Drills")
-    return Verdict("(d) slowloris: 200 slow header senders", passed, lines)
+    served = during[0] > 0 and during[1] == 0 and during[3] < 1000 and health == 200
+    return lines, served
+
+
+def drill_slowloris(url: str, accounts: list[Account], args: argparse.Namespace,
+                    connections: int = 200, attack_s: float = 20) -> Verdict:
+    """Slow senders against gunicorn alone (figures only: its threads read headers with no
+    deadline), then against the deployment's nginx in front, which must keep serving."""
+    port = free_port()
+    lines: list[str] = []
+    with Gunicorn(url, port, workers=args.workers, threads=args.threads) as server:
+        server.start()
+        alone, alone_served = _slow_attack(port, port, accounts, connections, attack_s)
+        lines += ["gunicorn alone:", *(f"  {line}" for line in alone)]
+        if not alone_served:
+            lines.append("  its threaded workers read a request's headers on a worker thread "
+                         "with no deadline, so slow senders hold every thread: never expose it "
+                         "directly")
+        binary = ensure_nginx()
+        if binary is None:
+            lines.append("behind nginx: not run (nginx missing and not root to install it)")
+            return Verdict("(d) slowloris: 200 slow header senders", False, lines)
+        proxy_port = free_port()
+        with Nginx(binary, proxy_port, port):
+            proxied, served = _slow_attack(proxy_port, port, accounts, connections, attack_s)
+        lines += ["behind nginx (deploy/nginx/khaya.conf as shipped):",
+                  *(f"  {line}" for line in proxied)]
+    return Verdict("(d) slowloris: 200 slow header senders, behind the deployment's nginx",
+                   served, lines)
 
 
 # --- main ---------------------------------------------------------------------------------------
