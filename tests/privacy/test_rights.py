@@ -70,6 +70,10 @@ def test_resident_exports_their_household(client, auth, db_session):
     assert len(data["photos"]) == 1
     assert data["residents"][0]["phone"] == "+66810000011"
     assert {a["action"] for a in data["accesses"]} >= {"create", "update"}
+    # The dashboards' tally of this month is held about the household too: today, three logs.
+    today = local_today()
+    assert [(m["month"], m["days_logged"], m["logs"]) for m in data["monthly_activity"]] == [
+        (today.strftime("%Y-%m"), [today.day], 3)]
     exported = db_session.scalar(
         select(func.count()).where(
             AuditEvent.action == "export", AuditEvent.entity_id == str(home["id"])

@@ -66,6 +66,10 @@ def subject_access_pdf(data: dict[str, Any]) -> bytes:
     for entry in data["ledger_entries"]:
         out.line(f"{_date(entry['entry_date'])}: {entry['kind']} {entry['amount']:,.2f} บาท",
                  size=10)
+    out.heading(f"สรุปรายเดือนที่ใช้ในรายงาน ({len(data['monthly_activity'])})")
+    for month in data["monthly_activity"]:
+        days = ", ".join(str(d) for d in month["days_logged"]) or "-"
+        out.line(f"{month['month']}: บันทึก {month['logs']} ครั้ง วันที่ {days}", size=10)
     out.heading(f"ผู้ที่เข้าถึงข้อมูลครัวเรือนนี้ ({len(data['accesses'])})")
     for access in data["accesses"]:
         out.line(f"{access['at']:%Y-%m-%d %H:%M} {access['actor_role'] or '-'} "

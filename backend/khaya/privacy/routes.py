@@ -36,6 +36,8 @@ class ExportSchema(Schema):
     photos = fields.List(fields.Dict())
     waste_bank_accounts = fields.List(fields.Dict())
     ledger_entries = fields.List(fields.Dict())
+    monthly_activity = fields.List(fields.Dict(), metadata={
+        "description": "The dashboards' monthly tallies of the household: days logged, counts, kg"})
     accesses = fields.List(fields.Dict())
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from ..auth import audit
 from ..auth.access import current_principal
@@ -73,6 +73,14 @@ def export_household(household_id: int) -> dict[str, Any]:
         .order_by(AuditEvent.at, AuditEvent.id), execution_options=unscoped()).all()
     audit.record("export", "household", [(household.id, household.lgo_id)],
                  details={"document": "subject_access"})
+    # The dashboards' per-household monthly tallies are held about the household too (and outlive
+    # raw logs under the retention setting): the days it logged, counts and kg. Read by name, as
+    # analytics sits above this domain.
+    months = db.session.execute(text("""
+        select to_char(month, 'YYYY-MM') as month, days, logs, kg_organic, kg_recyclable,
+               kg_general, kg_hazardous, deposits, deposit_kg
+        from household_months where household_id = :id order by month
+    """), {"id": household.id}).mappings().all()
     return {
         "exported_on": local_today(),
         "household": {**_row(household, HOUSEHOLD_FIELDS),
@@ -88,6 +96,9 @@ def export_household(household_id: int) -> dict[str, Any]:
         "ledger_entries": [{"id": e.id, "bank_id": e.bank_id, "entry_date": e.entry_date,
                             "kind": e.kind.value, "amount": e.amount, "note": e.note}
                            for e in entries],
+        "monthly_activity": [{**{k: v for k, v in m.items() if k != "days"},
+                              "days_logged": [d + 1 for d in range(31) if m["days"] >> d & 1]}
+                             for m in months],
         "accesses": [dict(a._mapping) for a in accesses],
     }
 
