@@ -147,7 +147,8 @@ def test_uncaught_error_hides_details(app):
 
 
 def test_compose_file_matches_the_readme():
-    """docker-compose.yml parses, and has PostGIS, the API, health checks and a named volume."""
+    """docker-compose.yml parses, and has PostGIS, the API behind nginx, health checks and a
+    named volume."""
     import yaml
 
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -159,6 +160,14 @@ def test_compose_file_matches_the_readme():
     volume = db_service["volumes"][0].split(":")[0]
     assert volume in compose["volumes"]
     assert api_service["environment"]["DATABASE_URL"].startswith("postgresql+psycopg2://")
+    # nginx in front, running the deployment's site file pointed at the api service.
+    proxy = compose["services"]["proxy"]
+    assert proxy["depends_on"]["api"]["condition"] == "service_healthy"
+    mounted = proxy["volumes"][0].split(":")[0]
+    site = (ROOT / mounted).read_text()
+    assert "server 127.0.0.1:8000;" in site
+    assert "s/127.0.0.1:8000/api:8000/" in proxy["command"][-1]
+    assert api_service["environment"]["KHAYA_PROXY_FIX"] == "1"
     readme = (ROOT / "README.md").read_text()
     assert "docker compose up" in readme
     assert "DATABASE_URL" in readme
