@@ -61,6 +61,8 @@ def test_staff_adds_a_household_on_the_map_and_prints_its_village_qr_sheet(desk,
     page.wait_for_function(
         "() => /\\d/.test(document.querySelector('[data-testid=map-count]').textContent)")
     shoot(page, "office-lgo-map")
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate(AXE_RUN) == []
 
     page.click("[data-testid=map-add]")
     box = page.locator("[data-testid=office-map]").bounding_box()
@@ -237,6 +239,8 @@ def test_the_access_log_names_who_opened_a_household(desk, browser, world, app):
     page.wait_for_selector(f"[data-testid=audit-table] td:has-text('{staff['display_name']}')")
     assert "read" in page.locator("[data-testid=audit-table]").inner_text()
     shoot(page, "office-lgo-audit")
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate(AXE_RUN) == []
 
     # Staff (not admins) have no access log in their menu, and its URL shows nothing.
     ctx = desk_context(browser)

@@ -27,6 +27,8 @@ from khaya.extensions import db
 from seed.accounts import MUEANG_NGA, TOWN
 from seed.demo import load_demo_households
 from tests.e2e._browser import (
+    AXE,
+    AXE_RUN,
     NO_TILES,
     PASSWORD,
     bangkok_today,
@@ -101,7 +103,7 @@ def demo(app: Flask, live_server: str) -> Iterator[Demo]:
 def desk(browser, demo) -> Iterator[Any]:
     """Return a page at a desktop's size, signed in as the provincial officer, that records
     every API path it calls."""
-    ctx = desk_context(browser)
+    ctx = desk_context(browser, bypass_csp=True)  # so axe-core can be added
     ctx.route(NO_TILES, lambda route: route.abort())
     page = ctx.new_page()
     page.api_calls = []
@@ -369,3 +371,30 @@ def test_the_officer_reaches_no_household_by_screen_or_url(app, demo, desk):
     assert not [n for n in demo.names if n in text_seen]
     assert not [p for p in demo.phones if {p[1:], "0" + p[3:], p[3:]} & runs]
     assert not [u for u in page.api_calls if not API_ALLOWED.search(u)], page.api_calls
+
+
+SCREENS = ("/office/league", "/office/choropleth", "/office/trends", "/office/compare")
+
+
+def test_the_dashboards_pass_axe_and_read_whole_in_english(demo, desk):
+    page = desk
+    found: dict[str, list] = {}
+    for path in SCREENS:
+        page.click(f".office-nav a[href='{path}']")
+        page.wait_for_url(f"**{path}")
+        settle(page)
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE))
+        found[path] = page.evaluate(AXE_RUN)
+    assert found == {path: [] for path in SCREENS}
+
+    page.click("[data-testid=lang]")
+    for path in SCREENS:
+        page.click(f".office-nav a[href='{path}']")
+        page.wait_for_url(f"**{path}")
+        settle(page)
+        text = page.inner_text("body")
+        # A missing English string shows as its key (o_…, op_…, ind_…, on_…).
+        assert not re.search(r"\b(?:o|op|on|ind)_[a-z_]+\b", text), (path, text[:400])
+        assert not re.search(r"[\u0e00-\u0e7f]{3,}", page.inner_text(".office-nav")), path
+    shoot(page, "office-province-compare-en")

@@ -177,7 +177,7 @@ export function ChoroplethScreen({ path }: { path: string }) {
           {khaya && <p class="muted small">{t('op_method')}: {t(`op_method_${khaya.classes.method}` as Key)}</p>}
           <h2>{t('op_grey')}</h2>
           {grey.length ? (
-            <ul class="op-grey-list" data-testid="grey-list">
+            <ul class="op-grey-list" data-testid="grey-list" tabIndex={0} aria-label={t('op_grey')}>
               {grey.map((p) => (
                 <li key={p.code}>{nameOf(p)} <span class="muted small">({p.denominator ? `${t('op_small')}: ${t('o_denominator')} ${formatCount(p.denominator)}` : t('o_no_data')})</span></li>
               ))}
