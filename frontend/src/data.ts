@@ -32,10 +32,11 @@ export interface Household {
   last_inspected_on: string | null;
   point: GeoPoint | null;
   version: number;
+  /** The household's QR card token: in the list too, so a phone opens a scanned card offline. */
+  qr_token: string;
 }
 
 export interface HouseholdDetail extends Household {
-  qr_token: string;
   qr_url: string;
   deactivated_on?: string | null;
   deactivation_reason?: string | null;

@@ -164,6 +164,25 @@ def test_volunteer_opens_by_typed_code_inspects_offline_and_household_is_verifie
     assert page.url.endswith(f"/households/{household['id']}")
 
 
+def test_a_card_never_scanned_on_this_phone_opens_offline_from_the_stored_register(
+    context, world
+):
+    household = world.resident_household
+    page = context.new_page()
+    sign_in(page, world.base, VOLUNTEER)
+    # The register the phone stores on its online visit carries each card's token.
+    page.wait_for_selector("[data-testid=household-row]")
+    context.set_offline(True)
+    page.goto(world.base + "/h/" + household["qr_token"])
+    page.wait_for_selector("[data-testid=household]")
+    assert page.url.endswith(f"/households/{household['id']}")
+    assert page.inner_text("[data-testid=house-number]") == household["house_number"]
+    # A token the register does not hold still says that the phone must go online.
+    page.goto(world.base + "/h/" + "x" * 16)
+    page.wait_for_selector(".banner-warn")
+    context.set_offline(False)
+
+
 def test_a_log_the_server_refuses_shows_needs_fixing_with_the_reason(app, context, world):
     household = world.resident_household
     registered = dt.date.fromisoformat(household["registered_on"])

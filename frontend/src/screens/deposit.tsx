@@ -5,7 +5,7 @@ import type { OutboxItem } from '../../shared/db';
 import { enqueue, resubmit } from '../../shared/outbox';
 import { localToday } from '../../shared/util';
 import { useLoad } from '../cache';
-import { allPages, type Bank, type Member, type Price } from '../data';
+import { allPages, type Bank, type Member, type Page, type Price } from '../data';
 import { formatBaht, formatNumber, t, useT, type Key } from '../i18n';
 import { goBack } from '../router';
 import { auth } from '../session';
@@ -27,7 +27,9 @@ async function loadMemberships(householdId: number): Promise<{ banks: number; me
   const banks = await allPages<Bank>('waste-banks');
   const memberships: Membership[] = [];
   for (const bank of banks) {
-    const member = (await allPages<Member>(`waste-banks/${bank.id}/members`)).find((m) => m.household_id === householdId && m.active);
+    // The household's own account only, not the whole membership list of every bank.
+    const { items } = await api<Page<Member>>(`waste-banks/${bank.id}/members?household_id=${householdId}`);
+    const member = items.find((m) => m.active);
     if (!member) continue;
     const { prices } = await api<{ prices: Price[] }>(`waste-banks/${bank.id}/prices`);
     memberships.push({ bank, member, prices });

@@ -32,8 +32,11 @@ export function tokenOf(text: string): string | null {
 
 type Outcome = { id: number } | { choices: Household[] } | { problem: string };
 
-/** Resolve a card token to a household id: the server when online, else what the phone knows. */
-export async function openToken(token: string): Promise<Outcome> {
+/**
+ * Resolve a card token to a household id: the server when online; offline, a card scanned here
+ * before, else the register the phone keeps (it carries every card's token).
+ */
+export async function openToken(token: string, me: Me | undefined): Promise<Outcome> {
   try {
     const household = await api<HouseholdDetail>(`households/by-qr/${encodeURIComponent(token)}`);
     await writeCache(`qr:${token}`, { id: household.id });
@@ -43,7 +46,10 @@ export async function openToken(token: string): Promise<Outcome> {
     if (error instanceof ApiError && error.status === 404) return { problem: t('scan_not_found') };
     if (!(error instanceof OfflineError)) return { problem: (error as Error).message };
     const known = await readCache<{ id: number }>(`qr:${token}`);
-    return known ? { id: known.data.id } : { problem: t('scan_need_online') };
+    if (known) return { id: known.data.id };
+    const stored = (await readCache<Household[]>(householdsKey(me)))?.data ?? [];
+    const match = stored.find((h) => h.qr_token === token);
+    return match ? { id: match.id } : { problem: t('scan_need_online') };
   }
 }
 
@@ -78,7 +84,7 @@ export function Scan() {
   async function resolve(text: string) {
     setBusy(true);
     const token = tokenOf(text);
-    const result = token ? await openToken(token) : await findHouse(text, me);
+    const result = token ? await openToken(token, me) : await findHouse(text, me);
     setBusy(false);
     if ('id' in result) navigate(`/households/${result.id}`);
     else setOutcome(result);
@@ -165,7 +171,7 @@ export function QrOpen({ token }: { token: string }) {
   const { me } = useStore(auth);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
-    void openToken(token).then((result) => {
+    void openToken(token, me).then((result) => {
       if ('id' in result) navigate(modeOf(me) === 'resident' ? '/card' : `/households/${result.id}`, true);
       else if ('problem' in result) setProblem(result.problem);
     });
