@@ -449,6 +449,18 @@ export function HouseholdOffice({ id, admin }: { id: number; admin: boolean }) {
 
 // ---------- CSV import ----------
 
+/** The register's columns by the names the server reports problems under. */
+const FIELD_LABELS: Record<string, Key> = {
+  village_code: 'o_village',
+  house_number: 'reg_house_no',
+  head_name: 'reg_head',
+  phone: 'reg_phone',
+  members: 'reg_members',
+  occupancy: 'reg_occupancy',
+  wet_bin: 'reg_wet_bin',
+  point: 'reg_point',
+};
+
 interface ImportReport {
   rows: number;
   created: number;
@@ -507,7 +519,7 @@ export function ImportHouseholds() {
                 {report.rejected.map((r) => (
                   <tr key={r.row}>
                     <td class="num">{r.row}</td>
-                    <td>{Object.entries(r.errors).map(([field, msgs]) => `${field}: ${msgs.join(' ')}`).join('; ')}</td>
+                    <td>{Object.entries(r.errors).map(([field, msgs]) => `${FIELD_LABELS[field] ? t(FIELD_LABELS[field]) : field}: ${msgs.join(' ')}`).join('; ')}</td>
                   </tr>
                 ))}
               </tbody>
