@@ -3,11 +3,14 @@ a household tile and an export, served by gunicorn.
 
     .venv/bin/python bench/analytics.py [--db khaya_bench_an] [--requests 60]
 
-The database must hold the scale data (``python -m seed scale --households 185000 --days
-365`` with DATABASE_URL pointing at it; the demo accounts loaded). Each endpoint gets a few
-warm-up requests, then ``--requests`` timed ones, one at a time on a keep-alive connection,
-rotating over the year's months and the LGOs so the same answer is not asked twice in a row.
-Prints p50/p95/max in ms (client side, loopback) per endpoint, the row counts and the machine.
+The database must hold the scale data (``flask db upgrade`` then ``python -m seed scale
+--households 185000 --days 365`` with DATABASE_URL pointing at it); without it the script says
+how to make it and exits 0, so ``make bench`` goes on to the other benchmarks.
+
+Each endpoint gets a few warm-up requests, then ``--requests`` timed ones, one at a time on a
+keep-alive connection, rotating over the year's months and the LGOs so the same answer is not
+asked twice in a row. Prints p50/p95/max in ms (client side, loopback) per endpoint, the row
+counts and the machine.
 Target on 2 cores: p95 under 100 ms for every interactive endpoint. Not a test.
 """
 
@@ -17,7 +20,6 @@ import argparse
 import datetime as dt
 import http.client
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -95,15 +97,23 @@ def main() -> int:
     url = database_url(args.db)
     engine = create_engine(url)
     with engine.connect() as conn:
-        counts = {t: conn.scalar(text(f"select count(*) from {t}")) for t in COUNTS}
-        pg_version = conn.scalar(text("show server_version"))
-        last_log = conn.scalar(text("select max(log_date) from sorting_logs"))
-        lgos = list(conn.scalars(text(
-            "select code from lgos where type <> 'PAO' order by code")))
+        migrated = conn.scalar(text("select to_regclass('public.sorting_logs') is not null"))
+        if migrated:
+            counts = {t: conn.scalar(text(f"select count(*) from {t}")) for t in COUNTS}
+            pg_version = conn.scalar(text("show server_version"))
+            last_log = conn.scalar(text("select max(log_date) from sorting_logs"))
+            lgos = list(conn.scalars(text(
+                "select code from lgos where type <> 'PAO' order by code")))
     engine.dispose()
-    if not counts["households"] or last_log is None:
-        print(f"{args.db} holds no scale data: run python -m seed scale first", file=sys.stderr)
-        return 2
+    if not migrated or not counts["households"] or last_log is None:
+        # The year of Lamphun data takes a while to generate, so `make bench` does not make it;
+        # say so and let the other benchmarks run.
+        print(f"bench/analytics.py not run: {args.db} holds no scale data. Make it with\n"
+              f"  DATABASE_URL=$(bash scripts/db.sh url {args.db}) .venv/bin/flask --app khaya "
+              "db upgrade\n"
+              f"  DATABASE_URL=$(bash scripts/db.sh url {args.db}) .venv/bin/python -m seed scale "
+              "--households 185000 --days 365")
+        return 0
     last = last_log.replace(day=1) - dt.timedelta(days=1)  # the last complete month
     months = []
     month = last.replace(day=1)
