@@ -70,6 +70,8 @@ export function LgoMap() {
   const box = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
   const groups = useRef<{ villages: L.LayerGroup; households: L.LayerGroup; points: L.LayerGroup; draft: L.LayerGroup } | null>(null);
+  // Households on one canvas: an LGO may have tens of thousands, too many for SVG elements.
+  const houseCanvas = useRef<L.Canvas | null>(null);
   const fitted = useRef(false);
   const addingRef = useRef(adding);
   addingRef.current = adding;
@@ -84,6 +86,7 @@ export function LgoMap() {
     // Villages under households under collection points, whatever order they load in.
     m.createPane('villages').style.zIndex = '350';
     m.createPane('points').style.zIndex = '450';
+    houseCanvas.current = L.canvas({ padding: 0.3 });
     groups.current = {
       villages: L.layerGroup().addTo(m),
       households: L.layerGroup().addTo(m),
@@ -147,7 +150,7 @@ export function LgoMap() {
     for (const h of visible) {
       const [lon, lat] = h.point!.coordinates;
       const colour = needs(h, 'not_logging') ? HOUSE_COLOURS.not_logging : h.verified_on ? HOUSE_COLOURS.verified : HOUSE_COLOURS.not_verified;
-      L.circleMarker([lat, lon], { radius: 5, color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95 })
+      L.circleMarker([lat, lon], { renderer: houseCanvas.current!, radius: 5, color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95 })
         .bindPopup(() => householdPopup(h))
         .addTo(g.households);
     }

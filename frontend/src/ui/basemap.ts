@@ -29,11 +29,17 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * Take a map down when its screen closes: stop any pan or zoom first, since a zoom animation
- * finishing on a removed map throws.
+ * Take a map down when its screen closes: stop any pan or zoom first (a zoom animation finishing
+ * on a removed map throws), and take the layers off before their renderers, so a canvas has no
+ * redraw left pending after it is gone.
  */
 export function disposeMap(map: L.Map): void {
   map.stop();
   map.off();
+  const layers: L.Layer[] = [];
+  map.eachLayer((layer) => {
+    if (!(layer instanceof L.Renderer)) layers.push(layer);
+  });
+  for (const layer of layers) map.removeLayer(layer);
   map.remove();
 }
