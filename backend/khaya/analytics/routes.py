@@ -21,6 +21,7 @@ from flask import Response
 from ..auth.access import requires
 from ..auth.scoping import current_scope
 from ..common.api import Blueprint
+from ..common.files import attachment
 from ..common.geo import GEOJSON_MEDIA_TYPE
 from ..exports import dashboards, summary, writers
 from . import services
@@ -66,7 +67,7 @@ def _indicators_file(args: dict, fmt: str) -> Response:
     name = dashboards.filename("indicators", fmt, answer["level"],
                                args.get("parent") or (areas[0] if len(areas) == 1 else "areas"),
                                answer["period"]["label"], args["lang"])
-    return writers.attachment(writers.render_table(table, fmt), name, writers.MEDIA_TYPES[fmt])
+    return attachment(writers.render_table(table, fmt), name, writers.MEDIA_TYPES[fmt])
 
 
 blp.file_routes("/indicators", IndicatorFileArgsSchema, requires("analytics.read"),
@@ -98,7 +99,7 @@ def _league_file(args: dict, fmt: str) -> Response:
     data = writers.render_table(dashboards.league_table(answer, args["lang"]), fmt)
     name = dashboards.filename("league", fmt, answer["indicator"], answer["level"],
                                answer["parent"], answer["period"]["label"], args["lang"])
-    return writers.attachment(data, name, writers.MEDIA_TYPES[fmt])
+    return attachment(data, name, writers.MEDIA_TYPES[fmt])
 
 
 blp.file_routes("/league", LeagueFileArgsSchema, requires("analytics.read"), _league_file,
@@ -123,7 +124,7 @@ def summary_pdf(args):
     league_ = data["league"]
     name = dashboards.filename("summary", "pdf", data["parent"]["code"], league_["level"],
                                league_["indicator"], league_["period"]["label"])
-    return writers.attachment(summary.render(data), name, "application/pdf")
+    return attachment(summary.render(data), name, "application/pdf")
 
 
 @blp.route("/series")
@@ -148,7 +149,7 @@ def _series_file(args: dict, fmt: str) -> Response:
     name = dashboards.filename("series", fmt, answer["level"], answer["code"],
                                answer["granularity"],
                                f"{args['from_']:%Y-%m-%d}_{args['to']:%Y-%m-%d}", args["lang"])
-    return writers.attachment(writers.render_table(table, fmt), name, writers.MEDIA_TYPES[fmt])
+    return attachment(writers.render_table(table, fmt), name, writers.MEDIA_TYPES[fmt])
 
 
 blp.file_routes("/series", SeriesFileArgsSchema, requires("analytics.read"), _series_file,

@@ -22,6 +22,7 @@ from flask import Response, current_app, g, url_for
 
 from ..auth.access import current_principal, requires
 from ..common.api import Blueprint
+from ..common.files import attachment
 from ..extensions import db
 from . import figures, jobs, writers
 from .errors import ExportTooLarge
@@ -49,7 +50,7 @@ def _direct(args: dict, fmt: str) -> Response:
             f"{request.size} LGO-months is more than {limit}: POST /api/v1/exports/jobs.",
         )
     data = writers.render(request, figures.rows(request), fmt)
-    return writers.attachment(data, writers.filename(request, fmt), writers.MEDIA_TYPES[fmt])
+    return attachment(data, writers.filename(request, fmt), writers.MEDIA_TYPES[fmt])
 
 
 blp.file_routes("/monthly", ExportArgsSchema, requires("exports.read"), _direct,
@@ -94,4 +95,4 @@ def get_job(job_id: uuid.UUID):
 def download_job(job_id: uuid.UUID):
     """Return a finished export job's file."""
     job, data = jobs.job_file(job_id, current_principal().user_id)
-    return writers.attachment(data, job.filename or f"export.{job.format}", job.content_type or "")
+    return attachment(data, job.filename or f"export.{job.format}", job.content_type or "")

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -213,13 +212,3 @@ def table_xlsx(table: Table) -> bytes:
 def render_table(table: Table, fmt: str) -> bytes:
     """Return a dashboard table in ``fmt`` (csv or xlsx)."""
     return table_csv(table) if fmt == "csv" else table_xlsx(table)
-
-
-def attachment(data: bytes, name: str, media_type: str) -> Response:
-    """Return a file download: attachment, never kept in a shared cache."""
-    response = Response(data, mimetype=media_type)
-    if media_type == CSV_MEDIA_TYPE:
-        response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

@@ -14,10 +14,11 @@ GET   /api/v1/households/signs.pdf?village=      the sign for each verified hous
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import request
 
 from ..auth.access import requires
 from ..common.api import Blueprint
+from ..common.files import attachment
 from ..extensions import db
 from . import importer, printing, services
 from .errors import InvalidHousehold, VersionConflict
@@ -151,11 +152,7 @@ def qr_cards(args):
     """Return a printable sheet of QR cards, one per household of the village."""
     pdf = printing.qr_cards_pdf(args["village"])
     db.session.commit()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="qr-cards-{args["village"]}.pdf"'},
-    )
+    return attachment(pdf, f"qr-cards-{args['village']}.pdf", "application/pdf")
 
 
 @blp.route("/signs.pdf")
@@ -166,8 +163,4 @@ def signs(args):
     """Return the wet-waste sign for each verified household of the village."""
     pdf = printing.signs_pdf(args["village"])
     db.session.commit()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="signs-{args["village"]}.pdf"'},
-    )
+    return attachment(pdf, f"signs-{args['village']}.pdf", "application/pdf")

@@ -9,11 +9,11 @@ The resident may do all three for their own household; the LGO does them on thei
 
 from __future__ import annotations
 
-from flask import Response
 from marshmallow import Schema, fields, validate
 
 from ..auth.access import requires
 from ..common.api import Blueprint
+from ..common.files import attachment
 from ..extensions import db
 from ..households.schemas import HouseholdDetailSchema
 from ..households.services import check_visible
@@ -58,11 +58,7 @@ def export_household_pdf(household_id: int):
     """Return the household's data as a readable PDF."""
     pdf = printing.subject_access_pdf(services.export_household(household_id))
     db.session.commit()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="household-{household_id}.pdf"'},
-    )
+    return attachment(pdf, f"household-{household_id}.pdf", "application/pdf")
 
 
 @blp.route("/households/<int:household_id>/erase", methods=["POST"])

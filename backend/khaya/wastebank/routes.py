@@ -20,10 +20,9 @@ GET   /api/v1/waste-banks/{bank_id}/ledger
 
 from __future__ import annotations
 
-from flask import Response
-
 from ..auth.access import requires
 from ..common.api import Blueprint
+from ..common.files import attachment
 from ..common.schemas import PageArgsSchema
 from ..extensions import db
 from . import ledger, printing, services
@@ -169,13 +168,7 @@ def passbook_pdf(args, bank_id: int, member_id: int):
     book = ledger.passbook(bank_id, member_id, args.get("since"), args.get("until"))
     pdf = printing.passbook_pdf(book)
     db.session.commit()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="passbook-{bank_id}-{member_id}.pdf"'
-        },
-    )
+    return attachment(pdf, f"passbook-{bank_id}-{member_id}.pdf", "application/pdf")
 
 
 @blp.route("/<int:bank_id>/deposits", methods=["POST"])
