@@ -23,6 +23,18 @@ def wait_for_rows(page, app, household_id: int, n: int, seconds: float = 10) -> 
         page.wait_for_timeout(200)
 
 
+def log_offline(app, context, world):
+    """Sign the resident in, go offline and log today: return the page and the server's count
+    of the household's logs before it, with the log waiting in the outbox."""
+    page = context.new_page()
+    sign_in(page, world.base, RESIDENT)
+    before = count_rows(app, "sorting_logs", world.resident_household["id"])
+    context.set_offline(True)
+    page.click("[data-testid=save-log]")
+    page.wait_for_selector(WAITING)
+    return page, before
+
+
 def test_an_expired_access_token_is_refreshed_and_the_log_still_goes(app, context, world):
     household_id = world.resident_household["id"]
     ttl = app.config["ACCESS_TOKEN_TTL"]
@@ -43,12 +55,7 @@ def test_an_expired_access_token_is_refreshed_and_the_log_still_goes(app, contex
 
 def test_signing_out_with_items_waiting_keeps_them_for_the_next_sign_in(app, context, world):
     household_id = world.resident_household["id"]
-    page = context.new_page()
-    sign_in(page, world.base, RESIDENT)
-    before = count_rows(app, "sorting_logs", household_id)
-    context.set_offline(True)
-    page.click("[data-testid=save-log]")
-    page.wait_for_selector(WAITING)
+    page, before = log_offline(app, context, world)
 
     page.click(".topbar a[href='/settings']")
     page.click("[data-testid=logout]")
@@ -76,12 +83,7 @@ def test_a_new_version_offers_update_and_keeps_the_queue(app, context, world, tm
     original = app.config["FRONTEND_DIST"]
     app.config["FRONTEND_DIST"] = str(served)
     try:
-        page = context.new_page()
-        sign_in(page, world.base, RESIDENT)
-        before = count_rows(app, "sorting_logs", household_id)
-        context.set_offline(True)
-        page.click("[data-testid=save-log]")
-        page.wait_for_selector(WAITING)
+        page, before = log_offline(app, context, world)
         # Hold the item back while the new version arrives: the server is "down" for sync.
         context.route("**/api/v1/sync", lambda route: route.fulfill(status=503, body="{}"))
         context.set_offline(False)
@@ -110,12 +112,7 @@ def test_a_new_version_offers_update_and_keeps_the_queue(app, context, world, tm
 
 def test_background_sync_replays_the_outbox_with_no_page_open(app, context, world):
     household_id = world.resident_household["id"]
-    page = context.new_page()
-    sign_in(page, world.base, RESIDENT)
-    before = count_rows(app, "sorting_logs", household_id)
-    context.set_offline(True)
-    page.click("[data-testid=save-log]")
-    page.wait_for_selector(WAITING)
+    page, before = log_offline(app, context, world)
     page.close()
     context.set_offline(False)
 
