@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,6 +220,16 @@ def machine(pg_version: str) -> list[str]:
         f"python:     {platform.python_version()} on {platform.platform()}",
         f"postgresql: {pg_version}",
     ]
+
+
+def run(main: Callable[[], int]) -> None:
+    """Run a benchmark's main and exit with its status; Ctrl-C exits 130 (the context managers
+    have stopped gunicorn on the way out)."""
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        say("interrupted; gunicorn stopped")
+        sys.exit(130)
 
 
 if __name__ == "__main__":

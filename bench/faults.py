@@ -72,7 +72,7 @@ from _drill import (
     run_sh_workers,
     today_in_thailand,
 )
-from _server import LOOPBACK, ROOT, database_url, free_port, prepare_database, say
+from _server import LOOPBACK, ROOT, database_url, free_port, prepare_database, run, say
 
 BIG = 20 * 1024 * 1024
 
@@ -505,8 +505,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        say("interrupted; gunicorn stopped")
-        sys.exit(130)
+    run(main)

@@ -62,7 +62,6 @@ import json
 import math
 import random
 import resource
-import sys
 import threading
 import time
 import uuid
@@ -96,6 +95,7 @@ from _server import (
     machine,
     machine_ticks,
     prepare_database,
+    run,
     say,
     stop_on_sigterm,
 )
@@ -581,8 +581,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        say("interrupted; gunicorn stopped")
-        sys.exit(130)
+    run(main)

@@ -30,7 +30,6 @@ import queue
 import random
 import resource
 import secrets
-import sys
 import threading
 import time
 import uuid
@@ -48,6 +47,7 @@ from _server import (
     machine_ticks,
     prepare_database,
     request,
+    run,
     say,
     stop_on_sigterm,
 )
@@ -457,8 +457,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        say("interrupted; gunicorn stopped")
-        sys.exit(130)
+    run(main)
