@@ -5,7 +5,7 @@ import { getMeta, type OutboxItem } from '../shared/db';
 import { onEvent } from '../shared/util';
 import { formatDateTime, lang, setLang, t, useT, type Key } from './i18n';
 import { Link, match, navigate, route } from './router';
-import { auth, modeOf, officeOnly, isOfficeUser as officeUser } from './session';
+import { auth, modeOf, officeOnly, onDesk, isOfficeUser as officeUser } from './session';
 import { useStore } from './store';
 import { applyUpdate, readyOffline, updateAvailable } from './sw-bridge';
 import { syncState } from './sync';
@@ -175,8 +175,7 @@ export function App() {
     }
     if (arrived.current) return;
     arrived.current = true;
-    const wide = window.matchMedia('(min-width: 900px)').matches;
-    if (route.get() === '/' && (officeOnly(state.me) || (officeUser(state.me) && wide))) navigate('/office', true);
+    if (route.get() === '/' && (officeOnly(state.me) || (officeUser(state.me) && onDesk()))) navigate('/office', true);
   }, [state.status, state.me]);
 
   const langButton = (

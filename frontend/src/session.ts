@@ -62,6 +62,11 @@ export function isOfficeUser(me: Me | undefined): boolean {
   return isLgoOffice(me) || isProvinceOffice(me);
 }
 
+/** A desk-sized screen (the office layout's breakpoint, as in styles.css). */
+export function onDesk(): boolean {
+  return window.matchMedia('(min-width: 900px)').matches;
+}
+
 /** Provincial officers and admins have no field work: the office is their whole app. */
 export function officeOnly(me: Me | undefined): boolean {
   return isOfficeUser(me) && !me!.roles.some((r) => FIELD_ROLES.includes(r));
@@ -74,7 +79,7 @@ async function loadMe(session: Session): Promise<void> {
     const { data, fromCache } = await cachedGet<Me>('me');
     auth.set({ status: 'signed_in', session, me: data });
     // The field screens' offline copy; an office PC reads fresh and keeps no register.
-    const desk = isOfficeUser(data) && window.matchMedia('(min-width: 900px)').matches;
+    const desk = isOfficeUser(data) && onDesk();
     if (!fromCache && !desk) void import('./prefetch').then(({ prefetch }) => prefetch(data));
   } catch (error) {
     if (error instanceof remote.SignInRequired) auth.set({ status: 'signed_out', ended: true });
