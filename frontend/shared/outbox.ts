@@ -7,7 +7,7 @@
  * on the way back only costs a "duplicate" on the next replay.
  */
 import { api, ApiError, currentSession, deviceId, OfflineError, SignInRequired } from './api';
-import { db, getMeta, setMeta, type ItemKind, type OutboxItem, type QueuedPhoto } from './db';
+import { db, setMeta, type ItemKind, type OutboxItem, type QueuedPhoto } from './db';
 import { deviceTime, emit, uuid4, withLock } from './util';
 
 /** Items per request (the server takes up to 500; smaller batches fail less on a weak signal). */
@@ -47,10 +47,6 @@ export async function enqueue(item: NewItem): Promise<OutboxItem> {
 
 export async function allItems(): Promise<OutboxItem[]> {
   return (await db()).getAll('outbox');
-}
-
-export async function itemsFor(householdId: number): Promise<OutboxItem[]> {
-  return (await db()).getAllFromIndex('outbox', 'by_household', householdId);
 }
 
 export async function unsent(userId?: number): Promise<OutboxItem[]> {
@@ -250,8 +246,4 @@ export async function exportUnsent(userId?: number): Promise<{ name: string; blo
     blob: new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' }),
     count: items.length,
   };
-}
-
-export async function lastSync() {
-  return getMeta('last_sync');
 }

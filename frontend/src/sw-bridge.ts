@@ -79,7 +79,3 @@ export async function requestBackgroundSync(): Promise<boolean> {
     return false;
   }
 }
-
-export function workerControlsPage(): boolean {
-  return supported() && Boolean(navigator.serviceWorker.controller);
-}
