@@ -114,10 +114,6 @@ def month_starts(start: dt.date, end: dt.date) -> Iterator[dt.date]:
         current = next_month(current)
 
 
-def fiscal_year_of_month(first: dt.date) -> int:
-    return fiscal_year(first)
-
-
 def parse(text: str) -> Period:
     """Read ``2024-11-05``, ``2024-11`` or ``FY2568``."""
     value = text.strip()

@@ -65,7 +65,3 @@ def mask_phone(phone: str | None) -> str | None:
         return None
     national = "0" + phone.removeprefix("+66")
     return national[:2] + "x" * (len(national) - 5) + national[-3:]
-
-
-def looks_like_phone(text: str) -> bool:
-    return normalize_phone(text) is not None
