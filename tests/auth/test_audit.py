@@ -32,6 +32,9 @@ def test_who_accessed_a_person(client, auth, db_session):
     ]
     assert events[0]["details"] == {"fields": ["display_name"]}
     assert all(e["ip"] == "127.0.0.1" and e["method"] for e in events)
+    # The LGO's own people are named; someone outside the admin's LGO stays an id.
+    admin_name = db_session.scalar(select(User.display_name).where(User.username == "town.admin"))
+    assert [e["actor_name"] for e in events] == [admin_name, None, admin_name]
 
 
 def test_audit_view_is_limited_to_the_admins_lgo(client, auth, db_session):

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import g, has_request_context, request
 from sqlalchemy import insert, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from .models import AuditEvent
@@ -57,7 +58,7 @@ def events_query(
     until=None,
 ):
     """Return the events matching the filters, newest first (scoped to the caller's LGOs)."""
-    stmt = select(AuditEvent)
+    stmt = select(AuditEvent).options(selectinload(AuditEvent.actor))
     if entity:
         stmt = stmt.where(AuditEvent.entity == entity)
     if entity_id:

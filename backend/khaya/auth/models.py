@@ -223,3 +223,5 @@ class AuditEvent(Scoped, Model):
     method: Mapped[str | None] = mapped_column(String(10))
     ip: Mapped[str | None] = mapped_column(INET)
     details: Mapped[dict | None] = mapped_column(JSONB)
+    # Who it was, by name, for the "who accessed household X" answer.
+    actor: Mapped[User | None] = relationship(viewonly=True)

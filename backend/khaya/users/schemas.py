@@ -116,6 +116,8 @@ class AuditEventSchema(Schema):
     id = fields.Integer()
     at = fields.DateTime()
     actor_id = fields.Integer(allow_none=True)
+    actor_name = fields.Function(lambda e: e.actor.display_name if e.actor else None,
+                                 allow_none=True, metadata={"description": "The actor's name"})
     actor_role = fields.String(allow_none=True)
     action = fields.String()
     entity = fields.String()

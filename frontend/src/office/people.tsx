@@ -139,6 +139,7 @@ interface AuditEvent {
   id: number;
   at: string;
   actor_id: number | null;
+  actor_name: string | null;
   actor_role: string | null;
   action: string;
   entity: string;
@@ -148,18 +149,11 @@ interface AuditEvent {
   ip: string | null;
 }
 
-interface UserRow {
-  id: number;
-  display_name: string;
-}
-
 export function Audit({ initial }: { initial: string }) {
   useT();
   const [input, setInput] = useState(initial);
   const [household, setHousehold] = useState(initial);
   const events = useFetch<ApiPage<AuditEvent>>(/^\d+$/.test(household) ? `audit-events?entity=household&entity_id=${household}&per_page=100` : null);
-  const users = useFetch<ApiPage<UserRow>>('users?per_page=500');
-  const who = new Map((users.data?.items ?? []).map((u) => [u.id, u.display_name]));
   return (
     <Page title={t('on_audit')}>
       <form
@@ -193,7 +187,7 @@ export function Audit({ initial }: { initial: string }) {
                   {data.items.map((e) => (
                     <tr key={e.id}>
                       <td>{formatDateTime(Date.parse(e.at))}</td>
-                      <td>{e.actor_id === null ? '–' : who.get(e.actor_id) ?? `#${e.actor_id}`}</td>
+                      <td>{e.actor_name ?? (e.actor_id === null ? '–' : `#${e.actor_id}`)}</td>
                       <td>{e.actor_role ?? '–'}</td>
                       <td>{e.action}</td>
                       <td>{e.method} {e.endpoint}</td>
