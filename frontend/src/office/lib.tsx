@@ -15,8 +15,23 @@ export interface Fetched<T> {
   reload: () => void;
 }
 
-/** Load one API path (null: nothing yet); a new path drops the old answer. */
-export function useFetch<T>(path: string | null): Fetched<T> {
+/** Answers kept for the visit: reference lists (an LGO's villages) every screen asks for. */
+const kept = new Map<string, Promise<unknown>>();
+
+function fetchKept<T>(path: string): Promise<T> {
+  if (!kept.has(path)) {
+    const answer = api<T>(path);
+    kept.set(path, answer);
+    answer.catch(() => kept.delete(path));
+  }
+  return kept.get(path) as Promise<T>;
+}
+
+/**
+ * Load one API path (null: nothing yet); a new path drops the old answer. ``keep`` reuses one
+ * answer for the whole visit, for lists that do not change while someone works.
+ */
+export function useFetch<T>(path: string | null, keep = false): Fetched<T> {
   const [state, setState] = useState<{ data: T | undefined; loading: boolean; error: unknown }>({ data: undefined, loading: Boolean(path), error: null });
   const [tick, setTick] = useState(0);
   const shown = useRef<string | null>(null);
@@ -30,7 +45,7 @@ export function useFetch<T>(path: string | null): Fetched<T> {
       return;
     }
     setState((s) => (same ? { ...s, loading: true, error: null } : { data: undefined, loading: true, error: null }));
-    api<T>(path).then(
+    (keep && tick === 0 ? fetchKept<T>(path) : api<T>(path)).then(
       (data) => live && setState({ data, loading: false, error: null }),
       (error) => live && setState((s) => ({ ...s, loading: false, error })),
     );

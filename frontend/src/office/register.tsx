@@ -25,7 +25,7 @@ export function villageName(v: Village | undefined, code: string): string {
 export function useLgoVillages() {
   const { me } = useStore(auth);
   const lgo = me?.user.lgo_code;
-  return useFetch<ApiPage<Village>>(lgo ? `areas/villages?lgo=${encodeURIComponent(lgo)}&per_page=500` : null);
+  return useFetch<ApiPage<Village>>(lgo ? `areas/villages?lgo=${encodeURIComponent(lgo)}&per_page=500` : null, true);
 }
 
 // ---------- the form ----------
