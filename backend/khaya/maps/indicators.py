@@ -86,13 +86,15 @@ def snapshot(level: str, period: str) -> Snapshot:
     config = current_app.config
     min_age = config.get("MAPS_INDICATOR_MIN_AGE", 30)
     max_age = config.get("MAPS_INDICATOR_MAX_AGE", 600)
-    version = read_version(SOURCES)
     with _lock:
         held = _snapshots.get(key)
-    if held is not None:
-        age = now - held.taken
-        if age < max_age and (held.version == version or age < min_age):
-            return held
+    age = now - held.taken if held is not None else max_age
+    # Younger than min_age it stands whatever changed: no need to ask what did (a tile hot path).
+    if held is not None and age < min(min_age, max_age):
+        return held
+    version = read_version(SOURCES)
+    if held is not None and age < max_age and held.version == version:
+        return held
     rows = compute(LEVELS[level], None, period, list(MAP_INDICATORS))
     values = {str(row["code"]): _flatten(row) for row in rows}
     text = json.dumps(values, sort_keys=True, default=str).encode()
