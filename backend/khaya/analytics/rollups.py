@@ -55,22 +55,30 @@ HOOK_REFRESH_LIMIT = 20
 
 def logs_added(ids: Iterable[int]) -> None:
     """Count sorting logs just stored."""
-    _add(LOGS, SortingLog.id.in_(sorted(ids)))
+    chosen = sorted(ids)
+    if chosen:  # none (a batch of only duplicates): nothing to count
+        _add(LOGS, SortingLog.id.in_(chosen))
 
 
 def logs_voided(ids: Iterable[int]) -> None:
     """Take voided sorting logs out of every figure."""
-    _remove(LOGS, SortingLog.id.in_(sorted(ids)))
+    chosen = sorted(ids)
+    if chosen:  # none (a batch of only duplicates): nothing to count
+        _remove(LOGS, SortingLog.id.in_(chosen))
 
 
 def deposits_added(entry_ids: Iterable[int]) -> None:
     """Count deposits just stored (other ledger entries are ignored)."""
-    _add(DEPOSITS, LedgerEntry.id.in_(sorted(entry_ids)))
+    chosen = sorted(entry_ids)
+    if chosen:  # none (a batch of only duplicates): nothing to count
+        _add(DEPOSITS, LedgerEntry.id.in_(chosen))
 
 
 def deposits_reversed(entry_ids: Iterable[int]) -> None:
     """Take reversed deposits out of every figure (the ids of the deposits, not reversals)."""
-    _remove(DEPOSITS, LedgerEntry.id.in_(sorted(entry_ids)))
+    chosen = sorted(entry_ids)
+    if chosen:  # none (a batch of only duplicates): nothing to count
+        _remove(DEPOSITS, LedgerEntry.id.in_(chosen))
 
 
 def month_bit(first: dt.date) -> int:

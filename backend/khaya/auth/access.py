@@ -8,7 +8,6 @@ permission's ``Scope`` on ``flask.g`` for the scoping hook.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -266,6 +265,3 @@ def requires(
 
     return decorator
 
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

@@ -31,6 +31,8 @@ from . import services
 from .errors import DuplicateHouseNumber, InvalidHousehold
 from .schemas import HouseholdCreateSchema
 
+_CREATE_SCHEMA = HouseholdCreateSchema()
+
 MAX_ROWS = 5000
 # Lines searched for the header, past any title lines Excel users put above it.
 HEADER_SEARCH = 10
@@ -262,7 +264,7 @@ def _import_row(
     values = {field: _clean(cells[index]) for field, index in columns.items() if index < len(cells)}
     raw, errors = _row_data({field: value for field, value in values.items() if value})
     try:
-        data = HouseholdCreateSchema().load(raw)
+        data = _CREATE_SCHEMA.load(raw)
     except ValidationError as error:
         _merge(errors, error.messages)
     if errors:

@@ -149,7 +149,7 @@ def deposit_online(bank_id: int, data: dict[str, Any]) -> ItemResult:
         0,
         "deposit",
         data.pop("client_id", None) or uuid.uuid4(),
-        {**{k: v for k, v in data.items()}, "bank_id": bank_id},
+        {**data, "bank_id": bank_id},
     )
     item.data = _DEPOSIT_SCHEMA.dump(item.data)
     ctx = BatchContext(current_principal(), dt.datetime.now(dt.UTC), None, None)

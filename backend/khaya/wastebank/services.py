@@ -196,12 +196,11 @@ def balance_of(member_id: int) -> Decimal:
 def enrol(bank_id: int, household_id: int, joined_on: dt.date | None) -> Member:
     """Open a household's account at a bank of its LGO."""
     bank_in_reach(bank_id)
+    # Locked, so two enrolments at once cannot take the same member number.
     bank = db.session.execute(
         select(WasteBank).where(WasteBank.id == bank_id).with_for_update(of=WasteBank),
         execution_options=unscoped(),
-    ).scalar_one_or_none()
-    if bank is None:
-        raise BankNotFound()
+    ).scalar_one()
     household = db.session.execute(
         select(Household).where(Household.id == household_id)
     ).scalar_one_or_none()
