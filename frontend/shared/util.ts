@@ -63,9 +63,18 @@ export function localToday(now: Date = new Date()): string {
   return isoDateIn(now, 'Asia/Bangkok');
 }
 
+// One formatter per time zone: building one costs far more than formatting with it, and the
+// household lists ask for "today" once per household.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function isoDateIn(when: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(when);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(when);
 }
 
 export function addDays(iso: string, days: number): string {

@@ -5,7 +5,7 @@
  */
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { allPages, daysSince, LOG_OVERDUE_DAYS, type Household, type Village } from '../data';
 import { formatDate, lang, t, useT, type Key } from '../i18n';
@@ -14,7 +14,7 @@ import { auth } from '../session';
 import { useStore } from '../store';
 import { addBaseMap, disposeMap, escapeHtml } from '../ui/basemap';
 import { Banner, showToast } from '../ui/kit';
-import { bangkokMonth, classColour, POINT_COLOURS, errorText, Legend, Page, PeriodPicker, useFetch } from './lib';
+import { bangkokMonth, classColour, errorText, formErrors, Legend, Page, PeriodPicker, POINT_COLOURS, useFetch } from './lib';
 import { createHousehold, HouseholdForm, useLgoVillages, valuesOf, type FormValues } from './register';
 
 type Filter = 'all' | 'not_logging' | 'not_verified' | 'no_bin';
@@ -141,7 +141,11 @@ export function LgoMap() {
     }
   }, [shapes.data, show.villages, lang.get()]);
 
-  const visible = (households ?? []).filter((h) => h.point && needs(h, filter));
+  // Once per register or filter change, not on every keystroke in the add form.
+  const [visible, unplaced] = useMemo(() => {
+    const wanted = (households ?? []).filter((h) => needs(h, filter));
+    return [wanted.filter((h) => h.point), wanted.filter((h) => !h.point).length];
+  }, [households, filter]);
   useEffect(() => {
     const g = groups.current;
     if (!g) return;
@@ -178,7 +182,6 @@ export function LgoMap() {
     }
   }, [adding]);
 
-  const unplaced = (households ?? []).filter((h) => !h.point && needs(h, filter)).length;
   const legend = shapes.data?.khaya;
 
   return (
@@ -230,7 +233,7 @@ export function LgoMap() {
                     showToast(t('reg_created', { house: h.house_number }));
                     setAdding(false);
                   } catch (error) {
-                    setErrors((error as { errors?: Record<string, unknown> }).errors ?? { '': errorText(error) });
+                    setErrors(formErrors(error));
                   }
                   setBusy(false);
                 }}

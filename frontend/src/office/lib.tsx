@@ -61,6 +61,12 @@ export function errorText(error: unknown): string {
   return String((error as Error)?.message ?? error);
 }
 
+/** A failed save as the form's reasons: the field errors, else the message under no field. */
+export function formErrors(error: unknown): Record<string, unknown> {
+  if (error instanceof ApiError && Object.keys(error.errors).length) return error.errors;
+  return { '': errorText(error) };
+}
+
 /** Loading, error and data states around a fetch. */
 export function Loaded<T>({ fetched, children }: { fetched: Fetched<T>; children: (data: T) => ComponentChildren }) {
   useT();

@@ -6,7 +6,7 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api';
+import { api } from '../../shared/api';
 import { uuid4 } from '../../shared/util';
 import type { Bank, Page as ApiPage, Price } from '../data';
 import { formatBaht, formatDate, formatNumber, lang, t, useT, type Key } from '../i18n';
@@ -16,7 +16,7 @@ import { useStore } from '../store';
 import { STREAMS, streamName } from '../streams';
 import { addBaseMap, disposeMap } from '../ui/basemap';
 import { Banner, Reasons, showToast } from '../ui/kit';
-import { DownloadButton, errorText, Loaded, Page, Pager, POINT_COLOURS, useFetch, type Fetched } from './lib';
+import { DownloadButton, errorText, type Fetched, formErrors, Loaded, Page, Pager, POINT_COLOURS, useFetch } from './lib';
 
 const KINDS = ['hazardous_dropoff', 'recycling', 'compost', 'general_bin', 'pao_handover'] as const;
 const STATUSES = ['active', 'full', 'closed'] as const;
@@ -154,7 +154,7 @@ export function Points() {
       setDraft(null);
       list.reload();
     } catch (error) {
-      setErrors(error instanceof ApiError ? { ...error.errors, ...(Object.keys(error.errors).length ? {} : { '': error.message }) } : { '': errorText(error) });
+      setErrors(formErrors(error));
     }
     setBusy(false);
   }
@@ -439,7 +439,7 @@ export function BankOffice({ id }: { id: number }) {
                 showToast(t('o_saved'));
                 prices.reload();
               } catch (error) {
-                setPriceErrors(error instanceof ApiError ? error.errors : { '': errorText(error) });
+                setPriceErrors(formErrors(error));
               }
             }}
           >
@@ -568,7 +568,7 @@ function HazardForm({ kind, onSaved }: { kind: 'collection' | 'handover'; onSave
           setClientId(uuid4());
           onSaved();
         } catch (error) {
-          setErrors(error instanceof ApiError ? { ...error.errors, ...(Object.keys(error.errors).length ? {} : { '': error.message }) } : { '': errorText(error) });
+          setErrors(formErrors(error));
         }
       }}
     >

@@ -11,7 +11,7 @@ import { Link, navigate } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { Banner, Reasons, showToast } from '../ui/kit';
-import { DownloadButton, errorText, Loaded, Page, Pager, useFetch } from './lib';
+import { DownloadButton, errorText, formErrors, Loaded, Page, Pager, useFetch } from './lib';
 
 export const OCCUPANCY = ['occupied', 'vacant'] as const;
 export const WET_BIN = ['has_bin', 'communal', 'no_space', 'none'] as const;
@@ -280,7 +280,7 @@ export function NewHousehold() {
                 showToast(t('reg_created', { house: h.house_number }));
                 navigate(`/office/households/${h.id}`, true);
               } catch (error) {
-                setErrors(error instanceof ApiError ? { ...error.errors, ...(Object.keys(error.errors).length ? {} : { '': error.message }) } : { '': errorText(error) });
+                setErrors(formErrors(error));
               }
               setBusy(false);
             }}
@@ -372,7 +372,7 @@ export function HouseholdOffice({ id, admin }: { id: number; admin: boolean }) {
     } catch (error) {
       if (error instanceof ApiError && error.status === 409 && error.body.current) {
         setConflict({ theirs: error.body.current as HouseholdDetail, yours: v });
-      } else setErrors(error instanceof ApiError ? error.errors : { '': errorText(error) });
+      } else setErrors(formErrors(error));
     }
     setBusy(false);
   };

@@ -15,7 +15,7 @@ import { auth, modeOf } from '../session';
 import { useStore } from '../store';
 import { STREAMS, StreamChips, streamName, type Stream } from '../streams';
 import { Icon } from '../ui/icons';
-import { addBaseMap, escapeHtml } from '../ui/basemap';
+import { addBaseMap, disposeMap, escapeHtml } from '../ui/basemap';
 import { Banner, LoadState, Screen } from '../ui/kit';
 import { useMyHousehold } from './resident';
 
@@ -83,7 +83,7 @@ export default function MapScreen() {
     map.current = m;
     layer.current = L.layerGroup().addTo(m);
     addBaseMap(m, () => setNoTiles(true));
-    return () => m.remove();
+    return () => disposeMap(m);
   }, []);
 
   useEffect(() => {

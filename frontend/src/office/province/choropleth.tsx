@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { lang, t, useT, type Key } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { useStore } from '../../store';
-import { addBaseMap, escapeHtml } from '../../ui/basemap';
+import { addBaseMap, disposeMap, escapeHtml } from '../../ui/basemap';
 import { classColour, formatValue, Legend, Loaded, Page, PeriodPicker, periodLabel, SortTable, unitLabel, useFetch, type Column } from '../lib';
 import {
   Breadcrumbs,
@@ -70,7 +70,7 @@ export function ChoroplethScreen({ path }: { path: string }) {
     map.current = m;
     layer.current = L.layerGroup().addTo(m);
     addBaseMap(m, () => setNoTiles(true));
-    return () => m.remove();
+    return () => disposeMap(m);
   }, []);
 
   useEffect(() => {

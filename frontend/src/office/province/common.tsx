@@ -55,22 +55,22 @@ export function useProvince(): string | null {
   const granted = (me?.user.grants ?? [])
     .map((g) => (g as { province_code?: string | null }).province_code)
     .find((code): code is string => Boolean(code));
-  const first = useFetch<Page<Named>>(granted ? null : 'areas/provinces?per_page=1');
+  const first = useFetch<Page<Named>>(granted ? null : 'areas/provinces?per_page=1', true);
   return granted ?? first.data?.items[0]?.code ?? null;
 }
 
 export function useProvinceArea(code: string | null) {
-  return useFetch<Named>(code ? `areas/provinces/${encodeURIComponent(code)}` : null);
+  return useFetch<Named>(code ? `areas/provinces/${encodeURIComponent(code)}` : null, true);
 }
 
 export function useDistricts(province: string | null) {
-  return useFetch<Page<District>>(province ? `areas/districts?parent=${encodeURIComponent(province)}&per_page=100` : null);
+  return useFetch<Page<District>>(province ? `areas/districts?parent=${encodeURIComponent(province)}&per_page=100` : null, true);
 }
 
 /** Every LGO of the province (the PAO too), in the districts' order. */
 export function useProvinceLgos(province: string | null): { lgos: Lgo[] | undefined; districts: District[] | undefined } {
   const districts = useDistricts(province);
-  const lgos = useFetch<Page<Lgo>>(province ? 'areas/lgos?per_page=500' : null);
+  const lgos = useFetch<Page<Lgo>>(province ? 'areas/lgos?per_page=500' : null, true);
   const mine = districts.data && new Set(districts.data.items.map((d) => d.code));
   return {
     districts: districts.data?.items,
@@ -79,7 +79,7 @@ export function useProvinceLgos(province: string | null): { lgos: Lgo[] | undefi
 }
 
 export function useDefinitions() {
-  return useFetch<Definitions>('analytics/definitions');
+  return useFetch<Definitions>('analytics/definitions', true);
 }
 
 /** An area's name in the chosen language (English falls back to Thai). */
