@@ -46,6 +46,17 @@ export function useT(): typeof t {
   return t;
 }
 
+/** An area's (or a point's) name in the chosen language; English falls back to Thai. */
+export function nameOf(area: { name_th: string; name_en?: string | null } | null | undefined): string {
+  if (!area) return '';
+  return lang.get() === 'en' ? area.name_en || area.name_th : area.name_th;
+}
+
+/** A village's name, or its code when the phone does not know the village. */
+export function villageName(village: { name_th: string; name_en?: string | null } | undefined, code: string): string {
+  return village ? nameOf(village) : code;
+}
+
 const TH_MONTHS = ['ม.ค.', 'ก.พ.', 'มี.ค.', 'เม.ย.', 'พ.ค.', 'มิ.ย.', 'ก.ค.', 'ส.ค.', 'ก.ย.', 'ต.ค.', 'พ.ย.', 'ธ.ค.'];
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

@@ -8,7 +8,7 @@ import 'leaflet/dist/leaflet.css';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { allPages, daysSince, LOG_OVERDUE_DAYS, type Household, type Village } from '../data';
-import { formatDate, lang, t, useT, type Key } from '../i18n';
+import { formatDate, lang, nameOf, t, useT, type Key } from '../i18n';
 import { navigate } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
@@ -70,8 +70,6 @@ export function LgoMap() {
   const box = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
   const groups = useRef<{ villages: L.LayerGroup; households: L.LayerGroup; points: L.LayerGroup; draft: L.LayerGroup } | null>(null);
-  // Households on one canvas: an LGO may have tens of thousands, too many for SVG elements.
-  const houseCanvas = useRef<L.Canvas | null>(null);
   const fitted = useRef(false);
   const addingRef = useRef(adding);
   addingRef.current = adding;
@@ -86,7 +84,6 @@ export function LgoMap() {
     // Villages under households under collection points, whatever order they load in.
     m.createPane('villages').style.zIndex = '350';
     m.createPane('points').style.zIndex = '450';
-    houseCanvas.current = L.canvas({ padding: 0.3 });
     groups.current = {
       villages: L.layerGroup().addTo(m),
       households: L.layerGroup().addTo(m),
@@ -129,7 +126,7 @@ export function LgoMap() {
       style: (f) => ({ color: '#30402e', weight: 1, fillColor: classColour(f?.properties.class), fillOpacity: 0.55 }),
       onEachFeature: (f, l) => {
         const p = f.properties;
-        const name = lang.get() === 'en' ? p.name_en || p.name_th : p.name_th;
+        const name = nameOf(p);
         const value = p.value === null ? t('o_no_data') : `${(p.value * 100).toFixed(1)}% (${p.numerator}/${p.denominator})`;
         l.bindTooltip(`${escapeHtml(name)}: ${value}`, { sticky: true });
       },
@@ -154,7 +151,7 @@ export function LgoMap() {
     for (const h of visible) {
       const [lon, lat] = h.point!.coordinates;
       const colour = needs(h, 'not_logging') ? HOUSE_COLOURS.not_logging : h.verified_on ? HOUSE_COLOURS.verified : HOUSE_COLOURS.not_verified;
-      L.circleMarker([lat, lon], { renderer: houseCanvas.current!, radius: 5, color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95 })
+      L.circleMarker([lat, lon], { radius: 5, color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95 })
         .bindPopup(() => householdPopup(h))
         .addTo(g.households);
     }
@@ -169,7 +166,7 @@ export function LgoMap() {
       const p = f.properties as { kind: string; name_th: string; name_en: string | null; status: string };
       const [lon, lat] = (f.geometry as GeoJSON.Point).coordinates;
       L.circleMarker([lat, lon], { pane: 'points', radius: 8, color: '#000', weight: 2, fillColor: POINT_COLOURS[p.kind] ?? '#555', fillOpacity: 1 })
-        .bindPopup(`<strong>${escapeHtml(lang.get() === 'en' && p.name_en ? p.name_en : p.name_th)}</strong><br>${t(`kind_${p.kind}` as Key)} · ${t(`pstatus_${p.status}` as Key)}`)
+        .bindPopup(`<strong>${escapeHtml(nameOf(p))}</strong><br>${t(`kind_${p.kind}` as Key)} · ${t(`pstatus_${p.status}` as Key)}`)
         .addTo(g.points);
     }
   }, [points.data, show.points, lang.get()]);

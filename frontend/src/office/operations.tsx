@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { uuid4 } from '../../shared/util';
 import type { Bank, Page as ApiPage, Price } from '../data';
-import { formatBaht, formatDate, formatNumber, lang, t, useT, type Key } from '../i18n';
+import { formatBaht, formatDate, formatNumber, lang, nameOf, t, useT, type Key } from '../i18n';
 import { Link } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
@@ -49,10 +49,6 @@ function openingText(o: Partial<Opening> | null | undefined): string {
   const all = o?.dates ?? [];
   const text = [...weekly, ...all.slice(0, 6).map(formatDate)].join(', ');
   return text ? text + (all.length > 6 ? ' …' : '') : '–';
-}
-
-function localName(x: { name_th: string; name_en?: string | null }): string {
-  return lang.get() === 'en' && x.name_en ? x.name_en : x.name_th;
 }
 
 // ---------- collection points ----------
@@ -120,7 +116,7 @@ export function Points() {
       const [lon, lat] = p.point.coordinates;
       bounds.push([lat, lon]);
       L.circleMarker([lat, lon], { radius: 9, color: '#000', weight: 2, fillColor: p.status === 'active' ? POINT_COLOURS[p.kind] ?? '#555' : '#9e9e9e', fillOpacity: 1 })
-        .bindTooltip(localName(p))
+        .bindTooltip(nameOf(p))
         .on('click', (e) => {
           L.DomEvent.stopPropagation(e);
           setErrors(undefined);
@@ -231,7 +227,7 @@ export function Points() {
               <tbody>
                 {data.items.map((p) => (
                   <tr key={p.id}>
-                    <td><button type="button" class="link-button" onClick={() => setDraft(draftOf(p))}>{localName(p)}</button></td>
+                    <td><button type="button" class="link-button" onClick={() => setDraft(draftOf(p))}>{nameOf(p)}</button></td>
                     <td>{t(`kind_${p.kind}` as Key)}</td>
                     <td>{p.streams.map(streamName).join(', ')}</td>
                     <td>{openingText(p.opening)}</td>
@@ -289,7 +285,7 @@ export function Banks() {
               <tbody>
                 {data.items.map((b) => (
                   <tr key={b.id}>
-                    <td><Link href={`/office/banks/${b.id}`}>{localName(b)}</Link></td>
+                    <td><Link href={`/office/banks/${b.id}`}>{nameOf(b)}</Link></td>
                     <td>{openingText(b.buying_schedule)}</td>
                     <td>{b.active ? t('reg_active') : t('reg_inactive')}</td>
                   </tr>
@@ -358,7 +354,7 @@ export function BankOffice({ id }: { id: number }) {
   const numbers = new Map((members.data?.items ?? []).map((m) => [m.id, m.member_number]));
 
   return (
-    <Page title={bank.data ? localName(bank.data) : t('on_banks')} tools={<Link href="/office/banks" class="button button-quiet button-small">{t('back')}</Link>}>
+    <Page title={bank.data ? nameOf(bank.data) : t('on_banks')} tools={<Link href="/office/banks" class="button button-quiet button-small">{t('back')}</Link>}>
       <Loaded fetched={bank}>
         {(b) => (
           <>
@@ -577,7 +573,7 @@ function HazardForm({ kind, onSaved }: { kind: 'collection' | 'handover'; onSave
           <span>{t('map_points')}</span>
           <select class="input" value={values.point} onChange={set('point')} required name="point">
             <option value="">–</option>
-            {(points.data?.items ?? []).map((p) => <option key={p.id} value={p.id}>{localName(p)}</option>)}
+            {(points.data?.items ?? []).map((p) => <option key={p.id} value={p.id}>{nameOf(p)}</option>)}
           </select>
         </label>
         <label class="field"><span>{t('bank_date')}</span><input class="input" type="date" value={values.date} onInput={set('date')} required name="date" /></label>

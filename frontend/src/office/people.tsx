@@ -2,13 +2,13 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import type { Page as ApiPage } from '../data';
-import { formatDate, formatDateTime, t, useT, type Key } from '../i18n';
+import { formatDate, formatDateTime, t, useT, villageName, type Key } from '../i18n';
 import { Link } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { Banner, showToast } from '../ui/kit';
 import { addMonths, bangkokMonth, errorText, Loaded, Page, periodLabel, SortTable, useFetch } from './lib';
-import { useLgoVillages, villageName } from './register';
+import { useLgoVillages } from './register';
 
 interface CoverageRow {
   user_id: number;

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
 import type { Household, HouseholdDetail, Page as ApiPage, Village } from '../data';
-import { formatDate, lang, t, useT, type Key } from '../i18n';
+import { formatDate, t, useT, villageName, type Key } from '../i18n';
 import { Link, navigate } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
@@ -15,11 +15,6 @@ import { DownloadButton, errorText, formErrors, Loaded, Page, Pager, useFetch } 
 
 export const OCCUPANCY = ['occupied', 'vacant'] as const;
 export const WET_BIN = ['has_bin', 'communal', 'no_space', 'none'] as const;
-
-export function villageName(v: Village | undefined, code: string): string {
-  if (!v) return code;
-  return lang.get() === 'en' ? v.name_en || v.name_th : v.name_th;
-}
 
 /** The villages of the signed-in user's LGO, in code order. */
 export function useLgoVillages() {

@@ -1,6 +1,6 @@
 /** The LGO's monthly report: its indicators for a month or fiscal year, by village, with exports. */
 import { useState } from 'preact/hooks';
-import { formatNumber, lang, t, useT, type Key } from '../i18n';
+import { formatNumber, lang, nameOf, t, useT, type Key } from '../i18n';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { addMonths, bangkokMonth, DownloadButton, formatValue, Loaded, Page, PeriodPicker, SortTable, unitLabel, useFetch } from './lib';
@@ -38,10 +38,6 @@ export function monthsOf(period: string): [string, string] {
   const start = `${Number(fy[1]) - 544}-10`;
   const end = addMonths(start, 11);
   return [start, end < now ? end : now];
-}
-
-function areaName(a: { name_th: string; name_en: string }): string {
-  return lang.get() === 'en' ? a.name_en || a.name_th : a.name_th;
 }
 
 export function Report() {
@@ -102,7 +98,7 @@ export function Report() {
             rowKey={(a) => a.code}
             testid="report-villages"
             columns={[
-              { key: 'name', label: t('o_village'), value: (a) => areaName(a) },
+              { key: 'name', label: t('o_village'), value: (a) => nameOf(a) },
               ...BY_VILLAGE.map((name) => ({
                 key: name,
                 label: t(`ind_${name}` as Key),

@@ -2,7 +2,7 @@
 import { api } from '../../shared/api';
 import { useCached, useLoad } from '../cache';
 import { inspectionDue, logOverdue, LOG_OVERDUE_DAYS, storedHousehold, type Household, type Inspection, type Page, type SortingLog } from '../data';
-import { formatDate, t, useT, type Key } from '../i18n';
+import { formatDate, t, useT, villageName, type Key } from '../i18n';
 import { Link } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
@@ -10,7 +10,7 @@ import { StreamChips } from '../streams';
 import { syncState } from '../sync';
 import { Icon } from '../ui/icons';
 import { LoadState, Screen, StatusPill } from '../ui/kit';
-import { useVillages, villageName } from './households';
+import { useVillages } from './households';
 import { OutboxRow } from './outbox-row';
 
 /** A household by id: the server's detail, else what this phone stored of it. */

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'preact/hooks';
 import type { OutboxItem } from '../../shared/db';
 import { useLoad } from '../cache';
 import { householdsKey, inspectionDue, loadHouseholds, loadVillages, logOverdue, LOG_OVERDUE_DAYS, type Household, type Village } from '../data';
-import { formatDate, lang, t, useT } from '../i18n';
+import { formatDate, t, useT, villageName } from '../i18n';
 import { Link } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
@@ -12,11 +12,6 @@ import { Icon } from '../ui/icons';
 import { LoadState, Screen } from '../ui/kit';
 
 const SHOWN = 150;
-
-export function villageName(v: Village | undefined, code: string): string {
-  if (!v) return code;
-  return lang.get() === 'th' ? v.name_th : v.name_en || v.name_th;
-}
 
 export function pendingBy(items: OutboxItem[]): Map<number, OutboxItem[]> {
   const map = new Map<number, OutboxItem[]>();

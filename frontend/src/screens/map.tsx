@@ -10,7 +10,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
 import { useCached, useLoad } from '../cache';
 import type { GeoPoint } from '../data';
-import { formatDistance, lang, t, useT } from '../i18n';
+import { formatDistance, lang, nameOf, t, useT } from '../i18n';
 import { auth, modeOf } from '../session';
 import { useStore } from '../store';
 import { STREAMS, StreamChips, streamName, type Stream } from '../streams';
@@ -40,10 +40,6 @@ const DAYS_EN = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 function hours(p: Point): string {
   const days = lang.get() === 'th' ? DAYS_TH : DAYS_EN;
   return p.opening.weekly.map((w) => `${days[w.day]} ${w.opens}–${w.closes}`).join(', ');
-}
-
-function pointName(p: Point): string {
-  return lang.get() === 'en' && p.name_en ? p.name_en : p.name_th;
 }
 
 async function loadNearest(origin: [number, number], stream: string): Promise<Point[] | null> {
@@ -104,7 +100,7 @@ export default function MapScreen() {
     for (const p of points.data ?? []) {
       const [lon, lat] = p.point.coordinates;
       L.circleMarker([lat, lon], { radius: 10, color: '#fff', weight: 2, fillColor: COLOURS[p.streams[0]] ?? '#555', fillOpacity: 1 })
-        .bindPopup(`<strong>${escapeHtml(pointName(p))}</strong><br>${p.streams.map(streamName).join(', ')}`)
+        .bindPopup(`<strong>${escapeHtml(nameOf(p))}</strong><br>${p.streams.map(streamName).join(', ')}`)
         .addTo(group);
       bounds.push([lat, lon]);
     }
@@ -142,7 +138,7 @@ export default function MapScreen() {
               {list.map((p) => (
                 <li class="row" key={p.id}>
                   <div class="row-main">
-                    <div class="row-title">{pointName(p)}</div>
+                    <div class="row-title">{nameOf(p)}</div>
                     <div class="row-sub"><StreamChips streams={p.streams} /></div>
                     {p.opening.weekly.length > 0 && <div class="row-sub muted">{t('open_hours')}: {hours(p)}</div>}
                   </div>

@@ -82,11 +82,7 @@ export function useDefinitions() {
   return useFetch<Definitions>('analytics/definitions', true);
 }
 
-/** An area's name in the chosen language (English falls back to Thai). */
-export function nameOf(area: { name_th: string; name_en?: string | null } | null | undefined): string {
-  if (!area) return '';
-  return lang.get() === 'en' ? area.name_en || area.name_th : area.name_th;
-}
+export { nameOf } from '../../i18n';
 
 /** "อำเภอเมืองลำพูน" / "Mueang Lamphun District": the territory stores the bare names. */
 export function districtName(area: { name_th: string; name_en?: string | null } | null | undefined): string {
