@@ -20,31 +20,31 @@ help:
 	@echo "make restore FILE=path [DB=khaya]   restore a dump into a fresh database (FORCE=1 replaces one)"
 
 .venv/.installed: pyproject.toml requirements.lock scripts/bootstrap.sh
-	bash scripts/bootstrap.sh
+	@bash scripts/bootstrap.sh
 
 setup: .venv/.installed
-	bash scripts/frontend.sh
+	@bash scripts/frontend.sh
 
 run: setup
-	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
+	@HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 test: setup
-	bash scripts/ensure_browser.sh
-	bash scripts/ensure_gdal.sh
-	bash scripts/test.sh $(PYTEST_ARGS)
+	@bash scripts/ensure_browser.sh
+	@bash scripts/ensure_gdal.sh
+	@bash scripts/test.sh $(PYTEST_ARGS)
 
 stop:
-	bash scripts/db.sh stop
+	@bash scripts/db.sh stop
 
 db-status:
-	bash scripts/db.sh status
+	@bash scripts/db.sh status
 
 lint: setup
 	$(BIN)/ruff check backend seed tests bench
 	$(BIN)/mypy backend/khaya
 
 bench: setup
-	bash scripts/db.sh ensure khaya
+	@bash scripts/db.sh ensure khaya
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 .PHONY: backup restore

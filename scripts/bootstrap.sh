@@ -3,6 +3,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=scripts/apt.sh
+. "$ROOT/scripts/apt.sh"
 
 pick_python() {
     local candidate
@@ -18,20 +20,26 @@ pick_python() {
 
 if ! PY=$(pick_python); then
     echo "bootstrap: Khaya needs Python 3.11 or newer" >&2
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
-        PY=$(pick_python) || exit 1
-    else
-        exit 1
-    fi
+    apt_install python3 python3-venv || exit 1
+    PY=$(pick_python) || exit 1
 fi
 
 if [ ! -x .venv/bin/python ]; then
     if ! "$PY" -m venv .venv 2>/dev/null; then
         # Debian splits venv out of python3.
-        [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+        apt_install python3-venv
         rm -rf .venv && "$PY" -m venv .venv
     fi
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev]'
+echo "setup: installing Khaya's pinned Python packages into .venv" >&2
+# pip's chatter (including warnings about this machine's own index settings) goes to a log
+# that is shown only when the install fails.
+LOG=var/pip-install.log
+mkdir -p var
+if ! .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock \
+        -e '.[dev]' >"$LOG" 2>&1; then
+    echo "setup: pip install failed; its output:" >&2
+    grep -v "^WARNING: Location" "$LOG" | tail -n 40 >&2
+    exit 1
+fi
 touch .venv/.installed

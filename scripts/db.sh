@@ -25,12 +25,6 @@ as_pg() {
 # shellcheck source=scripts/apt.sh
 . "$ROOT/scripts/apt.sh"
 
-apt_install() {
-    [ "$(id -u)" = 0 ] || { say "need root to apt-get install $*; install it and rerun"; exit 1; }
-    apt_update_once
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
-
 installed_majors() {
     ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sed -E 's#.*/postgresql/([0-9]+)/bin/postgres#\1#' | sort -n
 }
@@ -105,9 +99,7 @@ fsync = on
 synchronous_commit = on
 CONF
     fi
-    if running; then
-        say "cluster already running on port $PORT"
-    else
+    if ! running; then
         say "starting cluster on port $PORT"
         mkdir -p "$PGHOME/run"
         [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGHOME/run"
@@ -121,9 +113,7 @@ ensure_database() {
         say "creating role khaya"
         psql_pg -c "create role khaya login createdb"
     fi
-    if [ "$(psql_pg -tAc "select 1 from pg_database where datname='$name'")" = 1 ]; then
-        say "database $name exists"
-    else
+    if [ "$(psql_pg -tAc "select 1 from pg_database where datname='$name'")" != 1 ]; then
         say "creating database $name"
         psql_pg -c "create database \"$name\" owner khaya"
     fi

@@ -16,6 +16,5 @@ fi
 say "installing chromium and fonts-thai-tlwg with apt"
 # shellcheck source=scripts/apt.sh
 . "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
-apt_update_once
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null
+apt_install chromium fonts-thai-tlwg
 [ -x "$CHROMIUM" ] || { say "chromium did not install at $CHROMIUM"; exit 1; }

@@ -9,6 +9,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FE="$ROOT/frontend"
 NODE_MIN=18
+# shellcheck source=scripts/quiet.sh
+. "$ROOT/scripts/quiet.sh"
 
 say() { printf 'frontend: %s\n' "$*" >&2; }
 
@@ -34,8 +36,7 @@ ensure_node() {
         say "installing Node.js and npm with apt"
         # shellcheck source=scripts/apt.sh
         . "$ROOT/scripts/apt.sh"
-        apt_update_once
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+        apt_install nodejs npm
     fi
     if ! node_ok; then
         say "the phone app needs Node.js $NODE_MIN or newer with npm (found: $(node --version 2>/dev/null || echo none));"
@@ -61,10 +62,10 @@ LOCK=$(cat "$FE/package.json" "$FE/package-lock.json" | sha)
 STAMP="$FE/node_modules/.khaya-lock-hash"
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$LOCK" ]; then
     say "installing the pinned npm packages (npm ci)"
-    (cd "$FE" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$FE" && quietly npm-ci npm ci --no-audit --no-fund --loglevel=error)
     echo "$LOCK" > "$STAMP"
 fi
-say "building (node $(node --version))"
-(cd "$FE" && npm run --silent build)
+say "building the phone app (node $(node --version))"
+(cd "$FE" && quietly frontend-build npm run --silent build)
 echo "$WANT" > "$FE/dist/.build-hash"
 say "built $(find "$FE/dist" -type f | wc -l) files into frontend/dist"

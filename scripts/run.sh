@@ -6,11 +6,14 @@ cd "$ROOT"
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
+# shellcheck source=scripts/quiet.sh
+. scripts/quiet.sh
 bash scripts/db.sh ensure khaya
 DATABASE_URL=$(bash scripts/db.sh url khaya)
 export DATABASE_URL FLASK_APP=khaya
-.venv/bin/flask db upgrade
-.venv/bin/python -m seed demo
+echo "setup: applying migrations and loading the demo (idempotent)" >&2
+quietly migrate .venv/bin/flask db upgrade
+quietly seed .venv/bin/python -m seed demo
 
 if [ -z "${KHAYA_SECRET_KEY:-}" ]; then
     # A demo secret kept under var/ so tokens survive restarts; production sets its own.
@@ -28,4 +31,4 @@ MSG
 .venv/bin/python -m seed logins
 echo "Stop with Ctrl-C; 'make stop' stops the database."
 exec .venv/bin/gunicorn --bind "$HOST:$PORT" --workers "${KHAYA_WORKERS:-2}" --threads 4 \
-    --access-logfile - "khaya:create_app()"
+    --access-logfile var/log/access.log --log-level warning "khaya:create_app()"

@@ -30,6 +30,9 @@ export const syncState = store<SyncState>({
 let retryTimer: number | undefined;
 let retryDelay = 15_000;
 let running: Promise<ReplayOutcome> | null = null;
+// A trigger that arrives while a replay runs (the phone came back online half-way through a
+// failing attempt) must not be lost: one more replay follows the current one.
+let again = false;
 
 export async function refreshItems(): Promise<void> {
   const [items, session] = await Promise.all([allItems(), currentSession()]);
@@ -37,7 +40,10 @@ export async function refreshItems(): Promise<void> {
 }
 
 export function syncNow(): Promise<ReplayOutcome> {
-  if (running) return running;
+  if (running) {
+    again = true;
+    return running;
+  }
   syncState.update((s) => ({ ...s, syncing: true }));
   running = replay()
     .catch((error): ReplayOutcome => ({ sent: 0, rejected: 0, remaining: -1, stopped: 'server', message: String(error) }))
@@ -53,6 +59,10 @@ export function syncNow(): Promise<ReplayOutcome> {
         retryDelay = 15_000;
       }
       if (outcome.stopped === 'offline') void requestBackgroundSync();
+      if (again) {
+        again = false;
+        if (navigator.onLine) void syncNow();
+      }
       return outcome;
     });
   return running;

@@ -211,7 +211,7 @@ def test_a_log_the_server_refuses_shows_needs_fixing_with_the_reason(app, contex
     page.click("[data-testid=save-log]")
     page.wait_for_selector(".bottom-nav")
     wait_count(page, REJECTED, 0)
-    deadline = dt.datetime.now() + dt.timedelta(seconds=10)
+    deadline = dt.datetime.now() + dt.timedelta(seconds=60)
     while count_rows(app, "sorting_logs", household["id"]) != before + 1:
         assert dt.datetime.now() < deadline, "the fixed log never reached the server"
         page.wait_for_timeout(200)
