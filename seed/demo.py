@@ -1,4 +1,9 @@
-"""The living demo: a few thousand households in five LGOs, weeks of sorting, inspections, signs.
+"""The living demo: every LGO of the province with a register, months of sorting, inspections.
+
+Five featured LGOs (the demo logins' own) hold most households; every other LGO gets a lighter
+sample in proportion to the reference data, so the provincial comparison has all of them. LGOs
+differ as real ones do: each has its own level and trend (improving, steady or lagging), and a
+few are small (fewer households than the small-denominator threshold).
 
 Everything here is made up, deterministically. ``random.Random(seed)`` plans the households
 village by village from the territory alone, so the same territory and seed always give the same
@@ -10,6 +15,8 @@ nothing (``ON CONFLICT DO NOTHING``), and a rerun on a later day adds only the n
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import io
 import math
 import random
 import uuid
@@ -21,7 +28,6 @@ from zoneinfo import ZoneInfo
 import shapely
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from khaya.areas.models import Lgo, Village, VillageKind
@@ -41,9 +47,17 @@ DEMO_LGOS = (
     "ban-thi-subdistrict-municipality",
 )
 NAMESPACE = uuid.UUID("4b1d6f0e-6c2a-5e55-9a57-6b6861796164")  # fixed: client ids stay stable
-SHARE = 0.12  # households registered in the app per household the village is estimated to have
-MIN_HOUSEHOLDS, MAX_HOUSEHOLDS = 30, 150
-LOG_DAYS = 42
+# Households registered in the app per household a village is estimated to have, and the
+# bounds per village: the featured LGOs, then the lighter sample of every other LGO.
+SHARE, MIN_HOUSEHOLDS, MAX_HOUSEHOLDS = 0.12, 30, 150
+SAMPLE_SHARE, SAMPLE_MIN, SAMPLE_MAX = 0.02, 4, 30
+# Of the sampled LGOs, this many register only their first village: small denominators.
+SMALL_LGOS = 3
+# Three months and more, so the last two complete months can be compared.
+LOG_DAYS = 100
+# The share of an LGO's logging households that joined (improving) or gave up (lagging) at
+# some day within the logged days, so its monthly participation moves.
+TRENDS = {"improving": 0.35, "steady": 0.0, "lagging": -0.3}
 INSPECTION_DAYS = 90
 REGISTRATION_DAYS = 730
 CHUNK = 5000
@@ -79,6 +93,14 @@ FIVE_POINTS = ("registered", "bin_built", "food_waste_in_bin", "lid_closed", "us
 
 
 @dataclass
+class LgoProfile:
+    featured: bool
+    level: float  # scales the keenness of its villages
+    trend: float  # change of the logging rate across the logged days (see TRENDS)
+    small: bool  # registers only its first village
+
+
+@dataclass
 class VillagePlan:
     id: int
     code: str
@@ -88,6 +110,7 @@ class VillagePlan:
     inspected: float  # share of households inspected lately
     volunteer_id: int | None  # a demo volunteer assigned here
     staff_id: int | None  # a demo staff member of its LGO
+    trend: float = 0.0  # its LGO's trend
 
 
 @dataclass
@@ -168,25 +191,35 @@ def _plan(
         .where(RoleGrant.role == Role.lgo_staff).group_by(RoleGrant.lgo_id)
     ).tuples().all())
     villages = session.execute(
-        select(Village.id, Village.code, Village.lgo_id, Village.kind,
-               Village.households_estimate, Village.geom)
+        select(Village.id, Village.code, Village.lgo_id, Lgo.code.label("lgo_code"),
+               Village.kind, Village.households_estimate, Village.geom)
         .join(Lgo, Lgo.id == Village.lgo_id)
-        .where(Lgo.code.in_(DEMO_LGOS)).order_by(Village.code)
+        .order_by(Village.code)
     ).all()
+    profiles = _profiles(sorted({v.lgo_code for v in villages}), seed)
     used_phones: set[str] = set()
     plans: list[HouseholdPlan] = []
+    first_village: set[str] = set()
     for v in villages:
+        profile = profiles[v.lgo_code]
+        if profile.small and v.lgo_code in first_village:
+            continue
+        first_village.add(v.lgo_code)
         town = v.kind == VillageKind.community
         village = VillagePlan(
-            id=v.id, code=v.code, lgo_id=v.lgo_id, propensity=rng.uniform(0.25, 0.9),
+            id=v.id, code=v.code, lgo_id=v.lgo_id,
+            propensity=min(0.95, rng.uniform(0.25, 0.9) * profile.level),
             pass_rate=rng.uniform(0.7, 0.85), inspected=rng.uniform(0.35, 0.55),
             volunteer_id=volunteers.get(v.id), staff_id=staff.get(v.lgo_id),
+            trend=profile.trend,
         )
         has_bin = min(0.9, max(0.55, 0.4 + 0.55 * village.propensity + rng.gauss(0, 0.05)))
         communal = rng.uniform(0.03, 0.1) if town else 0.0
         no_space = rng.uniform(0.02, 0.08) if town else 0.0
-        size = round((v.households_estimate or 0) * SHARE * rng.uniform(0.8, 1.2))
-        size = min(MAX_HOUSEHOLDS, max(MIN_HOUSEHOLDS, size))
+        share, low, high = ((SHARE, MIN_HOUSEHOLDS, MAX_HOUSEHOLDS) if profile.featured
+                            else (SAMPLE_SHARE, SAMPLE_MIN, SAMPLE_MAX))
+        size = round((v.households_estimate or 0) * share * rng.uniform(0.8, 1.2))
+        size = min(high, max(low, size))
         size = max(3, round(size * scale))
         shape = to_shape(v.geom)
         shapely.prepare(shape)
@@ -221,6 +254,21 @@ def _plan(
                     village, house, phone, residents[phone][0], today,
                     random.Random(f"{seed}/{phone}"), shape))
     return plans
+
+
+def _profiles(lgo_codes: list[str], seed: int) -> dict[str, LgoProfile]:
+    """Give every LGO its level and trend; a few of the sampled ones stay small."""
+    rng = random.Random(f"{seed}/lgos")
+    sampled = [code for code in lgo_codes if code not in DEMO_LGOS]
+    small = set(rng.sample(sampled, min(SMALL_LGOS, len(sampled))))
+    profiles = {}
+    for code in lgo_codes:
+        trend = rng.choices(list(TRENDS), (4, 3, 3))[0]
+        profiles[code] = LgoProfile(
+            featured=code in DEMO_LGOS, level=rng.uniform(0.6, 1.25),
+            trend=TRENDS[trend] * rng.uniform(0.6, 1.2), small=code in small,
+        )
+    return profiles
 
 
 def _resident_plan(
@@ -298,6 +346,11 @@ def _draws(seed: int, key: str) -> random.Random:
     return random.Random(zlib.crc32(f"{seed}/{key}".encode()) * 1_000_003 + seed)
 
 
+def _chance(seed: int, key: str) -> float:
+    """A uniform draw in [0, 1) for one stable key, without building a generator for it."""
+    return zlib.crc32(f"{seed}/{key}".encode()) / 2**32
+
+
 def _times(r: random.Random, day: dt.date, now: dt.datetime) -> dict[str, Any] | None:
     """When a phone made and sent an item that day (local daytime); ``None`` if yet to come."""
     midnight = dt.datetime.combine(day, dt.time(), tzinfo=LOCAL)
@@ -319,12 +372,22 @@ def _logs(
     per_day = min(6.0, 2 + 4 * plan.propensity * traits.uniform(0.7, 1.1)) / 7
     weighs = traits.random() < 0.35
     by_volunteer = 0.3 if village.volunteer_id else 0.15
+    # The LGO's trend: some households began logging (or stopped) on a day within the window.
+    began, stopped = LOG_DAYS, -1
+    if plan.resident_id is None and traits.random() < abs(village.trend):
+        if village.trend > 0:
+            began = traits.randrange(LOG_DAYS)
+        else:
+            stopped = traits.randrange(LOG_DAYS)
     rows = []
     for ago in range(LOG_DAYS):
         day = today - dt.timedelta(days=ago)
-        r = _draws(seed, f"log/{plan.key}/{day.isoformat()}")
-        if day < household.registered_on or r.random() >= per_day:
+        key = f"log/{plan.key}/{day.isoformat()}"
+        # Most days have no log: decide that with one cheap draw, then draw the log's details.
+        if (day < household.registered_on or not stopped < ago < began
+                or _chance(seed, key) >= per_day):
             continue
+        r = _draws(seed, key)
         times = _times(r, day, now)
         if times is None:
             continue
@@ -403,12 +466,49 @@ def _inspections(
 
 
 def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> dict[int, int]:
-    """Insert the rows whose client id is new, in chunks; return created rows per household."""
+    """Insert the rows whose client id is new; return created rows per household.
+
+    The rows are copied into a temporary table (COPY is several times faster than multi-row
+    INSERTs for a demo's hundreds of thousands of logs) and moved over with ON CONFLICT DO
+    NOTHING, so a rerun still inserts nothing.
+    """
     created: dict[int, int] = {}
-    table = model.__table__
-    stmt = (pg_insert(table).on_conflict_do_nothing(index_elements=["client_id"])
-            .returning(table.c.household_id))
-    for start in range(0, len(rows), CHUNK):
-        for (household_id,) in session.execute(stmt, rows[start:start + CHUNK]):
-            created[household_id] = created.get(household_id, 0) + 1
+    if not rows:
+        return created
+    table = model.__table__.name
+    columns = list(rows[0])
+    names = ", ".join(columns)
+    # One statement moves every row; the app's 30 s guard against runaway queries is not for it.
+    session.execute(text("set local statement_timeout = 0"))
+    session.execute(text(
+        f"create temp table seed_rows on commit drop as select {names} from {table} with no data"
+    ))
+    cursor = session.connection().connection.cursor()
+    cursor.copy_expert(f"copy seed_rows ({names}) from stdin", _copy_text(rows, columns))
+    for (household_id,) in session.execute(text(f"""
+        insert into {table} ({names}) select {names} from seed_rows
+        on conflict (client_id) do nothing returning household_id
+    """)):
+        created[household_id] = created.get(household_id, 0) + 1
+    session.execute(text("drop table seed_rows"))
     return created
+
+
+def _copy_text(rows: list[dict[str, Any]], columns: list[str]) -> io.StringIO:
+    """Rows in COPY's text format (tab-separated, \\N for NULL, arrays as {a,b})."""
+    def cell(value: Any) -> str:
+        if value is None:
+            return "\\N"
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        if isinstance(value, list):
+            return "{" + ",".join(value) + "}"
+        if isinstance(value, enum.Enum):
+            value = value.value
+        text_value = value.isoformat() if isinstance(value, dt.date | dt.datetime) else str(value)
+        return (text_value.replace("\\", "\\\\").replace("\t", "\\t")
+                .replace("\n", "\\n").replace("\r", "\\r"))
+
+    return io.StringIO("".join(
+        "\t".join(cell(row[name]) for name in columns) + "\n" for row in rows
+    ))
