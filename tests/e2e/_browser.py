@@ -75,13 +75,24 @@ def sign_in(page, base: str, login: str) -> None:
                            timeout=20_000)
 
 
-def shoot(page, name: str) -> Path:
-    """Save a screenshot of what the phone shows now (the viewport, as a person sees it)."""
+# The README's pictures: the tests that take them write them here on every run, so they show
+# the screens as they are (commit them when they change).
+README_SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def shoot(page, name: str, *, readme: bool = False) -> Path:
+    """Save a screenshot of what the phone shows now (the viewport, as a person sees it).
+
+    ``readme`` also writes it to docs/screenshots/, where the README shows it.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # A passing toast ("saved", "ready offline") would hide what the screen itself shows.
     page.evaluate("document.querySelector('.toast-region')?.replaceChildren()")
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
+    if readme:
+        README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (README_SCREENSHOTS / f"{name}.png").write_bytes(path.read_bytes())
     return path
 
 

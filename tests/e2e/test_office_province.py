@@ -156,7 +156,7 @@ def test_the_officer_sorts_groups_drills_and_exports_a_league_matching_the_api(a
     assert ranked == [r["code"] for r in province["rows"]]  # the API's order: by rank
     assert page.locator("[data-testid=league-table] [data-testid=small-flag]").count() == sum(
         r["small_denominator"] for r in rows.values())
-    shoot(page, "office-province-league")
+    shoot(page, "office-province-league", readme=True)
 
     page.click("[data-testid=league-table] [data-sort=denominator]")
     by_denominator = table_codes(page, "league-table")
