@@ -22,7 +22,7 @@ branch_labels = None
 depends_on = None
 
 COUNTED = ("case when review is null then location_flag is null or not passed "
-           "else review = 'accepted' end")
+           "else review = 'accepted'::inspection_review end")
 REVIEW = postgresql.ENUM("accepted", "rejected", name="inspection_review")
 WET_BIN = postgresql.ENUM("has_bin", "communal", "no_space", "none", name="wet_bin",
                           create_type=False)
@@ -38,8 +38,7 @@ RECOMPUTE = """
         order by i.household_id, i.inspected_on desc, i.received_at desc, i.id desc
     )
     update households h
-    set verified_on = case when latest.passed then latest.inspected_on end,
-        last_inspected_on = latest.inspected_on
+    set verified_on = case when latest.passed then latest.inspected_on end
     from affected a left join latest on latest.household_id = a.household_id
     where h.id = a.household_id
 """

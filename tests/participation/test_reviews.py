@@ -74,6 +74,8 @@ def test_a_flagged_pass_leaves_the_household_unverified_until_accepted(
     waiting = household()
     assert (waiting["verified_on"], waiting["wet_bin"]) == (None, "none")
     assert waiting["version"] == before["version"]
+    # It was a visit all the same (the volunteer's list shows it inspected, waiting).
+    assert waiting["last_inspected_on"] == local_today().isoformat()
     assert _signs(client, auth) == 422
     assert _figures() == {"wet_bin_coverage": (0, 1), "verified_compliance": (0, 0),
                           "carbon_tco2e": (0, 3)}
@@ -137,7 +139,8 @@ def test_a_rejected_pass_never_counts_the_decision_is_final_and_replays_change_n
     status, answer = decide(inspection_id, "reject", "nobody went to the house")
     assert status == 200
     assert (answer["review"], answer["counted"]) == ("rejected", False)
-    assert household()["verified_on"] is None
+    # A rejected inspection did not happen at the house: not even a visit.
+    assert (household()["verified_on"], household()["last_inspected_on"]) == (None, None)
 
     status, answer = decide(inspection_id, "accept")
     assert status == 409

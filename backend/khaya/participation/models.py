@@ -57,7 +57,7 @@ class Review(enum.StrEnum):
 # A rejected inspection never counts. Computed by PostgreSQL so every reader agrees.
 COUNTED_SQL = (
     "case when review is null then location_flag is null or not passed "
-    "else review = 'accepted' end"
+    "else review = 'accepted'::inspection_review end"
 )
 
 
