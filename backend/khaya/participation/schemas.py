@@ -157,10 +157,11 @@ class ReviewQueueArgsSchema(PageArgsSchema):
 
 class ReviewDecisionSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(("accept", "reject")))
-    reason = fields.String(required=True, validate=[
-        validate.Length(min=1, max=200), validate.Regexp(r"\S", error="Say why.")],
-                           metadata={"description": "Why: shown to the inspector and in the "
-                                                    "household's audit trail"})
+    reason = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=200), validate.Regexp(r"\S", error="Say why.")],
+        metadata={"description": "Why: shown to the inspector and in the household's audit "
+                                 "trail"})
 
 
 class LogPageSchema(Schema):
