@@ -17,6 +17,19 @@ export interface QueuedPhoto {
   uploaded: boolean;
 }
 
+/** What the server made of an inspection's location when it stored it (see POST /sync). */
+export interface InspectionNotice {
+  location_flag: 'far' | 'no_location' | 'mock_location' | null;
+  distance_m: number | null;
+  gps_accuracy_m: number | null;
+  passed: boolean;
+  /** pending: waits for the LGO; null: not flagged. */
+  review: 'pending' | 'accepted' | 'rejected' | null;
+  review_reason: string | null;
+  /** Whether the result counts (verification, the sign, the figures). */
+  counted: boolean;
+}
+
 export interface OutboxItem {
   /** Insertion order; replay is strictly first in, first out. */
   seq?: number;
@@ -32,6 +45,8 @@ export interface OutboxItem {
   status: ItemStatus;
   attempts: number;
   server_id?: unknown;
+  /** The server's answer about an inspection it stored. */
+  notice?: InspectionNotice;
   /** The server's field errors for a rejected item. */
   errors?: Record<string, unknown>;
   /** Why the last attempt did not get an answer (offline, server error, ...). */

@@ -7,7 +7,7 @@
  * on the way back only costs a "duplicate" on the next replay.
  */
 import { api, ApiError, currentSession, deviceId, OfflineError, SignInRequired } from './api';
-import { db, setMeta, type ItemKind, type OutboxItem, type QueuedPhoto } from './db';
+import { db, setMeta, type InspectionNotice, type ItemKind, type OutboxItem, type QueuedPhoto } from './db';
 import { deviceTime, emit, uuid4, withLock } from './util';
 
 /** Items per request (the server takes up to 500; smaller batches fail less on a weak signal). */
@@ -90,6 +90,7 @@ interface ItemResult {
   status: 'created' | 'duplicate' | 'rejected';
   id?: unknown;
   errors?: Record<string, unknown>;
+  notice?: InspectionNotice | null;
 }
 
 interface SyncAnswer {
@@ -210,7 +211,7 @@ async function settle(ready: OutboxItem[], answer: SyncAnswer): Promise<{ sent: 
       sent++;
       // The photo's bytes are on the server now; keep the record light.
       const photo = fresh.photo ? { ...fresh.photo, blob: new Blob([]) } : undefined;
-      await tx.store.put({ ...fresh, status: 'sent', server_id: result.id, sent_at: Date.now(), attempts: fresh.attempts + 1, last_error: undefined, errors: undefined, photo });
+      await tx.store.put({ ...fresh, status: 'sent', server_id: result.id, notice: result.notice ?? undefined, sent_at: Date.now(), attempts: fresh.attempts + 1, last_error: undefined, errors: undefined, photo });
     }
   }
   await tx.done;

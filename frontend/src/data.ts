@@ -68,7 +68,15 @@ export interface Inspection {
   food_waste_in_bin: boolean;
   lid_closed: boolean;
   used_correctly: boolean;
-  location_flag: string | null;
+  location_flag: 'far' | 'no_location' | 'mock_location' | null;
+  distance_m: number | null;
+  gps_accuracy_m: number | null;
+  /** The arrangement the inspector confirmed. */
+  wet_bin: string | null;
+  /** pending: a flagged inspection waiting for the LGO; null: not flagged. */
+  review: 'pending' | 'accepted' | 'rejected' | null;
+  review_reason: string | null;
+  counted: boolean;
 }
 
 export interface Village {

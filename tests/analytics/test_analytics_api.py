@@ -209,8 +209,11 @@ def test_choropleth_content_type_and_simplification(client, auth):
 def test_definitions(get):
     status, body = get("definitions", "nga.staff")
     assert status == 200
-    assert body["carbon"] == {"kg_per_person_day": 0.252, "tco2e_per_tonne": 0.1454}
+    carbon = body["carbon"]
+    assert (carbon["kg_per_person_day"], carbon["tco2e_per_tonne"]) == (0.252, 0.1454)
+    assert carbon["arrangements_counted"] == ["has_bin", "communal"]
     assert len(body["indicators"]) == 9
+    assert all(i["definition_en"] and i["definition_th"] for i in body["indicators"])
 
 
 def test_class_breaks():

@@ -24,7 +24,7 @@ from khaya.auth.models import User
 from khaya.collection.models import CollectionPoint
 from khaya.extensions import db
 from khaya.households.models import Household
-from khaya.participation.models import SortingLog
+from khaya.participation.models import Inspection, SortingLog
 from tests.factories import bank_with_member
 
 EXTRA_KEYS = ("lgo_id", "household_id", "role", "is_admin", "user_id")
@@ -170,7 +170,13 @@ def path_values(app: Flask, connection) -> dict[str, Any]:
             streams=["recyclable"],
             opening={},
         )
-        db.session.add_all([log, point])
+        # Flagged and undecided, so a valid review body reaches the decision.
+        inspection = Inspection(
+            client_id=uuid.uuid4(), household_id=household.id, lgo_id=village.lgo_id,
+            village_id=village.id, inspected_on=dt.date(2024, 2, 1), registered=True,
+            bin_built=True, food_waste_in_bin=True, lid_closed=True, used_correctly=True,
+            passed=True, location_flag="far")
+        db.session.add_all([log, point, inspection])
         db.session.flush()
         bank, member, entry = bank_with_member(village.lgo_id, household, name="mass bank",
                                                amount=Decimal("1.00"))
@@ -184,6 +190,7 @@ def path_values(app: Flask, connection) -> dict[str, Any]:
             "household_id": household.id,
             "log_id": log.id,
             "point_id": point.id,
+            "inspection_id": inspection.id,
         }
         db.session.remove()
     return values

@@ -32,7 +32,7 @@ from khaya.collection.models import CollectionPoint
 from khaya.common.geo import point as geo_point
 from khaya.extensions import db
 from khaya.households.models import Household
-from khaya.participation.models import Photo, SortingLog
+from khaya.participation.models import Inspection, Photo, SortingLog
 from tests.factories import bank_with_member
 
 API = "/api/v1"
@@ -94,6 +94,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/households/<int:household_id>/deactivate"): {"reason": "matrix"},
     ("POST", "/api/v1/households/<int:household_id>/residents"): {"user_id": 1},
     ("POST", "/api/v1/sorting-logs/<int:log_id>/void"): {"reason": "matrix"},
+    ("POST", "/api/v1/inspections/<int:inspection_id>/review"): {"decision": "accept",
+                                                                 "reason": "matrix"},
     ("POST", "/api/v1/households/<int:household_id>/erase"): {"confirm": "x", "reason": "m"},
     ("PATCH", "/api/v1/waste-banks/<int:bank_id>"): {"name_th": "x"},
     ("POST", "/api/v1/waste-banks/<int:bank_id>/prices"): {
@@ -140,6 +142,8 @@ class Objects:
     entry_b: int
     point_a: int
     point_b: int
+    inspection_a: int
+    inspection_b: int
 
 
 class MissingSample(LookupError):
@@ -165,6 +169,8 @@ SAMPLES: dict[str, Callable[[Rule, Objects], tuple[Any, Any]]] = {
     "log_id": lambda _rule, o: (o.log_a, o.log_b),
     "photo_id": lambda _rule, o: (o.photo_a, o.photo_b),
     "point_id": lambda _rule, o: (o.point_a, o.point_b),
+    # A flagged inspection waiting for its LGO's review.
+    "inspection_id": lambda _rule, o: (o.inspection_a, o.inspection_b),
     # Banks themselves are readable across LGOs; their members and entries are not, so the
     # out-of-scope sample is another LGO's bank with its own member and entry.
     "bank_id": lambda _rule, o: (o.bank_a, o.bank_b),
@@ -303,6 +309,8 @@ def objects(app: Flask, connection) -> Objects:
             photo_b=str(households["b"][2].id),
             point_a=points["a"].id,
             point_b=points["b"].id,
+            inspection_a=households["a"][3].id,
+            inspection_b=households["b"][3].id,
             bank_a=banks["a"][0],
             bank_b=banks["b"][0],
             member_a=banks["a"][1],
@@ -315,7 +323,7 @@ def objects(app: Flask, connection) -> Objects:
 
 
 def _household_with_records(lgo_id: int, village_code: str):
-    """Make a household with one sorting log and one photo in a village (test transaction)."""
+    """Make a household with a sorting log, a photo and a flagged inspection in a village."""
     village_id = db.session.execute(
         select(Village.id).where(Village.code == village_code)
     ).scalar_one()
@@ -346,9 +354,23 @@ def _household_with_records(lgo_id: int, village_code: str):
         log_date=dt.date(2024, 2, 1),
         streams=["organic"],
     )
-    db.session.add_all([photo, log])
+    inspection = Inspection(
+        client_id=uuid.uuid4(),
+        household_id=household.id,
+        lgo_id=lgo_id,
+        village_id=village_id,
+        inspected_on=dt.date(2024, 2, 1),
+        registered=True,
+        bin_built=True,
+        food_waste_in_bin=True,
+        lid_closed=True,
+        used_correctly=True,
+        passed=True,
+        location_flag="no_location",
+    )
+    db.session.add_all([photo, log, inspection])
     db.session.flush()
-    return household, log, photo
+    return household, log, photo, inspection
 
 
 @dataclass

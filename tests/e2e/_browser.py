@@ -125,7 +125,8 @@ def delete_households(app: Flask, ids: list[int]) -> None:
               on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
             where c.contype = 'f' and c.confrelid = 'households'::regclass
         """)).all()
-        for table, column in referencing:
+        # Photos last: logs and inspections of the household point at them.
+        for table, column in sorted(referencing, key=lambda row: row[0] == "photos"):
             if table == "role_grants":
                 db.session.execute(text(f"update role_grants set {column} = null "
                                         f"where {column} = any(:ids)"), {"ids": ids})

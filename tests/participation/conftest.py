@@ -26,6 +26,10 @@ def _log_item(household_id: int, day: dt.date | None = None, **data) -> dict:
     }
 
 
+# Where the ``home`` household stands; an inspector there is not flagged.
+HOME = {"type": "Point", "coordinates": [99.0121, 18.5865]}
+
+
 def _inspection_item(
     household_id: int, passed: bool = True, day: dt.date | None = None, **data
 ) -> dict:
@@ -40,6 +44,8 @@ def _inspection_item(
             "food_waste_in_bin": True,
             "lid_closed": passed,
             "used_correctly": True,
+            "point": HOME,
+            "gps_accuracy_m": 6.0,
             **data,
         },
     }
@@ -53,7 +59,11 @@ def log_item():
 
 @pytest.fixture
 def inspection_item():
-    """Return ``inspection_item(household_id, passed=True, day=None, **data)``."""
+    """Return ``inspection_item(household_id, passed=True, day=None, **data)``.
+
+    The inspector stands at the ``home`` household unless ``point`` says otherwise
+    (``point=None``: no GPS fix).
+    """
     return _inspection_item
 
 
@@ -80,7 +90,7 @@ def home(client, auth, db_session):
             "house_number": "88",
             "members": 3,
             "registered_on": "2024-01-15",
-            "point": {"type": "Point", "coordinates": [99.0121, 18.5865]},
+            "point": HOME,
         },
     )
     household = response.get_json()

@@ -114,7 +114,7 @@ def test_inspection_location_flags(sync, home, client, auth, inspection_item):
             inspection_item(home["id"], point=near),
             inspection_item(home["id"], point=far),
             inspection_item(home["id"], point=near, mock_location=True),
-            inspection_item(home["id"]),
+            inspection_item(home["id"], point=None),
         ],
     )
     items = client.get(

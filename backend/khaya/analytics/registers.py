@@ -6,7 +6,8 @@ Counted at a day ``d`` (a period's end, or today while it runs):
   (a household deactivated later counts as occupied until then: deactivation made it vacant);
 - persons: their members (residents);
 - arrangements / verified: those with an own bin, a communal bin or a recorded "no space", and
-  of them the ones whose latest inspection on or before ``d`` passed;
+  of them the ones whose latest counted inspection on or before ``d`` passed (a flagged pass
+  counts only once the LGO accepts it; see ``participation.models.COUNTED_SQL``);
 - verified_persons: members of verified households whose food waste goes into a bin (own or
   communal): the persons the DLA carbon method counts;
 - bank_members: households with an open waste-bank account joined on or before ``d``.
@@ -42,7 +43,7 @@ with ends as (
 ), decided as (
     -- The last inspection of a day decides it; the state holds until the next inspected day.
     select distinct on (i.household_id, i.inspected_on) i.household_id, i.inspected_on, i.passed
-    from {inspections} i.inspected_on <= (select max(day) from ends)
+    from {inspections} i.counted and i.inspected_on <= (select max(day) from ends)
     order by i.household_id, i.inspected_on, i.received_at desc, i.id desc
 ), spans as (
     select household_id, passed, inspected_on as since,

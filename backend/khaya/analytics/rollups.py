@@ -1,7 +1,8 @@
 """Keeping the rollups current as rows are accepted, voided or reversed.
 
 The services call one function right after they store rows, in the same transaction:
-``logs_added``, ``logs_voided``, ``deposits_added``, ``deposits_reversed``, ``inspections_added``.
+``logs_added``, ``logs_voided``, ``deposits_added``, ``deposits_reversed``, ``inspections_added``,
+``inspections_reviewed``.
 
 Every path first takes a per-village advisory lock (villages in id order, held to commit), so
 batches of one village queue up in one order and never deadlock. New rows are merged with
@@ -12,8 +13,9 @@ for the household; only those bump the villages' distinct counts.
 A void or reversal locks the household-month, recomputes its mask from the raw rows still
 counted, subtracts the row's kg, and takes back the distinct counts of the days, month and
 fiscal year the household no longer has. Inspections recompute their villages' inspected and
-passed counts from the raw inspections, under a per-village advisory lock, and rebuild the
-villages' month-end register rows (verification changes them).
+passed counts from the raw inspections that count (``Inspection.counted``: a flagged one only
+once the LGO accepts it), under a per-village advisory lock, and rebuild the villages'
+month-end register rows (verification changes them); a review decision does the same.
 """
 
 from __future__ import annotations
@@ -301,6 +303,11 @@ def inspections_added(ids: Iterable[int]) -> None:
     refresh_stale(limit=HOOK_REFRESH_LIMIT)
 
 
+def inspections_reviewed(ids: Iterable[int]) -> None:
+    """Recount after the LGO decided on flagged inspections (whether they count changed)."""
+    inspections_added(ids)
+
+
 def recount_inspections(villages: Sequence[int], *, months: set[tuple[dt.date, int]],
                         fiscal_years: set[tuple[int, int]]) -> None:
     """Set inspected and passed of these village-months and village-years from the raw rows."""
@@ -328,7 +335,10 @@ def recount_inspections(villages: Sequence[int], *, months: set[tuple[dt.date, i
 
 def inspection_select(key: str, villages: Sequence[int] | None, start: dt.date,
                       end: dt.date) -> Select:
-    """Households inspected, and whose latest inspection passed, per village and period.
+    """Households inspected, and whose latest counted inspection passed, per village and period.
+
+    Inspections that do not count (a flagged pass awaiting review, a rejected one) are left
+    out, as if they had not been made.
 
     ``key`` is ``month``, ``fiscal_year``, or ``range`` (the whole of start..end). Columns:
     ``period, village_id, inspected, passed``.
@@ -340,7 +350,7 @@ def inspection_select(key: str, villages: Sequence[int] | None, start: dt.date,
     }[key]
     latest = (
         select(Inspection.village_id, period.label("period"), Inspection.passed)
-        .where(Inspection.inspected_on.between(start, end),
+        .where(Inspection.inspected_on.between(start, end), Inspection.counted,
                *([Inspection.village_id.in_(villages)] if villages is not None else []))
         .distinct(Inspection.village_id, Inspection.household_id, period)
         .order_by(Inspection.village_id, Inspection.household_id, period,

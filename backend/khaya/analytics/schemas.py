@@ -197,9 +197,27 @@ class DefinitionSchema(Schema):
     unit = fields.String()
     numerator = fields.String()
     denominator = fields.String()
+    definition_en = fields.String(metadata={"description": "Exactly what is counted"})
+    definition_th = fields.String()
+
+
+class CarbonDefinitionSchema(Schema):
+    kg_per_person_day = fields.Float(metadata={
+        "description": "Food waste per person per day (CARBON_FOOD_WASTE_KG_PER_PERSON_DAY)"})
+    tco2e_per_tonne = fields.Float(metadata={
+        "description": "tCO2e avoided per tonne of food waste (CARBON_TCO2E_PER_TONNE)"})
+    tco2e_per_person_year = fields.Float()
+    arrangements_counted = fields.List(fields.String(), metadata={
+        "description": "Register wet-bin arrangements whose verified members count"})
+    arrangements_not_counted = fields.List(fields.String())
+    persons = fields.String()
+    days = fields.String()
+    formula = fields.String()
 
 
 class DefinitionsSchema(Schema):
     small_denominator_threshold = fields.Integer()
-    carbon = fields.Dict(keys=fields.String(), values=fields.Float())
+    carbon = fields.Nested(CarbonDefinitionSchema)
+    wet_bin_coverage_arrangements = fields.List(fields.String(), metadata={
+        "description": "Register arrangements that count in wet-bin coverage once verified"})
     indicators = fields.List(fields.Nested(DefinitionSchema))

@@ -18,6 +18,7 @@ from ..auth.scoping import Scope
 from ..common.geo import GEOJSON_DECIMALS
 from ..common.time import fiscal_year, local_today
 from . import classes, periods
+from . import definitions as texts
 from .errors import InvalidQuery
 from .facts import run
 from .indicators import INDICATORS, evaluate, evaluate_periods, indicator_names
@@ -210,10 +211,14 @@ def definitions() -> dict[str, Any]:
     """Return what each indicator counts, the small-denominator threshold and carbon factors."""
     config = current_app.config
     return {"small_denominator_threshold": config["SMALL_DENOMINATOR"],
-            "carbon": {"kg_per_person_day": config["CARBON_FOOD_WASTE_KG_PER_PERSON_DAY"],
-                       "tco2e_per_tonne": config["CARBON_TCO2E_PER_TONNE"]},
+            "carbon": texts.carbon(float(config["CARBON_FOOD_WASTE_KG_PER_PERSON_DAY"]),
+                                   float(config["CARBON_TCO2E_PER_TONNE"])),
+            "wet_bin_coverage_arrangements": list(texts.COVERAGE_ARRANGEMENTS),
             "indicators": [{"name": i.name, "unit": i.unit, "numerator": i.numerator,
-                            "denominator": i.denominator} for i in INDICATORS.values()]}
+                            "denominator": i.denominator,
+                            "definition_en": texts.TEXTS[i.name][0],
+                            "definition_th": texts.TEXTS[i.name][1]}
+                           for i in INDICATORS.values()]}
 
 
 # The parent's headline figures on the printed summary, beside the league's own indicator.

@@ -29,6 +29,8 @@ _LGO_WORK = frozenset(
         "households.write",
         "logs.write",
         "inspections.write",
+        # Accepting or rejecting flagged inspections: the LGO's own staff only.
+        "inspections.review",
         "deposits.write",
         "points.write",
         "banks.read",

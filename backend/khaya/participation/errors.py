@@ -1,6 +1,6 @@
 """Errors of sorting logs, inspections and photos."""
 
-from ..errors import DomainError, NotFound
+from ..errors import Conflict, DomainError, NotFound
 
 
 class LogNotFound(NotFound):
@@ -17,3 +17,18 @@ class InvalidPhoto(DomainError):
     status = 422
     code = "invalid_photo"
     message = "Send a JPEG, PNG or WebP image."
+
+
+class InspectionNotFound(NotFound):
+    code = "inspection_not_found"
+    message = "No such inspection in your area."
+
+
+class InspectionNotFlagged(Conflict):
+    code = "inspection_not_flagged"
+    message = "This inspection was not flagged; its result already counts."
+
+
+class InspectionAlreadyReviewed(Conflict):
+    code = "inspection_already_reviewed"
+    message = "Someone at the LGO has already decided on this inspection."

@@ -10,6 +10,7 @@ from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Computed,
     Date,
     ForeignKey,
     Index,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..auth.models import TIMESTAMP, pg_enum, utcnow
 from ..auth.scoping import Scoped
 from ..extensions import Model
+from ..households.models import WetBin
 
 
 class Stream(enum.StrEnum):
@@ -38,6 +41,24 @@ class OrganicHandling(enum.StrEnum):
     compost = "compost"
     animal_feed = "animal_feed"
     other = "other"
+
+
+class Review(enum.StrEnum):
+    """What the LGO decided about a flagged inspection (none yet: it waits in the queue)."""
+
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+# Whether an inspection's result counts (verification, the indicators, the register): an
+# unflagged one always; a flagged one only once the LGO accepts it, except that a flagged fail
+# counts while it waits, because an unchecked fail can only understate (the household is
+# inspected again), while an unchecked pass would put up a sign and claim carbon credits.
+# A rejected inspection never counts. Computed by PostgreSQL so every reader agrees.
+COUNTED_SQL = (
+    "case when review is null then location_flag is null or not passed "
+    "else review = 'accepted'::inspection_review end"
+)
 
 
 # The heaviest plausible day for one stream of one household, in kg; more is a typing slip.
@@ -126,6 +147,12 @@ class Inspection(CapturedMixin, Scoped, Model):
     __table_args__ = (
         Index("ix_inspections_household_date", "household_id", "inspected_on"),
         Index("ix_inspections_lgo_date", "lgo_id", "inspected_on"),
+        # The LGO's review queue: flagged inspections nobody has decided on yet.
+        Index("ix_inspections_review_queue", "lgo_id", "received_at",
+              postgresql_where=text("location_flag is not null and review is null")),
+        CheckConstraint("review is null or location_flag is not null", name="review_flagged"),
+        CheckConstraint("(review is null) = (reviewed_at is null)", name="review_dated"),
+        CheckConstraint("wet_bin is null or wet_bin <> 'none'", name="arrangement"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -150,3 +177,11 @@ class Inspection(CapturedMixin, Scoped, Model):
     mock_location: Mapped[bool] = mapped_column(default=False)
     # Set when the inspector stood far from the house or the phone reported a faked location.
     location_flag: Mapped[str | None] = mapped_column(String(20))
+    # The wet-bin arrangement the inspector confirmed; a counted pass writes it to the register.
+    wet_bin: Mapped[WetBin | None] = mapped_column(pg_enum(WetBin, "wet_bin"))
+    review: Mapped[Review | None] = mapped_column(pg_enum(Review, "inspection_review"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(TIMESTAMP)
+    review_reason: Mapped[str | None] = mapped_column(String(200))
+    counted: Mapped[bool] = mapped_column(Computed(COUNTED_SQL, persisted=True))

@@ -5,8 +5,11 @@
     POST /api/v1/sorting-logs/{id}/void          a correction: the log leaves every figure
     POST /api/v1/photos                          multipart: id, household_id, file
     GET  /api/v1/photos/{id}
+    GET  /api/v1/inspections/reviews             the LGO's flagged inspections (state=pending…)
+    POST /api/v1/inspections/{id}/review         accept or reject one, with a reason
 
-Logs and inspections are created through POST /api/v1/sync, online or not.
+Logs and inspections are created through POST /api/v1/sync, online or not. A flagged pass
+counts only once the LGO accepts it (see ``reviews``).
 """
 
 from __future__ import annotations
@@ -20,12 +23,16 @@ from ..auth.access import current_principal, requires
 from ..common.api import Blueprint
 from ..extensions import db
 from ..households.services import get_household
-from . import services
+from . import reviews, services
 from .schemas import (
     HistoryArgsSchema,
     InspectionPageSchema,
     LogPageSchema,
     PhotoSchema,
+    ReviewDecisionSchema,
+    ReviewItemSchema,
+    ReviewPageSchema,
+    ReviewQueueArgsSchema,
     SortingLogSchema,
     VoidSchema,
 )
@@ -98,3 +105,24 @@ def get_photo(photo_id: uuid.UUID):
     return Response(photo.data, mimetype=photo.content_type,
                     headers={"Cache-Control": "private, max-age=86400"})
 
+
+@blp.route("/inspections/reviews")
+@requires("inspections.review")
+@blp.arguments(ReviewQueueArgsSchema, location="query")
+@blp.response(200, ReviewPageSchema)
+def review_queue(args):
+    """Return the LGO's flagged inspections: waiting ones oldest first, decided ones newest."""
+    return reviews.review_queue(**args)
+
+
+@blp.route("/inspections/<int:inspection_id>/review", methods=["POST"])
+@requires("inspections.review")
+@blp.arguments(ReviewDecisionSchema)
+@blp.response(200, ReviewItemSchema)
+@blp.alt_response(409, response="CONFLICT")  # not flagged, or already decided
+def review_inspection(data, inspection_id: int):
+    """Accept or reject a flagged inspection; the household's verification follows."""
+    item = reviews.review_inspection(inspection_id, decision=data["decision"],
+                                     reason=data["reason"], user_id=current_principal().user_id)
+    db.session.commit()
+    return item

@@ -6,6 +6,11 @@ from ..common.geo import GeoJSONPoint
 from ..common.schemas import PageArgsSchema, PageMetaSchema
 from .models import KG_CEILING, STREAMS, OrganicHandling, Stream
 
+# The wet-bin arrangements an inspection can confirm (the register's "none" is not one).
+ARRANGEMENTS = ("has_bin", "communal", "no_space")
+LOCATION_FLAGS = ("far", "no_location", "mock_location")
+REVIEW_STATES = ("pending", "accepted", "rejected")
+
 KG = validate.Range(min=0, max=KG_CEILING, error=f"Between 0 and {KG_CEILING} kg.")
 
 
@@ -53,6 +58,11 @@ class InspectionDataSchema(Schema):
     gps_accuracy_m = fields.Float(allow_none=True, validate=validate.Range(min=0, max=10000))
     mock_location = fields.Boolean(load_default=False,
                                    metadata={"description": "The phone reported a mock location"})
+    wet_bin = fields.String(
+        allow_none=True, validate=validate.OneOf(ARRANGEMENTS),
+        metadata={"description": "The arrangement the inspector confirmed; a counted pass "
+                                 "writes it to the register (default: the register's, else "
+                                 "has_bin)"})
 
 
 class SortingLogSchema(Schema):
@@ -89,10 +99,69 @@ class InspectionSchema(Schema):
     notes = fields.String(allow_none=True)
     photo_id = fields.UUID(allow_none=True)
     distance_m = fields.Float(allow_none=True)
+    gps_accuracy_m = fields.Float(allow_none=True)
     mock_location = fields.Boolean()
     location_flag = fields.String(allow_none=True)
+    wet_bin = fields.String(allow_none=True)
+    review = fields.Method("_review", allow_none=True, metadata={
+        "description": "pending, accepted or rejected; null when not flagged"})
+    review_reason = fields.String(allow_none=True)
+    reviewed_at = fields.DateTime(allow_none=True)
+    counted = fields.Boolean(metadata={"description": "Whether its result counts"})
     recorded_role = fields.String(allow_none=True)
     received_at = fields.DateTime()
+
+    def _review(self, obj) -> str | None:
+        return review_state(self.get_attribute(obj, "location_flag", None),
+                            self.get_attribute(obj, "review", None))
+
+
+def review_state(flag: str | None, review: object) -> str | None:
+    """``pending`` for a flagged inspection nobody decided on, else the decision (or None)."""
+    if flag is None:
+        return None
+    return "pending" if review is None else str(getattr(review, "value", review))
+
+
+class PersonSchema(Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+
+
+class ReviewItemSchema(InspectionSchema):
+    """A flagged inspection as the LGO reviews it: the household and the people around it."""
+
+    house_number = fields.String()
+    village_code = fields.String()
+    village_name_th = fields.String()
+    village_name_en = fields.String(allow_none=True)
+    household_verified_on = fields.Date(allow_none=True)
+    superseded = fields.Boolean(
+        metadata={"description": "A later counted inspection decides the household anyway"})
+    inspector = fields.Nested(PersonSchema, allow_none=True)
+    reviewer = fields.Nested(PersonSchema, allow_none=True)
+
+
+class ReviewPageSchema(Schema):
+    items = fields.List(fields.Nested(ReviewItemSchema))
+    meta = fields.Nested(PageMetaSchema)
+
+
+class ReviewQueueArgsSchema(PageArgsSchema):
+    state = fields.String(load_default="pending", validate=validate.OneOf((*REVIEW_STATES, "all")))
+    flag = fields.String(validate=validate.OneOf(LOCATION_FLAGS))
+    village = fields.String(
+        validate=validate.Regexp(r"^[0-9]{8}$", error="An 8-digit village code."))
+    household_id = fields.Integer(validate=validate.Range(min=1))
+
+
+class ReviewDecisionSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(("accept", "reject")))
+    reason = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=200), validate.Regexp(r"\S", error="Say why.")],
+        metadata={"description": "Why: shown to the inspector and in the household's audit "
+                                 "trail"})
 
 
 class LogPageSchema(Schema):

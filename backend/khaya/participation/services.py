@@ -21,10 +21,12 @@ from ..common.geo import point_coords
 from ..common.pagination import paginate
 from ..common.time import local_today
 from ..extensions import db
-from ..households.models import Household
+from ..households.models import Household, WetBin
+from . import reviews
 from .errors import InvalidPhoto, LogNotFound, PhotoNotFound
 from .models import Inspection, Photo, SortingLog
 from .schemas import InspectionDataSchema, SortingLogDataSchema
+from .verification import refresh_verification
 
 _LOG_SCHEMA = SortingLogDataSchema()
 _INSPECTION_SCHEMA = InspectionDataSchema()
@@ -37,7 +39,7 @@ def _households(ids: set[int]) -> dict[int, Any]:
         return {}
     rows = db.session.execute(
         select(Household.id, Household.lgo_id, Household.village_id, Household.registered_on,
-               Household.active, func.ST_X(Household.point).label("lon"),
+               Household.active, Household.wet_bin, func.ST_X(Household.point).label("lon"),
                func.ST_Y(Household.point).label("lat"))
         .where(Household.id.in_(ids))
     ).all()
@@ -177,45 +179,42 @@ def _location(data: dict, household: Any) -> dict[str, Any]:
 FIVE_POINTS = ("registered", "bin_built", "food_waste_in_bin", "lid_closed", "used_correctly")
 
 
+def _arrangement(data: dict[str, Any], household: Any, passed: bool) -> str | None:
+    """The wet-bin arrangement an inspection confirms.
+
+    A pass always confirms one: the inspector's answer, else (a phone of an older version) the
+    register's own, else an own bin, since "bin built" was answered yes at the house.
+    """
+    if data.get("wet_bin") or not passed:
+        return data.get("wet_bin")
+    return household.wet_bin.value if household.wet_bin != WetBin.none else WetBin.has_bin.value
+
+
 def _inspection_row(data: dict[str, Any], household: Any) -> dict[str, Any]:
+    # The sign is earned on the five wet-bin points; sorting is noted, not decisive.
+    passed = all(data[name] for name in FIVE_POINTS)
     return {
         **{name: data[name] for name in FIVE_POINTS},
         "sorting_ok": data.get("sorting_ok"),
-        # The sign is earned on the five wet-bin points; sorting is noted, not decisive.
-        "passed": all(data[name] for name in FIVE_POINTS),
+        "passed": passed,
         "notes": data.get("notes"),
+        "wet_bin": _arrangement(data, household, passed),
         **_location(data, household),
     }
 
 
 def record_inspections(items: list[BatchItem], ctx: BatchContext) -> list[ItemResult]:
-    """Store a batch of inspections and update each household's verified status."""
+    """Store a batch of inspections and update each household's verified status.
+
+    Each stored item (created or a replay) is answered with what the server made of its
+    location, so the phone can tell the inspector at once that a pass waits for the LGO.
+    """
     results, created, rows = _accept(Inspection, items, ctx, _INSPECTION_SCHEMA, "inspected_on",
                                      _inspection_row)
     if created:
         refresh_verification({row["household_id"] for row in rows.values()})
         rollups.inspections_added(created.values())
-    return results
-
-
-def refresh_verification(household_ids: set[int]) -> None:
-    """Set each household's verified date from its latest inspection: pass sets, fail clears."""
-    # Households are locked in id order so concurrent batches queue instead of deadlocking.
-    db.session.execute(text("""
-        with li as (
-            select distinct on (household_id) household_id, passed, inspected_on
-            from inspections where household_id = any(:ids)
-            order by household_id, inspected_on desc, received_at desc, id desc
-        ), locked as (
-            select h.id from households h where h.id = any(:ids) order by h.id
-            for no key update
-        )
-        update households h
-        set verified_on = case when li.passed then li.inspected_on end,
-            last_inspected_on = li.inspected_on
-        from li join locked on locked.id = li.household_id
-        where h.id = li.household_id
-    """), {"ids": sorted(household_ids)})
+    return reviews.with_notices(results)
 
 
 def household_logs(household_id: int, *, page: int, per_page: int,

@@ -8,6 +8,12 @@ from ..common.pdf import GREEN, MARGIN, MUTED, finish, new_pdf, text
 from ..common.time import thai_date
 
 ROW = 6.5
+# A flagged inspection (far from the house, no GPS, mock location) and what the LGO decided.
+REVIEW_NOTES = {
+    "pending": " · ตำแหน่งผิดปกติ รอเจ้าหน้าที่ตรวจสอบ",
+    "accepted": " · ตำแหน่งผิดปกติ เจ้าหน้าที่รับรองแล้ว",
+    "rejected": " · ตำแหน่งผิดปกติ เจ้าหน้าที่ไม่รับรอง",
+}
 
 
 class _Writer:
@@ -61,7 +67,12 @@ def subject_access_pdf(data: dict[str, Any]) -> bytes:
     out.heading(f"การตรวจถังขยะเปียก ({len(data['inspections'])})")
     for item in data["inspections"]:
         verdict = "ผ่าน" if item["passed"] else "ไม่ผ่าน"
-        out.line(f"{_date(item['inspected_on'])}: {verdict}", size=10)
+        review = REVIEW_NOTES.get(item["review"] or "", "")
+        if item["review"] in ("accepted", "rejected") and item["review_reason"]:
+            review += f" ({item['review_reason']})"
+        if not item["counted"]:
+            review += " · ไม่นับผล"
+        out.line(f"{_date(item['inspected_on'])}: {verdict}{review}", size=10)
     out.heading(f"บัญชีธนาคารขยะ ({len(data['waste_bank_accounts'])})")
     for entry in data["ledger_entries"]:
         out.line(f"{_date(entry['entry_date'])}: {entry['kind']} {entry['amount']:,.2f} บาท",

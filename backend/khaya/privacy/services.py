@@ -23,6 +23,7 @@ from ..households.errors import InvalidHousehold
 from ..households.models import Household, new_qr_token
 from ..households.services import get_household
 from ..participation.models import Inspection, Photo, SortingLog
+from ..participation.schemas import review_state
 from ..wastebank.models import LedgerEntry, Member
 
 HOUSEHOLD_FIELDS = (
@@ -32,9 +33,12 @@ HOUSEHOLD_FIELDS = (
 )
 LOG_FIELDS = ("id", "log_date", "streams", "organic_handling", "kg_organic", "kg_recyclable",
               "kg_general", "kg_hazardous", "recorded_role", "received_at", "voided_at")
+# The LGO's review of a flagged inspection is a decision about the household: its outcome, date
+# and reason are in the copy (who decided is the LGO's business; the accesses list their role).
 INSPECTION_FIELDS = ("id", "inspected_on", "registered", "bin_built", "food_waste_in_bin",
                      "lid_closed", "used_correctly", "sorting_ok", "passed", "notes",
-                     "distance_m", "location_flag")
+                     "distance_m", "gps_accuracy_m", "location_flag", "wet_bin", "counted",
+                     "review_reason", "reviewed_at")
 
 
 def _row(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -89,7 +93,9 @@ def export_household(household_id: int) -> dict[str, Any]:
         "residents": [{"id": u.id, "display_name": u.display_name, "phone": u.phone}
                       for u in _residents(household.id)],
         "sorting_logs": [_row(log, LOG_FIELDS) for log in logs],
-        "inspections": [_row(i, INSPECTION_FIELDS) for i in inspections],
+        "inspections": [{**_row(i, INSPECTION_FIELDS),
+                         "review": review_state(i.location_flag, i.review)}
+                        for i in inspections],
         "photos": [dict(p._mapping) for p in photos],
         "waste_bank_accounts": [{"bank_id": m.bank_id, "member_number": m.member_number,
                                  "joined_on": m.joined_on} for m in members],
@@ -109,10 +115,12 @@ def erase_household(household_id: int, confirm: str, reason: str) -> Household:
     if confirm != household.house_number:
         raise InvalidHousehold(errors={"confirm": ["Type the house number to confirm erasure."]})
     # Photos are personal data (faces, houses); the logs that pointed at them keep counting.
+    # Free text (inspectors' notes, the LGO's review reasons) may name people: it goes too.
     db.session.execute(update(SortingLog).where(SortingLog.household_id == household.id)
                        .values(photo_id=None))
     db.session.execute(update(Inspection).where(Inspection.household_id == household.id)
-                       .values(photo_id=None, notes=None, inspector_point=None))
+                       .values(photo_id=None, notes=None, inspector_point=None,
+                               review_reason=None))
     db.session.execute(delete(Photo).where(Photo.household_id == household.id))
     for user in _residents(household.id):
         user.display_name = "ผู้ใช้ที่ลบข้อมูลแล้ว"

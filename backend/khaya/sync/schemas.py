@@ -32,6 +32,12 @@ class ItemResultSchema(Schema):
     status = fields.String(metadata={"description": "created, duplicate or rejected"})
     id = fields.Raw(allow_none=True, metadata={"description": "The stored row's id"})
     errors = fields.Dict()
+    notice = fields.Dict(
+        allow_none=True,
+        metadata={"description": "Inspections: what the server made of the location "
+                                 "(location_flag, distance_m, gps_accuracy_m, passed, review, "
+                                 "review_reason, counted); a flagged pass counts only once the "
+                                 "LGO accepts it"})
 
 
 class SyncResultSchema(Schema):

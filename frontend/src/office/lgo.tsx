@@ -2,6 +2,7 @@
 import type { Key } from '../i18n';
 import { match } from '../router';
 import type { IconName } from '../ui/icons';
+import { Reviews } from './inspections';
 import { LgoMap } from './lgo-map';
 import { BankOffice, Banks, Hazardous, Points } from './operations';
 import { Audit, Volunteers } from './people';
@@ -12,6 +13,7 @@ import { Report } from './report';
 export const LGO_NAV: [string, Key, IconName][] = [
   ['/office/map', 'on_map', 'pin'],
   ['/office/households', 'on_register', 'list'],
+  ['/office/inspections', 'on_reviews', 'gps'],
   ['/office/volunteers', 'on_volunteers', 'user'],
   ['/office/points', 'on_points', 'trash'],
   ['/office/banks', 'on_banks', 'book'],
@@ -29,6 +31,7 @@ export function lgoScreen(path: string, admin: boolean) {
   if (path === '/office/households/import') return <ImportHouseholds />;
   if (path === '/office/households/print') return <PrintCards />;
   if ((p = match('/office/households/:id', path)) && /^\d+$/.test(p.id)) return <HouseholdOffice id={Number(p.id)} admin={admin} />;
+  if (path === '/office/inspections') return <Reviews />;
   if (path === '/office/volunteers') return <Volunteers admin={admin} />;
   if (path === '/office/points') return <Points />;
   if (path === '/office/banks') return <Banks />;

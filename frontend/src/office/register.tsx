@@ -11,6 +11,7 @@ import { Link, navigate } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { Banner, Reasons, showToast } from '../ui/kit';
+import { HouseholdInspections } from './inspections';
 import { DownloadButton, errorText, formErrors, Loaded, Page, Pager, useFetch } from './lib';
 
 export const OCCUPANCY = ['occupied', 'vacant'] as const;
@@ -406,8 +407,9 @@ export function HouseholdOffice({ id, admin }: { id: number; admin: boolean }) {
               <dl class="facts">
                 <dt>{t('reg_last_log')}</dt><dd>{formatDate(h.last_log_on)}</dd>
                 <dt>{t('reg_last_inspected')}</dt><dd>{formatDate(h.last_inspected_on)}</dd>
-                <dt>{t('reg_verified')}</dt><dd>{h.verified_on ? formatDate(h.verified_on) : '–'}</dd>
+                <dt>{t('reg_verified')}</dt><dd data-testid="office-verified">{h.verified_on ? formatDate(h.verified_on) : '–'}</dd>
               </dl>
+              <HouseholdInspections id={id} onChange={household.reload} />
               <div class="button-col">
                 <DownloadButton path={`households/${id}/export.pdf`} name={`household-${id}.pdf`} label={t('reg_export_pdpa')} />
                 {admin && <Link href={`/office/audit?household=${id}`} class="button button-quiet button-small">{t('reg_history')}</Link>}

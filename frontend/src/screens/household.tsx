@@ -11,6 +11,7 @@ import { syncState } from '../sync';
 import { Icon } from '../ui/icons';
 import { LoadState, Screen, StatusPill } from '../ui/kit';
 import { useVillages } from './households';
+import { FlagNote } from './inspection-result';
 import { OutboxRow } from './outbox-row';
 
 /** A household by id: the server's detail, else what this phone stored of it. */
@@ -44,6 +45,9 @@ export function HouseholdScreen({ id }: { id: number }) {
                 <Icon name={h.verified_on ? 'check' : 'alert'} size={18} />
                 {h.verified_on ? `${t('verified')} ${formatDate(h.verified_on)}` : t('not_verified')}
               </p>
+              {inspections.data?.items.some((i) => i.review === 'pending' && i.passed) && (
+                <p class="flag-note" data-testid="verified-waits"><Icon name="gps" size={18} />{t('verified_waits')}</p>
+              )}
               <dl class="facts">
                 {h.head_name && (<><dt>{t('head')}</dt><dd>{h.head_name}</dd></>)}
                 <dt>{t('wet_bin')}</dt><dd>{t(`wet_bin_${h.wet_bin}` as Key)}</dd>
@@ -76,6 +80,7 @@ export function HouseholdScreen({ id }: { id: number }) {
                       <div class="row-main">
                         <div class="row-title"><span>{formatDate(ins.inspected_on)}</span><StatusPill status="sent" /></div>
                         <div class={`row-sub ${ins.passed ? 'ok-text' : 'bad-text'}`}>{ins.passed ? t('passed') : t('failed')}</div>
+                        <FlagNote flag={ins.location_flag} distance={ins.distance_m} review={ins.review} reason={ins.review_reason} />
                       </div>
                     </li>
                   ))}

@@ -3,17 +3,20 @@ import { useEffect, useState } from 'preact/hooks';
 import type { OutboxItem } from '../../shared/db';
 import { enqueue, resubmit } from '../../shared/outbox';
 import { localToday, uuid4 } from '../../shared/util';
-import { formatNumber, t, useT, type Key } from '../i18n';
+import type { Household } from '../data';
+import { formatDistance, formatNumber, t, useT, type Key } from '../i18n';
 import { shrinkPhoto } from '../photo';
-import { goBack } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { kick } from '../sync';
 import { Icon } from '../ui/icons';
-import { Banner, LoadState, Screen, showToast } from '../ui/kit';
+import { Banner, LoadState, Screen } from '../ui/kit';
 import { useHousehold } from './household';
+import { estimate, FLAG_DISTANCE_M, InspectionOutcome } from './inspection-result';
 
 export const FIVE_POINTS = ['registered', 'bin_built', 'food_waste_in_bin', 'lid_closed', 'used_correctly'] as const;
+/** The wet-bin arrangements an inspection confirms; a pass writes the one chosen to the register. */
+const ARRANGEMENTS = ['has_bin', 'communal', 'no_space'] as const;
 type Answers = Record<string, boolean | undefined>;
 
 interface Fix {
@@ -55,22 +58,47 @@ function YesNo({ name, label, value, onChange }: { name: string; label: string; 
   );
 }
 
+/** Where the inspector stands against the house, as far as the phone can tell. */
+function GpsWarning({ fix, home }: { fix: Fix; home: Household['point'] }) {
+  useT();
+  if (fix.state === 'locating') return null;
+  const point = fix.point ? { type: 'Point', coordinates: [fix.point.lon, fix.point.lat] } : null;
+  const guess = estimate({ point }, home);
+  if (guess.flag === 'far') {
+    return <Banner kind="warn" icon="gps"><span data-testid="gps-warning" data-flag="far">{t('gps_far_warn', { d: formatDistance(FLAG_DISTANCE_M) })} ({t('gps_distance', { d: formatDistance(guess.distance_m!) })})</span></Banner>;
+  }
+  if (guess.flag === 'no_location') return <Banner kind="warn" icon="gps"><span data-testid="gps-warning" data-flag="no_location">{t('gps_none_warn')}</span></Banner>;
+  return guess.distance_m === null ? null : <p class="muted" data-testid="gps-distance">{t('gps_distance', { d: formatDistance(guess.distance_m) })}</p>;
+}
+
 export function InspectScreen({ id, fix }: { id: number; fix?: OutboxItem }) {
   useT();
   const { session } = useStore(auth);
   const household = useHousehold(id);
   const [answers, setAnswers] = useState<Answers>(() => (fix ? { ...(fix.data as Answers) } : {}));
   const [notes, setNotes] = useState(fix ? String(fix.data.notes ?? '') : '');
+  const [arrangement, setArrangement] = useState<string | undefined>(fix ? (fix.data.wet_bin as string | undefined) ?? undefined : undefined);
   const [photo, setPhoto] = useState<Blob | null>(null);
   const [gps, locate] = useGps();
   const [problem, setProblem] = useState<string | null>(null);
+  const [saved, setSaved] = useState<number | null>(null);
   const complete = FIVE_POINTS.every((k) => answers[k] !== undefined);
   const passed = FIVE_POINTS.every((k) => answers[k] === true);
+  const registered = household.data?.wet_bin;
+
+  // The register's arrangement is the likely answer; "none" leaves the question open.
+  useEffect(() => {
+    if (arrangement === undefined && registered && registered !== 'none') setArrangement(registered);
+  }, [registered]);
 
   async function save(event: Event) {
     event.preventDefault();
     if (!complete) {
       setProblem(t('answer_all'));
+      return;
+    }
+    if (passed && !arrangement) {
+      setProblem(t('arrangement_pick'));
       return;
     }
     const data: Record<string, unknown> = {
@@ -80,6 +108,7 @@ export function InspectScreen({ id, fix }: { id: number; fix?: OutboxItem }) {
       sorting_ok: answers.sorting_ok ?? null,
       notes: notes.trim() || null,
       mock_location: false,
+      wet_bin: arrangement ?? null,
     };
     if (gps.point) {
       data.point = { type: 'Point', coordinates: [gps.point.lon, gps.point.lat] };
@@ -88,13 +117,24 @@ export function InspectScreen({ id, fix }: { id: number; fix?: OutboxItem }) {
       data.point = fix.data.point;
       data.gps_accuracy_m = fix.data.gps_accuracy_m;
     }
-    if (fix) await resubmit(fix.seq!, { ...data, ...(fix.data.photo_id ? { photo_id: fix.data.photo_id } : {}) });
-    else {
-      await enqueue({ kind: 'inspection', data, user_id: session!.user_id, household_id: id, photo: photo ? { id: uuid4(), blob: photo } : undefined });
+    if (fix) {
+      await resubmit(fix.seq!, { ...data, ...(fix.data.photo_id ? { photo_id: fix.data.photo_id } : {}) });
+      setSaved(fix.seq!);
+    } else {
+      const item = await enqueue({ kind: 'inspection', data, user_id: session!.user_id, household_id: id, photo: photo ? { id: uuid4(), blob: photo } : undefined });
+      setSaved(item.seq!);
     }
-    showToast(navigator.onLine ? t('saved') : t('saved_waiting'), navigator.onLine ? 'ok' : 'info');
+    window.scrollTo(0, 0);
     kick();
-    goBack(`/households/${id}`);
+  }
+
+  if (saved !== null) {
+    return (
+      <Screen title={t('outcome_title')} back={`/households/${id}`}>
+        {household.data && <p class="lead">{t('house_no')} <strong>{household.data.house_number}</strong></p>}
+        <InspectionOutcome seq={saved} householdId={id} home={household.data?.point ?? null} />
+      </Screen>
+    );
   }
 
   return (
@@ -103,6 +143,17 @@ export function InspectScreen({ id, fix }: { id: number; fix?: OutboxItem }) {
         {(h) => (
           <form class="inspect-form" onSubmit={save} noValidate>
             <p class="lead">{t('house_no')} <strong>{h.house_number}</strong></p>
+            <fieldset class="arrangement" data-testid="arrangement">
+              <legend>{t('arrangement_q')}</legend>
+              <div class="segmented">
+                {ARRANGEMENTS.map((a) => (
+                  <label key={a} class={arrangement === a ? 'on' : ''}>
+                    <input type="radio" name="wet_bin" value={a} checked={arrangement === a} onChange={() => setArrangement(a)} />
+                    {t(`wet_bin_${a}` as Key)}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
             {FIVE_POINTS.map((k, i) => (
               <YesNo key={k} name={k} label={`${i + 1}. ${t(`q_${k}` as Key)}`} value={answers[k]} onChange={(v) => setAnswers({ ...answers, [k]: v })} />
             ))}
@@ -120,6 +171,7 @@ export function InspectScreen({ id, fix }: { id: number; fix?: OutboxItem }) {
               </span>
               {gps.state === 'failed' && <button type="button" class="button button-quiet" onClick={locate}>{t('gps_retry')}</button>}
             </div>
+            <GpsWarning fix={gps} home={h.point} />
             {!fix && (
               <label class="button button-secondary">
                 <Icon name="camera" />
@@ -133,7 +185,7 @@ export function InspectScreen({ id, fix }: { id: number; fix?: OutboxItem }) {
             {complete && (
               <Banner kind={passed ? 'ok' : 'warn'} icon={passed ? 'check' : 'alert'}>{passed ? t('result_pass') : t('result_fail')}</Banner>
             )}
-            {problem && !complete && <Banner kind="error" icon="alert">{problem}</Banner>}
+            {problem && (!complete || (passed && !arrangement)) && <Banner kind="error" icon="alert">{problem}</Banner>}
             <button type="submit" class="button button-primary button-big" data-testid="save-inspection">
               <Icon name="check" />{t('save')}
             </button>

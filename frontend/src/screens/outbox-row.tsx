@@ -7,6 +7,7 @@ import { StreamChips } from '../streams';
 import { kick } from '../sync';
 import { Icon } from '../ui/icons';
 import { Reasons, StatusPill } from '../ui/kit';
+import { FlagNote } from './inspection-result';
 
 export function itemDate(item: OutboxItem): string {
   const d = item.data;
@@ -47,6 +48,9 @@ export function OutboxRow({ item, showKind = false, mine = true }: { item: Outbo
         <div class="row-sub"><ItemSummary item={item} /></div>
         {item.status === 'waiting' && item.last_error && item.attempts > 0 && (
           <div class="row-note muted">{formatDateTime(item.created_at)} · {t('offline')}</div>
+        )}
+        {item.notice?.location_flag && (
+          <FlagNote flag={item.notice.location_flag} distance={item.notice.distance_m} review={item.notice.review} reason={item.notice.review_reason} />
         )}
         {!mine && <div class="row-note muted">{t('outbox_other_user')}</div>}
         {item.status === 'rejected' && <Reasons errors={item.errors} />}
