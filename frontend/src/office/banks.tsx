@@ -115,12 +115,13 @@ function BuyingDays({ bank, onSaved }: { bank: BankFull; onSaved: () => void }) 
   );
 }
 
-/** Whose account: the head of household and house, or the number alone for those who may not see it. */
+/** The house and village of an account, or nothing for those who may not see the household. */
 function holder(m: Member): string {
   const h = m.household;
   if (!h) return '';
   const village = lang.get() === 'en' ? h.village_name_en || h.village_name_th : h.village_name_th;
-  return `${h.house_number} · ${village}`;
+  // Village names repeat within an LGO; the หมู่ number tells them apart.
+  return `${h.house_number} · ${h.moo ? `${t('bank_moo', { n: h.moo })} ` : ''}${village}`;
 }
 
 function Members({ bank, members }: { bank: number; members: ApiPage<Member> }) {
