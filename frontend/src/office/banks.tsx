@@ -165,7 +165,7 @@ function Ledger({ bank, members }: { bank: number; members: Map<number, Member> 
       {(data) => (
         <>
           <div class="table-wrap">
-            <table class="data-table" data-testid="ledger-table">
+            <table class="data-table bank-ledger" data-testid="ledger-table">
               <thead>
                 <tr><th scope="col">{t('bank_date')}</th><th scope="col">{t('bank_member_no')}</th><th scope="col">{t('bank_kind')}</th><th scope="col" class="num">{t('bank_amount')}</th><th scope="col">{t('bank_note')}</th></tr>
               </thead>
