@@ -1,6 +1,9 @@
 """Demo waste banks: price lists with a change, members, monthly deposits, a withdrawal and one
 funeral-fund event per bank. Deterministic and idempotent (banks by name, entries by stable
 UUIDs); rows go straight in, priced exactly as the ledger would price them.
+
+The demo residents' households are members with a deposit every month, so signing in as a
+resident shows a passbook; buying days run two months ahead, so a bank has a next one.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from khaya.areas.models import Lgo
+from khaya.areas.models import Lgo, Village
 from khaya.households.models import Household, Occupancy
 from khaya.wastebank.models import (
     EntryKind,
@@ -28,6 +31,7 @@ from khaya.wastebank.models import (
 )
 
 from .accounts import MUEANG_NGA, TOWN
+from .demo import RESIDENT_HOUSES
 
 NAMESPACE = uuid.UUID("6f1c2a4e-9d0b-4c55-8f6e-2b7d3e1a9c40")
 CENT = Decimal("0.01")
@@ -52,13 +56,42 @@ def _stable(*parts: object) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts))
 
 
-def _month_starts(today: dt.date, count: int) -> list[dt.date]:
+def _month_starts(today: dt.date, count: int, ahead: int = 0) -> list[dt.date]:
+    """The first days of the ``count`` months before today's, then of ``ahead`` from it on."""
     first = today.replace(day=1)
     months = []
-    for back in range(count, 0, -1):
-        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
+    for step in range(-count, ahead):
+        year, month = divmod(first.year * 12 + first.month - 1 + step, 12)
         months.append(dt.date(year, month + 1, 1))
     return months
+
+
+def _buying_days(months: list[dt.date]) -> list[str]:
+    return [(m + dt.timedelta(days=4)).isoformat() for m in months]
+
+
+def _keep_buying(bank: WasteBank, today: dt.date) -> None:
+    """Give a bank whose dated buying days have all passed the coming ones (a rerun on a
+    later day keeps the demo's "next buying day" alive; a weekly schedule needs nothing)."""
+    schedule = bank.buying_schedule or {}
+    dates = schedule.get("dates") or []
+    if schedule.get("weekly") or any(d >= today.isoformat() for d in dates):
+        return
+    coming = _buying_days(_month_starts(today, 0, ahead=3))
+    bank.buying_schedule = {"weekly": [], "dates": sorted({*dates, *coming})}
+
+
+def _resident_households(session: Session, lgo_id: int) -> list[tuple[int, int]]:
+    """The demo residents' households in an LGO, as (household id, village id)."""
+    houses = [(village, house) for village, house in RESIDENT_HOUSES.values()]
+    rows = session.execute(
+        select(Household.id, Household.village_id, Village.code, Household.house_number)
+        .join(Village, Village.id == Household.village_id)
+        .where(Household.lgo_id == lgo_id)
+        .where(Household.house_number.in_([house for _, house in houses]))
+        .order_by(Household.id)
+    ).all()
+    return [(hid, vid) for hid, vid, code, house in rows if (code, house) in houses]
 
 
 def load_waste_bank_demo(session: Session, today: dt.date) -> dict[str, int]:
@@ -81,12 +114,13 @@ def load_waste_bank_demo(session: Session, today: dt.date) -> dict[str, int]:
                 partner_buyer="ร้านรับซื้อของเก่าลำพูน",
                 buying_schedule={
                     "weekly": [],
-                    "dates": [(m + dt.timedelta(days=4)).isoformat() for m in months],
+                    "dates": _buying_days(_month_starts(today, 4, ahead=3)),
                 },
             )
             session.add(bank)
             session.flush()
             created["banks"] += 1
+        _keep_buying(bank, today)
         for material, (first, second) in PRICES.items():
             for valid_from, price in ((months[0], first), (change_day, second)):
                 session.execute(
@@ -109,6 +143,9 @@ def load_waste_bank_demo(session: Session, today: dt.date) -> dict[str, int]:
             .order_by(Household.id)
         ).all()
         chosen = [h for h in households if rng.random() < 0.35][:120]
+        residents = _resident_households(session, lgo_id)
+        # After the drawn members, so their numbers and history stay what they were.
+        chosen += [h for h in residents if h not in chosen]
         next_number = (
             session.scalar(select(func.max(Member.member_number)).where(Member.bank_id == bank.id))
             or 0
@@ -137,7 +174,8 @@ def load_waste_bank_demo(session: Session, today: dt.date) -> dict[str, int]:
             .scalars()
             .all()
         )
-        created["entries"] += _history(session, bank, members, months, change_day, rng)
+        keen = {m.id for m in members if (m.household_id, m.village_id) in residents}
+        created["entries"] += _history(session, bank, members, months, change_day, rng, keen)
     session.flush()
     return created
 
@@ -166,17 +204,22 @@ def _entry(
     }
 
 
-def _history(session, bank, members, months, change_day, rng) -> int:
+def _history(session, bank, members, months, change_day, rng, keen: set[int]) -> int:
+    """Deposits on buying days (the ``keen`` members bring something every month), a few
+    withdrawals and one funeral-fund event."""
     made = 0
     for member in members:
+        # The keen members draw from their own generator: adding them to a demo seeded before
+        # leaves every other member's draws, and so their history, as it was.
+        draw = random.Random(f"{bank.name_th}/{member.household_id}") if member.id in keen else rng
         balance = Decimal(0)
         for month in months:
-            if rng.random() < 0.3:
+            if draw is rng and rng.random() < 0.3:
                 continue
             day = month + dt.timedelta(days=4)
             lines = []
-            for material in rng.sample(list(PRICES), rng.randint(1, 3)):
-                kg = Decimal(str(round(rng.uniform(0.5, 12), 1)))
+            for material in draw.sample(list(PRICES), draw.randint(1, 3)):
+                kg = Decimal(str(round(draw.uniform(0.5, 12), 1)))
                 price = Decimal(PRICES[material][1 if day >= change_day else 0])
                 lines.append(
                     {
@@ -200,7 +243,7 @@ def _history(session, bank, members, months, change_day, rng) -> int:
                 )
                 made += 1
             balance += total
-        if balance > 100 and rng.random() < 0.15:
+        if balance > 100 and draw.random() < 0.15:
             amount = (balance / 2).quantize(Decimal("1"))
             row = _entry(
                 bank,

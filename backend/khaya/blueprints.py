@@ -19,6 +19,7 @@ from .privacy.routes import blp as privacy_blp
 from .sync.routes import blp as sync_blp
 from .users.routes import blp as users_blp
 from .wastebank.routes import blp as wastebank_blp
+from .wastebank.routes import me_blp as memberships_blp
 
 
 def register(app: Flask, api: Api) -> None:
@@ -34,6 +35,7 @@ def register(app: Flask, api: Api) -> None:
         participation_blp,
         sync_blp,
         wastebank_blp,
+        memberships_blp,
         points_blp,
         hazardous_blp,
         privacy_blp,

@@ -93,6 +93,21 @@ export interface Bank {
   name_en: string | null;
   lgo_code: string;
   village_code: string | null;
+  /** The first buying day from today on; null when the bank has set none. */
+  next_buying_day: string | null;
+  active: boolean;
+}
+
+/** Who holds an account, for those who may see the household: the phone masked. */
+export interface MemberHousehold {
+  id: number;
+  house_number: string;
+  head_name: string | null;
+  phone: string | null;
+  village_code: string;
+  village_name_th: string;
+  village_name_en: string;
+  moo: number | null;
 }
 
 export interface Member {
@@ -100,14 +115,62 @@ export interface Member {
   bank_id: number;
   household_id: number;
   member_number: number;
+  joined_on: string;
   balance: number;
   active: boolean;
+  household: MemberHousehold | null;
 }
 
 export interface Price {
   material: string;
   price_per_kg: number;
   valid_from: string;
+}
+
+/** GET me/memberships: the accounts in the caller's area, their banks and today's prices. */
+export interface Memberships extends Page<Member> {
+  on: string;
+  banks: Bank[];
+  prices: (Price & { bank_id: number })[];
+}
+
+/** One account with its bank and the bank's prices today. */
+export interface Account {
+  bank: Bank;
+  member: Member;
+  prices: Price[];
+}
+
+export const MEMBERSHIPS = 'me/memberships';
+
+/** The accounts of one household (all of them without an id), each with its bank and prices. */
+export function accountsOf(data: Memberships, householdId?: number): Account[] {
+  const banks = new Map(data.banks.map((b) => [b.id, b]));
+  return data.items
+    .filter((m) => householdId === undefined || m.household_id === householdId)
+    .flatMap((member) => {
+      const bank = banks.get(member.bank_id);
+      return bank ? [{ bank, member, prices: data.prices.filter((p) => p.bank_id === bank.id) }] : [];
+    });
+}
+
+export function passbookPath({ bank, member }: Account): string {
+  return `waste-banks/${bank.id}/members/${member.id}/passbook`;
+}
+
+/** Every account the caller may see (a volunteer's villages'), for the phone to keep offline. */
+export async function loadAllMemberships(): Promise<Memberships> {
+  const first = await api<Memberships>(`${MEMBERSHIPS}?per_page=500&page=1`);
+  const all = { ...first, items: [...first.items], banks: [...first.banks], prices: [...first.prices] };
+  for (let page = 2; page <= first.meta.pages; page++) {
+    const next = await api<Memberships>(`${MEMBERSHIPS}?per_page=500&page=${page}`);
+    all.items.push(...next.items);
+    // Each page names the banks of its own accounts.
+    const known = new Set(all.banks.map((b) => b.id));
+    all.banks.push(...next.banks.filter((b) => !known.has(b.id)));
+    all.prices.push(...next.prices.filter((p) => !known.has(p.bank_id)));
+  }
+  return all;
 }
 
 export interface PassbookEntry {

@@ -3,7 +3,10 @@
  * sync, so they work offline even if the user never opened them while online.
  */
 import { writeCache, cachedGet } from './cache';
-import { householdsKey, loadHouseholds, loadVillages, type Household, type Page } from './data';
+import {
+  accountsOf, householdsKey, loadAllMemberships, loadHouseholds, loadVillages, MEMBERSHIPS, passbookPath,
+  type Household, type Page,
+} from './data';
 import { modeOf, type Me } from './session';
 
 let running: Promise<void> | null = null;
@@ -23,9 +26,25 @@ async function load(me: Me): Promise<void> {
     const { data } = await cachedGet<Page<Household>>('households');
     const id = data.items[0]?.id;
     if (id) await cachedGet(`households/${id}/logs?per_page=100`);
+    await keepAccounts(me, true);
     return;
   }
   const villages = await loadVillages(me);
   await writeCache(`derived:villages:${me.user.id}`, villages);
   await writeCache(householdsKey(me), await loadHouseholds(villages.map((v) => v.code)));
+  await keepAccounts(me, false);
+}
+
+/**
+ * Keep the waste-bank accounts the phone may need offline: a resident's passbooks, and for a
+ * volunteer every account of their villages, so a deposit can be weighed for a household never
+ * opened online. LGO staff in the field load one household's at a time instead: their LGO's
+ * whole membership is too much to carry.
+ */
+async function keepAccounts(me: Me, passbooks: boolean): Promise<void> {
+  if (!me.permissions.includes('banks.read') || !(passbooks || me.roles.includes('volunteer'))) return;
+  const data = await loadAllMemberships();
+  await writeCache(MEMBERSHIPS, data);
+  // One passbook that fails to load leaves the others to be kept.
+  if (passbooks) await Promise.all(accountsOf(data).map((a) => cachedGet(passbookPath(a)).catch(() => undefined)));
 }

@@ -100,6 +100,8 @@ export const th = {
   entry_welfare_debit: 'หักสวัสดิการ',
   entry_welfare_credit: 'รับสวัสดิการ',
   entry_reversal: 'รายการแก้ไข',
+  passbook_next_day: 'รับซื้อครั้งถัดไป {day}',
+  bank_join_at: 'สมัครสมาชิกได้ที่ {banks}',
   baht: '{n} บาท',
   // volunteer
   households_title: 'ครัวเรือนในพื้นที่',
@@ -359,6 +361,8 @@ export const en: Record<Key, string> = {
   entry_welfare_debit: 'Welfare debit',
   entry_welfare_credit: 'Welfare payment',
   entry_reversal: 'Correction',
+  passbook_next_day: 'Next buying day {day}',
+  bank_join_at: 'You can join at {banks}',
   baht: '{n} baht',
   households_title: 'Households in my area',
   village: 'Village / community',

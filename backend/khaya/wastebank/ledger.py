@@ -43,6 +43,7 @@ from .services import (
     bank_in_reach,
     get_bank,
     get_member,
+    households_of,
     member_view,
     money,
 )
@@ -345,8 +346,9 @@ def passbook(
     audit.record(
         "read", "household", [(member.household_id, member.lgo_id)], details={"passbook": member.id}
     )
+    household = households_of([member]).get(member.household_id)
     return {
-        "member": member_view(member, balance_of(member.id)),
+        "member": member_view(member, balance_of(member.id), household),
         "bank": bank,
         "since": since,
         "until": until,

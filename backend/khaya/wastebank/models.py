@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..areas.models import Lgo, Village
 from ..auth.models import TIMESTAMP, pg_enum, utcnow
 from ..auth.scoping import Scoped
+from ..common.time import local_today
 from ..extensions import Model
 
 
@@ -45,6 +46,19 @@ class EntryKind(enum.StrEnum):
     welfare_debit = "welfare_debit"  # e.g. each member's share of a funeral
     welfare_credit = "welfare_credit"  # e.g. the bereaved household's payment
     reversal = "reversal"  # cancels one earlier entry
+
+
+def first_buying_day(schedule: dict | None, today: dt.date) -> dt.date | None:
+    """Return the first buying day on or after ``today``: a dated day or a weekly one.
+
+    Weekly slots count Monday as 0, as ``OpeningSchema`` stores them and ``date.weekday()``
+    reads them.
+    """
+    schedule = schedule or {}
+    days = [d for d in map(dt.date.fromisoformat, schedule.get("dates") or []) if d >= today]
+    for slot in schedule.get("weekly") or []:
+        days.append(today + dt.timedelta(days=(slot["day"] - today.weekday()) % 7))
+    return min(days, default=None)
 
 
 # A member brings at most this much of one material at once; more is a typing slip.
@@ -74,6 +88,11 @@ class WasteBank(Scoped, Model):
 
     lgo: Mapped[Lgo] = relationship(lazy="joined", innerjoin=True)
     village: Mapped[Village | None] = relationship(lazy="joined")
+
+    @property
+    def next_buying_day(self) -> dt.date | None:
+        """The bank's next buying day by Thailand's calendar (today counts)."""
+        return first_buying_day(self.buying_schedule, local_today())
 
 
 class Price(Model):

@@ -16,6 +16,7 @@ POST  /api/v1/waste-banks/{bank_id}/withdrawals
 POST  /api/v1/waste-banks/{bank_id}/welfare-events          a funeral-fund event
 POST  /api/v1/waste-banks/{bank_id}/entries/{entry_id}/reverse
 GET   /api/v1/waste-banks/{bank_id}/ledger
+GET   /api/v1/me/memberships?household_id=             the caller's accounts, banks, today's prices
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ..common.api import Blueprint
 from ..common.files import attachment
 from ..common.schemas import PageArgsSchema
 from ..extensions import db
-from . import ledger, printing, services
+from . import ledger, memberships, printing, services
 from .schemas import (
     BankListArgsSchema,
     DepositCreateSchema,
@@ -35,7 +36,10 @@ from .schemas import (
     MemberPageSchema,
     MemberQueryArgsSchema,
     MemberSchema,
+    MembershipArgsSchema,
+    MembershipsSchema,
     PassbookArgsSchema,
+    PassbookPdfArgsSchema,
     PassbookSchema,
     PriceArgsSchema,
     PriceCreateSchema,
@@ -56,6 +60,12 @@ blp = Blueprint(
     __name__,
     url_prefix="/waste-banks",
     description="Waste banks, prices, members, ledger and passbooks",
+)
+me_blp = Blueprint(
+    "memberships",
+    __name__,
+    url_prefix="/me",
+    description="The waste-bank accounts a resident or volunteer works with",
 )
 
 
@@ -124,8 +134,10 @@ def add_price(data, bank_id: int):
 @blp.arguments(MemberQueryArgsSchema, location="query")
 @blp.response(200, MemberPageSchema)
 def list_members(args, bank_id: int):
-    """List the bank's members in the caller's area, with balances."""
-    return services.list_members(bank_id, **args)
+    """List the bank's members in the caller's area, with balances and households (audited)."""
+    page = services.list_members(bank_id, **args)
+    db.session.commit()
+    return page
 
 
 @blp.route("/<int:bank_id>/members", methods=["POST"])
@@ -136,16 +148,19 @@ def list_members(args, bank_id: int):
 def enrol(data, bank_id: int):
     """Open a household's account at the bank."""
     member = services.enrol(bank_id, data["household_id"], data["joined_on"])
+    view = services.read_member(bank_id, member.id)
     db.session.commit()
-    return services.read_member(bank_id, member.id)
+    return view
 
 
 @blp.route("/<int:bank_id>/members/<int:member_id>")
 @requires("banks.read")
 @blp.response(200, MemberSchema)
 def get_member(bank_id: int, member_id: int):
-    """Return a member and their balance."""
-    return services.read_member(bank_id, member_id)
+    """Return a member, their balance and household (audited)."""
+    member = services.read_member(bank_id, member_id)
+    db.session.commit()
+    return member
 
 
 @blp.route("/<int:bank_id>/members/<int:member_id>/passbook")
@@ -161,12 +176,12 @@ def passbook(args, bank_id: int, member_id: int):
 
 @blp.route("/<int:bank_id>/members/<int:member_id>/passbook.pdf")
 @requires("banks.read")
-@blp.arguments(PassbookArgsSchema, location="query")
+@blp.arguments(PassbookPdfArgsSchema, location="query")
 @blp.response(200, content_type="application/pdf")
 def passbook_pdf(args, bank_id: int, member_id: int):
-    """Return the passbook as a printable Thai PDF (Buddhist Era dates)."""
+    """Return the passbook as a printable PDF (Thai with Buddhist Era dates, or English)."""
     book = ledger.passbook(bank_id, member_id, args.get("since"), args.get("until"))
-    pdf = printing.passbook_pdf(book)
+    pdf = printing.passbook_pdf(book, args["lang"])
     db.session.commit()
     return attachment(pdf, f"passbook-{bank_id}-{member_id}.pdf", "application/pdf")
 
@@ -223,3 +238,14 @@ def reverse(data, bank_id: int, entry_id: int):
 def bank_ledger(args, bank_id: int):
     """Return the bank's ledger in the caller's area, newest first."""
     return ledger.bank_entries(bank_id, **args)
+
+
+@me_blp.route("/memberships")
+@requires("banks.read")
+@me_blp.arguments(MembershipArgsSchema, location="query")
+@me_blp.response(200, MembershipsSchema)
+def my_memberships(args):
+    """Return the waste-bank accounts in the caller's area with their banks and today's prices."""
+    result = memberships.caller_memberships(**args)
+    db.session.commit()
+    return result

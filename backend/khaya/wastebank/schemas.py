@@ -20,6 +20,10 @@ class WasteBankSchema(Schema):
     host = fields.String(allow_none=True)
     partner_buyer = fields.String(allow_none=True)
     buying_schedule = fields.Dict()
+    next_buying_day = fields.Date(
+        allow_none=True,
+        metadata={"description": "The first buying day from today on (Thailand's calendar)"},
+    )
     active = fields.Boolean()
 
 
@@ -74,6 +78,19 @@ class PriceArgsSchema(Schema):
     on = fields.Date(metadata={"description": "The day whose prices you want (default today)"})
 
 
+class MemberHouseholdSchema(Schema):
+    """Who holds an account: for callers who may see the household, the phone masked."""
+
+    id = fields.Integer()
+    house_number = fields.String()
+    head_name = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True, metadata={"description": "Masked: 08x-xxx-x678"})
+    village_code = fields.String()
+    village_name_th = fields.String()
+    village_name_en = fields.String()
+    moo = fields.Integer(allow_none=True)
+
+
 class MemberSchema(Schema):
     id = fields.Integer()
     bank_id = fields.Integer()
@@ -82,6 +99,11 @@ class MemberSchema(Schema):
     joined_on = fields.Date()
     active = fields.Boolean()
     balance = fields.Float()
+    household = fields.Nested(
+        MemberHouseholdSchema,
+        allow_none=True,
+        metadata={"description": "Null when the caller may not see the household"},
+    )
 
 
 class MemberPageSchema(Schema):
@@ -91,6 +113,30 @@ class MemberPageSchema(Schema):
 
 class MemberQueryArgsSchema(PageArgsSchema):
     household_id = fields.Integer(metadata={"description": "The account of one household"})
+
+
+class MembershipArgsSchema(PageArgsSchema):
+    household_id = fields.Integer(
+        metadata={"description": "One household's accounts (404 outside your area)"}
+    )
+
+
+class BankPriceSchema(PriceSchema):
+    bank_id = fields.Integer()
+
+
+class MembershipsSchema(Schema):
+    on = fields.Date(metadata={"description": "The day the prices are in force (today)"})
+    banks = fields.List(
+        fields.Nested(WasteBankSchema),
+        metadata={"description": "Your LGO's open banks and every bank holding a listed account"},
+    )
+    prices = fields.List(
+        fields.Nested(BankPriceSchema),
+        metadata={"description": "Each bank's price per material in force on that day"},
+    )
+    items = fields.List(fields.Nested(MemberSchema))
+    meta = fields.Nested(PageMetaSchema)
 
 
 class EnrolSchema(Schema):
@@ -211,3 +257,11 @@ class PassbookSchema(Schema):
 class PassbookArgsSchema(Schema):
     since = fields.Date()
     until = fields.Date()
+
+
+class PassbookPdfArgsSchema(PassbookArgsSchema):
+    lang = fields.String(
+        load_default="th",
+        validate=validate.OneOf(["th", "en"]),
+        metadata={"description": "th: Thai with Buddhist Era dates; en: English"},
+    )

@@ -11,11 +11,14 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
 from ..areas.models import Lgo, Village
+from ..auth import audit
 from ..auth.access import current_principal
+from ..auth.models import Role
+from ..auth.passwords import mask_phone
 from ..auth.scoping import current_scope, unscoped
 from ..common.db import insert_guarded
 from ..common.pagination import paginate
@@ -53,24 +56,73 @@ def get_bank(bank_id: int, *, for_change: bool = False) -> WasteBank:
     return bank
 
 
+def caller_lgo_ids() -> frozenset[int] | None:
+    """Return the LGOs the caller works or lives in; ``None`` for admins (every LGO).
+
+    A role grant names its LGO, and so do a resident's household and a volunteer's villages:
+    an account whose grant lost its LGO still reaches its own banks.
+    """
+    principal = current_principal()
+    if principal.is_admin:
+        return None
+    ids = set(principal.lgo_ids)
+    scope = principal.scope_for("banks.read")
+    # Reading one's own household's or villages' LGO is part of knowing who the caller is.
+    if scope.household_ids:
+        ids.update(
+            db.session.execute(
+                select(Household.lgo_id).where(Household.id.in_(sorted(scope.household_ids))),
+                execution_options=unscoped(),
+            ).scalars()
+        )
+    if scope.village_ids:
+        ids.update(
+            db.session.execute(
+                select(Village.lgo_id).where(Village.id.in_(sorted(scope.village_ids)))
+            ).scalars()
+        )
+    return frozenset(ids)
+
+
 def bank_in_reach(bank_id: int) -> WasteBank:
     """Return a bank of an LGO the caller works or lives in; another LGO's bank is 404.
 
     A bank's name and prices are public, but its members and money are the LGO's business.
     """
     bank = get_bank(bank_id)
-    principal = current_principal()
-    if not principal.is_admin and bank.lgo_id not in principal.lgo_ids:
+    lgo_ids = caller_lgo_ids()
+    if lgo_ids is not None and bank.lgo_id not in lgo_ids:
         raise BankNotFound()
     return bank
 
 
+def _banks_listed() -> ColumnElement[bool]:
+    lgo_ids = caller_lgo_ids()
+    if lgo_ids is None:
+        return true()
+    provinces = sorted(
+        grant.province_id
+        for grant in current_principal().grants
+        if grant.role is Role.province_officer and grant.province_id
+    )
+    listed: ColumnElement[bool] = WasteBank.lgo_id.in_(sorted(lgo_ids))
+    if provinces:
+        # The province compares its LGOs: which run a bank, and when it buys.
+        listed = or_(
+            listed, WasteBank.lgo_id.in_(select(Lgo.id).where(Lgo.province_id.in_(provinces)))
+        )
+    return listed
+
+
 def list_banks(*, page: int, per_page: int, lgo: str | None = None) -> dict[str, Any]:
-    stmt = select(WasteBank)
+    """List the banks of the caller's own LGO (their province's for provincial officers,
+    every bank for admins). Another LGO's bank is not theirs to run or to join."""
+    stmt = select(WasteBank).where(_banks_listed())
     if lgo:
         stmt = stmt.join(Lgo, Lgo.id == WasteBank.lgo_id).where(Lgo.code == lgo)
     stmt = stmt.order_by(WasteBank.lgo_id, WasteBank.name_th, WasteBank.id)
-    # Banks are public within the scheme, like collection points.
+    # The filter above is the list's scope: the hook would hide every bank from residents and
+    # volunteers, whose scope names households and villages, not LGOs.
     return paginate(stmt.execution_options(**unscoped()), page=page, per_page=per_page)
 
 
@@ -228,26 +280,49 @@ def enrol(bank_id: int, household_id: int, joined_on: dt.date | None) -> Member:
     return member
 
 
-def _with_balances(members: list[Member]) -> list[dict[str, Any]]:
-    ids = [m.id for m in members]
-    balances = (
-        dict(
-            db.session.execute(
-                select(LedgerEntry.member_id, func.sum(LedgerEntry.amount))
-                .where(LedgerEntry.member_id.in_(ids))
-                .group_by(LedgerEntry.member_id)
-                .execution_options(**unscoped())
-            )
-            .tuples()
-            .all()
+def balances_of(member_ids: list[int]) -> dict[int, Decimal]:
+    if not member_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(LedgerEntry.member_id, func.sum(LedgerEntry.amount))
+            .where(LedgerEntry.member_id.in_(member_ids))
+            .group_by(LedgerEntry.member_id)
+            .execution_options(**unscoped())
         )
-        if ids
-        else {}
+        .tuples()
+        .all()
     )
-    return [member_view(m, balances.get(m.id, Decimal(0))) for m in members]
 
 
-def member_view(member: Member, balance: Decimal) -> dict[str, Any]:
+def households_of(members: list[Member]) -> dict[int, Household]:
+    """Return the members' households the caller may see (through the scoping hook)."""
+    ids = sorted({m.household_id for m in members})
+    if not ids or not current_principal().has("households.read"):
+        return {}
+    rows = db.session.execute(select(Household).where(Household.id.in_(ids))).scalars()
+    return {h.id: h for h in rows}
+
+
+def household_summary(household: Household | None) -> dict[str, Any] | None:
+    """Who holds the account, as a list may show it: the phone masked."""
+    if household is None:
+        return None
+    return {
+        "id": household.id,
+        "house_number": household.house_number,
+        "head_name": household.head_name,
+        "phone": mask_phone(household.phone),
+        "village_code": household.village.code,
+        "village_name_th": household.village.name_th,
+        "village_name_en": household.village.name_en,
+        "moo": household.village.moo,
+    }
+
+
+def member_view(
+    member: Member, balance: Decimal, household: Household | None = None
+) -> dict[str, Any]:
     return {
         "id": member.id,
         "bank_id": member.bank_id,
@@ -256,7 +331,19 @@ def member_view(member: Member, balance: Decimal) -> dict[str, Any]:
         "joined_on": member.joined_on,
         "active": member.active,
         "balance": balance,
+        "household": household_summary(household),
     }
+
+
+def members_view(members: list[Member], *, action: str = "list") -> list[dict[str, Any]]:
+    """Return members with balances and households; the households shown are audited."""
+    balances = balances_of([m.id for m in members])
+    households = households_of(members)
+    audit.record(action, "household", [(h.id, h.lgo_id) for h in households.values()])
+    return [
+        member_view(m, balances.get(m.id, Decimal(0)), households.get(m.household_id))
+        for m in members
+    ]
 
 
 def list_members(
@@ -267,11 +354,12 @@ def list_members(
     if household_id is not None:
         stmt = stmt.where(Member.household_id == household_id)
     result = paginate(stmt.order_by(Member.member_number), page=page, per_page=per_page)
-    result["items"] = _with_balances(result["items"])
+    result["items"] = members_view(result["items"])
     return result
 
 
 def read_member(bank_id: int, member_id: int) -> dict[str, Any]:
     bank_in_reach(bank_id)
     member = get_member(bank_id, member_id)
-    return member_view(member, balance_of(member.id))
+    (view,) = members_view([member], action="read")
+    return view

@@ -1,6 +1,6 @@
 /**
- * What an LGO runs: collection points (placed and edited on a map), waste banks (price lists,
- * buying days, the ledger, members' passbooks) and the hazardous-waste chain.
+ * What an LGO runs: collection points (placed and edited on a map) and the hazardous-waste
+ * chain; its waste banks are in banks.tsx.
  */
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
@@ -8,22 +8,21 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { uuid4 } from '../../shared/util';
-import type { Bank, Page as ApiPage, Price } from '../data';
-import { formatBaht, formatDate, formatNumber, lang, nameOf, t, useT, type Key } from '../i18n';
-import { Link } from '../router';
+import type { Page as ApiPage } from '../data';
+import { formatDate, formatNumber, lang, nameOf, t, useT, type Key } from '../i18n';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { STREAMS, streamName } from '../streams';
 import { addBaseMap, disposeMap } from '../ui/basemap';
 import { Banner, Reasons, showToast } from '../ui/kit';
-import { DownloadButton, errorText, type Fetched, formErrors, Loaded, Page, Pager, POINT_COLOURS, useFetch } from './lib';
+import { type Fetched, formErrors, Loaded, Page, POINT_COLOURS, useFetch } from './lib';
 
 const KINDS = ['hazardous_dropoff', 'recycling', 'compost', 'general_bin', 'pao_handover'] as const;
 const STATUSES = ['active', 'full', 'closed'] as const;
 const DAYS_TH = ['จ.', 'อ.', 'พ.', 'พฤ.', 'ศ.', 'ส.', 'อา.'];
 const DAYS_EN = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-interface Opening {
+export interface Opening {
   weekly: { day: number; opens: string; closes: string }[];
   dates: string[];
 }
@@ -43,7 +42,7 @@ interface CollectionPoint {
 }
 
 /** Opening hours or buying days in words; a bank may have set none yet. */
-function openingText(o: Partial<Opening> | null | undefined): string {
+export function openingText(o: Partial<Opening> | null | undefined): string {
   const days = lang.get() === 'th' ? DAYS_TH : DAYS_EN;
   const weekly = (o?.weekly ?? []).map((w) => `${days[w.day]} ${w.opens}–${w.closes}`);
   const all = o?.dates ?? [];
@@ -239,220 +238,6 @@ export function Points() {
           </div>
         )}
       </Loaded>
-    </Page>
-  );
-}
-
-// ---------- waste banks ----------
-
-interface BankFull extends Bank {
-  host: string | null;
-  partner_buyer: string | null;
-  buying_schedule: Opening;
-  active: boolean;
-}
-
-interface Entry {
-  id: number;
-  member_id: number;
-  entry_date: string;
-  kind: string;
-  amount: number;
-  note: string | null;
-  lines: { material: string; kg: number }[];
-}
-
-interface MemberRow {
-  id: number;
-  household_id: number;
-  member_number: number;
-  balance: number;
-  active: boolean;
-}
-
-const MATERIALS = ['pet', 'plastic_other', 'paper', 'carton', 'glass', 'aluminium', 'iron', 'other'] as const;
-
-export function Banks() {
-  useT();
-  const banks = useFetch<ApiPage<BankFull>>('waste-banks?per_page=100');
-  return (
-    <Page title={t('on_banks')}>
-      <Loaded fetched={banks}>
-        {(data) => (
-          <div class="table-wrap">
-            <table class="data-table" data-testid="banks-table">
-              <thead><tr><th scope="col">{t('o_name')}</th><th scope="col">{t('bank_buying_days')}</th><th scope="col">{t('reg_status')}</th></tr></thead>
-              <tbody>
-                {data.items.map((b) => (
-                  <tr key={b.id}>
-                    <td><Link href={`/office/banks/${b.id}`}>{nameOf(b)}</Link></td>
-                    <td>{openingText(b.buying_schedule)}</td>
-                    <td>{b.active ? t('reg_active') : t('reg_inactive')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Loaded>
-    </Page>
-  );
-}
-
-/** Add or remove the dated days the bank buys on (the buyer's truck comes on set dates). */
-function BuyingDays({ bank, onSaved }: { bank: BankFull; onSaved: () => void }) {
-  useT();
-  const [day, setDay] = useState('');
-  const dates = bank.buying_schedule?.dates ?? [];
-  const save = async (next: string[]) => {
-    try {
-      await api(`waste-banks/${bank.id}`, { method: 'PATCH', body: { buying_schedule: { weekly: bank.buying_schedule?.weekly ?? [], dates: [...new Set(next)].sort() } } });
-      showToast(t('o_saved'));
-      onSaved();
-    } catch (error) {
-      showToast(errorText(error), 'warn');
-    }
-  };
-  return (
-    <details class="buying-days">
-      <summary>{t('bank_edit_days')}</summary>
-      <ul class="chips">
-        {dates.map((d) => (
-          <li key={d} class="chip">
-            {formatDate(d)}
-            <button type="button" class="link-button" aria-label={`${t('bank_remove_day')} ${formatDate(d)}`} onClick={() => void save(dates.filter((x) => x !== d))}>×</button>
-          </li>
-        ))}
-      </ul>
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (day) void save([...dates, day]);
-          setDay('');
-        }}
-      >
-        <label class="field inline-field">
-          <span>{t('bank_add_day')}</span>
-          <input class="input" type="date" value={day} onInput={(e) => setDay((e.target as HTMLInputElement).value)} data-testid="buying-day" />
-        </label>
-        <button type="submit" class="button button-secondary button-small">{t('o_add')}</button>
-      </form>
-    </details>
-  );
-}
-
-export function BankOffice({ id }: { id: number }) {
-  useT();
-  const bank = useFetch<BankFull>(`waste-banks/${id}`);
-  const prices = useFetch<{ on: string; prices: Price[] }>(`waste-banks/${id}/prices`);
-  const members = useFetch<ApiPage<MemberRow>>(`waste-banks/${id}/members?per_page=500`);
-  const [ledgerPage, setLedgerPage] = useState(1);
-  const ledger = useFetch<ApiPage<Entry>>(`waste-banks/${id}/ledger?per_page=25&page=${ledgerPage}`);
-  const [price, setPrice] = useState({ material: 'pet', price_per_kg: '', valid_from: '' });
-  const [priceErrors, setPriceErrors] = useState<Record<string, unknown> | undefined>();
-  const numbers = new Map((members.data?.items ?? []).map((m) => [m.id, m.member_number]));
-
-  return (
-    <Page title={bank.data ? nameOf(bank.data) : t('on_banks')} tools={<Link href="/office/banks" class="button button-quiet button-small">{t('back')}</Link>}>
-      <Loaded fetched={bank}>
-        {(b) => (
-          <>
-            <p><strong>{t('bank_buying_days')}:</strong> <span data-testid="buying-days">{openingText(b.buying_schedule)}</span>{b.partner_buyer ? ` · ${b.partner_buyer}` : ''}</p>
-            <BuyingDays bank={b} onSaved={bank.reload} />
-          </>
-        )}
-      </Loaded>
-      <div class="office-split">
-        <div>
-          <h2>{t('bank_ledger')}</h2>
-          <Loaded fetched={ledger}>
-            {(data) => (
-              <>
-                <div class="table-wrap">
-                  <table class="data-table" data-testid="ledger-table">
-                    <thead>
-                      <tr><th scope="col">{t('bank_date')}</th><th scope="col">{t('bank_member_no')}</th><th scope="col">{t('bank_kind')}</th><th scope="col" class="num">{t('bank_amount')}</th><th scope="col">{t('bank_note')}</th></tr>
-                    </thead>
-                    <tbody>
-                      {data.items.map((e) => (
-                        <tr key={e.id}>
-                          <td>{formatDate(e.entry_date)}</td>
-                          <td class="num">{numbers.get(e.member_id) ?? e.member_id}</td>
-                          <td>{e.kind}{e.lines.length > 0 && ` · ${e.lines.map((l) => `${t(`material_${l.material}` as Key)} ${formatNumber(l.kg, 1)} kg`).join(', ')}`}</td>
-                          <td class="num">{formatBaht(e.amount)}</td>
-                          <td>{e.note ?? ''}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-                <Pager meta={data.meta} onPage={setLedgerPage} />
-              </>
-            )}
-          </Loaded>
-          <h2>{t('bank_members')}</h2>
-          <Loaded fetched={members}>
-            {(data) => (
-              <div class="table-wrap">
-                <table class="data-table" data-testid="members-table">
-                  <thead><tr><th scope="col">{t('bank_member_no')}</th><th scope="col" class="num">{t('bank_balance')}</th><th scope="col">{t('bank_passbook')}</th></tr></thead>
-                  <tbody>
-                    {data.items.map((m) => (
-                      <tr key={m.id}>
-                        <td class="num">{m.member_number}</td>
-                        <td class="num">{formatBaht(m.balance)}</td>
-                        <td><DownloadButton path={`waste-banks/${id}/members/${m.id}/passbook.pdf`} name={`passbook-${m.member_number}.pdf`} label={t('o_pdf')} /></td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </Loaded>
-        </div>
-        <aside class="office-side">
-          <h2>{t('bank_prices')}</h2>
-          <Loaded fetched={prices}>
-            {(data) => (
-              <table class="data-table" data-testid="prices-table">
-                <thead><tr><th scope="col">{t('bank_material')}</th><th scope="col" class="num">{t('bank_price')}</th><th scope="col">{t('bank_valid_from')}</th></tr></thead>
-                <tbody>
-                  {data.prices.map((p) => (
-                    <tr key={p.material}><td>{t(`material_${p.material}` as Key)}</td><td class="num">{formatNumber(p.price_per_kg, 2)}</td><td>{formatDate(p.valid_from)}</td></tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </Loaded>
-          <form
-            class="office-form"
-            onSubmit={async (e) => {
-              e.preventDefault();
-              try {
-                await api(`waste-banks/${id}/prices`, { method: 'POST', body: { material: price.material, price_per_kg: price.price_per_kg, valid_from: price.valid_from } });
-                setPriceErrors(undefined);
-                showToast(t('o_saved'));
-                prices.reload();
-              } catch (error) {
-                setPriceErrors(formErrors(error));
-              }
-            }}
-          >
-            <h2>{t('bank_new_price')}</h2>
-            <label class="field">
-              <span>{t('bank_material')}</span>
-              <select class="input" value={price.material} onChange={(e) => setPrice({ ...price, material: (e.target as HTMLSelectElement).value })}>
-                {MATERIALS.map((m) => <option key={m} value={m}>{t(`material_${m}` as Key)}</option>)}
-              </select>
-            </label>
-            <label class="field"><span>{t('bank_price')}</span><input class="input" inputMode="decimal" value={price.price_per_kg} onInput={(e) => setPrice({ ...price, price_per_kg: (e.target as HTMLInputElement).value })} required /></label>
-            <label class="field"><span>{t('bank_valid_from')}</span><input class="input" type="date" value={price.valid_from} onInput={(e) => setPrice({ ...price, valid_from: (e.target as HTMLInputElement).value })} required /></label>
-            {priceErrors && <Banner kind="error" icon="alert"><Reasons errors={priceErrors} /></Banner>}
-            <button type="submit" class="button button-primary button-small">{t('o_save')}</button>
-          </form>
-        </aside>
-      </div>
     </Page>
   );
 }
