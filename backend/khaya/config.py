@@ -53,6 +53,10 @@ class Config:
     SYNC_MAX_ITEMS = 500
     # Largest photo accepted, in bytes.
     PHOTO_MAX_BYTES = 2 * 1024 * 1024
+    # Photos are decoded before they are stored: more pixels than this are refused unread (a
+    # small file can declare a huge image), and a longer side than this is scaled down.
+    PHOTO_MAX_PIXELS = 25_000_000
+    PHOTO_MAX_SIDE = 2048
     # Public address used on QR cards (the PWA opens /h/<token>).
     PUBLIC_URL = "http://127.0.0.1:8000"
 

@@ -1,6 +1,6 @@
 """Errors of sorting logs, inspections and photos."""
 
-from ..errors import DomainError, NotFound
+from ..errors import Conflict, DomainError, NotFound
 
 
 class LogNotFound(NotFound):
@@ -17,3 +17,8 @@ class InvalidPhoto(DomainError):
     status = 422
     code = "invalid_photo"
     message = "Send a JPEG, PNG or WebP image."
+
+
+class PhotoIdTaken(Conflict):
+    code = "photo_id_taken"
+    message = "This photo id is already used; make a new id and upload the photo again."
