@@ -5,7 +5,7 @@ from marshmallow.exceptions import ValidationError
 
 from ..auth.models import Role, VolunteerType
 from ..auth.passwords import MIN_PASSWORD_LENGTH, mask_phone, normalize_phone
-from ..common.schemas import PageArgsSchema, PageMetaSchema, ThaiPhone, UtcDateTime
+from ..common.schemas import Name, PageArgsSchema, PageMetaSchema, ThaiPhone, UtcDateTime
 
 PASSWORD = validate.Length(min=MIN_PASSWORD_LENGTH, max=200)
 
@@ -76,7 +76,7 @@ class VolunteerUpdateSchema(Schema):
 
 
 class UserCreateSchema(Schema):
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    display_name = Name(required=True, validate=validate.Length(min=1, max=200))
     phone = ThaiPhone(allow_none=True)
     username = Username(allow_none=True)
     password = fields.String(required=True, load_only=True, validate=PASSWORD)
@@ -95,7 +95,7 @@ class UserCreateSchema(Schema):
 
 
 class UserUpdateSchema(Schema):
-    display_name = fields.String(validate=validate.Length(min=1, max=200))
+    display_name = Name(validate=validate.Length(min=1, max=200))
     phone = ThaiPhone(allow_none=True)
     username = Username(allow_none=True)
     is_active = fields.Boolean()
