@@ -19,7 +19,14 @@ from .errors import (
     TokenRevoked,
 )
 from .models import AuthSession, RefreshToken, User, utcnow
-from .passwords import hash_password, needs_rehash, normalize_phone, verify_password
+from .passwords import (
+    context_words,
+    hash_password,
+    needs_rehash,
+    normalize_phone,
+    password_problem,
+    verify_password,
+)
 from .scoping import unscoped
 from .tokens import hash_refresh_token, issue_access_token, new_refresh_token
 
@@ -164,6 +171,7 @@ def change_own_password(principal: Principal, current: str, new: str) -> None:
         raise InvalidUserChange(errors={"current_password": ["Wrong password."]})
     if current == new:
         raise InvalidUserChange(errors={"new_password": ["Choose a different password."]})
+    check_new_password("new_password", new, user.username, user.phone, user.display_name)
     _set_password(user, new)
     db.session.execute(
         update(AuthSession)
@@ -175,6 +183,14 @@ def change_own_password(principal: Principal, current: str, new: str) -> None:
         .values(revoked_at=utcnow(), revoked_reason="password_changed"),
         execution_options=unscoped(),
     )
+
+
+def check_new_password(field: str, password: str, login: str | None, phone: str | None,
+                       name: str | None) -> None:
+    """Refuse a common password or one built from the person's own details (NIST 800-63B)."""
+    problem = password_problem(password, context_words(login=login, phone=phone, name=name))
+    if problem:
+        raise InvalidUserChange(errors={field: [problem]})
 
 
 def _set_password(user: User, password: str) -> None:

@@ -20,7 +20,7 @@ from ..auth.models import (
 )
 from ..auth.passwords import hash_password, normalize_phone
 from ..auth.scoping import current_scope
-from ..auth.services import own_user, revoke_all_sessions
+from ..auth.services import check_new_password, own_user, revoke_all_sessions
 from ..common.pagination import paginate
 from ..extensions import db
 
@@ -153,6 +153,8 @@ def create_user(data: dict[str, Any]) -> User:
         lgo = None
     if not data.get("phone") and not data.get("username"):
         raise InvalidUserChange(errors={"phone": ["Give a phone number or a username."]})
+    check_new_password("password", data["password"], data.get("username"), data.get("phone"),
+                       data["display_name"])
     user = User(
         display_name=data["display_name"],
         phone=data.get("phone"),
@@ -215,6 +217,8 @@ def update_user(user_id: int, data: dict[str, Any]) -> User:
 def reset_password(user_id: int, new_password: str) -> User:
     """Set a member's password (an LGO admin helping someone); their sessions end."""
     user = get_manageable_user(user_id)
+    check_new_password("new_password", new_password, user.username, user.phone,
+                       user.display_name)
     user.password_hash = hash_password(new_password)
     user.failed_logins = 0
     user.locked_until = None
