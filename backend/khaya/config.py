@@ -33,9 +33,11 @@ class Config:
     # Tokens: access tokens are short; refresh tokens rotate and are bound to a device.
     ACCESS_TOKEN_TTL = 15 * 60
     REFRESH_TOKEN_TTL = 30 * 24 * 3600
-    # Wrong passwords in a row before an account locks, and for how long.
-    LOGIN_LOCK_THRESHOLD = 5
-    LOGIN_LOCK_MINUTES = 15
+    # Wrong passwords per login identifier (known or not, see auth/throttle.py): free ones,
+    # then waits doubling from 1 s up to the cap; a day without one forgets them.
+    LOGIN_THROTTLE_FREE_FAILURES = 5
+    LOGIN_THROTTLE_MAX_SECONDS = 900
+    LOGIN_THROTTLE_FORGET_HOURS = 24
     LOGIN_RATE_LIMIT_PER_IP = "30 per minute"
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "10 per minute"
     # Flask-Limiter: per-process memory by default; use redis:// or memcached:// with several

@@ -42,7 +42,6 @@ class UserSchema(Schema):
     phone = fields.Function(lambda u: mask_phone(u.phone), allow_none=True)
     lgo_code = fields.Function(lambda u: u.lgo.code if u.lgo else None)
     is_active = fields.Boolean()
-    locked_until = fields.DateTime(allow_none=True)
     grants = fields.List(fields.Nested(GrantSchema))
     volunteer = fields.Nested(VolunteerSchema, allow_none=True)
 

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..areas.models import Lgo, LgoType, Province, Village
-from ..auth import audit
+from ..auth import audit, throttle
 from ..auth.access import PERMISSIONS, Principal, current_principal
 from ..auth.errors import DuplicateLogin, Forbidden, InvalidUserChange, UserNotFound
 from ..auth.models import (
@@ -220,8 +220,7 @@ def reset_password(user_id: int, new_password: str) -> User:
     check_new_password("new_password", new_password, user.username, user.phone,
                        user.display_name)
     user.password_hash = hash_password(new_password)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear([user.username or "", user.phone or ""])
     revoke_all_sessions(user.id, "password_reset")
     db.session.flush()
     audit.record("update", "user", [(user.id, user.lgo_id)], details={"fields": ["password"]})
@@ -229,10 +228,9 @@ def reset_password(user_id: int, new_password: str) -> User:
 
 
 def unlock(user_id: int) -> User:
+    """Forget the wrong passwords typed for the user's logins, so they may sign in at once."""
     user = get_manageable_user(user_id)
-    user.failed_logins = 0
-    user.locked_until = None
-    db.session.flush()
+    throttle.clear([user.username or "", user.phone or ""])
     return user
 
 
