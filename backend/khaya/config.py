@@ -40,9 +40,14 @@ class Config:
     LOGIN_THROTTLE_FORGET_HOURS = 24
     LOGIN_RATE_LIMIT_PER_IP = "30 per minute"
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "10 per minute"
-    # Flask-Limiter: per-process memory by default; use redis:// or memcached:// with several
-    # servers so they share counters.
+    # Flask-Limiter's counters. ``make run`` and docker compose point this at Redis, which
+    # every worker and server shares; memory:// (one process's own counters) is for a single
+    # process only. While Redis is unreachable each process counts on its own in memory
+    # (limits stay, per process) and goes back to Redis once it answers; a request never
+    # waits more than the timeouts below for it.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
 
     # Local time zone: "today" for a log is the Thai calendar day.
