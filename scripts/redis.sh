@@ -42,10 +42,11 @@ start() {
         --pidfile "$PIDFILE" --logfile "$HOME_DIR/redis.log" --daemonize yes \
         --save "" --appendonly no --protected-mode yes >/dev/null
     for _ in $(seq 1 50); do
-        ping && return 0
+        # Ours must answer, not another checkout's server on the same port.
+        running && ping && return 0
         sleep 0.1
     done
-    say "did not answer on port $PORT; see $HOME_DIR/redis.log"
+    say "did not start on port $PORT (another server there? set KHAYA_REDIS_PORT); see $HOME_DIR/redis.log"
     return 1
 }
 
