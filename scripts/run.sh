@@ -11,6 +11,12 @@ PORT=${PORT:-8000}
 bash scripts/db.sh ensure khaya
 DATABASE_URL=$(bash scripts/db.sh url khaya)
 export DATABASE_URL FLASK_APP=khaya
+if [ -z "${KHAYA_RATELIMIT_STORAGE_URI:-}" ]; then
+    # Rate-limit counters every gunicorn worker shares (a private Redis under var/redis).
+    bash scripts/redis.sh ensure
+    KHAYA_RATELIMIT_STORAGE_URI=$(bash scripts/redis.sh url)
+    export KHAYA_RATELIMIT_STORAGE_URI
+fi
 echo "setup: applying migrations and loading the demo (idempotent)" >&2
 quietly migrate .venv/bin/flask db upgrade
 quietly seed .venv/bin/python -m seed demo

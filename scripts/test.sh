@@ -11,4 +11,6 @@ if [ -n "${DATABASE_URL:-}" ] && [ -z "${KHAYA_TEST_DATABASE_URL:-}" ]; then
     exit 2
 fi
 bash scripts/db.sh ensure "$TEST_DB"
+# The tests start their own Redis (tests/conftest.py) unless KHAYA_TEST_REDIS_URL names one.
+[ -n "${KHAYA_TEST_REDIS_URL:-}" ] || bash scripts/redis.sh install
 exec .venv/bin/python -m pytest "$@"

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
 from collections.abc import Iterator
 
 import flask_migrate
@@ -44,10 +50,46 @@ def _rebuild_schema() -> None:
     flask_migrate.upgrade()
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
-def app() -> Iterator[Flask]:
+def redis_url() -> Iterator[str]:
+    """Return the URL of a Redis for the rate limits: ``KHAYA_TEST_REDIS_URL``, or a private
+    server started here on a free port (``KHAYA_TEST_REDIS_PORT`` to choose it) and stopped at
+    the end, so parallel checkouts never share counters."""
+    if url := os.environ.get("KHAYA_TEST_REDIS_URL"):
+        yield url
+        return
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is missing: run `bash scripts/redis.sh install`"
+    port = int(os.environ.get("KHAYA_TEST_REDIS_PORT") or _free_port())
+    with tempfile.TemporaryDirectory(prefix="khaya-redis-") as folder:
+        server = subprocess.Popen(
+            [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", folder,
+             "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                assert server.poll() is None, f"redis-server could not start on port {port}"
+                time.sleep(0.05)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app(redis_url: str) -> Iterator[Flask]:
     """Return the app bound to the test database, migrated and seeded with the territory."""
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url_for_tests()})
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url_for_tests(),
+                      "RATELIMIT_STORAGE_URI": redis_url})
     with app.app_context():
         _rebuild_schema()
         load_territory(db.session)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
+
+from PIL import Image
 
 from khaya.extensions import db
 from khaya.households.models import Household
@@ -29,3 +32,11 @@ def bank_with_member(lgo_id: int, household: Household, *, name: str = "ธน�
     db.session.add(entry)
     db.session.flush()
     return bank, member, entry
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 6), **save: object) -> bytes:
+    """Return a real image (a grey gradient) encoded as ``fmt``."""
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format=fmt, **save)
+    return out.getvalue()

@@ -33,14 +33,21 @@ class Config:
     # Tokens: access tokens are short; refresh tokens rotate and are bound to a device.
     ACCESS_TOKEN_TTL = 15 * 60
     REFRESH_TOKEN_TTL = 30 * 24 * 3600
-    # Wrong passwords in a row before an account locks, and for how long.
-    LOGIN_LOCK_THRESHOLD = 5
-    LOGIN_LOCK_MINUTES = 15
+    # Wrong passwords per login identifier (known or not, see auth/throttle.py): free ones,
+    # then waits doubling from 1 s up to the cap; a day without one forgets them.
+    LOGIN_THROTTLE_FREE_FAILURES = 5
+    LOGIN_THROTTLE_MAX_SECONDS = 900
+    LOGIN_THROTTLE_FORGET_HOURS = 24
     LOGIN_RATE_LIMIT_PER_IP = "30 per minute"
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "10 per minute"
-    # Flask-Limiter: per-process memory by default; use redis:// or memcached:// with several
-    # servers so they share counters.
+    # Flask-Limiter's counters. ``make run`` and docker compose point this at Redis, which
+    # every worker and server shares; memory:// (one process's own counters) is for a single
+    # process only. While Redis is unreachable each process counts on its own in memory
+    # (limits stay, per process) and goes back to Redis once it answers; a request never
+    # waits more than the timeouts below for it.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
 
     # Local time zone: "today" for a log is the Thai calendar day.
@@ -53,6 +60,10 @@ class Config:
     SYNC_MAX_ITEMS = 500
     # Largest photo accepted, in bytes.
     PHOTO_MAX_BYTES = 2 * 1024 * 1024
+    # Photos are decoded before they are stored: more pixels than this are refused unread (a
+    # small file can declare a huge image), and a longer side than this is scaled down.
+    PHOTO_MAX_PIXELS = 25_000_000
+    PHOTO_MAX_SIDE = 2048
     # Public address used on QR cards (the PWA opens /h/<token>).
     PUBLIC_URL = "http://127.0.0.1:8000"
 

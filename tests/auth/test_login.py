@@ -81,30 +81,6 @@ def test_password_hashes_are_argon2id_with_the_required_cost(db_session):
     assert int(cost["p"]) == 1
 
 
-def test_account_locks_after_repeated_failures(app, client):
-    threshold = app.config["LOGIN_LOCK_THRESHOLD"]
-    for _ in range(threshold):
-        assert login(client, "nga.staff", "wrong-password").status_code == 401
-    locked = login(client, "nga.staff")
-    assert locked.status_code == 423
-    body = locked.get_json()
-    assert body["code"] == "account_locked"
-    lock_seconds = app.config["LOGIN_LOCK_MINUTES"] * 60
-    assert lock_seconds - 5 <= int(locked.headers["Retry-After"]) <= lock_seconds + 1
-    assert lock_seconds - 5 <= body["retry_after"] <= lock_seconds + 1
-
-
-def test_lgo_admin_unlocks_a_member(app, client, auth, db_session):
-    for _ in range(app.config["LOGIN_LOCK_THRESHOLD"]):
-        login(client, "town.staff", "wrong-password")
-    assert login(client, "town.staff").status_code == 423
-    user_id = db_session.scalar(select(User.id).where(User.username == "town.staff"))
-    unlocked = client.post(f"/api/v1/users/{user_id}/unlock", headers=auth("town.admin"))
-    assert unlocked.status_code == 200
-    assert unlocked.get_json()["locked_until"] is None
-    assert login(client, "town.staff").status_code == 200
-
-
 @pytest.fixture
 def tight_limits(app):
     saved = (app.config["LOGIN_RATE_LIMIT_PER_IP"], app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"])

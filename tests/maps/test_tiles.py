@@ -154,7 +154,7 @@ def test_lgo_staff_see_their_households_without_personal_details(
     response = client.get(url("households", z, x, y), headers=auth("town.staff"))
     assert response.status_code == 200
     assert response.mimetype == MVT
-    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers["Cache-Control"] == "private, no-store"
     assert "Authorization" in response.headers["Vary"]
     found = features(response, "households")
     mine = next(f for f in found if f["id"] == made["id"])

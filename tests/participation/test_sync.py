@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from khaya.common.time import local_today
 from khaya.participation.models import SortingLog
+from tests.factories import image_bytes
 
 
 def count_logs(db_session) -> int:
@@ -178,7 +179,7 @@ def test_void_a_log(sync, home, client, auth, log_item):
     assert elsewhere.status_code == 404
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 
 
 def test_photo_then_log_that_uses_it(sync, home, client, auth, log_item):
@@ -190,11 +191,13 @@ def test_photo_then_log_that_uses_it(sync, home, client, auth, log_item):
         data={**form, "file": (__import__("io").BytesIO(PNG), "bin.png")},
     )
     assert upload.status_code == 201, upload.get_json()
-    assert upload.get_json()["content_type"] == "image/png"
+    # Every upload is stored re-encoded as JPEG (see test_photos.py).
+    assert upload.get_json()["content_type"] == "image/jpeg"
     _, body = sync("0810000011", [log_item(home["id"], photo_id=photo_id)])
     assert body["results"][0]["status"] == "created"
     with client.get(f"/api/v1/photos/{photo_id}", headers=auth("town.staff")) as photo:
-        assert photo.data == PNG
+        assert photo.data.startswith(b"\xff\xd8\xff")
+        assert photo.mimetype == "image/jpeg"
     assert client.get(f"/api/v1/photos/{photo_id}", headers=auth("nga.staff")).status_code == 404
 
 

@@ -34,11 +34,12 @@ from tests.analytics._hand import (
     log_item,
     register,
 )
+from tests.factories import image_bytes
 
 D = dt.date
 CUTOFF = D(2024, 10, 1)
 OLD_UPLOAD = dt.datetime(2024, 10, 2, 3, 0, tzinfo=dt.UTC)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 PERIODS = ("2024-09", "2024-10", "2024-11", "FY2567", "FY2568", "2024-09-29", "2024-09-30",
            "2024-10-01")
 

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from khaya.auth.models import AuditEvent, User
 from khaya.common.time import local_today
 from khaya.participation.models import Photo, SortingLog
+from tests.factories import image_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = image_bytes("PNG")
 
 
 def make_home(client, auth, db_session) -> dict:

@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..common.geo import BBox, GeoJSONPoint
-from ..common.schemas import PageArgsSchema, PageMetaSchema
+from ..common.schemas import Name, PageArgsSchema, PageMetaSchema
 from .models import BoundarySource, LgoType, VillageKind
 
 
@@ -97,8 +97,8 @@ class LgoVersionSchema(Schema):
 class LgoChangeSchema(Schema):
     valid_from = fields.Date(required=True)
     type = fields.Enum(LgoType, by_value=True)
-    name_th = fields.String(validate=validate.Length(min=1, max=200))
-    name_en = fields.String(validate=validate.Length(min=1, max=200))
+    name_th = Name(validate=validate.Length(min=1, max=200))
+    name_en = Name(validate=validate.Length(min=1, max=200))
     note = fields.String(validate=validate.Length(max=500))
 
 

@@ -219,6 +219,15 @@ def _declare(view: Callable, access: Access) -> None:
     view._apidoc = {**doc, "manual_doc": manual}  # type: ignore[attr-defined]
 
 
+def mark_private() -> None:
+    """Say that this request's answer is the caller's alone: it gets ``private, no-store``.
+
+    Every ``requires`` view is marked (errors included: a 409 may hold both versions of a
+    household); a public view that hands out something personal, such as tokens, marks itself.
+    """
+    g.khaya_private = True
+
+
 def public(view: Callable) -> Callable:
     """Let anyone call ``view``; a token, if sent, must still be valid."""
 
@@ -248,6 +257,7 @@ def requires(
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any):
+            mark_private()
             principal = authenticate()
             if principal is None:
                 raise Unauthorized()

@@ -34,10 +34,10 @@ class InvalidRefreshToken(Unauthorized):
     message = "The refresh token is not valid; sign in again."
 
 
-class AccountLocked(DomainError):
-    status = 423
-    code = "account_locked"
-    message = "Too many wrong passwords: the account is locked for a while."
+class LoginThrottled(DomainError):
+    status = 429
+    code = "login_throttled"
+    message = "Too many wrong passwords for this login: wait a little, then try again."
 
 
 class AccountDisabled(DomainError):

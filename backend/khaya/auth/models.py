@@ -73,8 +73,6 @@ class User(Scoped, Model):
     password_hash: Mapped[str] = mapped_column(String(200))
     lgo_id: Mapped[int | None] = mapped_column(ForeignKey("lgos.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(TIMESTAMP)
     password_changed_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow)
 
@@ -164,6 +162,21 @@ class VolunteerAssignment(Model):
     assigned_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow)
 
     village: Mapped[Any] = relationship("Village")
+
+
+class LoginThrottle(Model):
+    """Wrong passwords typed for one login identifier, whether or not an account has it.
+
+    Keyed by an HMAC of the normalised identifier, so the table neither names the logins
+    people tried nor tells which of them exist.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[dt.datetime | None] = mapped_column(TIMESTAMP, index=True)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(TIMESTAMP)
 
 
 class AuthSession(Model):

@@ -12,7 +12,7 @@ from flask import current_app, request
 from ..common.api import Blueprint
 from ..extensions import db, limiter
 from . import services
-from .access import current_principal, public, requires
+from .access import current_principal, mark_private, public, requires
 from .errors import InvalidCredentials, InvalidRefreshToken
 from .passwords import normalize_phone
 from .schemas import LoginSchema, RefreshSchema, TokenSchema
@@ -43,6 +43,7 @@ def _account_limit() -> str:
 @blp.response(200, TokenSchema)
 def login(data):
     """Sign in with a phone number or username and a password."""
+    mark_private()  # tokens are never cached (RFC 6749, 5.1)
     try:
         pair = services.login(data["login"], data["password"], data["device_id"])
     except InvalidCredentials:
@@ -60,6 +61,7 @@ def login(data):
 @blp.response(200, TokenSchema)
 def refresh(data):
     """Swap a refresh token for a new access and refresh token."""
+    mark_private()
     try:
         pair = services.refresh(data["refresh_token"], data["device_id"])
     except InvalidRefreshToken:

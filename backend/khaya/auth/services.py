@@ -9,17 +9,24 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from ..extensions import db
+from . import throttle
 from .access import Principal
 from .errors import (
     AccountDisabled,
-    AccountLocked,
     InvalidCredentials,
     InvalidRefreshToken,
     InvalidUserChange,
     TokenRevoked,
 )
 from .models import AuthSession, RefreshToken, User, utcnow
-from .passwords import hash_password, needs_rehash, normalize_phone, verify_password
+from .passwords import (
+    context_words,
+    hash_password,
+    needs_rehash,
+    normalize_phone,
+    password_problem,
+    verify_password,
+)
 from .scoping import unscoped
 from .tokens import hash_refresh_token, issue_access_token, new_refresh_token
 
@@ -45,41 +52,28 @@ def find_login(login: str) -> User | None:
 
 
 def login(login: str, password: str, device_id: str) -> TokenPair:
-    """Check the password and open a session for the device; count and lock failures."""
-    user = find_login(login)
+    """Check the password and open a session for the device; throttle wrong passwords.
+
+    A known login with a wrong password and an unknown login do the same work in the same
+    order (the throttle row, the account lookup, one Argon2 check, the count), so neither the
+    answer nor its time tells whether an account exists.
+    """
     now = utcnow()
-    if user is not None and user.locked_until and user.locked_until > now:
-        wait = _seconds_until(user.locked_until, now)
-        raise AccountLocked(extra={"retry_after": wait}, headers={"Retry-After": str(wait)})
-    if user is None or not verify_password(user.password_hash, password):
-        if user is None:
-            # Same work as a real check, so response time does not reveal unknown logins.
-            verify_password(None, password)
-        else:
-            _count_failure(user, now)
+    counter = throttle.claim(login, now)
+    user = find_login(login)
+    # Without an account the check runs against a dummy hash of the same cost.
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        throttle.failed(counter, now)
         raise InvalidCredentials()
+    throttle.succeeded(counter)
     if not user.is_active:
         raise AccountDisabled()
-    user.failed_logins = 0
-    user.locked_until = None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session = AuthSession(user_id=user.id, device_id=device_id, created_at=now, last_used_at=now)
     db.session.add(session)
     db.session.flush()
     return _issue(user, session, now)
-
-
-def _count_failure(user: User, now: dt.datetime) -> None:
-    user.failed_logins += 1
-    if user.failed_logins >= current_app.config["LOGIN_LOCK_THRESHOLD"]:
-        user.locked_until = now + dt.timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        user.failed_logins = 0
-    db.session.flush()
-
-
-def _seconds_until(moment: dt.datetime, now: dt.datetime) -> int:
-    return max(1, int((moment - now).total_seconds()) + 1)
 
 
 def _issue(user: User, session: AuthSession, now: dt.datetime) -> TokenPair:
@@ -164,6 +158,7 @@ def change_own_password(principal: Principal, current: str, new: str) -> None:
         raise InvalidUserChange(errors={"current_password": ["Wrong password."]})
     if current == new:
         raise InvalidUserChange(errors={"new_password": ["Choose a different password."]})
+    check_new_password("new_password", new, user.username, user.phone, user.display_name)
     _set_password(user, new)
     db.session.execute(
         update(AuthSession)
@@ -177,9 +172,15 @@ def change_own_password(principal: Principal, current: str, new: str) -> None:
     )
 
 
+def check_new_password(field: str, password: str, login: str | None, phone: str | None,
+                       name: str | None) -> None:
+    """Refuse a common password or one built from the person's own details (NIST 800-63B)."""
+    problem = password_problem(password, context_words(login=login, phone=phone, name=name))
+    if problem:
+        raise InvalidUserChange(errors={field: [problem]})
+
+
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
-    user.failed_logins = 0
-    user.locked_until = None
     db.session.flush()

@@ -8,7 +8,13 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ..common.geo import BBox, GeoJSONPoint
-from ..common.schemas import OpeningSchema, PageArgsSchema, PageMetaSchema, WeeklyHoursSchema
+from ..common.schemas import (
+    Name,
+    OpeningSchema,
+    PageArgsSchema,
+    PageMetaSchema,
+    WeeklyHoursSchema,
+)
 from .models import HAZARD_KG_CEILING, HAZARD_TYPES, PointKind, PointStatus
 
 STREAMS = ("organic", "recyclable", "general", "hazardous")
@@ -72,8 +78,8 @@ class NearbyPointsSchema(Schema):
 
 
 class CollectionPointFieldsSchema(Schema):
-    name_th = fields.String(validate=validate.Length(min=1, max=200))
-    name_en = fields.String(allow_none=True, validate=validate.Length(max=200))
+    name_th = Name(validate=validate.Length(min=1, max=200))
+    name_en = Name(allow_none=True, validate=validate.Length(max=200))
     village_code = fields.String(allow_none=True, validate=VILLAGE_CODE)
     point = GeoJSONPoint(metadata={"description": "GeoJSON Point, [longitude, latitude]"})
     streams = fields.List(
@@ -83,12 +89,12 @@ class CollectionPointFieldsSchema(Schema):
     )
     opening = fields.Nested(OpeningSchema)
     status = fields.Enum(PointStatus, by_value=True)
-    contact = fields.String(allow_none=True, validate=validate.Length(max=200))
+    contact = Name(allow_none=True, validate=validate.Length(max=200))
 
 
 class CollectionPointCreateSchema(CollectionPointFieldsSchema):
     kind = fields.Enum(PointKind, by_value=True, required=True)
-    name_th = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name_th = Name(required=True, validate=validate.Length(min=1, max=200))
     streams = fields.List(
         fields.String(validate=STREAM),
         required=True,

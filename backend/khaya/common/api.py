@@ -7,22 +7,50 @@ from typing import Any
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.arguments import ArgumentsMixin
-from marshmallow import RAISE
+from marshmallow import RAISE, fields
+from marshmallow.exceptions import ValidationError
+from werkzeug.datastructures import CombinedMultiDict, FileStorage
+
+_Parser = type(ArgumentsMixin.ARGUMENTS_PARSER)
+# One multipart body holding both text fields and files: the location's name for it.
+MULTIPART = "form_and_files"
 
 
-class _StrictParser(type(ArgumentsMixin.ARGUMENTS_PARSER)):  # type: ignore[misc]
+class _StrictParser(_Parser):  # type: ignore[misc,valid-type]
     # webargs ignores unknown query parameters by default; a typo such as ``perpage`` would
     # then silently return the default page, so every location rejects what it does not know.
     DEFAULT_UNKNOWN_BY_LOCATION = {
-        location: RAISE
-        for location in type(ArgumentsMixin.ARGUMENTS_PARSER).DEFAULT_UNKNOWN_BY_LOCATION
+        location: RAISE for location in (*_Parser.DEFAULT_UNKNOWN_BY_LOCATION, MULTIPART)
     }
+    # webargs reads form fields and files as two locations, which the OpenAPI document would
+    # show as two request bodies; a multipart upload is one body with both.
+    __location_map__ = {**_Parser.__location_map__, MULTIPART: "load_form_and_files"}
+
+    def load_form_and_files(self, req: Any, schema: Any) -> Any:
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
+class Upload(fields.Raw):
+    """A file part of a multipart body (a text part of the same name is refused)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"type": "string", "format": "binary", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> FileStorage:
+        if not isinstance(value, FileStorage):
+            raise ValidationError("Send a file here.")
+        return value
 
 
 class Blueprint(SmorestBlueprint):
     """A flask-smorest blueprint whose arguments reject unknown fields in every location."""
 
     ARGUMENTS_PARSER = _StrictParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **SmorestBlueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        MULTIPART: "multipart/form-data",
+    }
 
     def file_routes(self, stem: str, schema: Any, guard: Callable, make: Callable,
                     docs: dict[str, str], media_types: dict[str, str]) -> None:

@@ -1,6 +1,7 @@
 """Schemas shared by every domain."""
 
 import datetime as dt
+import re
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
@@ -102,3 +103,21 @@ class OpeningSchema(Schema):
             "weekly": sorted(data["weekly"], key=lambda s: (s["day"], s["opens"])),
             "dates": sorted({d.isoformat() for d in data["dates"]}),
         }
+
+
+# Bidi controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM) and zero-width
+# characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM). None of them shows, and none is needed to write
+# Thai, English or any name Lamphun has; a right-to-left override makes "ecilA" read as "Alice"
+# in a list, and a zero-width space makes two identical-looking names differ.
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+class Name(fields.String):
+    """A name a person typed (of a person, a household, a place): invisible characters go.
+
+    They are removed rather than refused because they arrive unseen, pasted from a chat or a
+    document; a name that was nothing else is then empty, which the field's length refuses.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return INVISIBLE.sub("", super()._deserialize(value, attr, data, **kwargs))

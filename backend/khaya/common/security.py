@@ -1,8 +1,8 @@
-"""Security headers on every response, and HSTS when the request came over TLS."""
+"""Security headers on every response, caching rules for private ones, and HSTS over TLS."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 # The PWA loads only its own files; map tiles come from the configured tile server. Leaflet and
@@ -21,6 +21,9 @@ APP_CSP = (
     "form-action 'self'; "
     "frame-ancestors 'none'"
 )
+# Every answer to a signed-in caller: personal data and scoped figures stay out of shared caches
+# and off the disk of a shared office PC (RFC 9111: no-store forbids storing at all).
+PRIVATE = "private, no-store"
 # Swagger UI's page starts itself with an inline script and inline styles.
 DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -75,6 +78,9 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
         docs = request.path.startswith("/api/v1/docs")
         headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else app_csp)
+        if g.get("khaya_private"):
+            # Views that need a tighter or looser rule set their own header first.
+            headers.setdefault("Cache-Control", PRIVATE)
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

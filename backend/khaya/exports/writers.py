@@ -5,6 +5,9 @@ decimal; the BOM makes Excel read the Thai correctly. XLSX: one sheet of figures
 header row and an English one below it, number formats (participation as a percentage), frozen
 headers and a filter; a second sheet says what the file holds.
 
+Every cell goes through ``common.spreadsheets``: text that a person typed (LGO, village and
+area names) is written as text and never as a formula, in both formats.
+
 Dashboard tables (``Table``: league tables, indicator tables, series) use the same CSV and
 sheet conventions with a few title lines above one header row in the language asked for. Their
 cells hold the API's own numbers unchanged (ratios stay ratios, shown as percentages by the
@@ -24,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..common.spreadsheets import csv_row, xlsx_row
 from ..common.time import thai_date
 from .figures import COLUMNS, Request, month_label
 
@@ -52,7 +56,7 @@ def _csv_value(key: str, value: Any) -> Any:
 def _csv_bytes(lines: Iterable[Iterable[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(lines)
+    writer.writerows(csv_row(line) for line in lines)
     # The BOM is what makes Excel read the file as UTF-8 (the Thai) instead of the ANSI page.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -81,12 +85,12 @@ def to_xlsx(request: Request, rows: list[dict[str, Any]]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET_TITLE
-    sheet.append([c.th for c in COLUMNS])
-    sheet.append([c.en for c in COLUMNS])
+    sheet.append(xlsx_row(sheet, [c.th for c in COLUMNS]))
+    sheet.append(xlsx_row(sheet, [c.en for c in COLUMNS]))
     _style_header(sheet[1])
     _style_header(sheet[2], italic=True)
     for row in rows:
-        sheet.append([row[c.key] for c in COLUMNS])
+        sheet.append(xlsx_row(sheet, [row[c.key] for c in COLUMNS]))
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = 28 if column.key == "lgo_name" else 16
@@ -117,7 +121,7 @@ def _about(sheet: Any, request: Request) -> None:
          "(today for the current month). tCO2e follows the DLA wet-bin method."),
     ]
     for label, value in lines:
-        sheet.append([label, value])
+        sheet.append(xlsx_row(sheet, [label, value]))
     for (cell,) in sheet.iter_rows(min_col=1, max_col=1):
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 24
@@ -178,14 +182,14 @@ def table_xlsx(table: Table) -> bytes:
     sheet = book.active
     sheet.title = table.sheet_title[:31]  # Excel's limit on sheet names
     for number, line in enumerate(table.title, start=1):
-        sheet.append([line])
+        sheet.append(xlsx_row(sheet, [line]))
         sheet.cell(number, 1).font = Font(bold=number == 1, size=13 if number == 1 else 11)
     sheet.append([])
     header_row = len(table.title) + 2
-    sheet.append([c.header(table.lang) for c in table.columns])
+    sheet.append(xlsx_row(sheet, [c.header(table.lang) for c in table.columns]))
     _style_header(sheet[header_row])
     for row in table.rows:
-        sheet.append([row.get(c.key) for c in table.columns])
+        sheet.append(xlsx_row(sheet, [row.get(c.key) for c in table.columns]))
     last_row = header_row + len(table.rows)
     for index, column in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
@@ -199,7 +203,7 @@ def table_xlsx(table: Table) -> bytes:
     if table.about:
         about = book.create_sheet(ABOUT_TITLE)
         for label, value in table.about:
-            about.append([label, value])
+            about.append(xlsx_row(about, [label, value]))
         for (cell,) in about.iter_rows(min_col=1, max_col=1):
             cell.font = Font(bold=True)
         about.column_dimensions["A"].width = 24

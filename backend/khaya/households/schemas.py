@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..auth.passwords import mask_phone
 from ..common.geo import GeoJSONPoint
-from ..common.schemas import PageArgsSchema, PageMetaSchema, ThaiPhone
+from ..common.schemas import Name, PageArgsSchema, PageMetaSchema, ThaiPhone
 from ..common.time import local_today
 from .models import Occupancy, WetBin
 
@@ -69,7 +69,7 @@ class HouseholdFieldsSchema(Schema):
     point = GeoJSONPoint(allow_none=True)
     gps_accuracy_m = fields.Float(allow_none=True, validate=validate.Range(min=0, max=10000))
     members = fields.Integer(validate=validate.Range(min=0, max=60))
-    head_name = fields.String(allow_none=True, validate=validate.Length(max=200))
+    head_name = Name(allow_none=True, validate=validate.Length(max=200))
     phone = ThaiPhone(allow_none=True)
     occupancy = fields.Enum(Occupancy, by_value=True)
     wet_bin = fields.Enum(WetBin, by_value=True)

@@ -38,8 +38,9 @@ HOUSEHOLDS = "households"
 
 def _tile_response(tile: tiles.Tile, *, private: bool) -> Response:
     if private:
-        # Revalidate every time: a household's flags change, and the ETag makes that cheap.
-        cache_control = "private, no-cache"
+        # Exact household points are personal data: never stored, by a proxy or the browser.
+        # The ETag still spares a client that keeps its own copy the bytes (304).
+        cache_control = "private, no-store"
     else:
         cache_control = f"public, max-age={current_app.config.get('MAPS_TILE_MAX_AGE', 300)}"
     headers = {"Cache-Control": cache_control}

@@ -32,3 +32,8 @@ class InspectionNotFlagged(Conflict):
 class InspectionAlreadyReviewed(Conflict):
     code = "inspection_already_reviewed"
     message = "Someone at the LGO has already decided on this inspection."
+
+
+class PhotoIdTaken(Conflict):
+    code = "photo_id_taken"
+    message = "This photo id is already used; make a new id and upload the photo again."

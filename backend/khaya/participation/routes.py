@@ -20,7 +20,7 @@ from flask import Response
 from marshmallow import Schema, fields
 
 from ..auth.access import current_principal, requires
-from ..common.api import Blueprint
+from ..common.api import MULTIPART, Blueprint, Upload
 from ..extensions import db
 from ..households.services import get_household
 from . import reviews, services
@@ -40,15 +40,12 @@ from .schemas import (
 blp = Blueprint("participation", __name__, description="Sorting logs, inspections and photos")
 
 
-class PhotoFormSchema(Schema):
+class PhotoUploadSchema(Schema):
     id = fields.UUID(
         required=True, metadata={"description": "Made by the phone; resending is safe"}
     )
     household_id = fields.Integer(required=True)
-
-
-class PhotoFileSchema(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+    file = Upload(required=True, metadata={"description": "A JPEG, PNG or WebP image"})
 
 
 @blp.route("/households/<int:household_id>/logs")
@@ -84,13 +81,13 @@ def void_log(data, log_id: int):
 
 @blp.route("/photos", methods=["POST"])
 @requires("logs.write")
-@blp.arguments(PhotoFormSchema, location="form")
-@blp.arguments(PhotoFileSchema, location="files")
+@blp.arguments(PhotoUploadSchema, location=MULTIPART)
 @blp.response(201, PhotoSchema)
-def upload_photo(form, files):
+@blp.alt_response(409, response="CONFLICT")  # the id belongs to a photo out of reach
+def upload_photo(data):
     """Store a photo for a log or inspection; reference its id in the item."""
-    content = files["file"].read()
-    photo = services.store_photo(form["id"], form["household_id"], content,
+    content = data["file"].read()
+    photo = services.store_photo(data["id"], data["household_id"], content,
                                  current_principal().user_id)
     db.session.commit()
     return photo
@@ -103,7 +100,7 @@ def get_photo(photo_id: uuid.UUID):
     """Return a photo's bytes."""
     photo = services.get_photo(photo_id)
     return Response(photo.data, mimetype=photo.content_type,
-                    headers={"Cache-Control": "private, max-age=86400"})
+                    headers={"Cache-Control": "private, no-store"})
 
 
 @blp.route("/inspections/reviews")

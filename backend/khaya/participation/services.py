@@ -14,16 +14,16 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..analytics import rollups
-from ..auth.scoping import unscoped
 from ..common.batch import BatchContext, BatchItem, ItemResult, load, settle
 from ..common.db import insert_guarded
 from ..common.geo import point_coords
+from ..common.images import ImageRefused, reencode
 from ..common.pagination import paginate
 from ..common.time import local_today
 from ..extensions import db
 from ..households.models import Household, WetBin
 from . import reviews
-from .errors import InvalidPhoto, LogNotFound, PhotoNotFound
+from .errors import InvalidPhoto, LogNotFound, PhotoIdTaken, PhotoNotFound
 from .models import Inspection, Photo, SortingLog
 from .schemas import InspectionDataSchema, SortingLogDataSchema
 from .verification import refresh_verification
@@ -263,25 +263,19 @@ def get_photo(photo_id: uuid.UUID) -> Photo:
     return photo
 
 
-IMAGE_SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-
-
-def _sniff(content: bytes) -> str | None:
-    """Return the image type from the file's first bytes; the declared type is not trusted."""
-    for signature, content_type in IMAGE_SIGNATURES.items():
-        if content.startswith(signature):
-            return content_type
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
 def store_photo(photo_id: uuid.UUID, household_id: int, content: bytes, user_id: int) -> Photo:
-    """Keep a photo of a household; sending the same id again returns the stored photo."""
+    """Keep a photo of a household, decoded and re-encoded; resending the same id is safe.
+
+    The id is the phone's: a resend of one's own photo returns the stored one. An id that is
+    taken by a photo the caller cannot see (another LGO's, another household's) answers 409
+    and says nothing about that photo, not even whether it is in the caller's LGO.
+    """
     existing = db.session.execute(
         select(Photo).where(Photo.id == photo_id)
     ).scalar_one_or_none()
     if existing is not None:
+        if existing.household_id != household_id:
+            raise PhotoIdTaken()
         return existing
     households = _households({household_id})
     if household_id not in households:
@@ -290,20 +284,27 @@ def store_photo(photo_id: uuid.UUID, household_id: int, content: bytes, user_id:
     if len(content) > limit:
         raise InvalidPhoto(f"The photo is larger than {limit // 1024} KB.", status=413,
                            code="photo_too_large")
-    content_type = _sniff(content)
-    if content_type is None:
-        raise InvalidPhoto(errors={"file": ["Not a JPEG, PNG or WebP image."]})
+    try:
+        image = reencode(content, max_pixels=current_app.config["PHOTO_MAX_PIXELS"],
+                         max_side=current_app.config["PHOTO_MAX_SIDE"])
+    except ImageRefused as refused:
+        raise InvalidPhoto(errors={"file": [str(refused)]}) from None
     household = households[household_id]
     photo = Photo(
         id=photo_id, household_id=household_id, lgo_id=household.lgo_id,
-        village_id=household.village_id, content_type=content_type, data=content,
-        size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_by_id=user_id,
+        village_id=household.village_id, content_type=image.content_type, data=image.data,
+        size=len(image.data), sha256=hashlib.sha256(image.data).hexdigest(),
+        uploaded_by_id=user_id,
     )
     try:
         insert_guarded(photo)
     except IntegrityError:
-        # The same upload arrived twice at once; the other one won.
-        return db.session.execute(
-            select(Photo).where(Photo.id == photo_id), execution_options=unscoped()
-        ).scalar_one()
+        # The id exists but the caller's scope did not show it: either the same upload arrived
+        # twice at once (then it is visible now) or the id belongs to a photo out of reach.
+        mine = db.session.execute(
+            select(Photo).where(Photo.id == photo_id, Photo.household_id == household_id)
+        ).scalar_one_or_none()
+        if mine is None:
+            raise PhotoIdTaken() from None
+        return mine
     return photo

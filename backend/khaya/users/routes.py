@@ -128,7 +128,7 @@ def reset_password(data, user_id: int):
 @requires("users.manage", visible_with="users.read", lookup=_visible_user)
 @blp.response(200, UserDetailSchema)
 def unlock_user(user_id: int):
-    """Lift a lock left by wrong passwords."""
+    """Let the user sign in at once: forget the wrong passwords typed for their logins."""
     user = services.unlock(user_id)
     db.session.commit()
     return user

@@ -5,7 +5,7 @@ from marshmallow.exceptions import ValidationError
 
 from ..auth.models import Role, VolunteerType
 from ..auth.passwords import MIN_PASSWORD_LENGTH, mask_phone, normalize_phone
-from ..common.schemas import PageArgsSchema, PageMetaSchema, ThaiPhone, UtcDateTime
+from ..common.schemas import Name, PageArgsSchema, PageMetaSchema, ThaiPhone, UtcDateTime
 
 PASSWORD = validate.Length(min=MIN_PASSWORD_LENGTH, max=200)
 
@@ -42,7 +42,6 @@ class UserSchema(Schema):
     phone = fields.Function(lambda u: mask_phone(u.phone), allow_none=True)
     lgo_code = fields.Function(lambda u: u.lgo.code if u.lgo else None)
     is_active = fields.Boolean()
-    locked_until = fields.DateTime(allow_none=True)
     grants = fields.List(fields.Nested(GrantSchema))
     volunteer = fields.Nested(VolunteerSchema, allow_none=True)
 
@@ -76,7 +75,7 @@ class VolunteerUpdateSchema(Schema):
 
 
 class UserCreateSchema(Schema):
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    display_name = Name(required=True, validate=validate.Length(min=1, max=200))
     phone = ThaiPhone(allow_none=True)
     username = Username(allow_none=True)
     password = fields.String(required=True, load_only=True, validate=PASSWORD)
@@ -95,7 +94,7 @@ class UserCreateSchema(Schema):
 
 
 class UserUpdateSchema(Schema):
-    display_name = fields.String(validate=validate.Length(min=1, max=200))
+    display_name = Name(validate=validate.Length(min=1, max=200))
     phone = ThaiPhone(allow_none=True)
     username = Username(allow_none=True)
     is_active = fields.Boolean()

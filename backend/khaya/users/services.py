@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..areas.models import Lgo, LgoType, Province, Village
-from ..auth import audit
+from ..auth import audit, throttle
 from ..auth.access import PERMISSIONS, Principal, current_principal
 from ..auth.errors import DuplicateLogin, Forbidden, InvalidUserChange, UserNotFound
 from ..auth.models import (
@@ -20,7 +20,7 @@ from ..auth.models import (
 )
 from ..auth.passwords import hash_password, normalize_phone
 from ..auth.scoping import current_scope
-from ..auth.services import own_user, revoke_all_sessions
+from ..auth.services import check_new_password, own_user, revoke_all_sessions
 from ..common.pagination import paginate
 from ..extensions import db
 
@@ -153,6 +153,8 @@ def create_user(data: dict[str, Any]) -> User:
         lgo = None
     if not data.get("phone") and not data.get("username"):
         raise InvalidUserChange(errors={"phone": ["Give a phone number or a username."]})
+    check_new_password("password", data["password"], data.get("username"), data.get("phone"),
+                       data["display_name"])
     user = User(
         display_name=data["display_name"],
         phone=data.get("phone"),
@@ -215,9 +217,10 @@ def update_user(user_id: int, data: dict[str, Any]) -> User:
 def reset_password(user_id: int, new_password: str) -> User:
     """Set a member's password (an LGO admin helping someone); their sessions end."""
     user = get_manageable_user(user_id)
+    check_new_password("new_password", new_password, user.username, user.phone,
+                       user.display_name)
     user.password_hash = hash_password(new_password)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear([user.username or "", user.phone or ""])
     revoke_all_sessions(user.id, "password_reset")
     db.session.flush()
     audit.record("update", "user", [(user.id, user.lgo_id)], details={"fields": ["password"]})
@@ -225,10 +228,9 @@ def reset_password(user_id: int, new_password: str) -> User:
 
 
 def unlock(user_id: int) -> User:
+    """Forget the wrong passwords typed for the user's logins, so they may sign in at once."""
     user = get_manageable_user(user_id)
-    user.failed_logins = 0
-    user.locked_until = None
-    db.session.flush()
+    throttle.clear([user.username or "", user.phone or ""])
     return user
 
 

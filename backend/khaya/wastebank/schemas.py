@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..common.schemas import OpeningSchema, PageArgsSchema, PageMetaSchema
+from ..common.schemas import Name, OpeningSchema, PageArgsSchema, PageMetaSchema
 from .models import LINE_KG_CEILING, EntryKind, Material
 
 # Decimal, not float: 0.01 as a float is a shade above one cent, so one cent would fail.
@@ -33,20 +33,20 @@ class WasteBankPageSchema(Schema):
 
 
 class WasteBankCreateSchema(Schema):
-    name_th = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    name_en = fields.String(validate=validate.Length(max=200))
+    name_th = Name(required=True, validate=validate.Length(min=1, max=200))
+    name_en = Name(validate=validate.Length(max=200))
     lgo_code = fields.String(metadata={"description": "Admins only; LGO roles use their own"})
     village_code = fields.String(validate=validate.Regexp(r"^[0-9]{8}$"))
-    host = fields.String(validate=validate.Length(max=200))
-    partner_buyer = fields.String(validate=validate.Length(max=200))
+    host = Name(validate=validate.Length(max=200))
+    partner_buyer = Name(validate=validate.Length(max=200))
     buying_schedule = fields.Nested(OpeningSchema)
 
 
 class WasteBankUpdateSchema(Schema):
-    name_th = fields.String(validate=validate.Length(min=1, max=200))
-    name_en = fields.String(allow_none=True, validate=validate.Length(max=200))
-    host = fields.String(allow_none=True, validate=validate.Length(max=200))
-    partner_buyer = fields.String(allow_none=True, validate=validate.Length(max=200))
+    name_th = Name(validate=validate.Length(min=1, max=200))
+    name_en = Name(allow_none=True, validate=validate.Length(max=200))
+    host = Name(allow_none=True, validate=validate.Length(max=200))
+    partner_buyer = Name(allow_none=True, validate=validate.Length(max=200))
     buying_schedule = fields.Nested(OpeningSchema)
     active = fields.Boolean()
 

@@ -10,6 +10,7 @@ import { auth, isLgoOffice, isProvinceOffice, officeOnly, signOut } from '../ses
 import { useStore } from '../store';
 import { Icon, type IconName } from '../ui/icons';
 import { Banner, Toast } from '../ui/kit';
+import { PasswordForm } from '../ui/password';
 import { lgoScreen, LGO_NAV } from './lgo';
 import { provinceScreen, PROVINCE_NAV } from './province';
 
@@ -29,7 +30,8 @@ export default function OfficeShell({ path }: { path: string }) {
     if (path === '/office' || path === '/office/') navigate(home, true);
   }, [path, home]);
 
-  const screen = (lgo ? lgoScreen(path, admin) : null) ?? (province ? provinceScreen(path) : null);
+  const screen = path === '/office/password' ? <div class="office-narrow"><PasswordForm /></div>
+    : (lgo ? lgoScreen(path, admin) : null) ?? (province ? provinceScreen(path) : null);
   const who = me?.user.display_name ?? '';
   return (
     <div class="office">
@@ -40,6 +42,7 @@ export default function OfficeShell({ path }: { path: string }) {
         <button type="button" class="lang-button" onClick={() => setLang(lang.get() === 'th' ? 'en' : 'th')} aria-label={t('lang_switch_label')} data-testid="lang">
           <Icon name="globe" size={18} />{t('lang_short')}
         </button>
+        <Link href="/office/password" class="lang-button" data-testid="office-password">{t('o_password')}</Link>
         <button type="button" class="lang-button" onClick={() => void signOut()} data-testid="sign-out">{t('o_sign_out')}</button>
       </header>
       <div class="office-body">

@@ -7,6 +7,7 @@ export const th = {
   o_open_office: 'เปิดหน้าสำนักงาน',
   o_nav: 'เมนูสำนักงาน',
   o_sign_out: 'ออกจากระบบ',
+  o_password: 'รหัสผ่าน',
   o_not_allowed: 'บัญชีนี้ไม่มีสิทธิ์เปิดหน้านี้',
   o_not_found: 'ไม่พบหน้านี้',
   // shared
@@ -283,6 +284,7 @@ export const en: Record<OfficeKey, string> = {
   o_open_office: 'Open the office screens',
   o_nav: 'Office menu',
   o_sign_out: 'Sign out',
+  o_password: 'Password',
   o_not_allowed: 'This account may not open this page',
   o_not_found: 'No such page',
   o_period: 'Period',

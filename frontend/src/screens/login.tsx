@@ -28,7 +28,11 @@ export function Login({ ended }: { ended?: boolean }) {
       void askPersistentStorage();
     } catch (error) {
       if (error instanceof OfflineError) setProblem(t('login_offline'));
-      else if (error instanceof ApiError && error.status === 423) setProblem(t('login_locked', { min: Math.ceil((error.retryAfter ?? 900) / 60) }));
+      else if (error instanceof ApiError && error.code === 'login_throttled') {
+        // The body's wait is the throttle's own; the header may be a rate limit's longer window.
+        const wait = typeof error.body.retry_after === 'number' ? error.body.retry_after : (error.retryAfter ?? 60);
+        setProblem(wait < 60 ? t('login_throttled_s', { s: wait }) : t('login_throttled_min', { min: Math.ceil(wait / 60) }));
+      }
       else if (error instanceof ApiError && error.status === 429) setProblem(t('login_slow_down'));
       else if (error instanceof ApiError && error.status === 403) setProblem(t('login_disabled'));
       else if (error instanceof ApiError && error.status === 401) setProblem(t('login_wrong'));

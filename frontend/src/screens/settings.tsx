@@ -8,6 +8,7 @@ import { useStore } from '../store';
 import { syncState } from '../sync';
 import { Icon } from '../ui/icons';
 import { Banner, Screen } from '../ui/kit';
+import { PasswordForm } from '../ui/password';
 import { downloadUnsent } from './outbox';
 
 export function Settings() {
@@ -64,6 +65,7 @@ export function Settings() {
         </label>
         <p class="muted small">{t('tiles_hint')}</p>
       </section>
+      <PasswordForm />
       <p class="muted">{t('version')} {__APP_VERSION__}</p>
       {!confirming ? (
         <button type="button" class="button button-danger button-big" data-testid="logout" onClick={() => (unsent ? setConfirming(true) : void leave())}>
