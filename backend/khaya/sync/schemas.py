@@ -32,6 +32,12 @@ class ItemResultSchema(Schema):
     status = fields.String(metadata={"description": "created, duplicate or rejected"})
     id = fields.Raw(allow_none=True, metadata={"description": "The stored row's id"})
     errors = fields.Dict()
+    code = fields.String(
+        allow_none=True,
+        metadata={"description": "Why a client id was refused: client_id_reused (already "
+                  "stored with other content) or client_id_taken (held by a record outside "
+                  "your area)"},
+    )
 
 
 class SyncResultSchema(Schema):
