@@ -16,8 +16,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from khaya import create_app
 from khaya.common.untrusted import MAX_JSON_DEPTH, UNSTORABLE
-from tests.participation.conftest import home, inspection_item, log_item, sync  # noqa: F401
-from tests.wastebank.conftest import bank  # noqa: F401
 
 HALF_EMOJI = "\ud83d truncated emoji"
 BAD_TEXT = {"lone-surrogate": HALF_EMOJI, "nul": "ถัง\x00ขยะ", "low-surrogate": "x\udc80"}
