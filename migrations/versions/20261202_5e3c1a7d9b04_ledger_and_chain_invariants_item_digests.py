@@ -2,10 +2,11 @@
 
 - Deferred constraint triggers, checked at commit (or at SET CONSTRAINTS ... IMMEDIATE) once
   every row of the transaction is in: a deposit's amount is the sum of its lines and it has at
-  least one, and no other entry has lines; a reversal is the exact opposite of its entry, for
-  the same member of the same bank; a welfare event debits exactly members_debited other
-  members its share each and credits its beneficiary the total, all in its bank; an LGO's
-  hazardous hand-overs never exceed what it collected, on any day.
+  least one, and no other entry has lines; an entry's bank and household are its member's; a
+  reversal is the exact opposite of its entry, for the same member of the same bank; a welfare
+  event debits exactly members_debited other members its share each and credits its
+  beneficiary the total, all in its bank; a log's or inspection's photo is of its household;
+  an LGO's hazardous hand-overs never exceed what it collected, on any day.
 - Checks: only welfare entries name an event, only reversals reverse.
 - content_digest on every row a phone's item makes, to tell a replay from another record sent
   under the same client id.
@@ -51,6 +52,29 @@ begin
     elsif entry.kind <> 'deposit' and line_count > 0 then
         raise exception 'ledger entry % is a %, which has no lines', entry.id, entry.kind
             using errcode = 'check_violation', constraint = 'ledger_entry_balanced';
+    end if;
+    return null;
+end""",
+    "khaya_ledger_entry_of_its_member": """
+declare
+    member record;
+begin
+    select id, bank_id, household_id into member
+    from waste_bank_members where id = NEW.member_id;
+    if member.bank_id <> NEW.bank_id or member.household_id <> NEW.household_id then
+        raise exception 'ledger entry % (bank %, household %) is for member %, of bank % and household %',
+            NEW.id, NEW.bank_id, NEW.household_id, member.id, member.bank_id, member.household_id
+            using errcode = 'check_violation', constraint = 'ledger_entry_of_its_member';
+    end if;
+    return null;
+end""",
+    "khaya_photo_of_its_household": """
+begin
+    if not exists (select 1 from photos where id = NEW.photo_id
+                   and household_id = NEW.household_id) then
+        raise exception '% % of household % cites photo %, which is not of that household',
+            TG_TABLE_NAME, NEW.id, NEW.household_id, NEW.photo_id
+            using errcode = 'check_violation', constraint = 'photo_of_its_household';
     end if;
     return null;
 end""",
@@ -152,12 +176,18 @@ TRIGGERS = (
     ("ledger_entries_balanced", "insert", "ledger_entries", None,
      "khaya_ledger_entry_balanced"),
     ("ledger_lines_balanced", "insert", "ledger_lines", None, "khaya_ledger_entry_balanced"),
+    ("ledger_entries_of_their_member", "insert", "ledger_entries", None,
+     "khaya_ledger_entry_of_its_member"),
     ("ledger_reversals_mirror", "insert", "ledger_entries", "new.reverses_id is not null",
      "khaya_ledger_reversal_mirrors"),
     ("welfare_events_balanced", "insert or update", "welfare_events", None,
      "khaya_welfare_event_balanced"),
     ("welfare_entries_balanced", "insert", "ledger_entries", "new.event_id is not null",
      "khaya_welfare_event_balanced"),
+    ("sorting_logs_photo_of_their_household", "insert or update of photo_id, household_id",
+     "sorting_logs", "new.photo_id is not null", "khaya_photo_of_its_household"),
+    ("inspections_photo_of_their_household", "insert or update of photo_id, household_id",
+     "inspections", "new.photo_id is not null", "khaya_photo_of_its_household"),
     ("hazardous_handovers_within_collected", "insert or update", "hazardous_handovers", None,
      "khaya_hazardous_handed_over_within_collected"),
     ("hazardous_collections_within_collected", "update or delete", "hazardous_collections",

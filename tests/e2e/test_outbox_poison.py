@@ -91,7 +91,8 @@ def test_a_poisoned_item_moves_to_needs_fixing_and_the_rest_land_once(app, conte
         wait_count(page, WAITING, n + 1)
     wait_count(page, TRIED, ITEMS)
     assert page.locator(REJECTED).count() == 0
-    assert stand_in.batches and all(stand_in.batches)
+    assert stand_in.batches
+    assert all(stand_in.batches)
     assert count_rows(app, "sorting_logs", household_id) == before
 
     # The server is back, but fails on any batch holding the middle item.

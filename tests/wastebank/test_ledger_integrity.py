@@ -44,13 +44,14 @@ def broken(db_session) -> str | None:
 
 
 def entry(db_session, member: int, kind: str, amount: str | Decimal, **extra) -> int:
-    """Insert a ledger entry for ``member`` straight in SQL; return its id."""
-    columns = {"event_id": None, "reverses_id": None, **extra}
+    """Insert a ledger entry for ``member`` straight in SQL; return its id. ``household_id``
+    may be given to write another household than the member's."""
+    columns = {"event_id": None, "reverses_id": None, "household_id": None, **extra}
     return db_session.execute(text("""
         insert into ledger_entries (client_id, bank_id, member_id, household_id, lgo_id,
             village_id, entry_date, kind, amount, event_id, reverses_id, received_at)
-        select :client_id, bank_id, id, household_id, lgo_id, village_id, :day, :kind, :amount,
-               :event_id, :reverses_id, now()
+        select :client_id, bank_id, id, coalesce(:household_id, household_id), lgo_id,
+               village_id, :day, :kind, :amount, :event_id, :reverses_id, now()
         from waste_bank_members where id = :member
         returning id
     """), {"client_id": uuid.uuid4(), "day": DAY, "kind": kind, "amount": Decimal(amount),
@@ -113,6 +114,13 @@ def test_lines_on_a_withdrawal_are_refused(db_session, bank, attempt):
     paid = entry(db_session, bank["members"][0], "withdrawal", "-9.00")
     line(db_session, paid, "pet", "1", "9")
     assert attempt() == "ledger_entry_balanced"
+
+
+def test_an_entry_for_another_household_than_its_members_is_refused(db_session, bank, attempt):
+    """The entry of member 1 written against member 2's household."""
+    entry(db_session, bank["members"][0], "withdrawal", "-1.00",
+          household_id=bank["households"][1])
+    assert attempt() == "ledger_entry_of_its_member"
 
 
 # Reversals ----------------------------------------------------------------------------------------
@@ -203,6 +211,34 @@ def test_a_welfare_event_made_right_by_hand_passes(db_session, bank, attempt):
     # Editing the event afterwards breaks it just the same.
     db_session.execute(text("update welfare_events set total = 60 where id = :id"), {"id": event})
     assert broken(db_session) == "welfare_event_balanced"
+
+
+# Photos of logs and inspections ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["sorting_logs", "inspections"])
+def test_a_record_citing_another_households_photo_is_refused(db_session, bank, attempt, table):
+    """The sync checks it too; the database holds it whatever writes the row."""
+    mine, theirs = bank["households"][:2]
+    photo = uuid.uuid4()
+    db_session.execute(text("""
+        insert into photos (id, household_id, lgo_id, village_id, content_type, data, size,
+                            sha256, created_at)
+        select :photo, id, lgo_id, village_id, 'image/png', '\\x00', 1, repeat('0', 64), now()
+        from households where id = :theirs
+    """), {"photo": photo, "theirs": theirs})
+    columns = ("log_date, streams" if table == "sorting_logs" else
+               "inspected_on, registered, bin_built, food_waste_in_bin, lid_closed,"
+               " used_correctly, passed, mock_location")
+    values = ("'2024-07-01', array['organic']" if table == "sorting_logs" else
+              "'2024-07-01', true, true, true, true, true, true, false")
+    db_session.execute(text(f"""
+        insert into {table} (client_id, household_id, lgo_id, village_id, photo_id, received_at,
+                             {columns})
+        select :client_id, id, lgo_id, village_id, :photo, now(), {values}
+        from households where id = :mine
+    """), {"client_id": uuid.uuid4(), "photo": photo, "mine": mine})
+    assert attempt() == "photo_of_its_household"
 
 
 # The hazardous-waste chain --------------------------------------------------------------------

@@ -139,8 +139,8 @@ class LedgerEntry(Scoped, Model):
         ),
         CheckConstraint("reverses_id is null or kind = 'reversal'", name="only_reversals_reverse"),
         # Deferred constraint triggers (migration 5e3c1a7d9b04) keep the rest, at commit: a
-        # deposit's amount is the sum of its lines; a reversal mirrors its entry; a welfare
-        # event's debits and credit add up to it.
+        # deposit's amount is the sum of its lines; an entry's bank and household are its
+        # member's; a reversal mirrors its entry; a welfare event's debits and credit add up.
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
