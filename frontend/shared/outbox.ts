@@ -66,13 +66,18 @@ export async function discard(seq: number): Promise<void> {
   emit({ type: 'outbox-changed' });
 }
 
-/** Put a rejected item back in the queue, with corrected data if given (same client UUID). */
+/**
+ * Put a rejected item back in the queue, with corrected data if given. It keeps its client UUID
+ * unless the server refused that UUID itself (used for another record, or taken): the item was
+ * not stored under it, so a new one cannot make a second row.
+ */
 export async function resubmit(seq: number, data?: Record<string, unknown>): Promise<void> {
   const database = await db();
   const item = await database.get('outbox', seq);
   if (!item || item.status === 'sent') return;
   await database.put('outbox', {
     ...item,
+    client_id: item.errors && 'client_id' in item.errors ? uuid4() : item.client_id,
     data: data ?? item.data,
     status: 'waiting',
     errors: undefined,

@@ -1,4 +1,4 @@
-"""One item the server fails on never stops a phone's queue.
+"""One item the server fails on never stops a phone's queue, and one it refuses can be sent again.
 
 The server is stood in for by Playwright's routing on /api/v1/sync, which reads each batch: it
 answers 503 (the database away) to everything at first, then 500 to any batch holding one item
@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import pytest
 
-from tests.e2e._browser import RESIDENT, count_rows, shoot, sign_in
+from tests.e2e._browser import RESIDENT, bangkok_today, count_rows, shoot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -122,3 +122,42 @@ def test_a_poisoned_item_moves_to_needs_fixing_and_the_rest_land_once(app, conte
     page.wait_for_selector(REJECTED)
     shoot(page, "outbox-poisoned-item")
     context.unroute("**/api/v1/sync")
+
+
+def test_an_item_whose_client_id_was_used_for_other_content_is_sent_again_under_a_new_one(
+    app, context, world
+):
+    """The server keeps the record it has under that id and refuses the phone's other one; the
+    phone says so in Thai, and "send again" sends it under a new id, so both are kept."""
+    household_id = world.resident_household["id"]
+    page = context.new_page()
+    sign_in(page, world.base, RESIDENT)
+    before = count_rows(app, "sorting_logs", household_id)
+    page.wait_for_selector("[data-testid=save-log]")
+    context.set_offline(True)
+    page.click("[data-testid=save-log]")
+    wait_count(page, WAITING, 1)
+    (client_id,) = page.evaluate(QUEUE_IN_ORDER)
+
+    # Another record reaches the server first under the same client id.
+    client = app.test_client()
+    token = client.post("/api/v1/auth/login", json={
+        "login": RESIDENT, "password": "lamphun-demo", "device_id": "e2e-other"}).get_json()
+    other = client.post("/api/v1/sync", headers={
+        "Authorization": f"Bearer {token['access_token']}"}, json={
+        "device_id": "e2e-other", "items": [{"kind": "sorting_log", "client_id": client_id,
+                                             "data": {"household_id": household_id,
+                                                      "log_date": bangkok_today().isoformat(),
+                                                      "streams": ["general"]}}]})
+    assert other.get_json()["results"][0]["status"] == "created"
+
+    context.set_offline(False)
+    wait_count(page, REJECTED, 1)
+    reason = page.locator(f"{REJECTED} [data-testid=reasons]").inner_text()
+    assert "ถูกใช้กับรายการอื่นไปแล้ว" in reason
+    page.locator(REJECTED).scroll_into_view_if_needed()
+    shoot(page, "outbox-client-id-reused")
+    page.click(f"{REJECTED} button.button-quiet")  # ส่งใหม่: send again
+    wait_count(page, SENT, 1)
+    assert page.locator(SENT).get_attribute("data-client-id") != client_id
+    assert count_rows(app, "sorting_logs", household_id) == before + 2
