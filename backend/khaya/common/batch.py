@@ -143,7 +143,7 @@ class Stored:
 
 
 def stored_rows(model: Any, client_ids: list[uuid.UUID],
-                principal: Principal | None) -> dict[uuid.UUID, Stored]:
+                principal: Principal) -> dict[uuid.UUID, Stored]:
     """Return what is stored under these client ids, and whether the sender may see each row.
 
     Unscoped on purpose, so another area's row is found and refused rather than stored twice;
@@ -155,8 +155,7 @@ def stored_rows(model: Any, client_ids: list[uuid.UUID],
     scope = current_scope()
     mine = (
         true() if scope is None or scope.everything
-        else or_(scope_clause(model, scope),
-                 model.recorded_by_id == (principal.user_id if principal else None))
+        else or_(scope_clause(model, scope), model.recorded_by_id == principal.user_id)
     )
     rows = db.session.execute(
         select(model.client_id, model.id, model.content_digest, mine.label("visible"))
@@ -171,7 +170,7 @@ def settle(
     items: list[BatchItem],
     rows: dict[int, dict[str, Any]],
     errors: dict[int, dict],
-    principal: Principal | None = None,
+    principal: Principal,
 ) -> tuple[list[ItemResult], dict[uuid.UUID, Any]]:
     """Insert the accepted rows, then tell every item what became of it.
 
