@@ -8,8 +8,9 @@ few are small (fewer households than the small-denominator threshold).
 Everything here is made up, deterministically. ``random.Random(seed)`` plans the households
 village by village from the territory alone, so the same territory and seed always give the same
 households, keyed by (village, house number). Logs and inspections draw from generators seeded
-by their own stable key and carry a client id derived from it (``uuid5``), so a rerun inserts
-nothing (``ON CONFLICT DO NOTHING``), and a rerun on a later day adds only the new days' logs.
+by their own stable key and carry a client id derived from it (``uuid5`` under the database's
+own secret namespace, ``seed.ids``), so a rerun inserts nothing (``ON CONFLICT DO NOTHING``), and
+a rerun on a later day adds only the new days' logs.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from khaya.households.models import CONSENTS, Household, Occupancy, WetBin
 from khaya.participation.models import Inspection, OrganicHandling, SortingLog
 from khaya.participation.services import refresh_verification
 
+from . import ids
 from .accounts import MUEANG_NGA, TOWN
 
 # The two demo LGOs, a large SAO in Li and two subdistrict municipalities in other districts.
@@ -46,7 +48,8 @@ DEMO_LGOS = (
     "pa-sang-subdistrict-municipality",
     "ban-thi-subdistrict-municipality",
 )
-NAMESPACE = uuid.UUID("4b1d6f0e-6c2a-5e55-9a57-6b6861796164")  # fixed: client ids stay stable
+# The fixed namespace of databases seeded before each kept a secret one (seed.ids).
+LEGACY_NAMESPACE = uuid.UUID("4b1d6f0e-6c2a-5e55-9a57-6b6861796164")
 # Households registered in the app per household a village is estimated to have, and the
 # bounds per village: the featured LGOs, then the lighter sample of every other LGO.
 SHARE, MIN_HOUSEHOLDS, MAX_HOUSEHOLDS = 0.12, 30, 150
@@ -159,8 +162,10 @@ def load_demo_households(
             continue
         logs += _logs(plan, household, today, now, seed)
         inspections += _inspections(plan, household, today, now, seed)
-    logged = _insert(session, SortingLog, logs)
-    inspected = _insert(session, Inspection, inspections)
+    logged = _insert(session, SortingLog,
+                     ids.assign(session, SortingLog.__table__, LEGACY_NAMESPACE, logs))
+    inspected = _insert(session, Inspection,
+                        ids.assign(session, Inspection.__table__, LEGACY_NAMESPACE, inspections))
     if inspected:
         refresh_verification(inspected)
     if logged:
@@ -397,7 +402,7 @@ def _logs(
         handling = r.choices(list(OrganicHandling), weights)[0] if "organic" in streams else None
         volunteer = plan.resident_id is None and r.random() < by_volunteer
         rows.append({
-            "client_id": uuid.uuid5(NAMESPACE, f"log/{plan.key}/{day.isoformat()}"),
+            "key": f"log/{plan.key}/{day.isoformat()}",
             "household_id": household.id, "lgo_id": village.lgo_id, "village_id": village.id,
             "log_date": day, "streams": streams, "organic_handling": handling,
             **{f"kg_{s}": round(r.uniform(*KG_RANGE[s]), 1)
@@ -449,7 +454,7 @@ def _inspections(
             lat = household.lat + distance * math.cos(bearing) / 110_574
             point = f"SRID=4326;POINT({lon:.7f} {lat:.7f})"
         rows.append({
-            "client_id": uuid.uuid5(NAMESPACE, f"inspection/{plan.key}/{index}"),
+            "key": f"inspection/{plan.key}/{index}",
             "household_id": household.id, "lgo_id": village.lgo_id, "village_id": village.id,
             "inspected_on": day, **points, "passed": passed_before,
             "sorting_ok": r.random() < 0.8 if r.random() < 0.7 else None,

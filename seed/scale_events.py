@@ -11,6 +11,7 @@ verification dates; and rebuilds the analytics rollups from the raw rows in bulk
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from collections.abc import Callable
 
@@ -30,12 +31,12 @@ PRICES = {"pet": 8, "plastic_other": 4, "paper": 3, "carton": 2.5, "glass": 1,
 # material: (share of deposits that bring it, kg spread)
 BROUGHT = {"pet": (0.7, 4), "plastic_other": (0.4, 3), "paper": (0.5, 6), "carton": (0.4, 5),
            "glass": (0.2, 6), "aluminium": (0.3, 1.5), "iron": (0.15, 8), "other": (0.1, 2)}
-UUID = "'{prefix}' || lpad(to_hex({number}), 12, '0')"
-
-
-def _uuid(prefix: str, number: str) -> str:
-    """A valid version-4 UUID from a fixed prefix and a number: ascending, so index-friendly."""
-    return f"cast({UUID.format(prefix=prefix, number=number)} as uuid)"
+def _uuid(number: str) -> str:
+    """A version-4 UUID: a random prefix per statement, then an ascending number, so one insert's
+    ids are unguessable yet land next to each other in the index."""
+    r = secrets.token_hex(9)
+    prefix = f"{r[:8]}-{r[8:12]}-4{r[12:15]}-8{r[15:18]}-"
+    return f"cast('{prefix}' || lpad(to_hex({number}), 12, '0') as uuid)"
 
 
 def _season(day: dt.date, start: dt.date, days: int) -> float:
@@ -95,7 +96,7 @@ def _logs(session: Session, say: Callable[[str], None]) -> int:
         insert into sorting_logs (client_id, household_id, lgo_id, village_id, log_date, streams,
             organic_handling, kg_organic, kg_recyclable, kg_general, kg_hazardous,
             recorded_role, device_id, device_time, received_at, clock_offset_s)
-        select {_uuid('5ca1e000-0000-4000-8000-', "nextval('scale_log_seq')")}, id, lgo_id,
+        select {_uuid("nextval('scale_log_seq')")}, id, lgo_id,
                village_id, day, streams,
                case when 'organic' = any(streams) then
                    cast(case when keeps_bin then 'wet_bin' else 'compost' end
@@ -129,7 +130,7 @@ def _inspections(session: Session, start: dt.date) -> int:
         insert into inspections (client_id, household_id, lgo_id, village_id, inspected_on,
             registered, bin_built, food_waste_in_bin, lid_closed, used_correctly, sorting_ok,
             passed, recorded_role, device_id, received_at, mock_location)
-        select {_uuid('5ca1e000-0000-4000-8004-', 'row_number() over ()')}, id, lgo_id,
+        select {_uuid('row_number() over ()')}, id, lgo_id,
                village_id, day, true, true, true, ok, true, null, ok, 'volunteer', 'scale',
                (day + time '09:00') at time zone 'Asia/Bangkok', false
         from (select h.*, h.registered_on
@@ -142,7 +143,7 @@ def _inspections(session: Session, start: dt.date) -> int:
         insert into inspections (client_id, household_id, lgo_id, village_id, inspected_on,
             registered, bin_built, food_waste_in_bin, lid_closed, used_correctly, sorting_ok,
             passed, notes, recorded_role, device_id, received_at, mock_location, location_flag)
-        select {_uuid('5ca1e000-0000-4000-8001-', 'row_number() over ()')}, h.id, h.lgo_id,
+        select {_uuid('row_number() over ()')}, h.id, h.lgo_id,
                h.village_id, x.day, true, h.arrangement, h.arrangement, not h.arrangement or x.ok,
                h.arrangement, x.ok, h.arrangement and x.ok,
                case when not h.arrangement then 'ยังไม่มีถังขยะเปียก'
@@ -221,7 +222,7 @@ def _banks(session: Session, start: dt.date, end: dt.date) -> dict[str, int]:
     deposits = session.execute(text(f"""
         insert into ledger_entries (id, client_id, bank_id, member_id, household_id, lgo_id,
             village_id, entry_date, kind, amount, recorded_role, device_id, received_at)
-        select d.id, {_uuid('5ca1e000-0000-4000-8002-', 'd.id')}, d.bank_id, d.member_id,
+        select d.id, {_uuid('d.id')}, d.bank_id, d.member_id,
                d.household_id, d.lgo_id, d.village_id, d.day, 'deposit', l.amount, 'volunteer',
                'scale', (d.day + time '10:00') at time zone 'Asia/Bangkok'
         from scale_deposits d
@@ -258,7 +259,7 @@ def _hazards(session: Session, start: dt.date, end: dt.date) -> int:
     return session.execute(text(f"""
         insert into hazardous_collections (client_id, point_id, lgo_id, collected_on, created_at,
             {', '.join(f'kg_{k}' for k in kinds)})
-        select {_uuid('5ca1e000-0000-4000-8003-', 'row_number() over ()')}, p.id, p.lgo_id,
+        select {_uuid('row_number() over ()')}, p.id, p.lgo_id,
                least(m.month + floor(random() * 28)::int, :end), now(),
                {', '.join(f'round((random() * {v})::numeric, 1) + 0.1' for v in kinds.values())}
         from scale_points p

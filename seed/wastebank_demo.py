@@ -1,6 +1,7 @@
 """Demo waste banks: price lists with a change, members, monthly deposits, a withdrawal and one
-funeral-fund event per bank. Deterministic and idempotent (banks by name, entries by stable
-UUIDs); rows go straight in, priced exactly as the ledger would price them.
+funeral-fund event per bank. Deterministic and idempotent (banks by name, entries by client
+ids derived from stable keys in the database's own secret namespace, ``seed.ids``); rows go
+straight in, priced exactly as the ledger would price them.
 
 The demo residents' households are members with a deposit every month, so signing in as a
 resident shows a passbook; buying days run two months ahead, so a bank has a next one.
@@ -30,10 +31,12 @@ from khaya.wastebank.models import (
     WelfareEvent,
 )
 
+from . import ids
 from .accounts import MUEANG_NGA, TOWN
 from .demo import RESIDENT_HOUSES
 
-NAMESPACE = uuid.UUID("6f1c2a4e-9d0b-4c55-8f6e-2b7d3e1a9c40")
+# The fixed namespace of databases seeded before each kept a secret one (seed.ids).
+LEGACY_NAMESPACE = uuid.UUID("6f1c2a4e-9d0b-4c55-8f6e-2b7d3e1a9c40")
 CENT = Decimal("0.01")
 # Baht per kg from a buyer's quote; the second list takes effect two months before today.
 PRICES = {
@@ -52,8 +55,8 @@ BANKS = (
 FUNERAL_SHARE = Decimal("20.00")
 
 
-def _stable(*parts: object) -> uuid.UUID:
-    return uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts))
+def _key(*parts: object) -> str:
+    return "/".join(str(p) for p in parts)
 
 
 def _month_starts(today: dt.date, count: int, ahead: int = 0) -> list[dt.date]:
@@ -181,6 +184,7 @@ def load_waste_bank_demo(session: Session, today: dt.date) -> dict[str, int]:
 
 
 def _entry(
+    space: uuid.UUID,
     bank: WasteBank,
     member: Member,
     day: dt.date,
@@ -190,7 +194,7 @@ def _entry(
     **extra,
 ) -> dict:
     return {
-        "client_id": _stable(bank.id, member.id, key),
+        "client_id": uuid.uuid5(space, _key(bank.id, member.id, key)),
         "bank_id": bank.id,
         "member_id": member.id,
         "household_id": member.household_id,
@@ -208,6 +212,9 @@ def _history(session, bank, members, months, change_day, rng, keen: set[int]) ->
     """Deposits on buying days (the ``keen`` members bring something every month), a few
     withdrawals and one funeral-fund event."""
     made = 0
+    space = ids.namespace(session, LedgerEntry.__table__, LEGACY_NAMESPACE,
+                          [_key(bank.id, m.id, f"deposit/{month}") for m in members
+                           for month in months])
     for member in members:
         # The keen members draw from their own generator: adding them to a demo seeded before
         # leaves every other member's draws, and so their history, as it was.
@@ -230,7 +237,7 @@ def _history(session, bank, members, months, change_day, rng, keen: set[int]) ->
                     }
                 )
             total = sum((line["amount"] for line in lines), Decimal(0))
-            row = _entry(bank, member, day, EntryKind.deposit, total, f"deposit/{month}")
+            row = _entry(space, bank, member, day, EntryKind.deposit, total, f"deposit/{month}")
             entry_id = session.execute(
                 insert(LedgerEntry)
                 .values(row)
@@ -246,6 +253,7 @@ def _history(session, bank, members, months, change_day, rng, keen: set[int]) ->
         if balance > 100 and draw.random() < 0.15:
             amount = (balance / 2).quantize(Decimal("1"))
             row = _entry(
+                space,
                 bank,
                 member,
                 months[-1] + dt.timedelta(days=6),
@@ -276,6 +284,7 @@ def _history(session, bank, members, months, change_day, rng, keen: set[int]) ->
             made += _insert_plain(
                 session,
                 _entry(
+                    space,
                     bank,
                     payer,
                     day,
@@ -289,6 +298,7 @@ def _history(session, bank, members, months, change_day, rng, keen: set[int]) ->
         made += _insert_plain(
             session,
             _entry(
+                space,
                 bank,
                 beneficiary,
                 day,

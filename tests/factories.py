@@ -10,12 +10,21 @@ from PIL import Image
 
 from khaya.extensions import db
 from khaya.households.models import Household
-from khaya.wastebank.models import EntryKind, LedgerEntry, Material, Member, Price, WasteBank
+from khaya.wastebank.models import (
+    EntryKind,
+    LedgerEntry,
+    LedgerLine,
+    Material,
+    Member,
+    Price,
+    WasteBank,
+)
 
 
 def bank_with_member(lgo_id: int, household: Household, *, name: str = "ธนาคารขยะทดสอบ",
                      amount: Decimal = Decimal("8.00")) -> tuple[WasteBank, Member, LedgerEntry]:
-    """Make a bank with a PET price, the household as member no. 1 and one deposit."""
+    """Make a bank with a PET price, the household as member no. 1 and one deposit: 1 kg of PET
+    worth ``amount``, its one line adding up to the entry as the ledger requires."""
     bank = WasteBank(lgo_id=lgo_id, name_th=name)
     db.session.add(bank)
     db.session.flush()
@@ -30,6 +39,9 @@ def bank_with_member(lgo_id: int, household: Household, *, name: str = "ธน�
                         lgo_id=lgo_id, village_id=household.village_id,
                         entry_date=dt.date(2024, 2, 1), kind=EntryKind.deposit, amount=amount)
     db.session.add(entry)
+    db.session.flush()
+    db.session.add(LedgerLine(entry_id=entry.id, material=Material.pet, kg=Decimal("1"),
+                              unit_price=amount, amount=amount))
     db.session.flush()
     return bank, member, entry
 

@@ -3,9 +3,13 @@
 The OpenAPI document is read from the app itself, so a new operation is fuzzed the moment it is
 registered. Two tests per operation:
 
-- ``test_api_fuzz``: ``KHAYA_FUZZ_EXAMPLES`` random requests (valid and invalid), each sent as
-  one of four roles signed in through ``POST /api/v1/auth/login``: an admin, an LGO admin, a
-  provincial officer and a resident (``make fuzz`` sends many more);
+- ``test_api_fuzz``: ``KHAYA_FUZZ_EXAMPLES`` random requests, valid and invalid (both
+  generation modes, negative examples as well as positive), each sent as one of four roles
+  signed in through ``POST /api/v1/auth/login``: an admin, an LGO admin, a provincial officer
+  and a resident (``make fuzz`` sends many more). In about half of them one piece of text, in
+  the body or the query, is swapped for text with a NUL, which PostgreSQL cannot store.
+  (Schemathesis checks each case in Rust, which cannot hold a lone surrogate, so half an emoji,
+  the other text PostgreSQL refuses, is sent by tests/hostile/test_hostile_input.py instead);
 - ``test_api_boundaries``: Schemathesis' deterministic boundary and negative cases (each
   field missing, of the wrong type, just past its limits; unexpected methods), as the admin.
 
@@ -40,10 +44,11 @@ from typing import Any
 import pytest
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
+from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -120,10 +125,69 @@ _document = (
 
 
 def _load(phases: dict[str, Any]) -> Any:
-    config = {"generation": {"max-examples": EXAMPLES}, "phases": phases}
+    config = {"generation": {"max-examples": EXAMPLES, "mode": "all"}, "phases": phases}
     loaded = schemathesis.openapi.from_dict(_document, config=schemathesis.Config.from_dict(config))
     loaded.hook(flatmap_path_parameters)
     return loaded
+
+
+# Text PostgreSQL cannot store, in forms Schemathesis would not make by chance.
+UNSTORABLE_TEXT = ("ถัง\x00ขยะ", "\x00\x00")
+
+
+def _text_slots(value: Any, path: tuple = ()) -> list[tuple[str, tuple]]:
+    """Every string in a JSON-like value, as ("value", path), and every key, as ("key", path)."""
+    if isinstance(value, str):
+        return [("value", path)]
+    slots: list[tuple[str, tuple]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            slots += [("key", (*path, key))] if isinstance(key, str) else []
+            slots += _text_slots(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            slots += _text_slots(item, (*path, index))
+    return slots
+
+
+def _put_text(value: Any, slot: tuple[str, tuple], text: str) -> Any:
+    kind, path = slot
+    if not path:
+        return text
+    value = copy.deepcopy(value)
+    parent = value
+    for step in path[:-1]:
+        parent = parent[step]
+    if kind == "key":
+        parent[text] = parent.pop(path[-1])
+    else:
+        parent[path[-1]] = text
+    return value
+
+
+def flatmap_case(context, case):
+    """Sometimes swap one string of the body or the query for text the database cannot store."""
+    choices = []
+    if isinstance(case.body, dict | list):
+        choices += [("body", slot, text) for slot in _text_slots(case.body)
+                    for text in UNSTORABLE_TEXT]
+    if case.query:
+        choices += [("query", slot, text) for slot in _text_slots(dict(case.query))
+                    if slot[0] == "value" for text in UNSTORABLE_TEXT]
+    if not choices:
+        return st.just(case)
+
+    original = {"body": case.body, "query": case.query}
+
+    def swapped(choice: tuple[str, tuple, str] | None) -> Any:
+        # Each draw starts from the case as generated (its containers are copied, not changed).
+        case.body, case.query = original["body"], original["query"]
+        if choice is not None:
+            where, slot, text = choice
+            setattr(case, where, _put_text(original[where], slot, text))
+        return case
+
+    return st.one_of(st.none(), st.sampled_from(choices)).map(swapped)
 
 
 # The ids of the current test's dataset by path parameter name (filled by ``signed_in``).
@@ -172,10 +236,11 @@ def flatmap_path_parameters(context, path_parameters: dict[str, Any]):
     )
 
 
-# Random generation, the role drawn per example.
+# Random generation, the role drawn per example; some examples carry unstorable text.
 fuzz_schema = _load(
     {"examples": {"enabled": False}, "coverage": {"enabled": False}, "fuzzing": {"enabled": True}}
 )
+fuzz_schema.hook(flatmap_case)
 # Schemathesis' deterministic boundary and negative cases (missing and wrong-typed fields,
 # values just past each limit, unexpected methods), as an admin, who reaches every row.
 boundary_schema = _load(
@@ -479,3 +544,34 @@ def test_the_checks_can_fail(app: Flask, signed_in: SignedIn) -> None:
     response = case.call(app=app, headers=headers)
     with pytest.raises(FailureGroup, match="Response violates schema"):
         case.validate_response(response, checks=CHECKS, headers=headers)
+
+
+def _has_unstorable_text(value: Any) -> bool:
+    return any(text in repr(value) for text in map(repr, UNSTORABLE_TEXT))
+
+
+def _draw(operation: Any, where: str) -> list[Any]:
+    """Draw the operation's cases as the random phase does; return their body or query."""
+    values: list[Any] = []
+
+    @settings(max_examples=40, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy())
+    def draw(case: Any) -> None:
+        values.append(getattr(case, where))
+
+    draw()
+    return values
+
+
+def test_the_fuzz_sends_negative_examples_and_unstorable_text() -> None:
+    """The random phase draws invalid requests too, and some carry text the database cannot
+    store in a JSON body, a multipart form or a query string."""
+    for path, method, where in (("/api/v1/households", "POST", "body"),
+                                ("/api/v1/photos", "POST", "body"),
+                                ("/api/v1/households", "GET", "query")):
+        operation = fuzz_schema[path][method]
+        modes = fuzz_schema.config.generation_for(operation=operation, phase="fuzzing").modes
+        assert set(modes) == set(GenerationMode)
+        values = _draw(operation, where)
+        assert any(_has_unstorable_text(value) for value in values), (method, path, len(values))

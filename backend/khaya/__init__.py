@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import errors
 from .common import security
+from .common.untrusted import JSONProvider
 from .config import Config
 from .extensions import api, db, limiter, migrate
 
@@ -19,6 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the app; does no I/O beyond reading configuration."""
     app = Flask(__name__, instance_relative_config=False)
+    app.json = JSONProvider(app)  # request bodies decoded within a nesting limit
     app.config.from_object(Config)
     app.config.from_prefixed_env("KHAYA")
     if test_config:

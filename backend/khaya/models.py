@@ -4,6 +4,7 @@ from .analytics import models as analytics  # noqa: F401
 from .areas import models as areas  # noqa: F401
 from .auth import models as auth  # noqa: F401
 from .collection import models as collection  # noqa: F401
+from .common import models as common  # noqa: F401
 from .exports import models as exports  # noqa: F401
 from .households import models as households  # noqa: F401
 from .maps import models as maps  # noqa: F401

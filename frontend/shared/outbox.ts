@@ -5,6 +5,11 @@
  * failure to get an answer (the rest wait for the next try); acknowledged items are marked sent
  * and never sent again. Each item carries the UUID the server de-duplicates on, so an answer lost
  * on the way back only costs a "duplicate" on the next replay.
+ *
+ * One item must never stop the queue for good: if the server fails on a batch (500) while it
+ * still answers an empty one, the failure is about some item in it, so the batch is halved until
+ * the items it fails on are found; those move to "needs fixing" and the rest go through. No
+ * answer, 503 (database away) and 429 say nothing about the items: the replay stops and waits.
  */
 import { api, ApiError, currentSession, deviceId, OfflineError, SignInRequired } from './api';
 import { db, setMeta, type InspectionNotice, type ItemKind, type OutboxItem, type QueuedPhoto } from './db';
@@ -12,6 +17,8 @@ import { deviceTime, emit, uuid4, withLock } from './util';
 
 /** Items per request (the server takes up to 500; smaller batches fail less on a weak signal). */
 const BATCH_SIZE = 50;
+/** The reason kept on an item the server failed on; the screens say it in the user's language. */
+export const SERVER_FAILED = 'The server failed on this record (500).';
 /** Acknowledged items are kept this long for the history screens, then pruned. */
 const SENT_RETENTION_MS = 14 * 24 * 3600 * 1000;
 const SENT_RETENTION_COUNT = 300;
@@ -59,13 +66,18 @@ export async function discard(seq: number): Promise<void> {
   emit({ type: 'outbox-changed' });
 }
 
-/** Put a rejected item back in the queue, with corrected data if given (same client UUID). */
+/**
+ * Put a rejected item back in the queue, with corrected data if given. It keeps its client UUID
+ * unless the server refused that UUID itself (used for another record, or taken): the item was
+ * not stored under it, so a new one cannot make a second row.
+ */
 export async function resubmit(seq: number, data?: Record<string, unknown>): Promise<void> {
   const database = await db();
   const item = await database.get('outbox', seq);
   if (!item || item.status === 'sent') return;
   await database.put('outbox', {
     ...item,
+    client_id: item.errors && 'client_id' in item.errors ? uuid4() : item.client_id,
     data: data ?? item.data,
     status: 'waiting',
     errors: undefined,
@@ -129,43 +141,106 @@ async function markAttempt(items: OutboxItem[], message: string): Promise<void> 
   await tx.done;
 }
 
+async function post(items: OutboxItem[]): Promise<SyncAnswer> {
+  return api<SyncAnswer>('sync', {
+    method: 'POST',
+    body: {
+      device_id: await deviceId(),
+      device_time: deviceTime(),
+      items: items.map((i) => ({ kind: i.kind, client_id: i.client_id, device_time: i.device_time, data: i.data })),
+    },
+  });
+}
+
+/** The server failed while handling the batch: maybe because of what one item holds. */
+function failedOn(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 500;
+}
+
+/** Whether the sync endpoint itself works now: it answers a batch with no items. */
+async function syncAnswers(): Promise<boolean> {
+  try {
+    await post([]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Tally {
+  sent: number;
+  rejected: number;
+}
+
+/**
+ * Send a batch the server failed on in halves, settling every half it answers; return the items
+ * it still fails on alone. Any other failure (offline, 503, 429) ends the replay as usual.
+ */
+async function isolate(batch: OutboxItem[], tally: Tally): Promise<OutboxItem[]> {
+  if (batch.length === 1) return batch;
+  const half = Math.ceil(batch.length / 2);
+  const failing: OutboxItem[] = [];
+  for (const part of [batch.slice(0, half), batch.slice(half)]) {
+    try {
+      const counts = await settle(part, await post(part));
+      tally.sent += counts.sent;
+      tally.rejected += counts.rejected;
+    } catch (error) {
+      if (!failedOn(error)) throw error;
+      failing.push(...(await isolate(part, tally)));
+    }
+  }
+  return failing;
+}
+
+async function markFailed(items: OutboxItem[]): Promise<void> {
+  const tx = (await db()).transaction('outbox', 'readwrite');
+  for (const item of items) {
+    const fresh = (await tx.store.get(item.seq!)) ?? item;
+    await tx.store.put({ ...fresh, status: 'rejected', errors: { item: [SERVER_FAILED] }, attempts: fresh.attempts + 1, last_error: undefined });
+  }
+  await tx.done;
+}
+
 /** Send this user's waiting items in order; stop at the first batch that gets no answer. */
 export async function replay(): Promise<ReplayOutcome> {
   return withLock('khaya-outbox', async () => {
-    let sent = 0;
-    let rejected = 0;
+    const tally: Tally = { sent: 0, rejected: 0 };
     const session = await currentSession();
     const waitingNow = async () => {
       const all = await (await db()).getAllFromIndex('outbox', 'by_status', 'waiting');
       return all.filter((i) => session && i.user_id === session.user_id).sort((a, b) => a.seq! - b.seq!);
     };
-    if (!session) return { sent, rejected, remaining: (await unsent()).length, stopped: 'signed_out' };
+    if (!session) return { ...tally, remaining: (await unsent()).length, stopped: 'signed_out' };
     for (;;) {
       const batch = (await waitingNow()).slice(0, BATCH_SIZE);
       if (batch.length === 0) break;
       try {
-        rejected += await uploadPhotos(batch);
+        tally.rejected += await uploadPhotos(batch);
         const ready = (await waitingNow()).filter((i) => batch.some((b) => b.seq === i.seq));
         if (ready.length === 0) continue;
-        const answer = await api<SyncAnswer>('sync', {
-          method: 'POST',
-          body: {
-            device_id: await deviceId(),
-            device_time: deviceTime(),
-            items: ready.map((i) => ({ kind: i.kind, client_id: i.client_id, device_time: i.device_time, data: i.data })),
-          },
-        });
+        let answer: SyncAnswer;
+        try {
+          answer = await post(ready);
+        } catch (error) {
+          if (!failedOn(error) || !(await syncAnswers())) throw error;
+          const failing = await isolate(ready, tally);
+          await markFailed(failing);
+          tally.rejected += failing.length;
+          continue;
+        }
         const counts = await settle(ready, answer);
-        sent += counts.sent;
-        rejected += counts.rejected;
+        tally.sent += counts.sent;
+        tally.rejected += counts.rejected;
       } catch (error) {
         const reason = stopReason(error);
         await markAttempt(batch, reason.message);
         emit({ type: 'outbox-changed' });
-        return { sent, rejected, remaining: (await waitingNow()).length, ...reason };
+        return { ...tally, remaining: (await waitingNow()).length, ...reason };
       }
     }
     await prune();
+    const { sent, rejected } = tally;
     if (sent || rejected) {
       await setMeta('last_sync', { at: Date.now(), sent, rejected });
       emit({ type: 'synced', sent, rejected });

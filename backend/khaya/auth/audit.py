@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,6 +14,19 @@ from ..extensions import db
 from .models import AuditEvent
 
 ACTIONS = frozenset({"read", "list", "export", "create", "update", "delete", "erase"})
+
+
+def _client_address() -> str | None:
+    """Return the caller's address as the INET column takes it, or None.
+
+    Behind a proxy (PROXY_FIX) it comes from X-Forwarded-For, which any client can write: text
+    that is not an address would fail the whole request, and a zone (``fe80::1%eth0``) is not
+    part of an address PostgreSQL stores.
+    """
+    try:
+        return str(ipaddress.ip_address((request.remote_addr or "").split("%")[0]))
+    except ValueError:
+        return None
 
 
 def record(
@@ -37,7 +51,7 @@ def record(
         "entity": entity,
         "endpoint": request.path[:200] if has_request_context() else "cli",
         "method": request.method if has_request_context() else None,
-        "ip": request.remote_addr if has_request_context() else None,
+        "ip": _client_address() if has_request_context() else None,
         "details": details,
     }
     rows = [

@@ -1,5 +1,6 @@
-"""The API blueprint class every domain uses: strict about unknown query parameters too."""
+"""The API blueprint class every domain uses: strict about what a request may carry."""
 
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -7,9 +8,12 @@ from typing import Any
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.arguments import ArgumentsMixin
-from marshmallow import RAISE, fields
-from marshmallow.exceptions import ValidationError
+from marshmallow import RAISE, Schema, ValidationError, fields
+from webargs import core
 from werkzeug.datastructures import CombinedMultiDict, FileStorage
+from werkzeug.exceptions import BadRequest
+
+from .untrusted import JSONTooDeep, loads, unstorable_text
 
 _Parser = type(ArgumentsMixin.ARGUMENTS_PARSER)
 # One multipart body holding both text fields and files: the location's name for it.
@@ -28,6 +32,29 @@ class _StrictParser(_Parser):  # type: ignore[misc,valid-type]
 
     def load_form_and_files(self, req: Any, schema: Any) -> Any:
         return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+    def _raw_load_json(self, req: Any) -> Any:
+        if not core.is_json(req.mimetype):
+            return core.missing
+        body = req.get_data(cache=True)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise json.JSONDecodeError(f"Not UTF-8: {error.reason}", "?", error.start) from None
+        return loads(text)
+
+    def load_json(self, req: Any, schema: Schema) -> Any:
+        try:
+            return super().load_json(req, schema)
+        except JSONTooDeep as error:
+            raise BadRequest(str(error)) from None
+
+    def pre_load(self, location_data: Any, *, schema: Schema, req: Any, location: str) -> Any:
+        # Every schema of every route, in every location: text the database cannot store is a
+        # field error here, before any query could fail on it.
+        if errors := unstorable_text(location_data, schema):
+            raise ValidationError(errors)
+        return location_data
 
 
 class Upload(fields.Raw):

@@ -1,26 +1,54 @@
 """What every kind of offline item shares: its envelope, its result, and idempotent insertion.
 
 The database, not the code, decides what is new: rows go in with ``ON CONFLICT (client_id) DO
-NOTHING`` and whatever did not go in is looked up as a duplicate of the row already there, so
-two replays racing each other can never make two rows.
+NOTHING`` and whatever did not go in is looked up as the row already there, so two replays
+racing each other can never make two rows.
+
+A client id names one record. The row keeps a digest of what its item said, so an item sent
+again under a stored client id is told apart:
+
+- the same content, from a sender who may see the row: ``duplicate``, with the row's id;
+- other content: ``rejected`` with the code ``client_id_reused`` (the stored row stands);
+- a row the sender may not see: ``rejected`` with the code ``client_id_taken``, and nothing
+  about the row, not even its id.
+
+Within one batch the first item with a client id decides; the sync endpoint answers the later
+ones (``repeat``), so a domain service never sees a client id twice in one call.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import Schema, ValidationError
-from sqlalchemy import select
+from sqlalchemy import or_, select, true
 from sqlalchemy.dialects.postgresql import insert
 
 from ..auth.access import Principal
-from ..auth.scoping import unscoped
+from ..auth.scoping import current_scope, scope_clause, unscoped
 from ..extensions import db
+from .untrusted import unstorable_text
 
 CREATED, DUPLICATE, REJECTED = "created", "duplicate", "rejected"
+CLIENT_ID_REUSED, CLIENT_ID_TAKEN = "client_id_reused", "client_id_taken"
+REUSED_ERRORS = {"client_id": ["Already used for a different record; this one was not stored."]}
+# Word for word what a hand-over with a taken client id answers: nothing about the row.
+TAKEN_ERRORS = {"client_id": ["Already used."]}
+
+
+def content_digest(kind: str, data: Any) -> bytes:
+    """Return the SHA-256 of an item's kind and data as canonical JSON (keys sorted, ASCII).
+
+    The same item sent twice gives the same digest however its keys were ordered; ASCII escapes
+    keep any text, even text the database would refuse, hashable.
+    """
+    text = json.dumps([kind, data], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("ascii")).digest()
 
 
 @dataclass
@@ -41,6 +69,10 @@ class BatchItem:
     data: Any
     device_time: dt.datetime | None = None
 
+    @property
+    def digest(self) -> bytes:
+        return content_digest(self.kind, self.data)
+
 
 @dataclass
 class ItemResult:
@@ -50,15 +82,34 @@ class ItemResult:
     status: str
     id: Any = None
     errors: dict[str, Any] = field(default_factory=dict)
+    # Why a client id was refused: CLIENT_ID_REUSED or CLIENT_ID_TAKEN; else None.
+    code: str | None = None
+
+
+def repeat(item: BatchItem, first: BatchItem, first_result: ItemResult) -> ItemResult:
+    """Answer an item whose client id an earlier item of the same batch already carried."""
+    if (item.kind, item.digest) != (first.kind, first.digest):
+        return ItemResult(item.index, item.kind, item.client_id, REJECTED,
+                          errors=REUSED_ERRORS, code=CLIENT_ID_REUSED)
+    if first_result.status == REJECTED:
+        return ItemResult(item.index, item.kind, item.client_id, REJECTED,
+                          errors=first_result.errors, code=first_result.code)
+    return ItemResult(item.index, item.kind, item.client_id, DUPLICATE, first_result.id)
 
 
 def load(items: list[BatchItem], schema: Schema) -> tuple[list[tuple[BatchItem, dict]],
                                                           dict[int, dict]]:
-    """Validate each item's data; return the valid ones and the errors by item index."""
+    """Validate each item's data; return the valid ones and the errors by item index.
+
+    Text the database cannot store is a field error of that item, like any other.
+    """
     valid, errors = [], {}
     for item in items:
         if not isinstance(item.data, dict):
             errors[item.index] = {"data": ["Must be an object."]}
+            continue
+        if unstorable := unstorable_text(item.data, schema):
+            errors[item.index] = unstorable
             continue
         try:
             valid.append((item, schema.load(item.data)))
@@ -84,18 +135,34 @@ def insert_new(model: Any, rows: list[dict[str, Any]]) -> dict[uuid.UUID, Any]:
     return dict(db.session.execute(stmt, ordered).tuples().all())
 
 
-def existing_ids(model: Any, client_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    """Return {client_id: id} for rows already stored.
+@dataclass(frozen=True)
+class Stored:
+    id: Any
+    digest: bytes | None
+    visible: bool
 
-    Unscoped on purpose: a replay must learn that its item arrived even if the sender's scope
-    has changed since; it learns only the id.
+
+def stored_rows(model: Any, client_ids: list[uuid.UUID],
+                principal: Principal) -> dict[uuid.UUID, Stored]:
+    """Return what is stored under these client ids, and whether the sender may see each row.
+
+    Unscoped on purpose, so another area's row is found and refused rather than stored twice;
+    ``visible`` then decides what the sender learns. A row the sender recorded themselves stays
+    visible after their scope changed (a resident who moved still learns that a replay arrived).
     """
     if not client_ids:
         return {}
-    return dict(db.session.execute(
-        select(model.client_id, model.id).where(model.client_id.in_(client_ids)),
+    scope = current_scope()
+    mine = (
+        true() if scope is None or scope.everything
+        else or_(scope_clause(model, scope), model.recorded_by_id == principal.user_id)
+    )
+    rows = db.session.execute(
+        select(model.client_id, model.id, model.content_digest, mine.label("visible"))
+        .where(model.client_id.in_(client_ids)),
         execution_options=unscoped(),
-    ).tuples().all())
+    ).all()
+    return {row.client_id: Stored(row.id, row.content_digest, bool(row.visible)) for row in rows}
 
 
 def settle(
@@ -103,27 +170,36 @@ def settle(
     items: list[BatchItem],
     rows: dict[int, dict[str, Any]],
     errors: dict[int, dict],
+    principal: Principal,
 ) -> tuple[list[ItemResult], dict[uuid.UUID, Any]]:
     """Insert the accepted rows, then tell every item what became of it.
 
-    ``rows`` holds the row to insert per item index; ``errors`` the rejections. A rejected item
-    whose client_id is already stored is a duplicate of an item accepted earlier. Returns the
-    results in item order and the {client_id: id} of the rows created by this call.
+    ``items`` carry distinct client ids; ``rows`` holds the row to insert per item index,
+    ``errors`` the rejections. An item whose client id is already stored is answered from the
+    stored row (see the module docstring), whatever its own errors. Returns the results in item
+    order and the {client_id: id} of the rows created by this call.
     """
+    by_index = {item.index: item for item in items}
+    for index, row in rows.items():
+        row["content_digest"] = by_index[index].digest
     created = insert_new(model, list(rows.values()))
-    pending = [item.client_id for item in items if item.client_id not in created]
-    stored = existing_ids(model, pending)
-    reported: set[uuid.UUID] = set()
+    stored = stored_rows(model, [i.client_id for i in items if i.client_id not in created],
+                         principal)
     results = []
     for item in items:
         cid = item.client_id
-        if item.index in rows and cid in created and cid not in reported:
-            reported.add(cid)
+        found = stored.get(cid)
+        if cid in created:
             results.append(ItemResult(item.index, item.kind, cid, CREATED, created[cid]))
-        elif cid in created or cid in stored:
-            results.append(ItemResult(item.index, item.kind, cid, DUPLICATE,
-                                      created.get(cid, stored.get(cid))))
-        else:
+        elif found is None:
             results.append(ItemResult(item.index, item.kind, cid, REJECTED,
                                       errors=errors.get(item.index) or {"item": ["Not stored."]}))
+        elif not found.visible:
+            results.append(ItemResult(item.index, item.kind, cid, REJECTED,
+                                      errors=TAKEN_ERRORS, code=CLIENT_ID_TAKEN))
+        elif found.digest is not None and found.digest != item.digest:
+            results.append(ItemResult(item.index, item.kind, cid, REJECTED,
+                                      errors=REUSED_ERRORS, code=CLIENT_ID_REUSED))
+        else:
+            results.append(ItemResult(item.index, item.kind, cid, DUPLICATE, found.id))
     return results, created

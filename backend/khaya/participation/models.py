@@ -70,6 +70,9 @@ class CapturedMixin:
     """What every item made on a phone records about its journey to the server."""
 
     client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
+    # What the item said (common.batch.content_digest): tells a replay from another record sent
+    # under the same client id. Null on rows stored before it was kept.
+    content_digest: Mapped[bytes | None] = mapped_column(LargeBinary)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_role: Mapped[str | None] = mapped_column(String(20))
     device_id: Mapped[str | None] = mapped_column(String(100))

@@ -112,7 +112,7 @@ def _accept(
             continue
         rows[item.index] = {**_captured(item, ctx, household), date_field: data[date_field],
                             "photo_id": data.get("photo_id"), **build(data, household)}
-    results, created = settle(model, items, rows, errors)
+    results, created = settle(model, items, rows, errors, ctx.principal)
     return results, created, rows
 
 

@@ -38,6 +38,12 @@ class ItemResultSchema(Schema):
                                  "(location_flag, distance_m, gps_accuracy_m, passed, review, "
                                  "review_reason, counted); a flagged pass counts only once the "
                                  "LGO accepts it"})
+    code = fields.String(
+        allow_none=True,
+        metadata={"description": "Why a client id was refused: client_id_reused (already "
+                  "stored with other content) or client_id_taken (held by a record outside "
+                  "your area)"},
+    )
 
 
 class SyncResultSchema(Schema):

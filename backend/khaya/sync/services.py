@@ -12,7 +12,8 @@ from marshmallow import ValidationError
 
 from ..auth.access import Principal
 from ..auth.models import utcnow
-from ..common.batch import REJECTED, BatchContext, BatchItem, ItemResult
+from ..common.batch import REJECTED, BatchContext, BatchItem, ItemResult, repeat
+from ..common.untrusted import unstorable_text
 from ..participation.services import record_inspections, record_sorting_logs
 from ..wastebank.ledger import record_deposits
 from .schemas import SyncItemSchema
@@ -30,12 +31,15 @@ _ITEM_SCHEMA = SyncItemSchema()
 
 
 def _parse(index: int, raw: Any) -> BatchItem | ItemResult:
+    raw = raw if isinstance(raw, dict) else {"data": raw}
     try:
-        envelope = _ITEM_SCHEMA.load(raw if isinstance(raw, dict) else {"data": raw})
+        if errors := unstorable_text(raw, _ITEM_SCHEMA):
+            raise ValidationError(errors)
+        envelope = _ITEM_SCHEMA.load(raw)
     except ValidationError as error:
-        client_id = raw.get("client_id") if isinstance(raw, dict) else None
-        return ItemResult(index, raw.get("kind") if isinstance(raw, dict) else None,
-                          None if not isinstance(client_id, str) else _maybe_uuid(client_id),
+        kind, client_id = raw.get("kind"), raw.get("client_id")
+        return ItemResult(index, kind if isinstance(kind, str) else None,
+                          _maybe_uuid(client_id) if isinstance(client_id, str) else None,
                           REJECTED, errors=error.normalized_messages())
     if envelope["kind"] not in KINDS:
         return ItemResult(index, envelope["kind"], envelope["client_id"], REJECTED,
@@ -60,10 +64,15 @@ def process_batch(principal: Principal, batch: dict[str, Any]) -> dict[str, Any]
     ctx = BatchContext(principal, received_at, batch["device_id"], offset)
     results: list[ItemResult] = []
     by_kind: dict[str, list[BatchItem]] = {}
+    # The first item with a client id is recorded; later ones in the batch are answered from it.
+    firsts: dict[uuid.UUID, BatchItem] = {}
+    repeats: list[tuple[BatchItem, BatchItem]] = []
     for index, raw in enumerate(batch["items"]):
         parsed = _parse(index, raw)
         if isinstance(parsed, ItemResult):
             results.append(parsed)
+        elif (first := firsts.setdefault(parsed.client_id, parsed)) is not parsed:
+            repeats.append((parsed, first))
         else:
             by_kind.setdefault(parsed.kind, []).append(parsed)
     for kind, items in by_kind.items():
@@ -76,6 +85,8 @@ def process_batch(principal: Principal, batch: dict[str, Any]) -> dict[str, Any]
         # Each kind is recorded under its own permission's scope.
         g.khaya_scope = principal.scope_for(permission)
         results += handler(items, ctx)
+    answered = {r.index: r for r in results}
+    results += [repeat(item, first, answered[first.index]) for item, first in repeats]
     results.sort(key=lambda r: r.index)
     return {
         "server_time": received_at,

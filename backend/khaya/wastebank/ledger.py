@@ -24,10 +24,11 @@ from ..analytics import rollups
 from ..auth import audit
 from ..auth.access import Principal, current_principal
 from ..auth.scoping import unscoped
-from ..common.batch import BatchContext, BatchItem, ItemResult, load, settle
+from ..common.batch import CLIENT_ID_REUSED, BatchContext, BatchItem, ItemResult, load, settle
 from ..common.db import insert_guarded
 from ..common.pagination import paginate
 from ..common.time import local_today
+from ..errors import Conflict
 from ..extensions import db
 from .errors import (
     AlreadyReversed,
@@ -49,6 +50,8 @@ from .services import (
 )
 
 _DEPOSIT_SCHEMA = DepositDataSchema()
+REUSED_MESSAGE = "That client_id was used for another deposit; generate a new one."
+TAKEN_MESSAGE = "That client_id belongs to a record you cannot see; generate a new one."
 
 
 # Deposits ----------------------------------------------------------------------------------
@@ -99,7 +102,7 @@ def record_deposits(items: list[BatchItem], ctx: BatchContext) -> list[ItemResul
             "note": data.get("note"),
         }
         lines[item.client_id] = priced
-    results, created = settle(LedgerEntry, items, rows, errors)
+    results, created = settle(LedgerEntry, items, rows, errors, ctx.principal)
     line_rows = [
         {**line, "entry_id": entry_id}
         for client_id, entry_id in created.items()
@@ -155,6 +158,9 @@ def deposit_online(bank_id: int, data: dict[str, Any]) -> ItemResult:
     item.data = _DEPOSIT_SCHEMA.dump(item.data)
     ctx = BatchContext(current_principal(), dt.datetime.now(dt.UTC), None, None)
     (result,) = record_deposits([item], ctx)
+    if result.status == "rejected" and result.code:
+        raise Conflict(REUSED_MESSAGE if result.code == CLIENT_ID_REUSED else TAKEN_MESSAGE,
+                       code=result.code, errors=result.errors)
     if result.status == "rejected":
         raise InvalidLedgerEntry(errors=result.errors)
     return result

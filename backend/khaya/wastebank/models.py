@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -151,12 +152,22 @@ class LedgerEntry(Scoped, Model):
             " or (kind = 'reversal' and reverses_id is not null)",
             name="sign_fits_kind",
         ),
+        CheckConstraint(
+            "(event_id is not null) = (kind in ('welfare_debit', 'welfare_credit'))",
+            name="only_welfare_names_an_event",
+        ),
+        CheckConstraint("reverses_id is null or kind = 'reversal'", name="only_reversals_reverse"),
+        # Deferred constraint triggers (migration 5e3c1a7d9b04) keep the rest, at commit: a
+        # deposit's amount is the sum of its lines; an entry's bank and household are its
+        # member's; a reversal mirrors its entry; a welfare event's debits and credit add up.
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     client_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), unique=True, default=uuid.uuid4
     )
+    # What a deposit item said (common.batch.content_digest); null on office-made entries.
+    content_digest: Mapped[bytes | None] = mapped_column(LargeBinary)
     bank_id: Mapped[int] = mapped_column(ForeignKey("waste_banks.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("waste_bank_members.id"))
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))

@@ -190,6 +190,7 @@ def passbook_pdf(args, bank_id: int, member_id: int):
 @requires("deposits.write")
 @blp.arguments(DepositCreateSchema)
 @blp.response(201, EntrySchema)
+@blp.alt_response(409, response="CONFLICT")  # the client_id was used for something else
 def deposit(data, bank_id: int):
     """Record a weighed deposit at today's prices for its date."""
     result = ledger.deposit_online(bank_id, data)

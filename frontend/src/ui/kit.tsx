@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { OfflineError } from '../../shared/api';
 import type { ItemStatus } from '../../shared/db';
+import { SERVER_FAILED } from '../../shared/outbox';
 import type { Loaded } from '../cache';
 import { formatDate, formatDateTime, t, useT, type Key } from '../i18n';
 import { goBack } from '../router';
@@ -46,6 +47,9 @@ export function StatusPill({ status }: { status: ItemStatus }) {
 }
 
 const FIELD_KEYS: Record<string, Key> = {
+  item: 'field_item',
+  client_id: 'field_client_id',
+  notes: 'field_notes',
   log_date: 'field_log_date',
   inspected_on: 'field_inspected_on',
   deposit_date: 'field_deposit_date',
@@ -63,6 +67,10 @@ export function reasonText(message: string): string {
   if (message.startsWith('Dated in the future')) return t('reason_future');
   if (message.startsWith('No such household in your area')) return t('reason_out_of_scope');
   if (message.startsWith('The household is no longer')) return t('reason_inactive');
+  if (message === SERVER_FAILED) return t('reason_server_failed');
+  if (message.startsWith('Already used for a different record')) return t('reason_client_id_reused');
+  if (message === 'Already used.') return t('reason_client_id_taken');
+  if (message.startsWith('Contains a character that cannot be stored')) return t('reason_unstorable');
   return message;
 }
 
