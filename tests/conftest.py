@@ -47,6 +47,25 @@ def _rebuild_schema() -> None:
         )).scalars().all()
         for name in types:
             connection.execute(text(f'DROP TYPE IF EXISTS "{name}" CASCADE'))
+        # Composite types and routines of our own (the job queue's), not PostGIS's.
+        composites = connection.execute(text(
+            "select t.typname from pg_type t join pg_namespace n on n.oid = t.typnamespace"
+            " join pg_class c on c.oid = t.typrelid"
+            " where n.nspname = 'public' and t.typtype = 'c' and c.relkind = 'c'"
+            " and pg_get_userbyid(t.typowner) = current_user"
+        )).scalars().all()
+        for name in composites:
+            connection.execute(text(f'DROP TYPE IF EXISTS "{name}" CASCADE'))
+        routines = connection.execute(text(
+            "select p.oid::regprocedure::text, p.prokind from pg_proc p"
+            " join pg_namespace n on n.oid = p.pronamespace"
+            " where n.nspname = 'public' and pg_get_userbyid(p.proowner) = current_user"
+            " and not exists (select 1 from pg_depend d where d.objid = p.oid"
+            "                 and d.deptype = 'e')"
+        )).all()
+        for signature, kind in routines:
+            what = "PROCEDURE" if kind == "p" else "FUNCTION"
+            connection.execute(text(f"DROP {what} IF EXISTS {signature} CASCADE"))
     flask_migrate.upgrade()
 
 

@@ -83,7 +83,6 @@ class Config:
     MAPS_VERSION_COMPACT_AFTER = 2000
     # Export jobs: worker threads, how long results are kept, a job's time limit, active jobs
     # per person, the longest range, and the largest export answered at once (LGO-months).
-    EXPORT_WORKERS = 2
     EXPORT_JOB_TTL = 86400
     EXPORT_JOB_TIMEOUT = 1800
     EXPORT_MAX_ACTIVE_JOBS = 3

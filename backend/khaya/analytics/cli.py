@@ -10,11 +10,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import text
 
-from ..common.time import local_today
 from ..extensions import db
-from . import registers, rollups
 from .facts import run
 from .rebuild import Report, rebuild, reconcile
+from .tasks import refresh
 
 analytics_cli = AppGroup("analytics", help="Indicator rollups: reconcile, rebuild, refresh.")
 
@@ -74,14 +73,7 @@ def rebuild_command(start: dt.datetime, end: dt.datetime) -> None:
 def refresh_command() -> None:
     """Rebuild month-end register rows of villages marked stale, and add the current month.
 
-    Run it daily (cron): a new month otherwise reads the register live until then.
+    The job queue runs it daily (``khaya.analytics.refresh``); run it by hand after a repair.
     """
-    today = local_today()
-    _unhurried()
-    first, last = registers.built_range()
-    added = 0
-    if first is not None and last is not None and last < today.replace(day=1):
-        added = registers.rebuild(None, last, today.replace(day=1))
-    stale = rollups.refresh_stale(limit=100_000)
-    db.session.commit()
+    added, stale = refresh()
     click.echo(f"register rows: {added} for new months; {stale} stale villages rebuilt")

@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from ..auth.access import public
 from ..extensions import db
+from ..jobs.worker import stats as queue_stats
 from .api import Blueprint
 from .schemas import HealthSchema
 
@@ -16,8 +17,10 @@ class Health(MethodView):
     @public
     @blp.response(200, HealthSchema)
     def get(self):
-        """Report whether the database answers and which PostGIS it runs."""
+        """Report whether the database answers, which PostGIS it runs, and the job queue:
+        jobs waiting, the oldest one's age, failed jobs and the workers seen."""
         row = db.session.execute(
             text("select version() as pg, postgis_lib_version() as postgis")
         ).one()
-        return {"status": "ok", "database": "ok", "postgres": row.pg, "postgis": row.postgis}
+        return {"status": "ok", "database": "ok", "postgres": row.pg, "postgis": row.postgis,
+                "queue": queue_stats()}

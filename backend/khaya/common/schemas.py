@@ -12,11 +12,25 @@ class StrictSchema(Schema):
     """Base for request schemas: unknown fields are an error (the marshmallow 4 default)."""
 
 
+class QueueHealthSchema(Schema):
+    waiting = fields.Integer(required=True, metadata={
+        "description": "Jobs due and not yet taken by a worker."})
+    oldest_waiting_seconds = fields.Float(required=True, allow_none=True, metadata={
+        "description": "How long the oldest of them has waited; null when none waits."})
+    failed = fields.Integer(required=True, metadata={
+        "description": "Jobs that failed and are kept for inspection (30 days)."})
+    workers = fields.Integer(required=True, metadata={
+        "description": "Workers whose heartbeat arrived in the last minute."})
+    by_queue = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                           metadata={"description": "Jobs waiting, per queue."})
+
+
 class HealthSchema(Schema):
     status = fields.String(required=True)
     database = fields.String(required=True)
     postgres = fields.String(required=True)
     postgis = fields.String(required=True)
+    queue = fields.Nested(QueueHealthSchema, required=True)
 
 
 # The largest page number: its OFFSET must fit PostgreSQL's bigint whatever the page size.

@@ -21,6 +21,10 @@ class JobStatus(enum.StrEnum):
     failed = "failed"
 
 
+# A job in one of these states still has a build to come.
+ACTIVE = (JobStatus.queued, JobStatus.running)
+
+
 class ExportJob(Model):
     """One requested export; only the user who asked for it may see it or its file."""
 
