@@ -11,7 +11,7 @@ PORT ?= 8000
 help:
 	@echo "make run    set up everything and serve the Lamphun demo on http://$(HOST):$(PORT)"
 	@echo "make test   set up everything and run the whole test suite"
-	@echo "make stop   stop the private PostgreSQL cluster and Redis"
+	@echo "make stop   stop the web server, the job-queue workers, PostgreSQL and Redis"
 	@echo "make lint   ruff and mypy"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make fuzz   a long Schemathesis run over every API operation (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES))"
@@ -34,6 +34,7 @@ test: setup
 	@bash scripts/test.sh $(PYTEST_ARGS)
 
 stop:
+	@bash scripts/supervise.sh stop
 	@bash scripts/db.sh stop
 	@bash scripts/redis.sh stop
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start the private database, migrate, seed the Lamphun demo and serve Khaya.
+# Start the private database, migrate, seed the Lamphun demo and serve Khaya with its workers.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -35,6 +35,9 @@ Khaya is serving the Lamphun demo on http://$HOST:$PORT
   Health:    http://$HOST:$PORT/api/v1/health
 MSG
 .venv/bin/python -m seed logins
-echo "Stop with Ctrl-C; 'make stop' stops the database."
-exec .venv/bin/gunicorn --bind "$HOST:$PORT" --workers "${KHAYA_WORKERS:-2}" --threads 4 \
-    --access-logfile var/log/access.log --log-level warning "khaya:create_app()"
+echo "Stop with Ctrl-C, or 'make stop' from another terminal (it also stops the database)."
+echo "Job-queue workers: ${KHAYA_JOB_WORKERS:-1} (logs in var/log/worker-*.log)"
+# supervisord runs gunicorn and the queue workers together and restarts a crashed one.
+export KHAYA_ROOT="$ROOT" KHAYA_RUN_DIR="$ROOT/var" HOST PORT KHAYA_WORKERS=${KHAYA_WORKERS:-2} \
+    KHAYA_JOB_WORKERS=${KHAYA_JOB_WORKERS:-1}
+exec .venv/bin/supervisord -c deploy/supervisor/khaya.conf
