@@ -35,7 +35,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
 
     from . import blueprints, models  # noqa: F401  (models: every table in the metadata)
+    from .jobs import queue
 
+    # Every task, schedule and change listener declared, in the web process too.
+    queue.perform_import_paths()
     blueprints.register(app, api)
     errors.init_app(app)
     security.init_app(app)

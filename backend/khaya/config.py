@@ -83,6 +83,9 @@ class Config:
     MAPS_VERSION_COMPACT_AFTER = 2000
     # Export jobs: worker threads, how long results are kept, a job's time limit, active jobs
     # per person, the longest range, and the largest export answered at once (LGO-months).
+    # Announced changes reach the rollups through a queue worker; True applies them at once in
+    # the announcing transaction (tests inside one rolled-back transaction).
+    CHANGES_INLINE = False
     EXPORT_JOB_TTL = 86400
     EXPORT_JOB_TIMEOUT = 1800
     EXPORT_MAX_ACTIVE_JOBS = 3

@@ -7,6 +7,7 @@ from .collection import models as collection  # noqa: F401
 from .common import models as common  # noqa: F401
 from .exports import models as exports  # noqa: F401
 from .households import models as households  # noqa: F401
+from .jobs import changes as jobs  # noqa: F401
 from .maps import models as maps  # noqa: F401
 from .participation import models as participation  # noqa: F401
 from .wastebank import models as wastebank  # noqa: F401

@@ -1,4 +1,9 @@
-"""The job queue's tables and functions (Procrastinate 3.10's schema)
+"""The job queue's tables and functions (Procrastinate 3.10's schema); pending changes
+
+- Procrastinate's schema, for every background job.
+- pending_changes: what the domains announced (rows stored, voided, reversed) and the
+  rollups have not taken in yet; written in the same transaction as the rows, deleted by the
+  worker that applies them.
 
 The schema comes from the pinned Procrastinate itself, so the tables match the library the
 workers run. Upgrading Procrastinate means a new migration that applies its own migration
@@ -9,7 +14,9 @@ Revises: 5e3c1a7d9b04
 Create Date: 2026-12-02 19:40:00.000000
 
 """
+import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 from procrastinate.schema import SchemaManager
 
 revision = "7a4e2c9d1f03"
@@ -26,9 +33,18 @@ def upgrade():
         cursor.execute(SchemaManager.get_schema())
     finally:
         cursor.close()
+    op.create_table(
+        "pending_changes",
+        sa.Column("id", sa.BigInteger(), primary_key=True),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("ids", postgresql.ARRAY(sa.BigInteger()), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
+                  server_default=sa.text("now()")),
+    )
 
 
 def downgrade():
+    op.drop_table("pending_changes")
     op.execute("""
         do $$
         declare r record;

@@ -1,6 +1,7 @@
 """Keeping the rollups current as rows are accepted, voided or reversed.
 
-The services call one function right after they store rows, in the same transaction:
+The domains announce what they stored, voided or reversed (``khaya.jobs.changes``); a worker
+applies the announcements in order through one function per kind (``analytics.changes``):
 ``logs_added``, ``logs_voided``, ``deposits_added``, ``deposits_reversed``, ``inspections_added``,
 ``inspections_reviewed``.
 
@@ -93,7 +94,9 @@ def _bits(mask: int) -> list[int]:
 
 
 def _add(fact: Fact, condition: ColumnElement[bool]) -> None:
-    src = fact.source(condition).subquery("src")
+    # Every row named, voided or not: a void applied later takes back exactly what this adds,
+    # whichever has happened to the row by the time a worker applies its addition.
+    src = fact.source(condition, valid=False).subquery("src")
     villages = run(select(src.c.village_id).distinct()).scalars().all()
     if not villages:
         return

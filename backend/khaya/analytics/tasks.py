@@ -1,4 +1,5 @@
-"""Analytics' background work on the job queue: the daily refresh."""
+"""Analytics' background work on the job queue: applying announced changes to the rollups,
+and the daily refresh."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from sqlalchemy import text
 
 from ..common.time import local_today
 from ..extensions import db
-from ..jobs import in_app, queue
+from ..jobs import changes, in_app, queue
 from . import registers, rollups
+from .changes import apply_chunk
 from .facts import run
 
 log = logging.getLogger(__name__)
@@ -39,3 +41,30 @@ def refresh_task(timestamp: int) -> None:
     added, stale = refresh()
     log.info("analytics refresh: %s register rows for new months, %s stale villages", added,
              stale)
+
+
+def drain() -> int:
+    """Apply every change committed so far, a chunk per transaction; returns how many."""
+    applied = 0
+    while (done := apply_chunk()) > 0:
+        db.session.commit()
+        applied += done
+    db.session.commit()
+    return applied
+
+
+@queue.task(name=changes.APPLY_TASK, queue="rollups", lock=changes.APPLY_LOCK)
+@in_app
+def apply_changes() -> int:
+    """Bring the rollups up to date with every change announced and committed so far (the
+    wake-up job each announcement defers)."""
+    return drain()
+
+
+# A safety net: whatever a lost wake-up would leave is applied within a minute.
+@queue.periodic(cron="* * * * *")
+@queue.task(name="khaya.analytics.catch_up", queue="rollups", lock=changes.APPLY_LOCK,
+            queueing_lock="analytics_catch_up")
+@in_app
+def catch_up(timestamp: int) -> int:
+    return drain()

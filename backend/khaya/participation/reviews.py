@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import exists, func, select, tuple_, update
 from sqlalchemy.orm import aliased
 
-from ..analytics import rollups
 from ..areas.models import Village
 from ..auth import audit
 from ..auth.models import User
@@ -27,6 +26,7 @@ from ..common.batch import REJECTED, ItemResult
 from ..common.pagination import paginate
 from ..extensions import db
 from ..households.models import Household
+from ..jobs import changes
 from .errors import InspectionAlreadyReviewed, InspectionNotFlagged, InspectionNotFound
 from .models import Inspection, Review
 from .schemas import review_state
@@ -166,7 +166,7 @@ def review_inspection(inspection_id: int, *, decision: str, reason: str,
         raise InspectionAlreadyReviewed(
             extra={"review": review_state(inspection.location_flag, inspection.review)})
     refresh_verification({inspection.household_id})
-    rollups.inspections_reviewed([inspection.id])
+    changes.announce("inspections_reviewed", [inspection.id])
     audit.record("update", "household", [(inspection.household_id, inspection.lgo_id)],
                  details={"inspection_id": inspection.id, "review": DECISIONS[decision].value,
                           "location_flag": inspection.location_flag, "reason": reason.strip()})

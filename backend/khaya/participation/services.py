@@ -13,7 +13,6 @@ from flask import current_app
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from ..analytics import rollups
 from ..common.batch import BatchContext, BatchItem, ItemResult, load, settle
 from ..common.db import insert_guarded
 from ..common.geo import point_coords
@@ -22,6 +21,7 @@ from ..common.pagination import paginate
 from ..common.time import local_today
 from ..extensions import db
 from ..households.models import Household, WetBin
+from ..jobs import changes
 from . import reviews
 from .errors import InvalidPhoto, LogNotFound, PhotoIdTaken, PhotoNotFound
 from .models import Inspection, Photo, SortingLog
@@ -130,7 +130,7 @@ def record_sorting_logs(items: list[BatchItem], ctx: BatchContext) -> list[ItemR
     results, created, _ = _accept(SortingLog, items, ctx, _LOG_SCHEMA, "log_date", _log_row)
     if created:
         _touch_last_log(created)
-        rollups.logs_added(created.values())
+        changes.announce("logs_added", created.values())
     return results
 
 
@@ -213,7 +213,7 @@ def record_inspections(items: list[BatchItem], ctx: BatchContext) -> list[ItemRe
                                      _inspection_row)
     if created:
         refresh_verification({row["household_id"] for row in rows.values()})
-        rollups.inspections_added(created.values())
+        changes.announce("inspections_added", created.values())
     return reviews.with_notices(results)
 
 
@@ -251,7 +251,7 @@ def void_log(log_id: int, reason: str, user_id: int) -> SortingLog:
             update(SortingLog).where(SortingLog.id == log.id)
             .values(voided_at=func.now(), voided_by_id=user_id, void_reason=reason)
         )
-        rollups.logs_voided([log.id])
+        changes.announce("logs_voided", [log.id])
         db.session.refresh(log)
     return log
 

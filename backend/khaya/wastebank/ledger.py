@@ -20,7 +20,6 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
-from ..analytics import rollups
 from ..auth import audit
 from ..auth.access import Principal, current_principal
 from ..auth.scoping import unscoped
@@ -30,6 +29,7 @@ from ..common.pagination import paginate
 from ..common.time import local_today
 from ..errors import Conflict
 from ..extensions import db
+from ..jobs import changes
 from .errors import (
     AlreadyReversed,
     EntryNotFound,
@@ -110,7 +110,7 @@ def record_deposits(items: list[BatchItem], ctx: BatchContext) -> list[ItemResul
     ]
     if line_rows:
         db.session.execute(insert(LedgerLine), line_rows)
-    rollups.deposits_added(created.values())
+    changes.announce("deposits_added", created.values())
     return results
 
 
@@ -287,7 +287,7 @@ def reverse(bank_id: int, entry_id: int, note: str) -> LedgerEntry:
     except IntegrityError:
         raise AlreadyReversed() from None
     if original.kind is EntryKind.deposit:
-        rollups.deposits_reversed([original.id])
+        changes.announce("deposits_reversed", [original.id])
     return row
 
 

@@ -1,0 +1,54 @@
+"""Applying the changes the domains announced (``khaya.jobs.changes``) to the rollups.
+
+A worker takes the oldest pending changes under ``FOR UPDATE SKIP LOCKED``, applies runs of
+one kind together (one set-based update for many sync batches), deletes them and commits: the
+rollups and the record of what is left to do move in one transaction, so a worker killed
+mid-way leaves the changes for the next one, never applied twice. Appliers run one at a time
+(the job's lock), so a void is never applied before the addition it takes back.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import text
+
+from ..jobs import changes
+from . import rollups
+from .facts import run
+
+HANDLERS: dict[str, Callable[[Iterable[int]], None]] = {
+    "logs_added": rollups.logs_added,
+    "logs_voided": rollups.logs_voided,
+    "deposits_added": rollups.deposits_added,
+    "deposits_reversed": rollups.deposits_reversed,
+    "inspections_added": rollups.inspections_added,
+    "inspections_reviewed": rollups.inspections_reviewed,
+}
+assert set(HANDLERS) == set(changes.KINDS), "every announced kind has its handler"
+# Changes taken per transaction: a few hundred sync batches.
+CHUNK = 500
+
+
+def apply_chunk(limit: int = CHUNK) -> int:
+    """Apply and delete up to ``limit`` of the oldest pending changes; flush, never commit.
+    Returns how many were applied."""
+    rows = run(text(
+        "select id, kind, ids from pending_changes order by id limit :n"
+        " for update skip locked"), {"n": limit}).all()
+    for kind, run_of_kind in itertools.groupby(rows, key=lambda r: r.kind):
+        HANDLERS[kind]([i for r in run_of_kind for i in r.ids])
+    if rows:
+        run(text("delete from pending_changes where id = any(:ids)"),
+            {"ids": [r.id for r in rows]})
+    return len(rows)
+
+
+def apply_inline() -> None:
+    """Apply every pending change now, in the current transaction (``CHANGES_INLINE``)."""
+    while apply_chunk() == CHUNK:
+        pass
+
+
+changes.listen_inline(apply_inline)
