@@ -13,11 +13,13 @@ if config.config_file_name and not logging.getLogger().handlers:
 
 target_db = current_app.extensions["migrate"].db
 POSTGIS_OWNED = {"spatial_ref_sys", "geography_columns", "geometry_columns"}
+QUEUE_PREFIX = "procrastinate_"
 
 
 def include_object(obj, name, obj_type, reflected, compare_to):
-    """Leave PostGIS's own tables to PostGIS."""
-    if obj_type == "table" and name in POSTGIS_OWNED:
+    """Leave PostGIS's own tables to PostGIS, and the job queue's to Procrastinate (its
+    schema comes from the library itself: see the job-queue migration)."""
+    if obj_type == "table" and (name in POSTGIS_OWNED or name.startswith(QUEUE_PREFIX)):
         return False
     return alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to)
 
