@@ -55,6 +55,7 @@ from sqlalchemy import delete, event, func, insert, or_, select, text, update
 
 from khaya import create_app
 from khaya.analytics import rollups
+from khaya.analytics.changes import apply_chunk
 from khaya.areas.models import Lgo, Village
 from khaya.common.time import local_today
 from khaya.extensions import db
@@ -161,6 +162,9 @@ def remove_data(app: Any, households: list[int], made_households: bool) -> int:
         mine = SortingLog.device_id == DEVICE_ID
         if made_households:
             mine = or_(mine, SortingLog.household_id.in_(households))
+        # Whatever the bench's syncs announced goes into the rollups first, then comes out.
+        while apply_chunk():
+            db.session.commit()
         ids = list(db.session.scalars(select(SortingLog.id).where(mine)))
         if ids:
             db.session.execute(update(SortingLog).where(SortingLog.id.in_(ids)).values(

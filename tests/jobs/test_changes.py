@@ -98,11 +98,17 @@ def test_a_sync_answers_before_the_rollups_and_a_worker_brings_them_level(app, q
                             " and status = 'todo'") >= 1
         assert _scalar(app, logs_on, v=village, days=days) == before
         assert app.test_client().get("/api/v1/health").get_json()["queue"]["waiting"] >= 1
+        waiting = client.get("/api/v1/analytics/freshness", headers=staff).get_json()
+        assert waiting["pending"] >= 1
+        answered_at = dt.datetime.fromisoformat(waiting["as_of"])
 
         worker.run(app, once=True, queues=["rollups"])
 
         assert _scalar(app, "select count(*) from pending_changes") == 0
         assert _scalar(app, logs_on, v=village, days=days) == before + 3
+        level = client.get("/api/v1/analytics/freshness", headers=staff).get_json()
+        assert level["pending"] == 0
+        assert dt.datetime.fromisoformat(level["as_of"]) > answered_at
         with app.app_context():
             report = reconcile(days[-1], today)
             db.session.rollback()

@@ -52,3 +52,10 @@ def apply_inline() -> None:
 
 
 changes.listen_inline(apply_inline)
+
+
+def freshness() -> dict:
+    """Up to when the figures count every accepted row: now, or the oldest pending change."""
+    state = changes.backlog()
+    now = run(text("select now()")).scalar_one()
+    return {"as_of": state["oldest"] or now, "pending": state["pending"]}

@@ -9,6 +9,7 @@
     GET /api/v1/analytics/series.csv    the same + lang=th|en; .xlsx likewise
     GET /api/v1/analytics/choropleth    level + parent + indicator + period; GeoJSON
     GET /api/v1/analytics/definitions   what each indicator counts
+    GET /api/v1/analytics/freshness     up to when the figures count every accepted row
 
 Aggregates only: LGO roles reach their own LGO and the areas inside it, provincial officers
 and admins any area of their province; an area out of reach answers 404.
@@ -24,10 +25,11 @@ from ..common.api import Blueprint
 from ..common.files import attachment
 from ..common.geo import GEOJSON_MEDIA_TYPE
 from ..exports import dashboards, summary, writers
-from . import services
+from . import changes, services
 from .schemas import (
     ChoroplethArgsSchema,
     DefinitionsSchema,
+    FreshnessSchema,
     IndicatorArgsSchema,
     IndicatorFileArgsSchema,
     IndicatorTableSchema,
@@ -179,3 +181,12 @@ def choropleth(args):
 def definitions():
     """Return what each indicator counts, the small-denominator threshold and carbon factors."""
     return services.definitions()
+
+
+@blp.route("/freshness")
+@requires("analytics.read")
+@blp.response(200, FreshnessSchema)
+def freshness():
+    """Say how current the figures are: ``as_of`` is the time up to which every accepted row
+    is counted (now, unless changes still wait for a worker: then the oldest one's time)."""
+    return changes.freshness()

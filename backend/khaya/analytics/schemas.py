@@ -221,3 +221,10 @@ class DefinitionsSchema(Schema):
     wet_bin_coverage_arrangements = fields.List(fields.String(), metadata={
         "description": "Register arrangements that count in wet-bin coverage once verified"})
     indicators = fields.List(fields.Nested(DefinitionSchema))
+
+
+class FreshnessSchema(Schema):
+    as_of = fields.DateTime(required=True, metadata={
+        "description": "Every row accepted before this time is in the figures."})
+    pending = fields.Integer(required=True, metadata={
+        "description": "Announced changes a worker has not applied yet."})

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 import procrastinate
 from flask import Flask
@@ -40,7 +40,6 @@ TASK_MODULES = [
 # replaces the connector with an asynchronous psycopg one for itself (``worker.run``).
 queue = procrastinate.App(connector=SQLAlchemyPsycopg2Connector(), import_paths=TASK_MODULES)
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
 _worker_app: Flask | None = None
@@ -52,11 +51,11 @@ def bind(app: Flask) -> None:
     _worker_app = app
 
 
-def in_app(function: Callable[P, R]) -> Callable[P, R]:
+def in_app(function: Callable[..., R]) -> Callable[..., R]:
     """Run a task body inside the bound app's context, with a session of its own."""
 
     @functools.wraps(function)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+    def wrapper(*args: Any, **kwargs: Any) -> R:
         if _worker_app is None:
             raise RuntimeError("no Flask app bound for jobs: call khaya.jobs.bind(app) first")
         with _worker_app.app_context():
