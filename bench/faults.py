@@ -6,6 +6,7 @@ data converges afterwards.
     .venv/bin/python bench/faults.py pg-restart     (b) restart PostgreSQL mid-run
     .venv/bin/python bench/faults.py big-body       (c) 20 MB request bodies
     .venv/bin/python bench/faults.py slowloris      (d) 200 connections sending headers slowly
+    .venv/bin/python bench/faults.py worker-kill    (e) kill -9 queue workers while they apply
     options: [--db khaya_drill] [--workers N] [--threads 4]
 
 With no drill named it prints this help and exits 0: ``make bench`` runs every bench/*.py
@@ -34,6 +35,13 @@ demo, with the drill's resident and volunteer accounts) and serves Khaya as scri
     through deploy/nginx/khaya.conf as the deployment runs it (nginx installed with apt when
     missing): PASS needs every normal request through nginx answered, p95 under 1 s.
 
+(e) worker-kill: the same load, with two job-queue workers (``flask jobs worker --queue
+    rollups``) bringing the rollups level with the syncs; every 3 s one of them gets SIGKILL and
+    a new one starts. Afterwards a worker drains what is left. PASS needs the convergence check,
+    no change left pending, and ``analytics reconcile`` agreeing: every acknowledged row is in
+    the rollups exactly once. Prints the staleness of the figures during the run (the age of the
+    oldest change not yet applied, sampled twice a second): the freshness of the dashboards.
+
 Prints figures and PASS/FAIL per drill; exits 1 when any drill failed.
 """
 
@@ -43,6 +51,7 @@ import argparse
 import http.client
 import os
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -63,6 +72,7 @@ from _drill import (
     Phone,
     converge,
     drain,
+    engine_for,
     ensure_accounts,
     ensure_nginx,
     http_call,
@@ -73,6 +83,9 @@ from _drill import (
     today_in_thailand,
 )
 from _server import LOOPBACK, ROOT, database_url, free_port, prepare_database, run, say
+from sqlalchemy import text
+
+FLASK = Path(sys.executable).parent / "flask"
 
 BIG = 20 * 1024 * 1024
 
@@ -460,6 +473,82 @@ def drill_slowloris(url: str, accounts: list[Account], args: argparse.Namespace,
                    served, lines)
 
 
+def _queue_worker(url: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.Popen(
+        [str(FLASK), "--app", "khaya", "jobs", "worker", "--queue", "rollups"], cwd=ROOT,
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def drill_worker_kill(url: str, accounts: list[Account], args: argparse.Namespace) -> Verdict:
+    engine = engine_for(url)
+    workers = [_queue_worker(url), _queue_worker(url)]
+    killed: list[int] = []
+    staleness: list[float] = []
+    stop = threading.Event()
+
+    def killer() -> None:
+        while not stop.wait(3):
+            victim = workers.pop(0)
+            os.killpg(victim.pid, signal.SIGKILL)
+            victim.wait(timeout=10)
+            killed.append(victim.pid)
+            workers.append(_queue_worker(url))
+
+    def sampler() -> None:
+        while not stop.wait(0.5):
+            with engine.connect() as connection:
+                age = connection.execute(text(
+                    "select coalesce(extract(epoch from now() - min(created_at)), 0)"
+                    " from pending_changes")).scalar_one()
+            staleness.append(float(age))
+
+    port = free_port()
+    side = [threading.Thread(target=killer, daemon=True),
+            threading.Thread(target=sampler, daemon=True)]
+    try:
+        with Gunicorn(url, port, workers=args.workers, threads=args.threads) as server:
+            server.start()
+            for thread in side:
+                thread.start()
+            ledger, log, _, tag, left = sync_under_fault(
+                url, accounts, server, "worker-kill", lambda: {}, seconds=20)
+            stop.set()
+            for thread in side:
+                thread.join(timeout=30)
+    finally:
+        stop.set()
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=60)
+    env = {**os.environ, "DATABASE_URL": url}
+    began = time.monotonic()
+    last = subprocess.run(
+        [str(FLASK), "--app", "khaya", "jobs", "worker", "--once", "--queue", "rollups",
+         "--queue", "upkeep"], cwd=ROOT, env=env, capture_output=True, text=True)
+    drained_s = time.monotonic() - began
+    with engine.connect() as connection:
+        pending = connection.execute(text("select count(*) from pending_changes")).scalar_one()
+    engine.dispose()
+    today = today_in_thailand()
+    check = subprocess.run(
+        [str(FLASK), "--app", "khaya", "analytics", "reconcile",
+         "--from", f"{today.replace(day=1):%Y-%m-%d}", "--to", f"{today:%Y-%m-%d}"],
+        cwd=ROOT, env=env, capture_output=True, text=True)
+    converged, lines = convergence_lines(url, tag, ledger, left, log)
+    lines.insert(0, f"killed {len(killed)} queue workers with SIGKILL (one every 3 s, two "
+                    f"running); a last worker drained the rest in {drained_s:.1f} s "
+                    f"(exit {last.returncode}); changes left pending: {pending}")
+    if staleness:
+        lines.append(f"staleness of the figures during the run: p50 "
+                     f"{percentile(staleness, 50):.1f} s, p95 {percentile(staleness, 95):.1f} s, "
+                     f"max {max(staleness):.1f} s ({len(staleness)} samples)")
+    lines.append("analytics reconcile: " + (check.stdout.strip().splitlines() or ["?"])[-1])
+    return Verdict("(e) kill -9 queue workers mid-apply",
+                   converged and pending == 0 and check.returncode == 0
+                   and last.returncode == 0, lines)
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 DRILLS: dict[str, Callable[[str, list[Account], argparse.Namespace], Verdict]] = {
@@ -467,6 +556,7 @@ DRILLS: dict[str, Callable[[str, list[Account], argparse.Namespace], Verdict]] =
     "pg-restart": drill_pg_restart,
     "big-body": drill_big_body,
     "slowloris": drill_slowloris,
+    "worker-kill": drill_worker_kill,
 }
 
 

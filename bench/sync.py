@@ -52,6 +52,7 @@ from _server import (
     stop_on_sigterm,
 )
 from sqlalchemy import delete, event, func, insert, or_, select, text, update
+from sqlalchemy.engine import make_url
 
 from khaya import create_app
 from khaya.analytics import rollups
@@ -256,6 +257,64 @@ def run_phase(name: str, port: int, token: str, bodies: list[bytes], clients: in
     return phase
 
 
+# --- the floor ----------------------------------------------------------------------------------
+
+def raw_upsert_floor(app: Any, url: str, batch_size: int, clients: int) -> tuple[int, float]:
+    """Insert the fresh phase's own rows again, straight into a copy of sorting_logs (its
+    columns, defaults, checks and indexes; no app, no HTTP) as multi-row INSERT ... ON CONFLICT
+    DO NOTHING of ``batch_size`` rows from ``clients`` connections: the most any sync could do
+    on this machine. Returns (rows, logs/s)."""
+    import psycopg2
+    from psycopg2.extras import execute_values
+
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with app.app_context():
+        db.session.execute(text("drop table if exists bench_floor_logs"))
+        db.session.execute(text(
+            "create table bench_floor_logs (like sorting_logs including defaults"
+            " including constraints including indexes)"))
+        columns = [c for c in db.session.execute(text(
+            "select column_name from information_schema.columns"
+            " where table_name = 'sorting_logs' order by ordinal_position")).scalars()]
+        rows = db.session.execute(text(
+            f"select {', '.join(columns)} from sorting_logs where device_id = :d"),
+            {"d": DEVICE_ID}).all()
+        db.session.commit()
+        db.session.remove()
+    chunks: queue.Queue[list] = queue.Queue()
+    for start in range(0, len(rows), batch_size):
+        chunks.put([tuple(r) for r in rows[start:start + batch_size]])
+    statement = (f"insert into bench_floor_logs ({', '.join(columns)}) values %s"
+                 " on conflict do nothing")
+
+    def client() -> None:
+        connection = psycopg2.connect(dsn)
+        try:
+            while True:
+                try:
+                    chunk = chunks.get_nowait()
+                except queue.Empty:
+                    return
+                with connection.cursor() as cursor:
+                    execute_values(cursor, statement, chunk, page_size=len(chunk))
+                connection.commit()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    took = time.perf_counter() - started
+    with app.app_context():
+        db.session.execute(text("drop table bench_floor_logs"))
+        db.session.commit()
+        db.session.remove()
+    return len(rows), len(rows) / took if took else 0.0
+
+
 @dataclass
 class Snapshot:
     app: dict[int, float]
@@ -446,6 +505,14 @@ def main() -> int:
         if server_errors:
             print("\nserver errors (kinds, numbers masked):\n  " + "\n  ".join(server_errors))
         ok = ok and rows_ok
+        if rows_ok:
+            fresh_phase = next(p for p in phases if p.name == "fresh")
+            fresh_rate = fresh_phase.items / max(fresh_phase.wall_s, 1e-9)
+            floor_rows, floor_rate = raw_upsert_floor(app, url, args.batch_size, args.clients)
+            print(f"\nraw-upsert floor: the fresh phase's {floor_rows} rows inserted again "
+                  f"straight into a copy of sorting_logs ({args.batch_size}-row INSERT ... ON "
+                  f"CONFLICT DO NOTHING from {args.clients} connections): {floor_rate:,.0f} "
+                  f"rows/s; the sync reached {fresh_rate / floor_rate:.0%} of it")
         if args.profile:
             profile_in_process(app, households, args.batch_size)
     finally:
