@@ -4,7 +4,8 @@ A worker takes the oldest pending changes under ``FOR UPDATE SKIP LOCKED``, appl
 one kind together (one set-based update for many sync batches), deletes them and commits: the
 rollups and the record of what is left to do move in one transaction, so a worker killed
 mid-way leaves the changes for the next one, never applied twice. Appliers run one at a time
-(the job's lock), so a void is never applied before the addition it takes back.
+(an advisory lock held to commit, freed by PostgreSQL if the applier dies), so a void is never
+applied before the addition it takes back.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ CHUNK = 500
 def apply_chunk(limit: int = CHUNK) -> int:
     """Apply and delete up to ``limit`` of the oldest pending changes; flush, never commit.
     Returns how many were applied."""
+    run(text("select pg_advisory_xact_lock(:namespace, :key)"),
+        dict(zip(("namespace", "key"), changes.APPLY_LOCK, strict=True)))
     rows = run(text(
         "select id, kind, ids from pending_changes order by id limit :n"
         " for update skip locked"), {"n": limit}).all()

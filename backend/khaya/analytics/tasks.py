@@ -53,7 +53,7 @@ def drain() -> int:
     return applied
 
 
-@queue.task(name=changes.APPLY_TASK, queue="rollups", lock=changes.APPLY_LOCK)
+@queue.task(name=changes.APPLY_TASK, queue="rollups")
 @in_app
 def apply_changes() -> int:
     """Bring the rollups up to date with every change announced and committed so far (the
@@ -63,7 +63,7 @@ def apply_changes() -> int:
 
 # A safety net: whatever a lost wake-up would leave is applied within a minute.
 @queue.periodic(cron="* * * * *")
-@queue.task(name="khaya.analytics.catch_up", queue="rollups", lock=changes.APPLY_LOCK,
+@queue.task(name="khaya.analytics.catch_up", queue="rollups",
             queueing_lock="analytics_catch_up")
 @in_app
 def catch_up(timestamp: int) -> int:

@@ -30,8 +30,10 @@ KINDS = ("logs_added", "logs_voided", "deposits_added", "deposits_reversed",
          "inspections_added", "inspections_reviewed")
 # The task a change wakes (declared by analytics; named here so domains need not import it).
 APPLY_TASK = "khaya.analytics.apply_changes"
-# Appliers run one at a time: a void applied before its log's addition would miscount.
-APPLY_LOCK = "rollups"
+# Appliers run one at a time, under this transaction-scoped advisory lock (two keys: namespace,
+# lock): a void applied before its log's addition would miscount. PostgreSQL frees it when the
+# applier's connection ends, so a worker killed mid-way never leaves the others waiting.
+APPLY_LOCK = (0x4B48, 0x524F)
 
 
 class PendingChange(Model):
@@ -66,8 +68,7 @@ def announce(kind: str, ids: Iterable[int]) -> None:
         for apply in _inline:
             apply()
         return
-    queue.configure_task(APPLY_TASK, connection=db.session.connection(),
-                         lock=APPLY_LOCK).defer()
+    queue.configure_task(APPLY_TASK, connection=db.session.connection()).defer()
 
 
 def backlog() -> dict:
