@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from flask import Flask
@@ -57,7 +59,22 @@ def queued(app: Flask):
         db.session.remove()
 
 
-def test_a_sync_answers_before_the_rollups_and_a_worker_brings_them_level(app, queued):
+@dataclass
+class Synced:
+    staff: dict[str, str]
+    village: int
+    days: list[dt.date]
+    before: int  # the village's logs on those days before the sync
+
+
+LOGS_ON = ("select coalesce(sum(logs), 0) from village_days"
+           " where village_id = :v and day = any(:days)")
+
+
+@pytest.fixture
+def synced(app: Flask, queued) -> Iterator[Synced]:
+    """A committed household of town community 1 whose resident synced three logs; the sync
+    answered, the changes wait for a worker. Removed afterwards, rollups rebuilt."""
     client = app.test_client()
     sessions: list = []
     household_ids: list[int] = []
@@ -77,43 +94,16 @@ def test_a_sync_answers_before_the_rollups_and_a_worker_brings_them_level(app, q
         assert linked.status_code in (200, 201), linked.get_json()
         village = _scalar(app, "select village_id from households where id = :h",
                           h=household["id"])
-        logs_on = ("select coalesce(sum(logs), 0) from village_days"
-                   " where village_id = :v and day = any(:days)")
-        before = _scalar(app, logs_on, v=village, days=days)
-
+        before = _scalar(app, LOGS_ON, v=village, days=days)
         items = [{"kind": "sorting_log", "client_id": str(uuid.uuid4()),
                   "data": {"household_id": household["id"], "log_date": day.isoformat(),
                            "streams": ["organic", "recyclable"],
                            "organic_handling": "wet_bin"}} for day in days]
-        resident_headers = _headers(app, sessions, phone="+66810000011")
-        synced = client.post("/api/v1/sync", headers=resident_headers,
+        answer = client.post("/api/v1/sync", headers=_headers(app, sessions, phone="+66810000011"),
                              json={"device_id": "changes-test", "items": items})
-        assert synced.status_code == 200, synced.get_json()
-        assert [r["status"] for r in synced.get_json()["results"]] == ["created"] * 3
-
-        # Answered and committed: the work waits, recorded, and the figures have not moved.
-        assert _scalar(app, "select count(*) from pending_changes") >= 1
-        assert _scalar(app, "select count(*) from procrastinate_jobs"
-                            " where task_name = 'khaya.analytics.apply_changes'"
-                            " and status = 'todo'") >= 1
-        assert _scalar(app, logs_on, v=village, days=days) == before
-        assert app.test_client().get("/api/v1/health").get_json()["queue"]["waiting"] >= 1
-        waiting = client.get("/api/v1/analytics/freshness", headers=staff).get_json()
-        assert waiting["pending"] >= 1
-        answered_at = dt.datetime.fromisoformat(waiting["as_of"])
-
-        worker.run(app, once=True, queues=["rollups"])
-
-        assert _scalar(app, "select count(*) from pending_changes") == 0
-        assert _scalar(app, logs_on, v=village, days=days) == before + 3
-        level = client.get("/api/v1/analytics/freshness", headers=staff).get_json()
-        assert level["pending"] == 0
-        assert dt.datetime.fromisoformat(level["as_of"]) > answered_at
-        with app.app_context():
-            report = reconcile(days[-1], today)
-            db.session.rollback()
-            db.session.remove()
-        assert report.ok, [t for t in report.tables if t.differences]
+        assert answer.status_code == 200, answer.get_json()
+        assert [r["status"] for r in answer.get_json()["results"]] == ["created"] * 3
+        yield Synced(staff, village, days, before)
     finally:
         delete_households(app, household_ids)
         with app.app_context():
@@ -122,3 +112,47 @@ def test_a_sync_answers_before_the_rollups_and_a_worker_brings_them_level(app, q
             rebuild(today - dt.timedelta(days=3), today)
             db.session.commit()
             db.session.remove()
+
+
+def _reconciled(app: Flask, start: dt.date, end: dt.date) -> list:
+    with app.app_context():
+        report = reconcile(start, end)
+        db.session.rollback()
+        db.session.remove()
+    return [t.table for t in report.tables if t.differences]
+
+
+def test_a_sync_answers_before_the_rollups_and_a_worker_brings_them_level(app, synced):
+    client = app.test_client()
+    # Answered and committed: the work waits, recorded, and the figures have not moved.
+    assert _scalar(app, "select count(*) from pending_changes") >= 1
+    assert _scalar(app, "select count(*) from procrastinate_jobs"
+                        " where task_name = 'khaya.analytics.apply_changes'"
+                        " and status = 'todo'") >= 1
+    assert _scalar(app, LOGS_ON, v=synced.village, days=synced.days) == synced.before
+    assert client.get("/api/v1/health").get_json()["queue"]["waiting"] >= 1
+    waiting = client.get("/api/v1/analytics/freshness", headers=synced.staff).get_json()
+    assert waiting["pending"] >= 1
+    answered_at = dt.datetime.fromisoformat(waiting["as_of"])
+
+    worker.run(app, once=True, queues=["rollups"])
+
+    assert _scalar(app, "select count(*) from pending_changes") == 0
+    assert _scalar(app, LOGS_ON, v=synced.village, days=synced.days) == synced.before + 3
+    level = client.get("/api/v1/analytics/freshness", headers=synced.staff).get_json()
+    assert level["pending"] == 0
+    assert dt.datetime.fromisoformat(level["as_of"]) > answered_at
+    assert _reconciled(app, synced.days[-1], synced.days[0]) == []
+
+
+def test_a_rebuild_takes_pending_changes_in_so_nothing_counts_twice(app, synced):
+    """The seed and `analytics rebuild` build rollups from the raw rows, which already hold what
+    is pending; the pending changes go with the rebuild instead of being applied on top."""
+    with app.app_context():
+        rebuild(synced.days[-1], synced.days[0])
+        db.session.commit()
+        db.session.remove()
+    assert _scalar(app, "select count(*) from pending_changes") == 0
+    worker.run(app, once=True, queues=["rollups"])
+    assert _scalar(app, LOGS_ON, v=synced.village, days=synced.days) == synced.before + 3
+    assert _reconciled(app, synced.days[-1], synced.days[0]) == []

@@ -48,13 +48,14 @@ def apply_chunk(limit: int = CHUNK) -> int:
     return len(rows)
 
 
-def apply_inline() -> None:
-    """Apply every pending change now, in the current transaction (``CHANGES_INLINE``)."""
+def apply_all() -> None:
+    """Apply every pending change now, in the current transaction (``CHANGES_INLINE``, and
+    before a rebuild or a reconcile)."""
     while apply_chunk() == CHUNK:
         pass
 
 
-changes.listen_inline(apply_inline)
+changes.listen_inline(apply_all)
 
 
 def freshness() -> dict:

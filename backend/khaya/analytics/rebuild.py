@@ -37,6 +37,7 @@ from ..participation.models import SortingLog
 from ..privacy.retention import raw_logs_kept_from
 from ..wastebank.models import LedgerEntry
 from . import registers
+from .changes import apply_all
 from .facts import DEPOSITS, LOGS, day_bit, deposit_facts, fiscal_year_of, log_facts, month_of, run
 from .models import (
     INSPECTION,
@@ -253,7 +254,11 @@ def replace(start: dt.date, end: dt.date) -> None:
 
 
 def reconcile(start: dt.date, end: dt.date, *, repair: bool = False) -> Report:
-    """Rebuild start..end (widened to fiscal years) from raw rows, compare, optionally repair."""
+    """Rebuild start..end (widened to fiscal years) from raw rows, compare, optionally repair.
+
+    Changes still pending are applied first, in this transaction: the live rollups are compared
+    as they will stand once the workers catch up (roll back to leave them to the workers)."""
+    apply_all()
     start, end = widen(start, end)
     start = max(start, raw_logs_kept_from() or start)
     build(start, end)
@@ -267,7 +272,11 @@ def reconcile(start: dt.date, end: dt.date, *, repair: bool = False) -> Report:
 
 def rebuild(start: dt.date, end: dt.date) -> Report:
     """Replace the rollups of start..end (widened to fiscal years) with ones built from raw,
-    and build the month-end registers of the fiscal year before."""
+    and build the month-end registers of the fiscal year before.
+
+    Changes still pending are applied first (and so taken off the queue): the raw rows already
+    hold them, and applied after the rebuild they would count twice."""
+    apply_all()
     start, end = widen(start, end)
     start = max(start, raw_logs_kept_from() or start)
     build(start, end)

@@ -33,7 +33,7 @@ APPLY_TASK = "khaya.analytics.apply_changes"
 # Appliers run one at a time, under this transaction-scoped advisory lock (two keys: namespace,
 # lock): a void applied before its log's addition would miscount. PostgreSQL frees it when the
 # applier's connection ends, so a worker killed mid-way never leaves the others waiting.
-APPLY_LOCK = (0x4B48, 0x524F)
+APPLY_LOCK = (0x4B4A, 1)  # namespace 'KJ' (jobs); analytics' village locks use 'KH'
 
 
 class PendingChange(Model):
