@@ -579,3 +579,58 @@ def percentile(values: list[float], p: float) -> float:
 
 if __name__ == "__main__":
     pass
+
+
+# --- the job queue ------------------------------------------------------------------------------
+
+def queue_worker(url: str, *queues: str) -> subprocess.Popen:
+    """A job-queue worker (``flask jobs worker``) on the drill's database, in its own process
+    group so a SIGKILL to the group takes it whole."""
+    options = [arg for name in queues for arg in ("--queue", name)]
+    return subprocess.Popen(
+        [str(BIN / "flask"), "--app", "khaya", "jobs", "worker", *options], cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def drain_queue(url: str, *queues: str) -> subprocess.CompletedProcess:
+    """Work the queue until nothing waits (``flask jobs worker --once``)."""
+    options = [arg for name in queues for arg in ("--queue", name)]
+    return subprocess.run(
+        [str(BIN / "flask"), "--app", "khaya", "jobs", "worker", "--once", *options], cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True)
+
+
+class Staleness:
+    """Samples, twice a second, the age of the oldest change the rollups have not taken in:
+    how far behind the dashboards are at that moment (0 when level)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = engine_for(url)
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            with self.engine.connect() as connection:
+                age = connection.execute(text(
+                    "select coalesce(extract(epoch from now() - min(created_at)), 0)"
+                    " from pending_changes")).scalar_one()
+            self.samples.append(float(age))
+
+    def __enter__(self) -> Staleness:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+        self.engine.dispose()
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "no samples"
+        return (f"p50 {percentile(self.samples, 50):.1f} s, p95 "
+                f"{percentile(self.samples, 95):.1f} s, max {max(self.samples):.1f} s "
+                f"({len(self.samples)} samples)")

@@ -70,14 +70,17 @@ from _drill import (
     Ledger,
     Nginx,
     Phone,
+    Staleness,
     converge,
     drain,
+    drain_queue,
     engine_for,
     ensure_accounts,
     ensure_nginx,
     http_call,
     login,
     percentile,
+    queue_worker,
     rss_mb,
     run_sh_workers,
     today_in_thailand,
@@ -473,18 +476,11 @@ def drill_slowloris(url: str, accounts: list[Account], args: argparse.Namespace,
                    served, lines)
 
 
-def _queue_worker(url: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.Popen(
-        [str(FLASK), "--app", "khaya", "jobs", "worker", "--queue", "rollups"], cwd=ROOT,
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-
 def drill_worker_kill(url: str, accounts: list[Account], args: argparse.Namespace) -> Verdict:
-    engine = engine_for(url)
-    workers = [_queue_worker(url), _queue_worker(url)]
+    # Start level: nothing pending from before, so the staleness measured is this run's.
+    drain_queue(url, "rollups").check_returncode()
+    workers = [queue_worker(url, "rollups"), queue_worker(url, "rollups")]
     killed: list[int] = []
-    staleness: list[float] = []
     stop = threading.Event()
 
     def killer() -> None:
@@ -493,40 +489,28 @@ def drill_worker_kill(url: str, accounts: list[Account], args: argparse.Namespac
             os.killpg(victim.pid, signal.SIGKILL)
             victim.wait(timeout=10)
             killed.append(victim.pid)
-            workers.append(_queue_worker(url))
-
-    def sampler() -> None:
-        while not stop.wait(0.5):
-            with engine.connect() as connection:
-                age = connection.execute(text(
-                    "select coalesce(extract(epoch from now() - min(created_at)), 0)"
-                    " from pending_changes")).scalar_one()
-            staleness.append(float(age))
+            workers.append(queue_worker(url, "rollups"))
 
     port = free_port()
-    side = [threading.Thread(target=killer, daemon=True),
-            threading.Thread(target=sampler, daemon=True)]
+    thread = threading.Thread(target=killer, daemon=True)
     try:
-        with Gunicorn(url, port, workers=args.workers, threads=args.threads) as server:
+        with Gunicorn(url, port, workers=args.workers, threads=args.threads) as server, \
+                Staleness(url) as staleness:
             server.start()
-            for thread in side:
-                thread.start()
+            thread.start()
             ledger, log, _, tag, left = sync_under_fault(
                 url, accounts, server, "worker-kill", lambda: {}, seconds=20)
             stop.set()
-            for thread in side:
-                thread.join(timeout=30)
+            thread.join(timeout=30)
     finally:
         stop.set()
         for worker in workers:
             os.killpg(worker.pid, signal.SIGTERM)
             worker.wait(timeout=60)
-    env = {**os.environ, "DATABASE_URL": url}
     began = time.monotonic()
-    last = subprocess.run(
-        [str(FLASK), "--app", "khaya", "jobs", "worker", "--once", "--queue", "rollups",
-         "--queue", "upkeep"], cwd=ROOT, env=env, capture_output=True, text=True)
+    last = drain_queue(url, "rollups", "upkeep")
     drained_s = time.monotonic() - began
+    engine = engine_for(url)
     with engine.connect() as connection:
         pending = connection.execute(text("select count(*) from pending_changes")).scalar_one()
     engine.dispose()
@@ -534,20 +518,16 @@ def drill_worker_kill(url: str, accounts: list[Account], args: argparse.Namespac
     check = subprocess.run(
         [str(FLASK), "--app", "khaya", "analytics", "reconcile",
          "--from", f"{today.replace(day=1):%Y-%m-%d}", "--to", f"{today:%Y-%m-%d}"],
-        cwd=ROOT, env=env, capture_output=True, text=True)
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True)
     converged, lines = convergence_lines(url, tag, ledger, left, log)
     lines.insert(0, f"killed {len(killed)} queue workers with SIGKILL (one every 3 s, two "
                     f"running); a last worker drained the rest in {drained_s:.1f} s "
                     f"(exit {last.returncode}); changes left pending: {pending}")
-    if staleness:
-        lines.append(f"staleness of the figures during the run: p50 "
-                     f"{percentile(staleness, 50):.1f} s, p95 {percentile(staleness, 95):.1f} s, "
-                     f"max {max(staleness):.1f} s ({len(staleness)} samples)")
+    lines.append(f"staleness of the figures during the run: {staleness.summary()}")
     lines.append("analytics reconcile: " + (check.stdout.strip().splitlines() or ["?"])[-1])
     return Verdict("(e) kill -9 queue workers mid-apply",
                    converged and pending == 0 and check.returncode == 0
                    and last.returncode == 0, lines)
-
 
 # --- main ---------------------------------------------------------------------------------------
 
