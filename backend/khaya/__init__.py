@@ -10,9 +10,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import errors
 from .common import security
-from .common.untrusted import JSONProvider
 from .config import Config
 from .extensions import api, db, limiter, migrate
+from .untrusted import JSONProvider
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

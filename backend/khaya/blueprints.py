@@ -6,8 +6,8 @@ from flask_smorest import Api
 from .analytics.routes import blp as analytics_blp
 from .areas.routes import blp as areas_blp
 from .auth.routes import blp as auth_blp
+from .blueprint import document_decimals_as_numbers
 from .collection.routes import hazardous_blp, points_blp
-from .common.api import document_decimals_as_numbers
 from .common.routes import blp as common_blp
 from .common.web import web
 from .exports.routes import blp as exports_blp

@@ -16,8 +16,8 @@ import pytest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from khaya import create_app
-from khaya.common.api import MULTIPART
-from khaya.common.untrusted import MAX_JSON_DEPTH, UNSTORABLE
+from khaya.blueprint import MULTIPART
+from khaya.untrusted import MAX_JSON_DEPTH, UNSTORABLE
 
 HALF_EMOJI = "\ud83d truncated emoji"
 BAD_TEXT = {"lone-surrogate": HALF_EMOJI, "nul": "ถัง\x00ขยะ", "low-surrogate": "x\udc80"}

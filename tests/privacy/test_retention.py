@@ -17,9 +17,10 @@ from sqlalchemy import func, select, text, update
 
 from khaya.analytics.rebuild import reconcile
 from khaya.auth.models import AuditEvent
+from khaya.common.horizon import raw_logs_kept_from
 from khaya.common.time import local_today
 from khaya.participation.models import Inspection, Photo, SortingLog
-from khaya.privacy.retention import apply_retention, raw_logs_kept_from
+from khaya.privacy.retention import apply_retention
 from tests.analytics._hand import (
     INSPECTIONS,
     LOGS,

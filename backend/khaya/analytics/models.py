@@ -27,7 +27,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Date, Index, Integer, Numeric, SmallInteger, or_, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..auth.models import TIMESTAMP
+from ..columns import TIMESTAMP
 from ..extensions import Model
 from ..households.models import Household, Occupancy
 from ..participation.models import STREAMS, Inspection

@@ -32,9 +32,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..common.horizon import raw_logs_kept_from
 from ..common.time import fiscal_year, local_today
 from ..participation.models import SortingLog
-from ..privacy.retention import raw_logs_kept_from
 from ..wastebank.models import LedgerEntry
 from . import registers
 from .changes import apply_all

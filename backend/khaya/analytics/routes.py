@@ -21,7 +21,7 @@ from flask import Response
 
 from ..auth.access import requires
 from ..auth.scoping import current_scope
-from ..common.api import Blueprint
+from ..blueprint import Blueprint
 from ..common.files import attachment
 from ..common.geo import GEOJSON_MEDIA_TYPE
 from ..exports import dashboards, summary, writers

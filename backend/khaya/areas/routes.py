@@ -13,7 +13,7 @@ from flask import Response
 from marshmallow import Schema
 
 from ..auth.access import public, requires
-from ..common.api import Blueprint
+from ..blueprint import Blueprint
 from ..common.geo import GEOJSON_MEDIA_TYPE, tolerance_for_zoom
 from ..extensions import db
 from . import services

@@ -10,8 +10,6 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
-    DateTime,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -21,12 +19,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import INET, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import TIMESTAMP, pg_enum, utcnow
 from ..extensions import Model
 from .scoping import Scoped
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Role(enum.StrEnum):
@@ -44,14 +39,6 @@ class VolunteerType(enum.StrEnum):
     natural_resources = "natural_resources"  # ทสม.
     village_head = "village_head"  # ผู้ใหญ่บ้าน / กำนัน
     other = "other"
-
-
-def pg_enum(cls: type[enum.Enum], name: str) -> Enum:
-    """Return a native PostgreSQL enum that stores the members' values."""
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
-
-
-TIMESTAMP = DateTime(timezone=True)
 
 
 class User(Scoped, Model):

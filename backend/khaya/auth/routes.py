@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from ..common.api import Blueprint
+from ..blueprint import Blueprint
 from ..extensions import db, limiter
 from . import services
 from .access import current_principal, mark_private, public, requires

@@ -19,7 +19,7 @@ from __future__ import annotations
 from flask import Response
 
 from ..auth.access import public, requires
-from ..common.api import Blueprint
+from ..blueprint import Blueprint
 from ..common.geo import GEOJSON_MEDIA_TYPE
 from ..extensions import db
 from . import hazardous, services

@@ -32,7 +32,7 @@ from sqlalchemy.dialects.postgresql import insert
 from ..auth.access import Principal
 from ..auth.scoping import current_scope, scope_clause, unscoped
 from ..extensions import db
-from .untrusted import unstorable_text
+from ..untrusted import unstorable_text
 
 CREATED, DUPLICATE, REJECTED = "created", "duplicate", "rejected"
 CLIENT_ID_REUSED, CLIENT_ID_TAKEN = "client_id_reused", "client_id_taken"

@@ -12,6 +12,8 @@ from sqlalchemy import Select, Text, func, literal_column, select
 from sqlalchemy.dialects.postgresql import JSON
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..extensions import db
+
 SRID = 4326
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 # Six decimals is about 11 cm at the equator: finer than any phone GPS.
@@ -71,8 +73,6 @@ def feature_collection(stmt: Select, geom_column: str = "geom") -> str:
 
     Every other selected column becomes a property. Returns the text, ready to send.
     """
-    from ..extensions import db
-
     rows = stmt.subquery("f")
     feature = func.ST_AsGeoJSON(literal_column("f"), geom_column, GEOJSON_DECIMALS).cast(JSON)
     collection = func.json_build_object(

@@ -4,9 +4,9 @@ from flask.views import MethodView
 from sqlalchemy import text
 
 from ..auth.access import public
+from ..blueprint import Blueprint
 from ..extensions import db
 from ..jobs.worker import stats as queue_stats
-from .api import Blueprint
 from .schemas import HealthSchema
 
 blp = Blueprint("health", __name__, description="Service health")

@@ -56,7 +56,7 @@ def _refuse_oversized_stream() -> None:
 def _reject_nul() -> None:
     # PostgreSQL text cannot hold NUL, and a path parameter has no schema to say so as a field
     # error: refuse it up front. Query strings and bodies are checked field by field
-    # (common.untrusted), so one bad item in a sync batch never refuses the batch.
+    # (khaya.untrusted), so one bad item in a sync batch never refuses the batch.
     if "\x00" in request.path:
         raise BadRequest("NUL characters are not allowed in the URL.")
 

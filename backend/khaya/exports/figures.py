@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..analytics import compute as analytics_compute
 from ..areas.models import Lgo, LgoType
 from ..auth.scoping import Scope
 from ..common.time import fiscal_year, local_today
@@ -179,8 +180,6 @@ def rows(
 ) -> list[dict[str, Any]]:
     """Return one dict per LGO and month (LGO code order, then months), keyed by column."""
     if compute is None:
-        from ..analytics import compute as analytics_compute
-
         compute = analytics_compute
     by_lgo: dict[str, list[dict[str, Any]]] = {code: [] for code in request.lgo_codes}
     for first in request.months():

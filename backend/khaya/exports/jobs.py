@@ -16,7 +16,7 @@ import uuid
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from ..auth.models import utcnow
+from ..columns import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..jobs import defer

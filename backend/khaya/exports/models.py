@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from ..auth.models import TIMESTAMP, pg_enum, utcnow
+from ..columns import TIMESTAMP, pg_enum, utcnow
 from ..extensions import Model
 
 

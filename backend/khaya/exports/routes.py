@@ -21,7 +21,7 @@ import uuid
 from flask import Response, current_app, g, url_for
 
 from ..auth.access import current_principal, requires
-from ..common.api import Blueprint
+from ..blueprint import Blueprint
 from ..common.files import attachment
 from ..extensions import db
 from . import figures, jobs, writers

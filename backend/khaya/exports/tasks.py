@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy import delete
 
-from ..auth.models import utcnow
+from ..columns import utcnow
 from ..extensions import db
 from ..jobs import in_app, queue
 from . import figures, writers

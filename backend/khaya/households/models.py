@@ -12,8 +12,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Lgo, Village
-from ..auth.models import TIMESTAMP, pg_enum, utcnow
 from ..auth.scoping import Scoped
+from ..columns import TIMESTAMP, pg_enum, utcnow
 from ..extensions import Model
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from flask import request
 
 from ..auth.access import requires
-from ..common.api import Blueprint
+from ..blueprint import Blueprint
 from ..common.files import attachment
 from ..extensions import db
 from . import importer, printing, services

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import ARRAY, BigInteger, String, insert, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..auth.models import TIMESTAMP
+from ..columns import TIMESTAMP
 from ..extensions import Model, db
 from . import queue
 

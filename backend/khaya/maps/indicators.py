@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import json
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
 
+from ..analytics import compute
 from .cache import read_version
 
 # Indicators shown on maps and in the OGC collections, by area level.
@@ -48,19 +47,6 @@ _snapshots: dict[tuple[str, str], Snapshot] = {}
 _lock = threading.Lock()
 
 
-def _compute() -> Callable[..., list[dict[str, Any]]] | None:
-    try:
-        module = importlib.import_module("khaya.analytics")
-    except ImportError:
-        return None
-    return getattr(module, "compute", None)
-
-
-def available() -> bool:
-    """Say whether the analytics package is there to compute indicators."""
-    return _compute() is not None
-
-
 def month_period(day: dt.date) -> str:
     """Return the month a day falls in, as analytics names periods (``YYYY-MM``)."""
     return f"{day.year:04d}-{day.month:02d}"
@@ -75,11 +61,10 @@ def snapshot(level: str, period: str) -> Snapshot:
     """Return the indicator values of every area of ``level`` for ``period``.
 
     ``values`` maps area codes to flat properties per indicator: ``<name>`` (the ratio),
-    ``<name>_numerator``, ``<name>_denominator`` and ``<name>_small``. Empty (fingerprint
-    ``none``) until analytics is installed.
+    ``<name>_numerator``, ``<name>_denominator`` and ``<name>_small``; empty (fingerprint
+    ``none``) for a level maps do not colour.
     """
-    compute = _compute()
-    if compute is None or level not in LEVELS:
+    if level not in LEVELS:
         return Snapshot()
     key = (level, period)
     now = time.monotonic()

@@ -15,7 +15,7 @@ import datetime as dt
 from sqlalchemy import BigInteger, Identity, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..auth.models import TIMESTAMP
+from ..columns import TIMESTAMP
 from ..extensions import Model
 
 # The tables whose writes change what a map shows; the migration puts a trigger on each.

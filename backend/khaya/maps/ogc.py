@@ -104,7 +104,7 @@ def _base(collection_id: str) -> tuple[Select, str | None]:
     """Return a collection's select and the period of its indicators (if it has any)."""
     if collection_id == layers.POINTS:
         return layers.points_select(), None
-    if collection_id not in INDICATOR_COLLECTIONS or not indicators.available():
+    if collection_id not in INDICATOR_COLLECTIONS:
         return layers.area_select(collection_id), None
     period = indicators.latest_complete_month(local_today())
     values = indicators.snapshot(collection_id, period).values

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from flask import Response, current_app, request, url_for
 
 from ..auth.access import public
-from ..common.api import Blueprint
+from ..blueprint import Blueprint
 from ..common.geo import GEOJSON_MEDIA_TYPE
 from ..extensions import api
 from . import ogc

@@ -24,7 +24,7 @@ from flask import Response, current_app, g, request, url_for
 
 from ..auth import audit
 from ..auth.access import public, requires
-from ..common.api import Blueprint
+from ..blueprint import Blueprint
 from ..errors import NotFound
 from ..extensions import db
 from . import tiles

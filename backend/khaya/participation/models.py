@@ -23,8 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..auth.models import TIMESTAMP, pg_enum, utcnow
 from ..auth.scoping import Scoped
+from ..columns import TIMESTAMP, pg_enum, utcnow
 from ..extensions import Model
 from ..households.models import WetBin
 

@@ -20,7 +20,7 @@ from flask import Response
 from marshmallow import Schema, fields
 
 from ..auth.access import current_principal, requires
-from ..common.api import MULTIPART, Blueprint, Upload
+from ..blueprint import MULTIPART, Blueprint, Upload
 from ..extensions import db
 from ..households.services import get_household
 from . import reviews, services

@@ -30,16 +30,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Date, cast, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 
+from ..analytics.rebuild import reconcile
 from ..auth import audit
-from ..auth.models import AuditEvent
 from ..auth.scoping import unscoped
+from ..common.horizon import SUMMARY_ENTITY
 from ..common.time import fiscal_year, local_today, local_zone
 from ..extensions import db
 from ..participation.models import Inspection, Photo, SortingLog
 
-SUMMARY_ENTITY = "retention"
 # Rollups rebuilt from raw logs; the month-end registers come from the register, not logs.
 LOG_ROLLUPS = ("household_months", "household_fiscal_years", "village_days", "village_months",
                "village_fiscal_years")
@@ -89,21 +89,6 @@ def cutoffs(today: dt.date) -> tuple[dt.datetime | None, dt.date | None]:
                                          tzinfo=local_zone()) if photos_days else None)
     logs_before = fiscal_year_start(today - dt.timedelta(days=logs_days)) if logs_days else None
     return photos_before, logs_before
-
-
-def raw_logs_kept_from() -> dt.date | None:
-    """Return the retention horizon: raw logs dated before it may be gone (``None``: all kept).
-
-    Read from the append-only audit trail, so it can only move forward and a restored backup
-    carries it along.
-    """
-    before = AuditEvent.details["raw_logs_before"].astext
-    value: dt.date | None = _run(
-        select(func.max(cast(before, Date)))
-        .where(AuditEvent.entity == SUMMARY_ENTITY, AuditEvent.action == "delete",
-               before.isnot(None))
-    ).scalar_one()
-    return value
 
 
 def apply_retention(today: dt.date | None = None, *, dry_run: bool = False) -> RetentionReport:
@@ -168,8 +153,6 @@ def _check_rollups(first: dt.date, last: dt.date) -> None:
     Years before an earlier horizon are skipped by ``reconcile`` itself: their rollups already
     stand alone (a late log dated then is simply removed).
     """
-    from ..analytics.rebuild import reconcile
-
     report = reconcile(first, last)
     wrong = [t for t in report.tables if t.table in LOG_ROLLUPS and t.differences]
     if wrong:

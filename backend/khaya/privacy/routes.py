@@ -12,7 +12,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..auth.access import requires
-from ..common.api import Blueprint
+from ..blueprint import Blueprint
 from ..common.files import attachment
 from ..extensions import db
 from ..households.schemas import HouseholdDetailSchema

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy.exc import OperationalError
 
 from ..auth.access import current_principal, requires
-from ..common.api import Blueprint
+from ..blueprint import Blueprint
 from ..errors import DomainError
 from ..extensions import db
 from . import services

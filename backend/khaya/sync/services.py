@@ -11,10 +11,10 @@ from flask import g
 from marshmallow import ValidationError
 
 from ..auth.access import Principal
-from ..auth.models import utcnow
+from ..columns import utcnow
 from ..common.batch import REJECTED, BatchContext, BatchItem, ItemResult, repeat
-from ..common.untrusted import unstorable_text
 from ..participation.services import record_inspections, record_sorting_logs
+from ..untrusted import unstorable_text
 from ..wastebank.ledger import record_deposits
 from .schemas import SyncItemSchema
 

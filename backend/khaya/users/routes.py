@@ -22,7 +22,7 @@ from ..auth.access import current_principal, requires
 from ..auth.audit import events_query
 from ..auth.schemas import PasswordChangeSchema
 from ..auth.scoping import Scope, current_scope
-from ..common.api import Blueprint
+from ..blueprint import Blueprint
 from ..common.pagination import paginate
 from ..extensions import db
 from . import coverage, services

@@ -11,13 +11,7 @@ from ..areas.models import Lgo, LgoType, Province, Village
 from ..auth import audit, throttle
 from ..auth.access import PERMISSIONS, Principal, current_principal
 from ..auth.errors import DuplicateLogin, Forbidden, InvalidUserChange, UserNotFound
-from ..auth.models import (
-    Role,
-    RoleGrant,
-    User,
-    VolunteerAssignment,
-    VolunteerProfile,
-)
+from ..auth.models import Role, RoleGrant, User, VolunteerAssignment, VolunteerProfile
 from ..auth.passwords import hash_password, normalize_phone
 from ..auth.scoping import current_scope
 from ..auth.services import check_new_password, own_user, revoke_all_sessions

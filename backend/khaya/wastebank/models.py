@@ -24,8 +24,8 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Lgo, Village
-from ..auth.models import TIMESTAMP, pg_enum, utcnow
 from ..auth.scoping import Scoped
+from ..columns import TIMESTAMP, pg_enum, utcnow
 from ..common.time import local_today
 from ..extensions import Model
 

@@ -22,7 +22,7 @@ GET   /api/v1/me/memberships?household_id=             the caller's accounts, ba
 from __future__ import annotations
 
 from ..auth.access import requires
-from ..common.api import Blueprint
+from ..blueprint import Blueprint
 from ..common.files import attachment
 from ..common.schemas import PageArgsSchema
 from ..extensions import db

@@ -6,7 +6,7 @@ surrogate (what ``"\\ud83d"`` in JSON decodes to: half of an emoji cut off by a 
 limit). Either one, sent to the database, fails the whole statement, so a batch of a hundred
 good items would fail for one bad note. ``unstorable_text`` finds them first and returns field
 errors in marshmallow's shape, so they are answered like any other invalid field: by the API's
-argument parser for every schema of every route (``common.api``), and item by item in a sync
+argument parser for every schema of every route (``khaya.blueprint``), and item by item in a sync
 batch (``common.batch.load``). Invalid UTF-8 never reaches it: request bodies are decoded
 strictly (400), query strings and form fields with replacement characters.
 
