@@ -60,7 +60,7 @@ def test_staff_adds_a_household_on_the_map_and_prints_its_village_qr_sheet(desk,
     page.wait_for_selector("[data-testid=legend]")
     page.wait_for_function(
         "() => /\\d/.test(document.querySelector('[data-testid=map-count]').textContent)")
-    shoot(page, "office-lgo-map", readme=True)
+    shoot(page, "office-lgo-map-world")
     page.add_script_tag(path=str(AXE))
     assert page.evaluate(AXE_RUN) == []
 

@@ -49,6 +49,8 @@ NA_SAI = "na-sai-subdistrict-administrative-organization"
 # flagged.
 SCALE = 0.5
 THRESHOLD = 20
+# The map colour of an area with no figures (NO_DATA_COLOUR in the office screens).
+NO_DATA_FILL = "#d9d9d9"
 API_ALLOWED = re.compile(r"/api/v1/(analytics|areas|auth|me)\b")
 
 
@@ -398,3 +400,24 @@ def test_the_dashboards_pass_axe_and_read_whole_in_english(demo, desk):
         assert not re.search(r"\b(?:o|op|on|ind)_[a-z_]+\b", text), (path, text[:400])
         assert not re.search(r"[\u0e00-\u0e7f]{3,}", page.inner_text(".office-nav")), path
     shoot(page, "office-province-compare-en")
+
+
+def test_lgo_staff_see_their_communities_coloured_by_participation(browser, demo):
+    """The LGO map on the demo's figures: the picture of it in the README."""
+    ctx = desk_context(browser)
+    ctx.route(NO_TILES, lambda route: route.abort())
+    try:
+        page = ctx.new_page()
+        sign_in_office(page, demo.base, "town.staff")
+        page.wait_for_url("**/office/map")
+        # Communities with figures get a class of the legend, not only "no data".
+        page.wait_for_selector("[data-testid=legend] .legend-row[data-class]")
+        page.wait_for_function(
+            "() => /\\d/.test(document.querySelector('[data-testid=map-count]').textContent)")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=office-map] path')]"
+            ".some((p) => p.getAttribute('fill') && p.getAttribute('fill') !== '"
+            + NO_DATA_FILL + "')")
+        shoot(page, "office-lgo-map", readme=True)
+    finally:
+        ctx.close()
