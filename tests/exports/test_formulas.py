@@ -16,7 +16,7 @@ from sqlalchemy import update
 from khaya.analytics import territory
 from khaya.areas.models import Lgo, Village
 from khaya.common.spreadsheets import csv_cell
-from khaya.exports.writers import Table, TableColumn, table_csv, table_xlsx
+from khaya.common.writers import Table, TableColumn, table_csv, table_xlsx
 
 EVIL = '=HYPERLINK("http://evil.example","click")'
 TOWN = "lamphun-town-municipality"

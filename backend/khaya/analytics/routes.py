@@ -22,10 +22,10 @@ from flask import Response
 from ..auth.access import requires
 from ..auth.scoping import current_scope
 from ..blueprint import Blueprint
+from ..common import writers
 from ..common.files import attachment
 from ..common.geo import GEOJSON_MEDIA_TYPE
-from ..exports import dashboards, summary, writers
-from . import changes, services
+from . import changes, files, services, summary
 from .schemas import (
     ChoroplethArgsSchema,
     DefinitionsSchema,
@@ -64,9 +64,9 @@ def _indicators(args: dict) -> dict:
 
 def _indicators_file(args: dict, fmt: str) -> Response:
     answer = _indicators(args)
-    table = dashboards.indicator_table(answer, args["lang"], args.get("parent"))
+    table = files.indicator_table(answer, args["lang"], args.get("parent"))
     areas = args.get("areas") or []
-    name = dashboards.filename("indicators", fmt, answer["level"],
+    name = files.filename("indicators", fmt, answer["level"],
                                args.get("parent") or (areas[0] if len(areas) == 1 else "areas"),
                                answer["period"]["label"], args["lang"])
     return attachment(writers.render_table(table, fmt), name, writers.MEDIA_TYPES[fmt])
@@ -98,8 +98,8 @@ def _league(args: dict) -> dict:
 
 def _league_file(args: dict, fmt: str) -> Response:
     answer = _league(args)
-    data = writers.render_table(dashboards.league_table(answer, args["lang"]), fmt)
-    name = dashboards.filename("league", fmt, answer["indicator"], answer["level"],
+    data = writers.render_table(files.league_table(answer, args["lang"]), fmt)
+    name = files.filename("league", fmt, answer["indicator"], answer["level"],
                                answer["parent"], answer["period"]["label"], args["lang"])
     return attachment(data, name, writers.MEDIA_TYPES[fmt])
 
@@ -124,7 +124,7 @@ def summary_pdf(args):
     data = services.summary(level=args.get("level"), parent=args.get("parent"), period=period,
                             indicator=args["indicator"], scope=current_scope())
     league_ = data["league"]
-    name = dashboards.filename("summary", "pdf", data["parent"]["code"], league_["level"],
+    name = files.filename("summary", "pdf", data["parent"]["code"], league_["level"],
                                league_["indicator"], league_["period"]["label"])
     return attachment(summary.render(data), name, "application/pdf")
 
@@ -147,8 +147,8 @@ def _series(args: dict) -> dict:
 def _series_file(args: dict, fmt: str) -> Response:
     answer = _series(args)
     threshold = services.definitions()["small_denominator_threshold"]
-    table = dashboards.series_table(answer, args["lang"], threshold)
-    name = dashboards.filename("series", fmt, answer["level"], answer["code"],
+    table = files.series_table(answer, args["lang"], threshold)
+    name = files.filename("series", fmt, answer["level"], answer["code"],
                                answer["granularity"],
                                f"{args['from_']:%Y-%m-%d}_{args['to']:%Y-%m-%d}", args["lang"])
     return attachment(writers.render_table(table, fmt), name, writers.MEDIA_TYPES[fmt])

@@ -20,7 +20,7 @@ from fpdf import FPDF
 
 from ..common.pdf import GREEN, INK, MARGIN, MUTED, PT, WHITE, finish, new_pdf, text
 from ..common.time import local_today, thai_date
-from .dashboards import (
+from .files import (
     INDICATOR_LABELS,
     LEVEL_LABELS,
     indicator_label,

@@ -1,7 +1,7 @@
 """The dashboards as tables: league tables, indicator tables and series for CSV and XLSX.
 
 Each builder takes what the analytics JSON endpoint answers (``analytics.services``) and lays
-it out as a ``writers.Table``: title lines naming the indicator, its unit and the period (in
+it out as a ``common.writers.Table``: title lines naming the indicator, its unit and the period (in
 Thai with the Buddhist Era when ``lang`` is th), then one row per area or period. The numbers
 are the JSON's own, unrounded further and unconverted, so a file and its JSON agree cell by
 cell. Aggregates only: no household appears in any of them.
@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..analytics.indicators import INDICATORS
-from ..analytics.periods import CUSTOM, DAY, FISCAL_YEAR, MONTH
-from ..analytics.territory import load
 from ..common.time import THAI_MONTHS, be_year, local_today, thai_date
-from .writers import Table, TableColumn
+from ..common.writers import Table, TableColumn
+from .indicators import INDICATORS
+from .periods import CUSTOM, DAY, FISCAL_YEAR, MONTH
+from .territory import load
 
 EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")
