@@ -418,6 +418,11 @@ def test_lgo_staff_see_their_communities_coloured_by_participation(browser, demo
             "() => [...document.querySelectorAll('[data-testid=office-map] path')]"
             ".some((p) => p.getAttribute('fill') && p.getAttribute('fill') !== '"
             + NO_DATA_FILL + "')")
+        # The figures say how fresh they are (nothing waits for a worker here).
+        fresh = page.locator("[data-testid=freshness]")
+        fresh.wait_for()
+        assert fresh.get_attribute("data-pending") == "0"
+        assert re.fullmatch(r"ตัวเลข ณ เวลา \d{2}:\d{2} น\.", fresh.inner_text().strip())
         shoot(page, "office-lgo-map", readme=True)
     finally:
         ctx.close()

@@ -182,7 +182,7 @@ export function LgoMap() {
   const legend = shapes.data?.khaya;
 
   return (
-    <Page title={t('on_map')} tools={<PeriodPicker value={period} onChange={setPeriod} />}>
+    <Page figures title={t('on_map')} tools={<PeriodPicker value={period} onChange={setPeriod} />}>
       <div class="map-tools">
         <div class="segmented" role="group" aria-label={t('map_filter')}>
           {FILTERS.map((f) => (

@@ -333,12 +333,31 @@ export function Pager({ meta, onPage }: { meta: { page: number; pages: number };
   );
 }
 
-/** A page of the office: a heading, an optional toolbar on the right, then the content. */
-export function Page({ title, tools, children }: { title: string; tools?: ComponentChildren; children: ComponentChildren }) {
+/** Up to when the figures count every accepted row (the rollups catch up on a worker). */
+export function Freshness() {
+  useT();
+  const fresh = useFetch<{ as_of: string; pending: number }>('analytics/freshness');
+  if (!fresh.data) return null;
+  const time = new Date(fresh.data.as_of).toLocaleTimeString(lang.get() === 'th' ? 'th-TH' : 'en-GB', {
+    hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Bangkok',
+  });
+  return (
+    <p class="muted freshness" data-testid="freshness" data-pending={fresh.data.pending}>
+      {t(fresh.data.pending ? 'o_figures_behind' : 'o_figures_as_of', { time })}
+    </p>
+  );
+}
+
+/** A page of the office: a heading, an optional toolbar on the right, then the content.
+ * ``figures`` pages say how fresh their figures are under the heading. */
+export function Page({ title, tools, figures, children }: { title: string; tools?: ComponentChildren; figures?: boolean; children: ComponentChildren }) {
   return (
     <section class="office-page">
       <div class="office-head">
-        <h1>{title}</h1>
+        <div>
+          <h1>{title}</h1>
+          {figures && <Freshness />}
+        </div>
         {tools && <div class="office-tools">{tools}</div>}
       </div>
       {children}

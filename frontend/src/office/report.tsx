@@ -53,7 +53,7 @@ export function Report() {
   const monthly = `lgo=${lgo}&from=${from}&to=${to}&lang=${language}`;
 
   return (
-    <Page title={t('on_report')} tools={<PeriodPicker value={period} onChange={setPeriod} />}>
+    <Page figures title={t('on_report')} tools={<PeriodPicker value={period} onChange={setPeriod} />}>
       <div class="button-row export-row" data-testid="report-exports">
         <DownloadButton path={`exports/monthly.csv?${monthly}`} name="monthly.csv" label={t('rep_monthly_csv')} testid="export-monthly-csv" />
         <DownloadButton path={`exports/monthly.xlsx?${monthly}`} name="monthly.xlsx" label={t('rep_monthly_xlsx')} testid="export-monthly-xlsx" />

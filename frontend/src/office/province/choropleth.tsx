@@ -125,7 +125,7 @@ export function ChoroplethScreen({ path }: { path: string }) {
   const title = crumbs[crumbs.length - 1]?.label ?? '';
 
   return (
-    <Page
+    <Page figures
       title={t('op_choropleth')}
       tools={
         <>

@@ -51,7 +51,7 @@ export function CompareScreen() {
   const toggle = (code: string, on: boolean) => chosen.set(on ? [...picked, code].slice(0, MAX) : picked.filter((c) => c !== code));
 
   return (
-    <Page title={t('op_compare')} tools={<PeriodPicker value={period} onChange={(p) => setChoice({ period: p })} />}>
+    <Page figures title={t('op_compare')} tools={<PeriodPicker value={period} onChange={(p) => setChoice({ period: p })} />}>
       <div class="op-compare">
         <fieldset class="office-side op-picker op-no-print" data-testid="lgo-picker">
           <legend>{t('op_choose_lgos')}</legend>

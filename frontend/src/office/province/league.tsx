@@ -97,7 +97,7 @@ export function LeagueScreen({ path }: { path: string }) {
   const title = crumbs[crumbs.length - 1]?.label ?? '';
 
   return (
-    <Page
+    <Page figures
       title={t('op_league')}
       tools={
         <>

@@ -80,7 +80,7 @@ export function TrendsScreen() {
   const spans = granularity === 'month' ? [12, 18, 24] : [3, 5];
 
   return (
-    <Page title={t('op_trends')}>
+    <Page figures title={t('op_trends')}>
       <div class="filters op-no-print">
         <fieldset class="op-segment">
           <legend>{t('op_area_kind')}</legend>
