@@ -601,25 +601,27 @@ def drain_queue(url: str, *queues: str) -> subprocess.CompletedProcess:
         env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True)
 
 
-class Staleness:
-    """Samples, twice a second, the age of the oldest change the rollups have not taken in:
-    how far behind the dashboards are at that moment (0 when level)."""
+class Sampler:
+    """A thread that reads the database every ``interval_s`` while the ``with`` block runs;
+    subclasses say what it reads (``sample``, on one connection of its own)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, interval_s: float) -> None:
         self.engine = engine_for(url)
-        self.samples: list[float] = []
+        self.interval_s = interval_s
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, name=type(self).__name__,
+                                        daemon=True)
+
+    def sample(self, connection: Any) -> None:
+        raise NotImplementedError
 
     def _run(self) -> None:
-        while not self._stop.wait(0.5):
-            with self.engine.connect() as connection:
-                age = connection.execute(text(
-                    "select coalesce(extract(epoch from now() - min(created_at)), 0)"
-                    " from pending_changes")).scalar_one()
-            self.samples.append(float(age))
+        with self.engine.connect() as connection:
+            while not self._stop.wait(self.interval_s):
+                self.sample(connection)
+                connection.rollback()
 
-    def __enter__(self) -> Staleness:
+    def __enter__(self) -> Any:
         self._thread.start()
         return self
 
@@ -627,6 +629,21 @@ class Staleness:
         self._stop.set()
         self._thread.join(timeout=30)
         self.engine.dispose()
+
+
+class Staleness(Sampler):
+    """Samples, twice a second, the age of the oldest change the rollups have not taken in:
+    how far behind the dashboards are at that moment (0 when level)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url, 0.5)
+        self.samples: list[float] = []
+
+    def sample(self, connection: Any) -> None:
+        age = connection.execute(text(
+            "select coalesce(extract(epoch from now() - min(created_at)), 0)"
+            " from pending_changes")).scalar_one()
+        self.samples.append(float(age))
 
     def summary(self) -> str:
         if not self.samples:

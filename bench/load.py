@@ -77,6 +77,7 @@ from _drill import (
     Gunicorn,
     Ledger,
     Phone,
+    Sampler,
     Staleness,
     converge,
     drain,
@@ -391,45 +392,29 @@ def drive(kinds: dict[str, Callable[[random.Random], Outcome]], rates: dict[str,
     return stats, time.monotonic() - start
 
 
-class ConnectionSampler:
+class ConnectionSampler(Sampler):
     """Samples pg_stat_activity for one database: the most connections (and active ones) seen."""
 
     def __init__(self, url: str, interval_s: float = 0.25) -> None:
-        self.engine = engine_for(url)
-        self.interval_s = interval_s
+        super().__init__(url, interval_s)
         self.peak_total = self.peak_active = 0
         self.samples = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="pg-sampler", daemon=True)
 
-    def _run(self) -> None:
-        with self.engine.connect() as conn:
-            while not self._stop.is_set():
-                total, active = conn.execute(text(
-                    "select count(*), count(*) filter (where state <> 'idle')"
-                    " from pg_stat_activity"
-                    " where datname = current_database() and pid <> pg_backend_pid()"
-                    " and backend_type = 'client backend'")).one()
-                conn.rollback()
-                self.peak_total = max(self.peak_total, total)
-                self.peak_active = max(self.peak_active, active)
-                self.samples += 1
-                self._stop.wait(self.interval_s)
+    def sample(self, connection: Any) -> None:
+        total, active = connection.execute(text(
+            "select count(*), count(*) filter (where state <> 'idle')"
+            " from pg_stat_activity"
+            " where datname = current_database() and pid <> pg_backend_pid()"
+            " and backend_type = 'client backend'")).one()
+        self.peak_total = max(self.peak_total, total)
+        self.peak_active = max(self.peak_active, active)
+        self.samples += 1
 
     def backend_pids(self) -> list[int]:
         with self.engine.connect() as conn:
             return list(conn.scalars(text(
                 "select pid from pg_stat_activity where datname = current_database()"
                 " and pid <> pg_backend_pid()")))
-
-    def __enter__(self) -> ConnectionSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: Any) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self.engine.dispose()
 
 
 def pool_settings(url: str) -> dict[str, Any]:
