@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from khaya.households.cards import card_code
 from tests.e2e._browser import (
     RESIDENT,
     VOLUNTEER,
@@ -183,6 +184,28 @@ def test_a_card_never_scanned_on_this_phone_opens_offline_from_the_stored_regist
     # A token the register does not hold still says that the phone must go online.
     page.goto(world.base + "/h/" + "x" * 16)
     page.wait_for_selector(".banner-warn")
+    context.set_offline(False)
+
+
+def test_the_code_printed_under_the_qr_opens_the_household_typed_online_and_offline(
+    context, world
+):
+    household = world.resident_household
+    code = card_code(household["qr_token"])
+    assert code is not None
+    # As a person copies it from the card: lower case, spaces, an O for a 0.
+    typed = code.lower().replace("-", " ").replace("0", "o")
+    page = context.new_page()
+    sign_in(page, world.base, VOLUNTEER)
+    page.wait_for_selector("[data-testid=household-row]")
+    for offline in (False, True):
+        context.set_offline(offline)
+        page.goto(world.base + "/scan")
+        page.fill("input[name=code]", typed)
+        page.click(".typed-code button[type=submit]")
+        page.wait_for_selector("[data-testid=household]")
+        assert page.url.endswith(f"/households/{household['id']}")
+        assert page.inner_text("[data-testid=house-number]") == household["house_number"]
     context.set_offline(False)
 
 

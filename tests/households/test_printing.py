@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from khaya.auth.models import AuditEvent
+from khaya.households.cards import card_code
 from khaya.households.models import Household
 
 VILLAGE = "51010101"  # ชุมชนที่ 1 of Lamphun Town Municipality
@@ -110,6 +111,11 @@ def test_cards_one_per_household(client, town, households):
     for line in ("เทศบาลเมืองลำพูน", "ชุมชนที่ 1", "สแกนเพื่อบันทึกการคัดแยกขยะ"):
         assert text.count(unicodedata.normalize("NFKC", line)) == len(households), line
     assert text.count("Scan to record") == len(households)
+    # The code the scan screen accepts typed, under each QR.
+    for household in households:
+        code = card_code(household["qr_token"])
+        assert code is not None
+        assert _occurrences(text, code) == 1, code
     fonts = {
         str(font.get_object()["/BaseFont"])
         for page in reader.pages

@@ -22,6 +22,7 @@ from ..common.pdf import GREEN, MARGIN, MUTED, WHITE, finish, new_pdf, text
 from ..common.time import thai_date
 from ..extensions import db
 from . import services
+from .cards import card_code
 from .errors import InvalidHousehold
 from .models import Household
 
@@ -77,6 +78,10 @@ def _card(
         pdf.set_dash_pattern(dash=1.5, gap=1.5)
         pdf.rect(x, y, w, h)
     pdf.image(_qr_image(url), x + 3, y + (h - QR_SIZE) / 2, QR_SIZE, QR_SIZE)
+    if code := card_code(household.qr_token):
+        # What the scan screen accepts typed, when no camera reads the QR.
+        text(pdf, x + 3, y + (h + QR_SIZE) / 2 + 0.2, QR_SIZE, code, size=7.5, bold=True,
+             align="C", min_size=5)
     tx = x + 3 + QR_SIZE + 2
     tw = x + w - 4 - tx
     ty = text(pdf, tx, y + 4, tw, "บ้านเลขที่", size=9, color=MUTED)

@@ -123,7 +123,8 @@ def link_resident(data, household_id: int):
 @requires("households.read")
 @blp.response(200, HouseholdDetailSchema)
 def household_by_qr(token: str):
-    """Open the household of a scanned QR card (its token or the card's URL path)."""
+    """Open the household of a scanned QR card: its token, or the code printed under the QR
+    (``XXXXX-XXXXX-XXXXX-XXXXX``; lower case, O for 0 and I or L for 1 are read as meant)."""
     household = services.household_by_qr(token)
     db.session.commit()
     return household

@@ -17,6 +17,7 @@ from ..auth.scoping import current_scope
 from ..common.pagination import paginate
 from ..common.time import local_today
 from ..extensions import db
+from .cards import token_of_code
 from .errors import DuplicateHouseNumber, HouseholdNotFound, InvalidHousehold, VersionConflict
 from .models import Household, Occupancy
 
@@ -54,7 +55,9 @@ def read_household(household_id: int) -> Household:
 
 
 def household_by_qr(token: str) -> Household:
-    """Open a household from its QR card: only for callers whose scope holds it."""
+    """Open a household from its QR card (the token, or the code printed under the QR): only
+    for callers whose scope holds it."""
+    token = token_of_code(token) or token
     household = db.session.execute(
         select(Household).where(Household.qr_token == token)
     ).scalar_one_or_none()

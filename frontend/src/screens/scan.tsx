@@ -22,11 +22,33 @@ function detectorClass(): DetectorClass | null {
   return (window as unknown as { BarcodeDetector?: DetectorClass }).BarcodeDetector ?? null;
 }
 
-/** The card's token from a scanned or typed text: the /h/<token> link, or the bare token. */
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The token a card's printed code stands for (20 Crockford base32 characters: the token's 96
+ * bits), forgiving lower case, O for 0, I or L for 1, spaces and dashes; null for anything else.
+ * The server reads codes the same way (households/cards.py).
+ */
+export function tokenOfCode(text: string): string | null {
+  const cleaned = text.replace(/[\s-]/g, '').toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
+  if (cleaned.length !== 20 || [...cleaned].some((c) => !CROCKFORD.includes(c))) return null;
+  let bits = '';
+  for (const c of cleaned) bits += CROCKFORD.indexOf(c).toString(2).padStart(5, '0');
+  if (/1/.test(bits.slice(96))) return null; // a real code's last 4 bits are zero
+  let token = '';
+  for (let i = 0; i < 96; i += 6) token += BASE64URL[parseInt(bits.slice(i, i + 6), 2)];
+  return token;
+}
+
+/** The card's token from a scanned or typed text: the /h/<token> link, the code printed under
+ * the QR, or the bare token. */
 export function tokenOf(text: string): string | null {
   const trimmed = text.trim();
   const link = /\/h\/([A-Za-z0-9_-]+)/.exec(trimmed);
   if (link) return link[1];
+  const fromCode = tokenOfCode(trimmed);
+  if (fromCode) return fromCode;
   return /^[A-Za-z0-9_-]{12,32}$/.test(trimmed) ? trimmed : null;
 }
 
@@ -146,7 +168,9 @@ export function Scan() {
         <label class="field">
           <span>{t('scan_typed')}</span>
           <input class="input" name="code" autocomplete="off" autocapitalize="off" spellcheck={false} value={typed}
+            placeholder="XXXXX-XXXXX-XXXXX-XXXXX" aria-describedby="code-hint"
             onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />
+          <span class="muted small" id="code-hint">{t('scan_code_hint')}</span>
         </label>
         <button type="submit" class="button button-primary" disabled={busy}>{t('scan_open')}</button>
       </form>
