@@ -80,6 +80,20 @@ export function formatNumber(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+/**
+ * A phone number as Thai people write it: +66966781551 -> 096-678-1551 (mobiles 3-3-4),
+ * +6653511234 -> 053-511-234, +6621234567 -> 02-123-4567. Masked numbers (09xxxxx551) are
+ * grouped the same way; anything else is shown as it came.
+ */
+export function formatPhone(phone: string | null | undefined): string {
+  if (!phone) return '';
+  const national = phone.startsWith('+66') ? '0' + phone.slice(3) : phone;
+  if (!/^0[0-9x]{8,9}$/.test(national)) return phone;
+  if (national.length === 10) return `${national.slice(0, 3)}-${national.slice(3, 6)}-${national.slice(6)}`;
+  if (national.startsWith('02')) return `${national.slice(0, 2)}-${national.slice(2, 5)}-${national.slice(5)}`;
+  return `${national.slice(0, 3)}-${national.slice(3, 6)}-${national.slice(6)}`;
+}
+
 export function formatBaht(n: number): string {
   return t('baht', { n: formatNumber(n, 2) });
 }

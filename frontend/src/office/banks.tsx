@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import type { Bank, Member, Page as ApiPage, Price } from '../data';
-import { formatBaht, formatDate, formatNumber, lang, nameOf, t, useT, type Key } from '../i18n';
+import { formatBaht, formatDate, formatNumber, formatPhone, lang, nameOf, t, useT, type Key } from '../i18n';
 import { Link } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
@@ -145,7 +145,7 @@ function Members({ bank, members }: { bank: number; members: ApiPage<Member> }) 
               <td class="num">{m.member_number}</td>
               <td>{m.household ? <Link href={`/office/households/${m.household_id}`}>{m.household.head_name || t('bank_no_head')}</Link> : ''}</td>
               <td>{holder(m)}</td>
-              <td>{m.household?.phone ?? ''}</td>
+              <td>{formatPhone(m.household?.phone)}</td>
               <td class={m.balance < 0 ? 'num bad-text' : 'num'}>{formatBaht(m.balance)}</td>
               <td><DownloadButton path={`waste-banks/${bank}/members/${m.id}/passbook.pdf?lang=${lang.get()}`} name={`passbook-${m.member_number}.pdf`} label={t('o_pdf')} /></td>
             </tr>

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
 import type { Household, HouseholdDetail, Page as ApiPage, Village } from '../data';
-import { formatDate, t, useT, villageName, type Key } from '../i18n';
+import { formatDate, formatPhone, t, useT, villageName, type Key } from '../i18n';
 import { Link, navigate } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
@@ -230,7 +230,7 @@ export function Register() {
                       <td><Link href={`/office/households/${h.id}`}>{h.house_number}</Link></td>
                       <td>{villageName(byCode.get(h.village_code), h.village_code)}</td>
                       <td>{h.head_name ?? '–'}</td>
-                      <td>{h.phone ?? '–'}</td>
+                      <td>{h.phone ? formatPhone(h.phone) : '–'}</td>
                       <td class="num">{h.members}</td>
                       <td>{t(`bin_${h.wet_bin}` as Key)}</td>
                       <td>{formatDate(h.last_log_on)}</td>

@@ -2,7 +2,7 @@
 import { api } from '../../shared/api';
 import { useCached, useLoad } from '../cache';
 import { inspectionDue, logOverdue, LOG_OVERDUE_DAYS, storedHousehold, type Household, type Inspection, type Page, type SortingLog } from '../data';
-import { formatDate, t, useT, villageName, type Key } from '../i18n';
+import { formatDate, formatPhone, t, useT, villageName, type Key } from '../i18n';
 import { Link } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
@@ -58,7 +58,7 @@ export function HouseholdScreen({ id }: { id: number }) {
                 <dt>{t('members_label')}</dt><dd>{h.members}</dd>
               </dl>
               {h.phone && !h.phone.includes('*') && (
-                <a class="button button-secondary" href={`tel:${h.phone}`}><Icon name="phone" />{t('phone')} {h.phone}</a>
+                <a class="button button-secondary" href={`tel:${h.phone}`}><Icon name="phone" />{t('phone')} <span data-testid="phone">{formatPhone(h.phone)}</span></a>
               )}
             </section>
             <nav class="actions" aria-label={t('house_no')}>

@@ -1,0 +1,54 @@
+"""Phones are shown as Thai people write them (096-678-1551), on the phone and at the desk;
+the register keeps E.164 (+66966781551) and the call link dials it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from khaya.extensions import db
+from tests.e2e._browser import VOLUNTEER, desk_context, shoot, sign_in, sign_in_office
+
+pytestmark = pytest.mark.e2e
+
+STORED = "+66966781551"
+
+
+def _set_phone(app, household_id: int, phone: str | None) -> None:
+    with app.app_context():
+        db.session.execute(text("update households set phone = :p where id = :id"),
+                           {"p": phone, "id": household_id})
+        db.session.commit()
+        db.session.remove()
+
+
+def test_phones_read_the_thai_way_on_the_phone_and_in_the_register(app, browser, context,
+                                                                     world):
+    household = world.volunteer_household
+    _set_phone(app, household["id"], STORED)
+    try:
+        page = context.new_page()
+        sign_in(page, world.base, VOLUNTEER)
+        page.goto(world.base + f"/households/{household['id']}")
+        shown = page.locator("[data-testid=phone]")
+        shown.wait_for()
+        assert shown.inner_text() == "096-678-1551"
+        assert page.get_attribute("a[href^='tel:']", "href") == f"tel:{STORED}"
+        shoot(page, "household-phone")
+
+        desk = desk_context(browser)
+        try:
+            office = desk.new_page()
+            sign_in_office(office, world.base, "town.staff")
+            office.goto(world.base + "/office/households")
+            office.fill("[data-testid=register-search]", household["house_number"])
+            row = office.locator("[data-testid=register-table] tbody tr",
+                                 has_text=household["house_number"]).first
+            row.wait_for()
+            # The list masks the number (PDPA) and groups what is left the same way.
+            assert "09x-xxx-x551" in row.inner_text()
+            assert STORED not in office.content()
+        finally:
+            desk.close()
+    finally:
+        _set_phone(app, household["id"], None)
