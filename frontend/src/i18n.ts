@@ -94,6 +94,13 @@ export function formatPhone(phone: string | null | undefined): string {
   return `${national.slice(0, 3)}-${national.slice(3, 6)}-${national.slice(6)}`;
 }
 
+/** A role's name in the reader's language (an unknown one as it came). */
+export function roleName(role: string): string {
+  const key = `role_${role}` as Key;
+  const name = t(key);
+  return name === key ? role : name;
+}
+
 export function formatBaht(n: number): string {
   return t('baht', { n: formatNumber(n, 2) });
 }

@@ -1,5 +1,5 @@
 """Phones are shown as Thai people write them (096-678-1551), on the phone and at the desk;
-the register keeps E.164 (+66966781551) and the call link dials it."""
+the register keeps E.164 (+66966781551) and the call link dials it. Roles are named in Thai."""
 
 from __future__ import annotations
 
@@ -35,6 +35,11 @@ def test_phones_read_the_thai_way_on_the_phone_and_in_the_register(app, browser,
         assert shown.inner_text() == "096-678-1551"
         assert page.get_attribute("a[href^='tel:']", "href") == f"tel:{STORED}"
         shoot(page, "household-phone")
+        # Roles are named in Thai too, not "volunteer".
+        page.goto(world.base + "/settings")
+        roles = page.locator("[data-testid=roles]")
+        roles.wait_for()
+        assert roles.inner_text() == "อาสาสมัคร"
 
         desk = desk_context(browser)
         try:

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import type { Page as ApiPage } from '../data';
-import { formatDate, formatDateTime, t, useT, villageName, type Key } from '../i18n';
+import { formatDate, formatDateTime, roleName, t, useT, villageName, type Key } from '../i18n';
 import { Link } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
@@ -188,7 +188,7 @@ export function Audit({ initial }: { initial: string }) {
                     <tr key={e.id}>
                       <td>{formatDateTime(Date.parse(e.at))}</td>
                       <td>{e.actor_name ?? (e.actor_id === null ? '–' : `#${e.actor_id}`)}</td>
-                      <td>{e.actor_role ?? '–'}</td>
+                      <td>{e.actor_role ? roleName(e.actor_role) : '–'}</td>
                       <td>{e.action}</td>
                       <td>{e.method} {e.endpoint}</td>
                     </tr>

@@ -1,6 +1,6 @@
 /** Settings: language, base map, storage, version, and signing out without losing the outbox. */
 import { useEffect, useState } from 'preact/hooks';
-import { lang, setLang, t, useT } from '../i18n';
+import { lang, roleName, setLang, t, useT } from '../i18n';
 import { navigate } from '../router';
 import { auth, signOut } from '../session';
 import { askPersistentStorage, setBaseMap, storageStatus, tileUrl, type StorageStatus } from '../settings';
@@ -35,7 +35,7 @@ export function Settings() {
       <section class="card">
         <p class="muted">{t('signed_in_as')}</p>
         <p><strong>{me?.user.display_name ?? session?.display_name}</strong></p>
-        <p class="muted">{me?.roles.join(', ')}</p>
+        <p class="muted" data-testid="roles">{me?.roles.map(roleName).join(', ')}</p>
       </section>
       <section class="card">
         <h2><Icon name="globe" /> ภาษา · Language</h2>
