@@ -57,3 +57,40 @@ def test_phones_read_the_thai_way_on_the_phone_and_in_the_register(app, browser,
             desk.close()
     finally:
         _set_phone(app, household["id"], None)
+
+
+def test_the_household_list_says_offline_only_when_it_is(context, world):
+    """A stored list shows at once while the server is asked; "(offline)" is said only when
+    the server could not be reached (it used to show while online, as the answer came)."""
+    page = context.new_page()
+    sign_in(page, world.base, VOLUNTEER)
+    page.wait_for_selector("[data-testid=household-row]")  # the list is stored now
+    page.click("[data-testid=lang]")  # English, where the label was seen
+    held: list = []
+    holding = [True]
+
+    def hold(route) -> None:
+        if holding[0]:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/households?*", hold)
+    page.goto(world.base + "/")
+    page.wait_for_selector("[data-testid=household-row]")  # from the store, the answer held
+    assert held, "the list request is held"
+    assert page.locator(".stale-note").count() == 0
+    holding[0] = False
+    for route in held:
+        route.continue_()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".stale-note").count() == 0
+
+    context.set_offline(True)
+    try:
+        page.goto(world.base + "/")
+        note = page.locator(".stale-note")
+        note.wait_for()
+        assert "(offline)" in note.inner_text()
+    finally:
+        context.set_offline(False)

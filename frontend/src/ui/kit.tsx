@@ -101,7 +101,9 @@ export function LoadState<T>({ loaded, children }: { loaded: Loaded<T>; children
   if (loaded.data !== undefined) {
     return (
       <>
-        {loaded.fromCache && loaded.fetchedAt && (
+        {/* "Offline" only once the server could not be reached: while it is still being
+            asked, the stored copy shows without a label. */}
+        {loaded.fromCache && loaded.fetchedAt && !loaded.loading && (
           <p class="stale-note" role="status">{t('from_cache', { when: formatDateTime(loaded.fetchedAt) })}</p>
         )}
         {children(loaded.data)}
