@@ -7,7 +7,14 @@ import pytest
 from sqlalchemy import text
 
 from khaya.extensions import db
-from tests.e2e._browser import VOLUNTEER, desk_context, shoot, sign_in, sign_in_office
+from tests.e2e._browser import (
+    RESIDENT,
+    VOLUNTEER,
+    desk_context,
+    shoot,
+    sign_in,
+    sign_in_office,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -94,3 +101,21 @@ def test_the_household_list_says_offline_only_when_it_is(context, world):
         assert "(offline)" in note.inner_text()
     finally:
         context.set_offline(False)
+
+
+def test_the_log_forms_save_button_is_on_screen_above_the_bottom_bar(context, world):
+    """At 360x740 the Save button shows without scrolling, and stays above the bottom bar
+    when the form is scrolled."""
+    page = context.new_page()
+    sign_in(page, world.base, RESIDENT)
+    save = page.locator("[data-testid=save-log]")
+    save.wait_for()
+    nav_top = page.locator(".bottom-nav").bounding_box()["y"]
+    for scrolled in (0, 250):
+        page.evaluate("(y) => new Promise((done) => { window.scrollTo(0, y);"
+                      " requestAnimationFrame(() => done(null)); })", scrolled)
+        box = save.bounding_box()
+        assert box is not None
+        assert box["y"] >= 0
+        assert box["y"] + box["height"] <= nav_top + 0.5, (scrolled, box, nav_top)
+    shoot(page, "log-form-save")

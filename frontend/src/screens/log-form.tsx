@@ -169,10 +169,13 @@ export function LogForm({ householdId, userId, lastLog, fix, onSaved }: Props) {
         )}
       </details>
       {problem && <Banner kind="error" icon="alert">{problem}</Banner>}
-      <button type="submit" class="button button-primary button-big" disabled={saving} data-testid="save-log">
-        <Icon name="check" />
-        {t('save')}
-      </button>
+      {/* Kept on screen above the bottom bar, however long the form. */}
+      <div class="sticky-save">
+        <button type="submit" class="button button-primary button-big" disabled={saving} data-testid="save-log">
+          <Icon name="check" />
+          {t('save')}
+        </button>
+      </div>
     </form>
   );
 }
