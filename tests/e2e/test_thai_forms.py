@@ -3,6 +3,9 @@ the register keeps E.164 (+66966781551) and the call link dials it. Roles are na
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import pytest
 from sqlalchemy import text
 
@@ -10,11 +13,13 @@ from khaya.extensions import db
 from tests.e2e._browser import (
     RESIDENT,
     VOLUNTEER,
+    bangkok_today,
     desk_context,
     shoot,
     sign_in,
     sign_in_office,
 )
+from tests.e2e.conftest import _token
 
 pytestmark = pytest.mark.e2e
 
@@ -119,3 +124,33 @@ def test_the_log_forms_save_button_is_on_screen_above_the_bottom_bar(context, wo
         assert box["y"] >= 0
         assert box["y"] + box["height"] <= nav_top + 0.5, (scrolled, box, nav_top)
     shoot(page, "log-form-save")
+
+
+def test_history_shows_the_weights_entered(app, context, world):
+    client = app.test_client()
+    resident = _token(client, RESIDENT)
+    household = world.resident_household
+    day = (bangkok_today() - dt.timedelta(days=4)).isoformat()  # after it registered
+    answer = client.post("/api/v1/sync", headers=resident, json={
+        "device_id": "e2e-weights", "items": [{
+            "kind": "sorting_log", "client_id": str(uuid.uuid4()),
+            "data": {"household_id": household["id"], "log_date": day,
+                     "streams": ["organic", "recyclable"], "organic_handling": "compost",
+                     "kg_organic": 2.5, "kg_recyclable": 1.25}}]})
+    assert answer.status_code == 200, answer.get_json()
+    result = answer.get_json()["results"][0]
+    assert result["status"] == "created", result
+    log_id = result["id"]
+    try:
+        page = context.new_page()
+        sign_in(page, world.base, RESIDENT)
+        page.goto(world.base + "/history")
+        weights = page.locator("[data-testid=log-weights]", has_text="2.5")
+        weights.wait_for()
+        assert weights.inner_text() == "ขยะเปียก/อินทรีย์ 2.5 กก. · ขยะรีไซเคิล 1.25 กก."
+        shoot(page, "history-weights")
+    finally:
+        voided = client.post(f"/api/v1/sorting-logs/{log_id}/void",
+                             headers=_token(client, "town.staff"),
+                             json={"reason": "test clean-up"})
+        assert voided.status_code == 200, voided.get_json()

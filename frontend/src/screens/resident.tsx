@@ -3,7 +3,7 @@ import type { OutboxItem } from '../../shared/db';
 import { localToday } from '../../shared/util';
 import { useCached, type Loaded } from '../cache';
 import { loggedDates, streak, type Household, type Page, type SortingLog } from '../data';
-import { formatDate, t, useT, type Key } from '../i18n';
+import { formatDate, formatNumber, t, useT, type Key } from '../i18n';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { StreamChips } from '../streams';
@@ -83,6 +83,18 @@ export function ResidentHome() {
   );
 }
 
+const WEIGHED = ['organic', 'recyclable', 'general', 'hazardous'] as const;
+
+/** The weights a log was given, as "ขยะรีไซเคิล 1.5 กก." (nothing when none was weighed). */
+function weights(log: SortingLog): string {
+  return WEIGHED.filter((s) => log[`kg_${s}`] != null)
+    .map((s) => {
+      const kg = log[`kg_${s}`]!;
+      return `${t(`stream_${s}` as Key)} ${formatNumber(kg, Number.isInteger(kg * 10) ? 1 : 2)} ${t('kg_unit')}`;
+    })
+    .join(' · ');
+}
+
 export function History() {
   useT();
   const household = useMyHousehold();
@@ -111,6 +123,7 @@ export function History() {
                     <StreamChips streams={log.streams} />
                     {log.organic_handling && <span class="muted"> · {t(`handling_${log.organic_handling}` as Key)}</span>}
                   </div>
+                  {weights(log) && <div class="row-sub muted" data-testid="log-weights">{weights(log)}</div>}
                 </div>
               </li>
             ))}
