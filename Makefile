@@ -30,7 +30,8 @@ run: setup
 
 test: setup
 	@bash scripts/ensure_browser.sh
-	@bash scripts/ensure_gdal.sh
+	@bash scripts/ensure_tool.sh ogrinfo gdal-bin
+	@bash scripts/ensure_tool.sh pdftotext poppler-utils
 	@bash scripts/test.sh $(PYTEST_ARGS)
 
 stop:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import secrets
-import unicodedata
 
 import pytest
 from flask import Flask
@@ -22,6 +21,7 @@ from tests.e2e._browser import (
     shoot,
     sign_in_office,
 )
+from tests.pdfs import pdf_text
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +48,7 @@ def _token(app: Flask, login: str) -> dict[str, str]:
 
 
 def _pdf_text(reader: PdfReader) -> str:
-    return unicodedata.normalize("NFKC", "\n".join(p.extract_text() for p in reader.pages))
+    return pdf_text(reader.stream.getvalue())
 
 
 def test_staff_adds_a_household_on_the_map_and_prints_its_village_qr_sheet(desk, world, app):

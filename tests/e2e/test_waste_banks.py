@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import secrets
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,6 +30,7 @@ from tests.e2e._browser import (
     sign_in,
     sign_in_office,
 )
+from tests.pdfs import pdf_text
 
 pytestmark = pytest.mark.e2e
 
@@ -221,7 +221,7 @@ def test_lgo_staff_see_their_banks_members_by_name_and_the_next_buying_day(
         with page.expect_download() as download:
             member.locator("button").click()
         pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
-        words = unicodedata.normalize("NFKC", "\n".join(p.extract_text() for p in pdf.pages))
+        words = pdf_text(pdf.stream.getvalue())
         for expected in ("นายสมหมาย ทดลองดี", "บ้านเลขที่ " + banks.member_household["house_number"],
                          "12.00 บาท"):
             assert expected in words, (expected, words)

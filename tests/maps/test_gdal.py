@@ -1,6 +1,6 @@
 """GDAL's OGC API - Features driver (what QGIS uses too) reads /ogc from a live server.
 
-``make test`` installs gdal-bin (scripts/ensure_gdal.sh), so this never skips there.
+``make test`` installs gdal-bin (scripts/ensure_tool.sh); without ogrinfo these tests fail.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 
-import pytest
 from sqlalchemy import func, select
 
 from khaya.areas.models import Tambon, Village
@@ -17,9 +16,6 @@ from khaya.extensions import db
 from tests.maps._support import live_server
 
 OGRINFO = shutil.which("ogrinfo") or "/usr/bin/ogrinfo"
-pytestmark = pytest.mark.skipif(
-    shutil.which("ogrinfo") is None, reason="gdal-bin is not installed (scripts/ensure_gdal.sh)"
-)
 
 
 def ogrinfo(*args: str) -> str:

@@ -4,15 +4,13 @@ members named by their household, and a passbook PDF that says whose it is and i
 from __future__ import annotations
 
 import datetime as dt
-import io
-import unicodedata
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from khaya.auth.models import AuditEvent
 from khaya.wastebank.models import first_buying_day
+from tests.pdfs import pdf_text
 
 
 def names(client, auth, login: str, query: str = "") -> set[str]:
@@ -101,11 +99,6 @@ def test_members_carry_their_household_with_the_phone_masked(client, auth, bank,
         )
     ).all()
     assert sorted(listed) == sorted(str(h) for h in bank["households"])
-
-
-def pdf_text(data: bytes) -> str:
-    reader = PdfReader(io.BytesIO(data))
-    return unicodedata.normalize("NFKC", "\n".join(p.extract_text() for p in reader.pages))
 
 
 def test_the_passbook_pdf_names_the_member_and_counts_in_baht(client, auth, bank):

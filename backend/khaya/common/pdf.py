@@ -103,9 +103,13 @@ def text(
     Names of villages and LGOs vary a lot in length (อบต. names run past 30 characters), and a
     wrapped Thai line would break mid-word: fpdf2 only breaks at spaces.
     """
-    # SARA AM goes in as its two parts (NIKHAHIT + SARA AA), as HarfBuzz would split it anyway:
-    # the same glyphs, but fpdf2 then maps every glyph back to text, so copying or searching the
-    # PDF finds the words instead of control characters (fpdf2 leaves split glyphs unmapped).
+    typed = text
+    # HarfBuzz splits SARA AM into NIKHAHIT + SARA AA glyphs, and a glyph maps back to one text
+    # whatever its context, so the glyphs alone read back as "ลําพูน" (fpdf2 leaves a split
+    # glyph unmapped: control characters). Two layers fix that: the line is marked with its
+    # typed text as ActualText (PDF 32000-1 §14.9.4), which copy, search and pdftotext use, so
+    # "ลำพูน" finds ลำพูน; and the glyphs are drawn from the two parts, so a reader that ignores
+    # ActualText still gets the same letters rather than nothing.
     text = text.replace("\u0e33", "\u0e4d\u0e32")
     size = _fitted_size(text, bold, size, width, min_size)
     pdf.set_font(FONT, "B" if bold else "", size)
@@ -113,5 +117,12 @@ def text(
     height = size * PT * 1.45
     pdf.set_text_color(*color)
     pdf.set_xy(x, y)
+    pdf._out(f"/Span <</ActualText {_pdf_text_string(typed)}>> BDC")  # noqa: SLF001
     pdf.cell(width, height, text, align=align)
+    pdf._out("EMC")  # noqa: SLF001
     return y + height
+
+
+def _pdf_text_string(value: str) -> str:
+    """Return ``value`` as a PDF text string: UTF-16BE with its byte-order mark, in hex."""
+    return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
