@@ -76,3 +76,9 @@ def dataset(app, db_session, client, auth, sync) -> Dataset:
     assert response.status_code in (200, 201), response.get_json()
     db_session.remove()
     return data
+
+
+@pytest.fixture
+def few_households_count(app, monkeypatch):
+    """Flag only denominators under 1, so the hand villages are ranked."""
+    monkeypatch.setitem(app.config, "SMALL_DENOMINATOR", 1)

@@ -30,14 +30,6 @@ def get(client, auth):
     return call
 
 
-@pytest.fixture
-def few_households_count(app):
-    """Flag only denominators under 1, so the hand villages are ranked."""
-    app.config["SMALL_DENOMINATOR"] = 1
-    yield
-    app.config["SMALL_DENOMINATOR"] = 30
-
-
 def test_province_officer_reads_every_lgo(dataset, get):
     status, body = get("indicators", "province", level="lgo", parent="51", period="2024-10",
                        indicators="participation,carbon_tco2e")
@@ -47,7 +39,8 @@ def test_province_officer_reads_every_lgo(dataset, get):
     assert nga["indicators"]["participation"]["numerator"] == 4
     assert nga["indicators"]["participation"]["denominator"] == 7
     assert body["period"] == {"kind": "month", "label": "2024-10", "start": "2024-10-01",
-                              "end": "2024-10-31", "days": 31}
+                              "end": "2024-10-31", "days": 31,
+                              "complete": True, "elapsed_days": 31}
     assert body["small_denominator_threshold"] == 30
 
 
@@ -95,7 +88,7 @@ def test_lgo_staff_listing_sees_only_their_own(get):
     {"level": "village", "areas": V1, "from": "2020-01-01", "to": "2024-10-01"},
     {"level": "village", "areas": V1, "period": "2024-10", "from": "2024-10-01",
      "to": "2024-10-02"},
-    {"level": "village", "areas": V1},
+    {"level": "village", "areas": V1, "to": "2024-10-01"},
     {"level": "village", "areas": V1, "period": "2024-10", "perpage": "5"},
     {"level": "village", "areas": f"{V1},,", "period": "2024-10"},
 ])
@@ -121,9 +114,10 @@ def test_league_ranks_with_change_and_most_improved(dataset, get, few_households
     assert [(r["code"], r["rank"], r["value"], r["change"]) for r in top] == [
         (V1, 1, 0.6, 0.1), (V2, 2, 0.5, 0.5)]
     assert top[0]["previous"] == {"value": 0.5, "numerator": 3, "denominator": 6,
-                                  "small_denominator": False}
-    # Villages without households have no value: listed last, unranked.
+                                  "small_denominator": False, "no_data": False}
+    # Villages without households have no data (not a small denominator): last, unranked.
     assert all(r["rank"] is None and r["value"] is None for r in body["rows"][2:])
+    assert all(r["no_data"] and not r["small_denominator"] for r in body["rows"][2:])
     assert len(body["rows"]) == 10
     assert body["most_improved"]["code"] == V2
 
@@ -138,13 +132,15 @@ def test_league_keeps_small_denominators_out_of_the_ranking(dataset, get):
     assert body["most_improved"] is None
 
 
-def test_ranking_shares_ties():
-    rows = [{"code": c, "value": v, "small_denominator": s} for c, v, s in (
-        ("a", 0.5, False), ("b", 0.7, False), ("c", 0.5, False), ("d", 0.9, True),
-        ("e", None, False), ("f", 0.2, False))]
+def test_ranking_shares_ties_and_puts_no_data_last():
+    rows = [{"code": c, "value": v, "small_denominator": s, "no_data": v is None}
+            for c, v, s in (
+                ("a", 0.5, False), ("b", 0.7, False), ("c", 0.5, False), ("d", 0.9, True),
+                ("e", None, False), ("f", 0.2, False), ("0", None, False), ("g", 0.1, True))]
     _rank(rows)
     assert [(r["code"], r["rank"]) for r in rows] == [
-        ("b", 1), ("a", 2), ("c", 2), ("f", 4), ("d", None), ("e", None)]
+        ("b", 1), ("a", 2), ("c", 2), ("f", 4), ("d", None), ("g", None), ("0", None),
+        ("e", None)]
 
 
 def test_time_series_by_month(dataset, get):

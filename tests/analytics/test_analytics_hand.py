@@ -141,6 +141,7 @@ def test_parent_lists_areas_inside(db_session):
     assert [r["code"] for r in rows] == [f"510102{n:02d}" for n in range(1, 11)]
     empty = next(r for r in rows if r["code"] == "51010203")
     assert empty["participation"] == {"value": None, "numerator": 0, "denominator": 0,
-                                      "small_denominator": True, "unit": "ratio"}
+                                      "small_denominator": False, "no_data": True,
+                                      "unit": "ratio"}
     lgos = compute("lgo", "51", "2024-10", ["participation"])
     assert len(lgos) == 57  # every LGO but the PAO

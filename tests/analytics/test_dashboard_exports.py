@@ -9,12 +9,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from khaya.analytics import periods, services
+from khaya.analytics import summary as summary_pdf
 from khaya.areas.models import District, Lgo, LgoType, Tambon, Village
 from khaya.common.time import local_today
 from tests.analytics._hand import NGA, TOWN, V1, V2
@@ -224,7 +227,7 @@ def summary_text(data: bytes) -> tuple[int, str]:
     return len(pages), squeeze("\n".join(pages))
 
 
-def test_summary_of_the_province_is_one_page_with_every_lgo(dataset, fetch, ranked):
+def test_summary_of_the_province_is_one_page_with_every_lgo_with_data(dataset, fetch, ranked):
     query = {"period": "2024-10"}
     league = fetch("league", "province", level="lgo", parent="51", indicator="participation",
                    **query).get_json()
@@ -239,8 +242,13 @@ def test_summary_of_the_province_is_one_page_with_every_lgo(dataset, fetch, rank
     assert squeeze("ตุลาคม 2567") in text
     assert text.splitlines()[0] == squeeze("สรุปผลการคัดแยกขยะ จังหวัดลำพูน")
     assert len(league["rows"]) == 57
+    # LGOs with data are rows; the others (no households) are one line, not 0/0 rows.
+    empty = [r for r in league["rows"] if r["no_data"]]
+    assert 0 < len(empty) < 57
     for row in league["rows"]:
-        assert squeeze(row["name_th"]) in text, row["name_th"]
+        assert (squeeze(row["name_th"]) in text) is not row["no_data"], row["name_th"]
+    assert squeeze(f"ไม่มีข้อมูล (ไม่มีครัวเรือนหรือผู้ให้นับในช่วงนี้) {len(empty)} พื้นที่") in text
+    assert "0/0" not in text
     nga = next(r for r in league["rows"] if r["code"] == NGA)
     assert (nga["numerator"], nga["denominator"]) == (4, 7)
     assert f"{nga['value'] * 100:.1f}%" in text
@@ -258,7 +266,7 @@ def test_summary_of_an_lgo_ranks_its_villages_by_default(dataset, fetch, ranked)
     pages, text = summary_text(response.data)
     assert pages == 1
     for row in league["rows"]:
-        assert squeeze(row["name_th"]) in text
+        assert (squeeze(row["name_th"]) in text) is not row["no_data"], row["name_th"]
     top = league["rows"][0]
     assert (top["code"], top["value"], top["change"]) == (V1, 0.6, 0.1)
     assert "60.0%" in text
@@ -275,15 +283,23 @@ def test_summary_defaults_to_the_last_complete_month(fetch):
     assert summary_text(response.data)[0] == 1
 
 
-def test_a_long_league_still_fits_one_page(fetch):
-    """Every village of the province: more rows than two columns of 5 pt hold."""
-    league = fetch("league", "province", level="village", parent="51",
-                   indicator="participation", period="2024-10").get_json()
-    response = fetch("summary.pdf", "province", level="village", period="2024-10")
-    pages, text = summary_text(response.data)
+def test_a_long_league_still_fits_one_page(app, db_session):
+    """Every village of the province, each with data: more rows than two columns of 5 pt
+    hold, so the top rows are printed and the page says how many of how many."""
+    made = services.summary(level="village", parent="51", indicator="participation",
+                            period=periods.month(dt.date(2024, 10, 1)), scope=None)
+    rows = made["league"]["rows"]
+    assert len(rows) > 200
+    for number, row in enumerate(rows):
+        row.update(value=1 - number / 1000, numerator=1000 - number, denominator=1000,
+                   small_denominator=False, no_data=False, rank=number + 1, change=None)
+    pages, text = summary_text(summary_pdf.render(made))
     assert pages == 1
-    assert len(league["rows"]) > 200
-    assert squeeze(f"จาก {len(league['rows'])} พื้นที่") in text
+    shown = re.search(squeeze(rf"แสดง (\d+) อันดับแรกจาก {len(rows)} พื้นที่ที่มีข้อมูล"), text)
+    assert shown, text[:400]
+    printed = int(shown[1])
+    assert 100 < printed < len(rows)
+    assert all(squeeze(row["name_th"]) in text for row in rows[:printed])
 
 
 @pytest.mark.parametrize(("who", "query", "status"), [

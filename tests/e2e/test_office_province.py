@@ -92,7 +92,9 @@ def demo(app: Flask, live_server: str) -> Iterator[Demo]:
             "login": OFFICER, "password": PASSWORD, "device_id": "e2e-province"})
         assert login.status_code == 200, login.get_json()
         headers = {"Authorization": f"Bearer {login.get_json()['access_token']}"}
-        yield Demo(base=live_server, headers=headers, month=today.strftime("%Y-%m"),
+        # The screens open on the last complete month.
+        last_month = today.replace(day=1) - dt.timedelta(days=1)
+        yield Demo(base=live_server, headers=headers, month=last_month.strftime("%Y-%m"),
                    household_ids=ids, names=[r.head_name for r in rows if r.head_name],
                    phones=[r.phone for r in rows if r.phone])
     finally:
@@ -148,16 +150,25 @@ def test_the_officer_sorts_groups_drills_and_exports_a_league_matching_the_api(a
     page = desk
     args = {"level": "lgo", "indicator": "participation", "period": demo.month}
     province = api(app, demo, "analytics/league", parent=PROVINCE, **args)
-    rows = {r["code"]: r for r in province["rows"]}
+    # LGOs with no data (no households registered) are folded away, not listed as 0/0.
+    rows = {r["code"]: r for r in province["rows"] if not r["no_data"]}
+    empty = [r for r in province["rows"] if r["no_data"]]
     assert any(r["small_denominator"] for r in rows.values())
     assert sum(r["rank"] is not None for r in rows.values()) >= 3
+    assert all(not r["small_denominator"] and r["rank"] is None for r in empty)
 
     wait_rows(page, "league-table", len(rows))
     settle(page)
     ranked = table_codes(page, "league-table")
-    assert ranked == [r["code"] for r in province["rows"]]  # the API's order: by rank
+    assert ranked == list(rows)  # the API's order: by rank, small denominators after
     assert page.locator("[data-testid=league-table] [data-testid=small-flag]").count() == sum(
         r["small_denominator"] for r in rows.values())
+    if empty:
+        fold = page.locator("[data-testid=no-data]")
+        assert f"ไม่มีข้อมูล {len(empty)} พื้นที่" in fold.inner_text()
+        fold.locator("summary").click()
+        assert all(r["name_th"] in fold.inner_text() for r in empty)
+        fold.locator("summary").click()
     shoot(page, "office-province-league", readme=True)
 
     page.click("[data-testid=league-table] [data-sort=denominator]")
@@ -247,10 +258,14 @@ def test_the_map_drills_from_an_lgo_to_its_villages_with_a_legend(app, demo, des
     legend = page.locator("[data-testid=legend] .legend-row")
     breaks = lgos["khaya"]["classes"]["breaks"]
     assert len(breaks) > 2
-    assert legend.count() == len(breaks)  # a row per class and one for the grey areas
-    assert page.locator("[data-testid=map-table] tbody tr[data-row]").count() == len(
-        lgos["features"])
-    grey = [f for f in lgos["features"] if f["properties"]["class"] is None]
+    with_data = [f for f in lgos["features"] if not f["properties"]["no_data"]]
+    grey = [f for f in with_data if f["properties"]["class"] is None]
+    empty = len(lgos["features"]) - len(with_data)
+    # A row per class, then the small denominators and the areas with no data, each counted.
+    assert legend.count() == len(breaks) - 1 + bool(grey) + bool(empty)
+    if empty:
+        assert f"({empty})" in page.inner_text("[data-testid=legend-no-data]")
+    assert page.locator("[data-testid=map-table] tbody tr[data-row]").count() == len(with_data)
     assert page.locator("[data-testid=grey-list] li").count() == len(grey)
     shoot(page, "office-province-choropleth")
 
@@ -265,11 +280,14 @@ def test_the_map_drills_from_an_lgo_to_its_villages_with_a_legend(app, demo, des
     settle(page)
     breaks = villages["khaya"]["classes"]["breaks"]
     assert len(breaks) > 2
-    assert page.locator("[data-testid=legend] .legend-row").count() == len(breaks)
-    grey = [f for f in villages["features"] if f["properties"]["class"] is None]
+    with_data = [f for f in villages["features"] if not f["properties"]["no_data"]]
+    grey = [f for f in with_data if f["properties"]["class"] is None]
+    empty = len(villages["features"]) - len(with_data)
+    assert page.locator("[data-testid=legend] .legend-row").count() == (
+        len(breaks) - 1 + bool(grey) + bool(empty))
     assert page.locator("[data-testid=grey-list] li").count() == len(grey)
     assert sorted(table_codes(page, "map-table")) == sorted(
-        f["properties"]["code"] for f in villages["features"])
+        f["properties"]["code"] for f in with_data)
     shoot(page, "office-province-choropleth-villages")
     with page.expect_download() as info:
         page.click("[data-testid=export-csv]")
@@ -283,14 +301,29 @@ def test_the_map_drills_from_an_lgo_to_its_villages_with_a_legend(app, demo, des
 def test_the_trend_chart_draws_a_point_per_period_with_data(app, demo, desk):
     page = desk
     page.goto(demo.base + "/office/trends")
-    page.wait_for_selector(f"[data-testid=trend-area] option[value='{TOWN}']", state="attached")
+    # It opens on the LGO ranked first last month, one with data, not the first in the list.
+    league = api(app, demo, "analytics/league", level="lgo", parent=PROVINCE,
+                 indicator="participation")
+    best = league["rows"][0]
+    assert best["rank"] == 1
+    page.wait_for_function(
+        "code => document.querySelector('[data-testid=trend-area]')?.value === code",
+        arg=best["code"])
+    page.wait_for_selector("[data-testid=trend-chart] [data-testid=trend-point]")
     page.select_option("[data-testid=trend-area]", TOWN)
-    today = bangkok_today()
-    first = dt.date(today.year - (1 if today.month < 12 else 0), (today.month % 12) + 1, 1)
+    # Twelve whole months, ending with the last complete one: the running month, a few days
+    # old, would read as a collapse.
+    last = bangkok_today().replace(day=1) - dt.timedelta(days=1)
+    months = last.year * 12 + last.month - 1 - 11
+    first = dt.date(months // 12, months % 12 + 1, 1)
     series = api(app, demo, "analytics/series", level="lgo", area=TOWN, indicators="participation",
-                 granularity="month", **{"from": first.isoformat(), "to": today.isoformat()})
+                 granularity="month", **{"from": first.isoformat(), "to": last.isoformat()})
     assert len(series["points"]) == 12
-    with_data = [p for p in series["points"]
+    assert all(p["period"]["complete"] for p in series["points"])
+    # Months before the town's first log are gaps, not a 0 % line.
+    figures = [p["indicators"]["participation"] for p in series["points"]]
+    start = next(i for i, f in enumerate(figures) if f["numerator"])
+    with_data = [p for p in series["points"][start:]
                  if p["indicators"]["participation"]["value"] is not None]
     assert with_data
     chart = "[data-testid=trend-chart][data-indicator=participation]"
@@ -313,6 +346,32 @@ def test_the_trend_chart_draws_a_point_per_period_with_data(app, demo, desk):
         page.click("[data-testid=export-xlsx]")
     sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).worksheets[0]
     assert sheet.max_row > 12
+
+
+def test_the_league_opens_on_the_last_whole_month_and_says_when_one_is_running(
+        app, demo, desk):
+    page = desk
+    page.goto(demo.base + "/office/league")
+    settle(page)
+    picker = page.locator("[data-testid=period]")
+    assert picker.input_value() == demo.month
+    assert page.locator("[data-testid=to-date]").count() == 0
+    today = bangkok_today()
+    running = today.strftime("%Y-%m")
+    assert "(ถึงวันนี้)" in picker.locator(f"option[value='{running}']").inner_text()
+    picker.select_option(running)
+    league = api(app, demo, "analytics/league", level="lgo", parent=PROVINCE,
+                 indicator="participation", period=running)
+    period, before = league["period"], league["previous_period"]
+    assert (period["complete"], period["elapsed_days"]) == (False, today.day)
+    # Compared like with like: the same number of days from the start of last month.
+    assert (before["kind"], before["start"], before["days"]) == (
+        "custom", f"{demo.month}-01", min(today.day, int(before["end"][-2:])))
+    note = page.locator("[data-testid=to-date]")
+    note.wait_for()
+    assert f"ตัวเลขถึงวันนี้ {today.day} จาก {period['days']} วัน" in note.inner_text()
+    assert f"เทียบกับ {before['days']} วันแรกของช่วงก่อน" in note.inner_text()
+    shoot(page, "office-province-league-running-month")
 
 
 def test_compare_shows_the_chosen_lgos_side_by_side(app, demo, desk):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import mapbox_vector_tile
@@ -282,9 +283,10 @@ def test_tile_filters_use_the_gist_indexes(db_session):
 # Indicators ----------------------------------------------------------------------------------
 
 
-def _log_today(client, auth, household_id: int) -> None:
+def _log_today(client, auth, household_id: int, day: dt.date | None = None) -> None:
     item = {"kind": "sorting_log", "client_id": str(uuid.uuid4()),
-            "data": {"household_id": household_id, "log_date": local_today().isoformat(),
+            "data": {"household_id": household_id,
+                     "log_date": (day or local_today()).isoformat(),
                      "streams": ["organic"], "organic_handling": "wet_bin"}}
     response = client.post("/api/v1/sync", headers=auth("town.staff"),
                            json={"device_id": "maps-test", "items": [item]})
@@ -296,9 +298,11 @@ def _village(response, code: str) -> dict:
     return next(f for f in features(response, "villages") if f["properties"]["code"] == code)
 
 
-def test_villages_carry_this_months_participation(
+def test_villages_carry_the_last_complete_months_participation(
     app, client, auth, make_household, village_point, monkeypatch
 ):
+    """Maps show the last complete month, as every screen does: a log today leaves the tile
+    as it was, one on the last day of last month changes it."""
     monkeypatch.setitem(app.config, "SMALL_DENOMINATOR", 1)
     first = make_household()
     make_household()
@@ -310,12 +314,16 @@ def test_villages_carry_this_months_participation(
     assert props["participation_numerator"] == 0
     assert props["participation_small"] is False
     _log_today(client, auth, first["id"])
+    today = client.get(url("villages", z, x, y))
+    assert _village(today, TOWN_VILLAGE)["properties"]["participation_numerator"] == 0
+    last_month_end = local_today().replace(day=1) - dt.timedelta(days=1)
+    _log_today(client, auth, first["id"], last_month_end)
     after = client.get(url("villages", z, x, y), headers={"If-None-Match": before.headers["ETag"]})
-    assert after.status_code == 200, "a new log must change the village's tile"
+    assert after.status_code == 200, "a log in last month must change the village's tile"
     props = _village(after, TOWN_VILLAGE)["properties"]
-    assert props["participation_numerator"] >= 1
+    assert props["participation_numerator"] == 1
     with app.app_context():
-        (expected,) = compute("village", [TOWN_VILLAGE], f"{local_today():%Y-%m}",
+        (expected,) = compute("village", [TOWN_VILLAGE], f"{last_month_end:%Y-%m}",
                               ["participation"])
     figure = expected["participation"]
     assert props["participation_numerator"] == figure["numerator"]

@@ -110,7 +110,17 @@ def _month_name(day: dt.date, lang: str) -> str:
 
 
 def period_label(period: Mapping[str, Any], lang: str) -> str:
-    """Return a period as a reader writes it: ``ตุลาคม 2567``, ``ปีงบประมาณ พ.ศ. 2568``."""
+    """Return a period as a reader writes it: ``ตุลาคม 2567``, ``ปีงบประมาณ พ.ศ. 2568``; one
+    still running says how far it has come: ``ธันวาคม 2569 (ถึงวันนี้ 2 จาก 31 วัน)``."""
+    label = _period_label(period, lang)
+    if period.get("complete") is False and period["kind"] != DAY:
+        elapsed, days = period["elapsed_days"], period["days"]
+        label += (f" (ถึงวันนี้ {elapsed} จาก {days} วัน)" if lang == "th"
+                  else f" (to date, {elapsed} of {days} days)")
+    return label
+
+
+def _period_label(period: Mapping[str, Any], lang: str) -> str:
     kind, start, end = period["kind"], period["start"], period["end"]
     if kind == MONTH:
         return _month_name(start, lang)

@@ -14,9 +14,11 @@
 Returns one dict per area in code order: ``level``, ``code``, ``name_th``, ``name_en``,
 ``period`` (its label) and, per indicator, a figure ``{"value", "numerator", "denominator",
 "small_denominator", "unit"}`` plus ``breakdown`` or ``detail`` where they apply. ``value`` is
-``None`` when the denominator is 0. ``small_denominator`` is true when the denominator is under
-``SMALL_DENOMINATOR`` (30 by default): a village of twelve households can swing from 0 to 100 %
-on one family, so league tables rank such areas after the others and maps may hide them.
+``None`` when the denominator is 0, and then ``no_data`` is true: nothing to count is not a
+small denominator. ``small_denominator`` is true when the denominator is 1 to
+``SMALL_DENOMINATOR`` - 1 (29 by default): a village of twelve households can swing from 0 to
+100 % on one family, so league tables rank such areas after the others and maps may hide them;
+areas with no data come after those, folded away.
 
 Definitions (numerator / denominator; register counts at the period's end, or today while
 the period runs; see ``registers`` for what the register counts):
@@ -92,7 +94,8 @@ def _figure(num: Any, den: Any, ctx: Context, unit: str, *, scale: float = 1.0,
             digits: int = 4, **extra: Any) -> dict[str, Any]:
     value = None if not den else round(float(num) * scale / float(den), digits)
     return {"value": value, "numerator": _number(num), "denominator": _number(den),
-            "small_denominator": bool(den < ctx.small), "unit": unit, **extra}
+            "small_denominator": bool(0 < den < ctx.small), "no_data": not den, "unit": unit,
+            **extra}
 
 
 def _participation(n: Numbers, ctx: Context) -> dict[str, Any]:

@@ -74,9 +74,31 @@ class Period:
         """Return the first day of every month the period touches."""
         return list(month_starts(self.start, self.end))
 
-    def as_dict(self) -> dict[str, object]:
-        return {"kind": self.kind, "label": self.label, "start": self.start, "end": self.end,
-                "days": self.days}
+    def complete(self, today: dt.date) -> bool:
+        """Say whether the period is over: its last day is before ``today``."""
+        return self.end < today
+
+    def like_for_like(self, today: dt.date) -> Period:
+        """Return what this period compares with: the period before it, or while this one
+        runs, the same number of days from the start of the period before.
+
+        On 2 November, November so far (2 of 30 days) compares with 1-2 October, not with the
+        whole of October: a month two days old is not "down 10 points" on a whole month.
+        """
+        before = self.previous()
+        if self.complete(today) or today < self.start or self.kind in (DAY, CUSTOM):
+            return before
+        last = min(before.end, before.start + dt.timedelta(days=self.elapsed_days(today) - 1))
+        return Period(CUSTOM, before.start, last)
+
+    def as_dict(self, today: dt.date | None = None) -> dict[str, object]:
+        """Return the period for a response; with ``today``, how much of it has passed."""
+        out: dict[str, object] = {"kind": self.kind, "label": self.label, "start": self.start,
+                                  "end": self.end, "days": self.days}
+        if today is not None:
+            out["complete"] = self.complete(today)
+            out["elapsed_days"] = self.elapsed_days(today)
+        return out
 
 
 def day(value: dt.date) -> Period:
@@ -101,6 +123,11 @@ def custom(start: dt.date, end: dt.date) -> Period:
     if (end - start).days + 1 > MAX_CUSTOM_DAYS:
         raise PeriodError(f"A custom range covers at most {MAX_CUSTOM_DAYS} days.")
     return Period(CUSTOM, start, end)
+
+
+def last_complete_month(today: dt.date) -> Period:
+    """Return the month before ``today``'s: what every screen and query shows by default."""
+    return month(today.replace(day=1) - dt.timedelta(days=1))
 
 
 def next_month(first: dt.date) -> dt.date:
@@ -136,14 +163,19 @@ def parse(text: str) -> Period:
 
 
 def resolve(period: Period | str | None = None, start: dt.date | None = None,
-            end: dt.date | None = None) -> Period:
-    """Return the period from a parsed value, its text, or a custom ``start``-``end`` range."""
+            end: dt.date | None = None, *, today: dt.date | None = None) -> Period:
+    """Return the period from a parsed value, its text, or a custom ``start``-``end`` range.
+
+    With none of them and ``today`` given, the last complete month before ``today``.
+    """
     if isinstance(period, Period):
         return period
     if period is not None and (start or end):
         raise PeriodError("Give either period or from/to, not both.")
     if period is not None:
         return parse(period)
+    if start is None and end is None and today is not None:
+        return last_complete_month(today)
     if start is None or end is None:
         raise PeriodError("Give a period (2024-11, FY2568, 2024-11-05) or both from and to.")
     return custom(start, end)

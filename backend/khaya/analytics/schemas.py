@@ -107,13 +107,21 @@ class PeriodSchema(Schema):
     start = fields.Date()
     end = fields.Date()
     days = fields.Integer()
+    complete = fields.Boolean(metadata={"description": "The period is over (its end is before "
+                                                        "today); figures of a running period "
+                                                        "are to date"})
+    elapsed_days = fields.Integer(metadata={"description": "Days of the period up to today"})
 
 
 class FigureSchema(Schema):
     value = fields.Float(allow_none=True)
     numerator = fields.Float()
     denominator = fields.Float()
-    small_denominator = fields.Boolean()
+    small_denominator = fields.Boolean(metadata={
+        "description": "The denominator is 1 to the threshold - 1: shown, not ranked"})
+    no_data = fields.Boolean(metadata={
+        "description": "The denominator is 0: nothing to count, no value (not a small "
+                       "denominator)"})
     unit = fields.String()
     breakdown = fields.Dict(keys=fields.String(), values=fields.Float())
     detail = fields.Dict(keys=fields.String(), values=fields.Raw())
@@ -147,6 +155,7 @@ class PreviousSchema(Schema):
     numerator = fields.Float()
     denominator = fields.Float()
     small_denominator = fields.Boolean()
+    no_data = fields.Boolean()
 
 
 class LeagueRowSchema(PreviousSchema, DistrictFieldsMixin):

@@ -29,13 +29,14 @@ from .territory import Area, Territory, load, select_areas
 MAX_POINTS = 400
 GEOMETRY_TABLES = {"village": "villages", "tambon": "tambons", "lgo": "lgos",
                    "district": "districts", "province": "provinces"}
-_FIGURE_KEYS = ("value", "numerator", "denominator", "small_denominator")
+_FIGURE_KEYS = ("value", "numerator", "denominator", "small_denominator", "no_data")
 
 
 def period_of(text_: str | None, start: dt.date | None, end: dt.date | None) -> Period:
-    """Return the period of a query: ``period`` text or a ``from``/``to`` range."""
+    """Return the period of a query: ``period`` text, a ``from``/``to`` range, or by default
+    the last complete month."""
     try:
-        return periods.resolve(text_, start, end)
+        return periods.resolve(text_, start, end, today=local_today())
     except PeriodError as error:
         raise InvalidQuery(errors={"period": [str(error)]}) from None
 
@@ -63,27 +64,29 @@ def indicator_table(level: str, *, areas: Sequence[str] | None, parent: str | No
     names = indicator_names(indicators)
     territory = load()
     chosen = select_areas(territory, level, codes=areas, parent=parent, scope=scope)
-    rows = evaluate(chosen, period, names, territory, local_today())
+    today = local_today()
+    rows = evaluate(chosen, period, names, territory, today)
     by_code = {a.code: a for a in chosen}
-    return {"level": level, "period": period.as_dict(), "indicators": names,
+    return {"level": level, "period": period.as_dict(today), "indicators": names,
             "small_denominator_threshold": current_app.config["SMALL_DENOMINATOR"],
             "areas": [_figures_only(r, names, district_fields(territory, by_code[r["code"]]))
                       for r in rows]}
 
 
 def _rank(rows: list[dict[str, Any]]) -> None:
-    """Rank by value, highest first; small denominators and missing values go last, unranked.
+    """Rank by value, highest first; small denominators follow, unranked, and areas with no
+    data (nothing to count) come last.
 
     Equal values share a rank (1, 2, 2, 4).
     """
     def key(row: dict[str, Any]) -> tuple:
         value = row["value"]
-        return (row["small_denominator"] or value is None, -(value or 0), row["code"])
+        return (row["no_data"], row["small_denominator"], -(value or 0), row["code"])
 
     rows.sort(key=key)
     rank, previous = 0, None
     for position, row in enumerate(rows, start=1):
-        if row["small_denominator"] or row["value"] is None:
+        if row["small_denominator"] or row["no_data"]:
             row["rank"] = None
             continue
         if row["value"] != previous:
@@ -94,20 +97,26 @@ def _rank(rows: list[dict[str, Any]]) -> None:
 def league(level: str, *, parent: str | None, indicator: str, period: Period,
            scope: Scope | None) -> dict[str, Any]:
     """Rank the areas of ``level`` within ``parent`` by one indicator, with the change since
-    the previous period of the same kind and the most improved area."""
+    the previous period of the same kind and the most improved area.
+
+    A period still running compares like with like: its days so far against as many days
+    from the start of the period before (``Period.like_for_like``); one not begun shows no
+    change.
+    """
     (name,) = indicator_names([indicator])
     territory = load()
     chosen = select_areas(territory, level, parent=parent, scope=scope)
     today = local_today()
-    before = period.previous()
+    before = period.like_for_like(today)
     now_rows = evaluate(chosen, period, [name], territory, today)
     then_rows = {r["code"]: r[name] for r in evaluate(chosen, before, [name], territory, today)}
     by_code = {a.code: a for a in chosen}
+    begun = period.start <= today
     rows = []
     for row in now_rows:
         figure, earlier = row[name], then_rows[row["code"]]
         change = None
-        if figure["value"] is not None and earlier["value"] is not None:
+        if begun and figure["value"] is not None and earlier["value"] is not None:
             change = round(figure["value"] - earlier["value"], 4)
         rows.append({"code": row["code"], "name_th": row["name_th"], "name_en": row["name_en"],
                      **district_fields(territory, by_code[row["code"]]),
@@ -117,8 +126,8 @@ def league(level: str, *, parent: str | None, indicator: str, period: Period,
     fair = [r for r in rows if r["change"] is not None and not r["small_denominator"]
             and not r["previous"]["small_denominator"]]
     best = min(fair, key=lambda r: (-r["change"], r["code"]), default=None)
-    return {"level": level, "parent": parent, "indicator": name, "period": period.as_dict(),
-            "previous_period": before.as_dict(),
+    return {"level": level, "parent": parent, "indicator": name,
+            "period": period.as_dict(today), "previous_period": before.as_dict(today),
             "small_denominator_threshold": current_app.config["SMALL_DENOMINATOR"],
             "rows": rows,
             "most_improved": ({"code": best["code"], "name_th": best["name_th"],
@@ -155,9 +164,10 @@ def series(level: str, code: str, *, indicators: Sequence[str] | None, granulari
     territory = load()
     (area,) = select_areas(territory, level, codes=[code], scope=scope)
     chosen = series_periods(granularity, start, end)
-    points = [{"period": period.as_dict(), "indicators": {n: row[n] for n in names}}
+    today = local_today()
+    points = [{"period": period.as_dict(today), "indicators": {n: row[n] for n in names}}
               for period, (row,) in zip(
-                  chosen, evaluate_periods([area], chosen, names, territory, local_today()),
+                  chosen, evaluate_periods([area], chosen, names, territory, today),
                   strict=True)]
     return {"level": level, "code": area.code, "name_th": area.name_th, "name_en": area.name_en,
             "granularity": granularity, "indicators": names, "points": points}
@@ -174,18 +184,20 @@ def choropleth(level: str, *, parent: str | None, indicator: str, period: Period
     (name,) = indicator_names([indicator])
     territory = load()
     chosen = select_areas(territory, level, parent=parent, scope=scope)
-    rows = evaluate(chosen, period, [name], territory, local_today())
+    today = local_today()
+    rows = evaluate(chosen, period, [name], territory, today)
     values = [r[name]["value"] for r in rows
               if r[name]["value"] is not None and not r[name]["small_denominator"]]
     bounds = classes.breaks(values, classes_, method)
     properties = [{
         "code": r["code"], "name_th": r["name_th"], "name_en": r["name_en"],
         **{k: r[name][k] for k in _FIGURE_KEYS},
-        "class": None if r[name]["small_denominator"] else classes.classify(r[name]["value"],
-                                                                            bounds),
+        "no_data": r[name]["no_data"],
+        "class": (None if r[name]["small_denominator"] or r[name]["no_data"]
+                  else classes.classify(r[name]["value"], bounds)),
     } for r in rows]
     meta = {"indicator": name, "unit": INDICATORS[name].unit, "level": level,
-            "period": {**period.as_dict(), "start": period.start.isoformat(),
+            "period": {**period.as_dict(today), "start": period.start.isoformat(),
                        "end": period.end.isoformat()},
             "classes": {"method": method, "breaks": bounds}}
     geometry = ("t.geom" if not tolerance
@@ -200,7 +212,7 @@ def choropleth(level: str, *, parent: str | None, indicator: str, period: Period
               from {GEOMETRY_TABLES[level]} t
               join json_to_recordset(cast(:properties as json)) as p(
                   code text, name_th text, name_en text, value float8, numerator float8,
-                  denominator float8, small_denominator boolean, class int)
+                  denominator float8, small_denominator boolean, no_data boolean, class int)
               on p.code = t.code) f
     """)
     return run(sql, {"meta": json.dumps(meta), "properties": json.dumps(properties),
@@ -253,7 +265,7 @@ def summary(*, level: str | None, parent: str | None, period: Period | None, ind
     if level is None:
         level = "village" if parent_level in ("lgo", "tambon") else "lgo"
     if period is None:
-        period = periods.month(local_today().replace(day=1) - dt.timedelta(days=1))
+        period = periods.last_complete_month(local_today())
     table = league(level, parent=parent, indicator=indicator, period=period, scope=scope)
     names = list(dict.fromkeys([*SUMMARY_HEADLINE, indicator]))
     (headline,) = indicator_table(parent_level, areas=[parent], parent=None, period=period,

@@ -161,7 +161,7 @@ def _footnote_lines(names: Sequence[str], threshold: int, unit: str) -> list[str
     lines = [f"{INDICATOR_LABELS[n][0].th}: ตัวตั้ง = {INDICATOR_LABELS[n][1].th}; "
              f"ตัวหาร = {INDICATOR_LABELS[n][2].th}" for n in names if n in INDICATOR_LABELS]
     lines.append(f"* ตัวหารน้อยกว่า {threshold} ถือว่าตัวหารน้อย: แสดงค่าแต่ไม่จัดอันดับ "
-                 "เพราะครัวเรือนเดียวทำให้ค่าแกว่งได้มาก")
+                 "เพราะครัวเรือนเดียวทำให้ค่าแกว่งได้มาก · ตัวหาร 0 คือไม่มีข้อมูล")
     lines.append("เปลี่ยนแปลง = ค่าช่วงนี้ลบค่าช่วงก่อน"
                  + (" (จุดร้อยละ)" if unit == "ratio" else "")
                  + " · ครัวเรือนในทะเบียนนับ ณ สิ้นช่วงเวลา (หรือวันนี้ หากยังไม่สิ้นสุด)")
@@ -202,12 +202,19 @@ def render(summary: Mapping[str, Any]) -> bytes:
                             unit)
     note_size = 6.5
     footnote_top = PAGE_H - MARGIN - len(notes) * _row_height(note_size) - 1
-    shown = layout(league["rows"], footnote_top - y - 5)
-    if len(shown.rows) < len(league["rows"]):
+    # Areas with nothing to count are folded into one line, not printed as rows of dashes.
+    rows = [row for row in league["rows"] if not row.get("no_data")]
+    empty = len(league["rows"]) - len(rows)
+    if empty:
+        notes.insert(0, f"ไม่มีข้อมูล (ไม่มีครัวเรือนหรือผู้ให้นับในช่วงนี้) {empty} พื้นที่ "
+                        "ไม่แสดงในตาราง ดูรายชื่อใน league.csv")
+        footnote_top -= _row_height(note_size)
+    shown = layout(rows, footnote_top - y - 5)
+    if len(shown.rows) < len(rows):
         # The note saying so takes a line from the table: fit the rows again without it.
         footnote_top -= _row_height(note_size)
-        shown = layout(league["rows"], footnote_top - y - 5)
-        notes.insert(0, f"แสดง {len(shown.rows)} อันดับแรกจาก {len(league['rows'])} พื้นที่ "
+        shown = layout(rows, footnote_top - y - 5)
+        notes.insert(0, f"แสดง {len(shown.rows)} อันดับแรกจาก {len(rows)} พื้นที่ที่มีข้อมูล "
                         "ดูทั้งหมดใน league.csv")
     if shown.columns == 1:
         _table(pdf, MARGIN, y, WIDTH, shown.rows, shown.size, unit)

@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import current_app
 
-from ..analytics import compute
+from ..analytics import compute, periods
 from .cache import read_version
 
 # Indicators shown on maps and in the OGC collections, by area level.
@@ -47,14 +47,9 @@ _snapshots: dict[tuple[str, str], Snapshot] = {}
 _lock = threading.Lock()
 
 
-def month_period(day: dt.date) -> str:
-    """Return the month a day falls in, as analytics names periods (``YYYY-MM``)."""
-    return f"{day.year:04d}-{day.month:02d}"
-
-
 def latest_complete_month(today: dt.date) -> str:
-    """Return the month before ``today``'s."""
-    return month_period(today.replace(day=1) - dt.timedelta(days=1))
+    """Return the month before ``today``'s, the month every map shows."""
+    return periods.last_complete_month(today).label
 
 
 def snapshot(level: str, period: str) -> Snapshot:
@@ -106,6 +101,7 @@ def _flatten(row: dict[str, Any]) -> dict[str, Any]:
         flat[f"{name}_numerator"] = None if small else _number(figure.get("numerator"))
         flat[f"{name}_denominator"] = _number(figure.get("denominator"))
         flat[f"{name}_small"] = small
+        flat[f"{name}_no_data"] = bool(figure.get("no_data", True))
     return flat
 
 

@@ -88,7 +88,7 @@ def get_tile(
     ``scope`` is required for the households layer and ignored for the public ones.
     """
     today = local_today()
-    month = indicators.month_period(today)
+    month = indicators.latest_complete_month(today)
     version = read_version(SOURCES[layer])
     snap = (
         indicators.snapshot(layer, month) if layer in layers.AREA_LEVELS else indicators.Snapshot()

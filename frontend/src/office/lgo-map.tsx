@@ -14,7 +14,7 @@ import { auth } from '../session';
 import { useStore } from '../store';
 import { addBaseMap, disposeMap, escapeHtml } from '../ui/basemap';
 import { Banner, showToast } from '../ui/kit';
-import { bangkokMonth, classColour, errorText, formErrors, Legend, Page, PeriodPicker, POINT_COLOURS, useFetch } from './lib';
+import { areaColour, errorText, formErrors, lastCompleteMonth, Legend, Page, PeriodPicker, POINT_COLOURS, ToDate, useFetch, type PeriodInfo } from './lib';
 import { createHousehold, HouseholdForm, useLgoVillages, valuesOf, type FormValues } from './register';
 
 type Filter = 'all' | 'not_logging' | 'not_verified' | 'no_bin';
@@ -35,7 +35,7 @@ const HOUSE_COLOURS = { not_logging: '#b3261e', not_verified: '#e0a100', verifie
 
 
 interface Choropleth extends GeoJSON.FeatureCollection {
-  khaya: { unit: string; classes: { breaks: number[] } };
+  khaya: { unit: string; period: PeriodInfo; classes: { breaks: number[] } };
 }
 
 function householdPopup(h: Household): string {
@@ -54,7 +54,7 @@ export function LgoMap() {
   useT();
   const { me } = useStore(auth);
   const lgo = me?.user.lgo_code ?? '';
-  const [period, setPeriod] = useState(bangkokMonth());
+  const [period, setPeriod] = useState(lastCompleteMonth());
   const [filter, setFilter] = useState<Filter>('all');
   const [show, setShow] = useState({ villages: true, households: true, points: true });
   const [adding, setAdding] = useState(false);
@@ -123,7 +123,7 @@ export function LgoMap() {
     if (!shapes.data || !show.villages) return;
     const layer = L.geoJSON(shapes.data, {
       pane: 'villages',
-      style: (f) => ({ color: '#30402e', weight: 1, fillColor: classColour(f?.properties.class), fillOpacity: 0.55 }),
+      style: (f) => ({ color: '#30402e', weight: 1, fillColor: areaColour(f?.properties ?? { class: null }), fillOpacity: 0.55 }),
       onEachFeature: (f, l) => {
         const p = f.properties;
         const name = nameOf(p);
@@ -243,7 +243,13 @@ export function LgoMap() {
               {legend && (
                 <>
                   <h2>{t('ind_participation')}</h2>
-                  <Legend bounds={legend.classes.breaks} unit={legend.unit} small />
+                  <ToDate period={legend.period} />
+                  <Legend
+                    bounds={legend.classes.breaks}
+                    unit={legend.unit}
+                    small={shapes.data!.features.filter((f) => f.properties?.class === null && !f.properties?.no_data).length}
+                    empty={shapes.data!.features.filter((f) => f.properties?.no_data).length}
+                  />
                 </>
               )}
               <h2>{t('map_households')}</h2>

@@ -219,6 +219,11 @@ export function bangkokMonth(now = Date.now()): string {
   return new Date(now + 7 * 3600_000).toISOString().slice(0, 7);
 }
 
+/** The month before this one: what every screen opens on (a running month is partial). */
+export function lastCompleteMonth(now = Date.now()): string {
+  return addMonths(bangkokMonth(now), -1);
+}
+
 export function addMonths(month: string, n: number): string {
   const [y, m] = month.split('-').map(Number);
   const index = y * 12 + (m - 1) + n;
@@ -231,13 +236,23 @@ export function fiscalYearOf(month: string): number {
   return (m >= 10 ? y + 1 : y) + 543;
 }
 
-/** "พ.ย. 2569" / "Nov 2026"; "ปีงบประมาณ 2570" / "FY2570 (Oct 2026–Sep 2027)". */
+/** "2 พ.ย. 2569" / "2 Nov 2026". */
+function dayLabel(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return lang.get() === 'th' ? `${d} ${TH_MONTHS[m - 1]} ${y + 543}` : `${d} ${EN_MONTHS[m - 1]} ${y}`;
+}
+
+/** "พ.ย. 2569" / "Nov 2026"; "ปีงบประมาณ 2570" / "FY2570 (Oct 2026–Sep 2027)"; a range
+ * "2024-09-01/2024-09-02" as "1 ก.ย. 2567 – 2 ก.ย. 2567". */
 export function periodLabel(period: string): string {
   const fy = /^FY(\d{4})$/.exec(period);
   if (fy) {
     const be = Number(fy[1]);
     return lang.get() === 'th' ? `ปีงบประมาณ ${be}` : `FY${be} (Oct ${be - 544}–Sep ${be - 543})`;
   }
+  const range = /^(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2})$/.exec(period);
+  if (range) return `${dayLabel(range[1])} – ${dayLabel(range[2])}`;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(period)) return dayLabel(period);
   const [y, m] = period.split('-').map(Number);
   if (!y || !m) return period;
   return lang.get() === 'th' ? `${TH_MONTHS[m - 1]} ${y + 543}` : `${EN_MONTHS[m - 1]} ${y}`;
@@ -257,9 +272,38 @@ export function PeriodPicker({ value, onChange, label }: { value: string; onChan
     <label class="field inline-field">
       <span>{label ?? t('o_period')}</span>
       <select class="input" value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)} data-testid="period">
-        {periodChoices().map((p) => <option key={p} value={p}>{periodLabel(p)}</option>)}
+        {periodChoices().map((p) => <option key={p} value={p}>{periodLabel(p)}{running(p) ? ` (${t('o_to_date')})` : ''}</option>)}
       </select>
     </label>
+  );
+}
+
+/** Whether a month or fiscal year of the picker is still running. */
+function running(period: string): boolean {
+  const month = bangkokMonth();
+  return period === month || period === `FY${fiscalYearOf(month)}`;
+}
+
+/** A period as the analytics API describes it. */
+export interface PeriodInfo {
+  kind: string;
+  label: string;
+  start: string;
+  end: string;
+  days: number;
+  complete?: boolean;
+  elapsed_days?: number;
+}
+
+/** Says that the figures shown are of a period still running, and what they compare with. */
+export function ToDate({ period, previous }: { period: PeriodInfo | undefined; previous?: PeriodInfo }) {
+  useT();
+  if (!period || period.complete !== false || period.kind === 'day') return null;
+  return (
+    <p class="banner banner-warn to-date" data-testid="to-date" role="note">
+      {t('o_to_date_days', { n: period.elapsed_days ?? 0, days: period.days })}
+      {previous && previous.kind === 'custom' && ` · ${t('o_to_date_compare', { n: previous.days, period: periodLabel(previous.label) })}`}
+    </p>
   );
 }
 
@@ -288,7 +332,9 @@ export function unitLabel(unit: string): string {
 
 /** Sequential greens, light to dark, for classed maps (ColorBrewer-style, chosen for print). */
 export const CLASS_COLOURS = ['#edf8e9', '#bae4b3', '#74c476', '#31a354', '#006d2c', '#00441b', '#00300f', '#002208', '#001504'];
-export const NO_DATA_COLOUR = '#d9d9d9';
+/** Small denominators are shown grey; areas with nothing to count, paler still. */
+export const SMALL_COLOUR = '#bdbdbd';
+export const NO_DATA_COLOUR = '#ffffff';
 
 /** Collection points on every office map, by kind. */
 export const POINT_COLOURS: Record<string, string> = {
@@ -299,13 +345,19 @@ export const POINT_COLOURS: Record<string, string> = {
   pao_handover: '#6a1b9a',
 };
 
-/** The colour of an area of class index (null: no class). */
+/** The colour of an area of class index (null: no class, a small denominator). */
 export function classColour(index: number | null | undefined): string {
-  return index === null || index === undefined ? NO_DATA_COLOUR : CLASS_COLOURS[index] ?? CLASS_COLOURS[CLASS_COLOURS.length - 1];
+  return index === null || index === undefined ? SMALL_COLOUR : CLASS_COLOURS[index] ?? CLASS_COLOURS[CLASS_COLOURS.length - 1];
 }
 
-/** The classes of a map: bounds are [min, b1, ..., max] as the API gives them. */
-export function Legend({ bounds, unit, small }: { bounds: number[]; unit: string; small?: boolean }) {
+/** The colour of a mapped area: its class, grey for a small denominator, pale for no data. */
+export function areaColour(area: { class: number | null; no_data?: boolean }): string {
+  return area.no_data ? NO_DATA_COLOUR : classColour(area.class);
+}
+
+/** The classes of a map (bounds are [min, b1, ..., max] as the API gives them), then the
+ * areas shown grey for a small denominator and, last, those with no data, each counted. */
+export function Legend({ bounds, unit, small, empty }: { bounds: number[]; unit: string; small: number; empty: number }) {
   useT();
   return (
     <div class="legend" data-testid="legend">
@@ -315,8 +367,21 @@ export function Legend({ bounds, unit, small }: { bounds: number[]; unit: string
           {formatValue(bounds[i], unit)} – {formatValue(upper, unit)}
         </div>
       ))}
-      <div class="legend-row"><span class="swatch" style={{ background: NO_DATA_COLOUR }} />{small ? t('o_small_or_none') : t('o_no_data')}</div>
+      {small > 0 && <div class="legend-row" data-testid="legend-small"><span class="swatch" style={{ background: SMALL_COLOUR }} />{t('o_legend_small', { n: small })}</div>}
+      {empty > 0 && <div class="legend-row" data-testid="legend-no-data"><span class="swatch swatch-no-data" style={{ background: NO_DATA_COLOUR }} />{t('o_legend_no_data', { n: empty })}</div>}
     </div>
+  );
+}
+
+/** Areas with no data, folded away under the table they would only fill with dashes. */
+export function NoDataFold({ names }: { names: string[] }) {
+  useT();
+  if (!names.length) return null;
+  return (
+    <details class="no-data-fold" data-testid="no-data">
+      <summary>{t('o_no_data_areas', { n: names.length })}</summary>
+      <p class="small muted">{names.join(' · ')}</p>
+    </details>
   );
 }
 

@@ -3,13 +3,14 @@ import { useState } from 'preact/hooks';
 import { formatNumber, lang, nameOf, t, useT, type Key } from '../i18n';
 import { auth } from '../session';
 import { useStore } from '../store';
-import { addMonths, bangkokMonth, DownloadButton, formatValue, Loaded, Page, PeriodPicker, SortTable, unitLabel, useFetch } from './lib';
+import { addMonths, bangkokMonth, DownloadButton, formatValue, lastCompleteMonth, Loaded, NoDataFold, Page, PeriodPicker, SortTable, ToDate, unitLabel, useFetch, type PeriodInfo } from './lib';
 
 interface Figure {
   value: number | null;
   numerator: number;
   denominator: number;
   small_denominator: boolean;
+  no_data: boolean;
   unit: string;
 }
 
@@ -21,7 +22,7 @@ interface AreaFigures {
 }
 
 interface Table {
-  period: { label: string; start: string; end: string };
+  period: PeriodInfo;
   indicators: string[];
   areas: AreaFigures[];
 }
@@ -40,11 +41,16 @@ export function monthsOf(period: string): [string, string] {
   return [start, end < now ? end : now];
 }
 
+/** A village with nothing to count for any indicator of the table (no occupied households). */
+function noData(area: AreaFigures): boolean {
+  return BY_VILLAGE.every((name) => area.indicators[name]?.no_data ?? true);
+}
+
 export function Report() {
   useT();
   const { me } = useStore(auth);
   const lgo = encodeURIComponent(me?.user.lgo_code ?? '');
-  const [period, setPeriod] = useState(bangkokMonth());
+  const [period, setPeriod] = useState(lastCompleteMonth());
   const whole = useFetch<Table>(lgo ? `analytics/indicators?level=lgo&areas=${lgo}&period=${period}&indicators=${HEADLINE.join(',')}` : null);
   const villageArgs = `level=village&parent=${lgo}&period=${period}&indicators=${BY_VILLAGE.join(',')}`;
   const villages = useFetch<Table>(lgo ? `analytics/indicators?${villageArgs}` : null);
@@ -65,6 +71,8 @@ export function Report() {
           const area = data.areas[0];
           if (!area) return <p class="empty">{t('o_no_data')}</p>;
           return (
+            <>
+            <ToDate period={data.period} />
             <div class="cards" data-testid="report-cards">
               {HEADLINE.filter((name) => area.indicators[name]).map((name) => {
                 const f = area.indicators[name];
@@ -77,10 +85,12 @@ export function Report() {
                       {f.unit !== 'ratio' && ` · ${unitLabel(f.unit)}`}
                     </div>
                     {f.small_denominator && <div class="small-flag small">{t('o_small_denominator')}</div>}
+                    {f.no_data && <div class="small muted">{t('o_no_data')}</div>}
                   </div>
                 );
               })}
             </div>
+            </>
           );
         }}
       </Loaded>
@@ -93,8 +103,9 @@ export function Report() {
       </div>
       <Loaded fetched={villages}>
         {(data) => (
+          <>
           <SortTable
-            rows={data.areas}
+            rows={data.areas.filter((a) => !noData(a))}
             rowKey={(a) => a.code}
             testid="report-villages"
             columns={[
@@ -117,6 +128,8 @@ export function Report() {
               })),
             ]}
           />
+          <NoDataFold names={data.areas.filter(noData).map((a) => nameOf(a))} />
+          </>
         )}
       </Loaded>
     </Page>

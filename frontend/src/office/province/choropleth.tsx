@@ -10,7 +10,7 @@ import { lang, t, useT, type Key } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { useStore } from '../../store';
 import { addBaseMap, disposeMap, escapeHtml } from '../../ui/basemap';
-import { classColour, formatValue, Legend, Loaded, Page, PeriodPicker, periodLabel, SortTable, unitLabel, useFetch, type Column } from '../lib';
+import { areaColour, formatValue, Legend, Loaded, NoDataFold, Page, PeriodPicker, periodLabel, SortTable, ToDate, unitLabel, useFetch, type Column, type PeriodInfo } from '../lib';
 import {
   Breadcrumbs,
   choice,
@@ -34,13 +34,14 @@ interface AreaProps {
   numerator: number;
   denominator: number;
   small_denominator: boolean;
+  no_data: boolean;
   class: number | null;
 }
 
 interface Choropleth {
   type: 'FeatureCollection';
   features: { type: 'Feature'; geometry: GeoJSON.Geometry; properties: AreaProps }[];
-  khaya: { indicator: string; unit: string; level: string; classes: { method: string; breaks: number[] } };
+  khaya: { indicator: string; unit: string; level: string; period: PeriodInfo; classes: { method: string; breaks: number[] } };
 }
 
 const METHODS = ['quantile', 'equal', 'jenks'] as const;
@@ -80,7 +81,7 @@ export function ChoroplethScreen({ path }: { path: string }) {
     if (!shapes.data) return;
     const unit = shapes.data.khaya.unit;
     const drawn = L.geoJSON(shapes.data as unknown as GeoJSON.FeatureCollection, {
-      style: (f) => ({ color: '#30402e', weight: 1.2, fillColor: classColour((f?.properties as AreaProps).class), fillOpacity: 0.78 }),
+      style: (f) => ({ color: '#30402e', weight: 1.2, fillColor: areaColour(f?.properties as AreaProps), fillOpacity: 0.78, dashArray: (f?.properties as AreaProps).no_data ? '4 3' : undefined }),
       onEachFeature: (f, l) => {
         const p = f.properties as AreaProps;
         const figure = p.value === null ? t('o_no_data') : `${formatValue(p.value, unit)} (${formatCount(p.numerator)}/${formatCount(p.denominator)})`;
@@ -101,7 +102,10 @@ export function ChoroplethScreen({ path }: { path: string }) {
   }, [shapes.data, lang.get()]);
 
   const khaya = shapes.data?.khaya;
-  const features = shapes.data?.features.map((f) => f.properties) ?? [];
+  const all = shapes.data?.features.map((f) => f.properties) ?? [];
+  // Areas with nothing to count are folded away, not listed among the grey ones.
+  const features = all.filter((p) => !p.no_data);
+  const empty = all.filter((p) => p.no_data);
   const grey = features.filter((p) => p.class === null);
   const unit = khaya?.unit ?? 'ratio';
   const columns: Column<AreaProps>[] = [
@@ -119,7 +123,7 @@ export function ChoroplethScreen({ path }: { path: string }) {
       key: 'class',
       label: t('op_class'),
       value: (p) => p.class,
-      render: (p) => <span class="op-class"><span class="swatch" style={{ background: classColour(p.class) }} />{p.class === null ? '–' : p.class + 1}</span>,
+      render: (p) => <span class="op-class"><span class="swatch" style={{ background: areaColour(p) }} />{p.class === null ? '–' : p.class + 1}</span>,
     },
   ];
   const title = crumbs[crumbs.length - 1]?.label ?? '';
@@ -135,6 +139,7 @@ export function ChoroplethScreen({ path }: { path: string }) {
       }
     >
       <Breadcrumbs crumbs={crumbs} />
+      <ToDate period={khaya?.period} />
       <div class="filters op-no-print">
         <label class="field inline-field">
           <span>{t('op_method')}</span>
@@ -173,16 +178,17 @@ export function ChoroplethScreen({ path }: { path: string }) {
         <aside class="office-side op-side">
           <h2>{t('op_legend')}</h2>
           <p class="small"><strong>{indicatorLabel(indicator)}</strong> · {periodLabel(period)}</p>
-          {khaya ? <Legend bounds={khaya.classes.breaks} unit={unit} small /> : <p class="muted small">…</p>}
+          {khaya ? <Legend bounds={khaya.classes.breaks} unit={unit} small={grey.length} empty={empty.length} /> : <p class="muted small">…</p>}
           {khaya && <p class="muted small">{t('op_method')}: {t(`op_method_${khaya.classes.method}` as Key)}</p>}
           <h2>{t('op_grey')}</h2>
           {grey.length ? (
             <ul class="op-grey-list" data-testid="grey-list" tabIndex={0} aria-label={t('op_grey')}>
               {grey.map((p) => (
-                <li key={p.code}>{nameOf(p)} <span class="muted small">({p.denominator ? `${t('op_small')}: ${t('o_denominator')} ${formatCount(p.denominator)}` : t('o_no_data')})</span></li>
+                <li key={p.code}>{nameOf(p)} <span class="muted small">({t('op_small')}: {t('o_denominator')} {formatCount(p.denominator)})</span></li>
               ))}
             </ul>
           ) : <p class="muted small">{t('op_grey_none')}</p>}
+          <NoDataFold names={empty.map((p) => nameOf(p))} />
           {noTiles && <p class="muted small">{t('op_no_tiles')}</p>}
         </aside>
       </div>

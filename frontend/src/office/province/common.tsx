@@ -8,7 +8,7 @@ import { formatNumber, lang, t, useT, type Key } from '../../i18n';
 import { Link } from '../../router';
 import { auth } from '../../session';
 import { store, useStore } from '../../store';
-import { bangkokMonth, DownloadButton, useFetch } from '../lib';
+import { DownloadButton, lastCompleteMonth, useFetch } from '../lib';
 
 export interface Figure {
   value: number | null;
@@ -43,7 +43,7 @@ interface Page<T> {
 }
 
 /** The indicator and period the officer is looking at, shared by every provincial screen. */
-export const choice = store({ indicator: 'participation', period: bangkokMonth() });
+export const choice = store({ indicator: 'participation', period: lastCompleteMonth() });
 
 export function setChoice(part: Partial<{ indicator: string; period: string }>): void {
   choice.set({ ...choice.get(), ...part });

@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { t, useT } from '../../i18n';
 import { store, useStore } from '../../store';
-import { formatValue, Loaded, Page, PeriodPicker, periodLabel, unitLabel, useFetch } from '../lib';
+import { formatValue, Loaded, Page, PeriodPicker, periodLabel, ToDate, unitLabel, useFetch, type PeriodInfo } from '../lib';
 import {
   choice,
   districtName,
@@ -29,7 +29,7 @@ const MIN = 2;
 const chosen = store<string[]>([]);
 
 interface Table {
-  period: { label: string };
+  period: PeriodInfo;
   indicators: string[];
   areas: (Named & { indicators: Record<string, Figure> })[];
 }
@@ -105,6 +105,7 @@ function CompareTable({ data, order }: { data: Table; order: string[] }) {
   const areas = order.map((code) => data.areas.find((a) => a.code === code)).filter((a): a is Table['areas'][number] => Boolean(a));
   return (
     <div class="table-wrap">
+      <ToDate period={data.period} />
       <table class="data-table op-compare-table" data-testid="compare-table">
         <caption>{t('op_compare_caption', { period: periodLabel(data.period.label) })}</caption>
         <thead>

@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { t, useT } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { useStore } from '../../store';
-import { DownloadButton, formatChange, formatValue, Loaded, Page, PeriodPicker, periodLabel, SortTable, unitLabel, useFetch, type Column } from '../lib';
+import { DownloadButton, formatChange, formatValue, Loaded, NoDataFold, Page, PeriodPicker, periodLabel, SortTable, ToDate, unitLabel, useFetch, type Column, type PeriodInfo } from '../lib';
 import {
   Breadcrumbs,
   choice,
@@ -37,15 +37,9 @@ interface LeagueRow extends Named, Figure {
   district_code?: string | null;
   district_name_th?: string | null;
   district_name_en?: string | null;
+  no_data: boolean;
   previous: Figure;
   change: number | null;
-}
-
-interface PeriodInfo {
-  kind: string;
-  label: string;
-  start: string;
-  end: string;
 }
 
 export interface League {
@@ -154,6 +148,9 @@ export function LeagueScreen({ path }: { path: string }) {
 function LeagueBody({ data, scope, grouped, title }: { data: League; scope: Scope; grouped: boolean; title: string }) {
   useT();
   const unit = data.rows[0]?.unit ?? 'ratio';
+  // Areas with nothing to count are not a small denominator: folded away under the table.
+  const rows = data.rows.filter((r) => !r.no_data);
+  const empty = data.rows.filter((r) => r.no_data);
   const ranked = data.rows.filter((r) => r.rank !== null).length;
   const leader = data.rows.find((r) => r.rank === 1);
   const before = periodLabel(data.previous_period.label);
@@ -195,6 +192,7 @@ function LeagueBody({ data, scope, grouped, title }: { data: League; scope: Scop
 
   return (
     <>
+      <ToDate period={data.period} previous={data.previous_period} />
       <div class="cards op-cards">
         <div class="figure-card">
           <div class="label">{t('op_ranked')}</div>
@@ -220,7 +218,7 @@ function LeagueBody({ data, scope, grouped, title }: { data: League; scope: Scop
       </div>
       {villages && <p class="muted small">{t('op_aggregates_only')}</p>}
       <SortTable
-        rows={data.rows}
+        rows={rows}
         columns={columns}
         initial={{ key: 'rank', dir: 'asc' }}
         rowKey={(r) => r.code}
@@ -228,6 +226,7 @@ function LeagueBody({ data, scope, grouped, title }: { data: League; scope: Scop
         testid="league-table"
         group={grouped ? (r) => (r.district_code ? districtLabel(r) : t('op_pao')) : undefined}
       />
+      <NoDataFold names={empty.map((r) => nameOf(r))} />
       <p class="muted small">{t('op_small_note', { n: data.small_denominator_threshold })}</p>
     </>
   );

@@ -63,7 +63,7 @@ export const th = {
   op_chart_empty: '{indicator} ของ{area}: ไม่มีข้อมูลในช่วงนี้',
   op_show_table: 'แสดงเป็นตาราง',
   op_hide_table: 'ซ่อนตาราง',
-  op_dashed: 'เส้นประและจุดกลวง: ช่วงที่ตัวหารน้อย',
+  op_dashed: 'เส้นประและจุดกลวง: ช่วงที่ตัวหารน้อย หรือยังไม่จบ (ถึงวันนี้) · ช่วงก่อนมีข้อมูลครั้งแรกเว้นว่าง',
   op_choose_area: 'เลือกพื้นที่',
   // compare
   op_choose_lgos: 'เลือก อปท. ที่จะเปรียบเทียบ (2–5 แห่ง)',
@@ -137,7 +137,7 @@ export const en: Record<ProvinceKey, string> = {
   op_chart_empty: '{indicator} of {area}: no data in this span',
   op_show_table: 'Show as a table',
   op_hide_table: 'Hide the table',
-  op_dashed: 'Dashed line and hollow dot: small denominator',
+  op_dashed: 'Dashed line and hollow dot: small denominator, or a period still running (to date) · periods before the first data are left blank',
   op_choose_area: 'Choose an area',
   op_choose_lgos: 'Choose the LGOs to compare (2–5)',
   op_chosen: '{n} chosen',

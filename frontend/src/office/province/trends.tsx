@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, useT } from '../../i18n';
 import { useStore } from '../../store';
-import { addMonths, bangkokMonth, fiscalYearOf, formatValue, Loaded, Page, periodLabel, unitLabel, useFetch } from '../lib';
+import { addMonths, bangkokMonth, fiscalYearOf, formatValue, lastCompleteMonth, Loaded, Page, periodLabel, unitLabel, useFetch, type PeriodInfo } from '../lib';
 import {
   choice,
   districtName,
@@ -28,13 +28,37 @@ interface Series {
   name_en: string;
   granularity: string;
   indicators: string[];
-  points: { period: { label: string; start: string; end: string }; indicators: Record<string, Figure> }[];
+  points: { period: PeriodInfo; indicators: Record<string, Figure> }[];
+}
+
+interface LeagueRows {
+  rows: { code: string; no_data: boolean }[];
 }
 
 export interface ChartPoint {
   label: string;
   value: number | null;
   small: boolean;
+  /** The period is still running: its figure is to date. */
+  partial: boolean;
+}
+
+/** The points of one indicator: periods before the area's first data (nothing counted yet,
+ * e.g. before its households were registered or began to log) are gaps, not a 0 % line. */
+export function chartPoints(points: Series['points'], name: string): ChartPoint[] {
+  const first = points.findIndex((p) => {
+    const f = p.indicators[name];
+    return f && f.value !== null && f.numerator > 0;
+  });
+  return points.map((p, i) => {
+    const f = p.indicators[name];
+    return {
+      label: p.period.label,
+      value: first === -1 || i < first ? null : f?.value ?? null,
+      small: Boolean(f?.small_denominator),
+      partial: p.period.complete === false,
+    };
+  });
 }
 
 function bangkokToday(): string {
@@ -47,7 +71,15 @@ function spanStart(granularity: string, n: number): string {
     const firstFy = fiscalYearOf(bangkokMonth()) - (n - 1);
     return `${firstFy - 544}-10-01`;
   }
-  return `${addMonths(bangkokMonth(), -(n - 1))}-01`;
+  return `${addMonths(lastCompleteMonth(), -(n - 1))}-01`;
+}
+
+/** The last day of the span: months end with the last complete one (a month two days old
+ * would read as a collapse); fiscal years run to today, the running one drawn as partial. */
+function spanEnd(granularity: string): string {
+  if (granularity === 'fiscal_year') return bangkokToday();
+  const [y, m] = lastCompleteMonth().split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }
 
 export function TrendsScreen() {
@@ -63,9 +95,15 @@ export function TrendsScreen() {
   const [shown, setShown] = useState<string[]>([indicator]);
 
   const choices = kind === 'lgo' ? (lgos ?? []).filter((l) => l.type !== 'PAO') : (districts ?? []);
+  // Open on the area ranked first last month, not on the first in the list (which may have
+  // nothing to draw).
+  const ranked = useFetch<LeagueRows>(province ? `analytics/league?${query({ level: kind, parent: province, indicator })}` : null, true);
   useEffect(() => {
-    if (choices.length && !choices.some((c) => c.code === area)) setArea(choices[0].code);
-  }, [kind, choices.length]);
+    if (!choices.length || choices.some((c) => c.code === area) || !(ranked.data || ranked.error)) return;
+    const codes = new Set(choices.map((c) => c.code));
+    const best = ranked.data?.rows.find((r) => !r.no_data && codes.has(r.code));
+    setArea(best?.code ?? choices[0].code);
+  }, [kind, choices.length, ranked.data, ranked.error]);
 
   const args = {
     level: kind,
@@ -73,7 +111,7 @@ export function TrendsScreen() {
     indicators: shown.join(','),
     granularity,
     from: spanStart(granularity, span),
-    to: bangkokToday(),
+    to: spanEnd(granularity),
   };
   const series = useFetch<Series>(area && shown.length ? `analytics/series?${query(args)}` : null);
   const units = Object.fromEntries((definitions.data?.indicators ?? []).map((d) => [d.name, d.unit]));
@@ -163,11 +201,7 @@ export function TrendsScreen() {
                   indicator={name}
                   area={kind === 'district' ? districtName(data) : nameOf(data)}
                   unit={unit}
-                  points={data.points.map((p) => ({
-                    label: p.period.label,
-                    value: p.indicators[name]?.value ?? null,
-                    small: Boolean(p.indicators[name]?.small_denominator),
-                  }))}
+                  points={chartPoints(data.points, name)}
                   figures={data.points.map((p) => [p.period.label, p.indicators[name]])}
                 />
               );
@@ -234,7 +268,7 @@ function TrendChart({ indicator, area, unit, points, figures }: {
         y1={y(a.value)}
         x2={x(i)}
         y2={y(b.value)}
-        class={a.small || b.small ? 'op-line op-line-small' : 'op-line'}
+        class={a.small || b.small || b.partial ? 'op-line op-line-small' : 'op-line'}
       />,
     );
   }
@@ -263,11 +297,12 @@ function TrendChart({ indicator, area, unit, points, figures }: {
             cx={x(i)}
             cy={y(p.value)}
             r={4.5}
-            class={p.small ? 'op-dot op-dot-small' : 'op-dot'}
+            class={p.small || p.partial ? 'op-dot op-dot-small' : 'op-dot'}
             data-testid="trend-point"
             data-period={p.label}
+            data-partial={p.partial ? 'true' : undefined}
           >
-            <title>{`${periodLabel(p.label)}: ${formatValue(p.value, unit)}${p.small ? ` (${t('op_small')})` : ''}`}</title>
+            <title>{`${periodLabel(p.label)}: ${formatValue(p.value, unit)}${p.small ? ` (${t('op_small')})` : ''}${p.partial ? ` (${t('o_to_date')})` : ''}`}</title>
           </circle>
         )))}
       </svg>
