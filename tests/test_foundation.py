@@ -6,11 +6,14 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
 from khaya.areas.models import Province
+from khaya.auth.scoping import unscoped
+from khaya.households.models import Household
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,21 +66,33 @@ def _include_object(obj, name, obj_type, reflected, compare_to):
     return not (obj_type == "index" and name and name.startswith("idx_"))
 
 
-def test_canary_write(db_session):
-    """Write a row that no other test may see."""
+def _canaries(db_session) -> tuple[int, int]:
+    provinces = db_session.scalar(select(func.count()).where(Province.code == "99"))
+    households = db_session.scalar(
+        select(func.count()).where(Household.house_number == "canary").execution_options(
+            **unscoped()))
+    return provinces, households
+
+
+@pytest.mark.parametrize("turn", ["one", "other"])
+def test_canary(db_session, client, auth, turn):
+    """Each turn finds no canary, then writes and commits one directly and one through a request.
+
+    Whichever turn runs second, in any order the tests are run in, proves that the first turn's
+    rows were rolled back with its test's transaction.
+    """
+    assert _canaries(db_session) == (0, 0)
     db_session.execute(
         text(
             "insert into provinces (code, name_th, name_en, boundary_source) "
             "values ('99', 'แคนารี', 'Canary', 'approximate')"
         )
     )
-    db_session.flush()
-    assert db_session.scalar(select(func.count()).where(Province.code == "99")) == 1
-
-
-def test_canary_isolated(db_session):
-    """The previous test's row is gone: each test runs in a transaction rolled back after it."""
-    assert db_session.scalar(select(func.count()).where(Province.code == "99")) == 0
+    db_session.commit()
+    response = client.post("/api/v1/households", headers=auth("town.staff"), json={
+        "village_code": "51010101", "house_number": "canary", "registered_on": "2024-01-01"})
+    assert response.status_code == 201, response.get_json()
+    assert _canaries(db_session) == (1, 1)
 
 
 def test_health_reports_database_and_postgis(client):
@@ -126,7 +141,8 @@ def test_unknown_api_path_gets_the_envelope(client):
     assert response.get_json() == {
         "code": "not_found",
         "status": 404,
-        "message": response.get_json()["message"],
+        "message": "The requested URL was not found on the server. If you entered the URL"
+                   " manually please check your spelling and try again.",
         "errors": {},
     }
 
@@ -134,9 +150,13 @@ def test_unknown_api_path_gets_the_envelope(client):
 def test_wrong_method_gets_the_envelope(client):
     response = client.delete("/api/v1/health")
     assert response.status_code == 405
-    body = response.get_json()
-    assert body["code"] == "method_not_allowed"
-    assert body["status"] == 405
+    assert response.get_json() == {
+        "code": "method_not_allowed",
+        "status": 405,
+        "message": "The method is not allowed for the requested URL.",
+        "errors": {},
+    }
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
 
 
 def test_uncaught_error_hides_details(app):

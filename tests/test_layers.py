@@ -86,9 +86,11 @@ def _upward(path: Path, root: Path = PACKAGE) -> list[str]:
 
 
 def test_every_package_has_a_layer():
+    """Every top-level module is in a layer, and every layer names modules that exist."""
     tops = {path.relative_to(PACKAGE).parts[0].removesuffix(".py") for path in _modules()}
     for top in tops:
         _layer(top)
+    assert tops == set().union(*LAYERS)
 
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))

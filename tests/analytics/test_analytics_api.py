@@ -127,6 +127,7 @@ def test_league_keeps_small_denominators_out_of_the_ranking(dataset, get):
                        indicator="participation", period="FY2568")
     assert status == 200
     assert body["previous_period"]["label"] == "FY2567"
+    assert len(body["rows"]) == 10
     assert all(r["rank"] is None for r in body["rows"])
     assert body["rows"][0]["small_denominator"] is True
     assert body["most_improved"] is None

@@ -141,20 +141,60 @@ def test_month_end_registers_give_the_same_figures_as_live(dataset, db_session):
     assert stored == live
 
 
+# Participation (numerator, denominator) worked out by hand from _hand.py for the series below:
+# h5 joins V1 on 15 Sep, h7 leaves it on 20 Oct, h9 joins V2 on 5 Oct; h6 is vacant and h4's
+# only log is voided. The other eight villages of Mueang Nga have no households.
+HAND_SERIES = {
+    ("month", V1): [(3, 6), (3, 5), (0, 5)],
+    ("month", V2): [(0, 1), (1, 2), (0, 2)],
+    ("month", NGA): [(3, 7), (4, 7), (0, 7)],
+    ("fiscal_year", V1): [(3, 6), (3, 5)],
+    ("fiscal_year", V2): [(0, 1), (1, 2)],
+    ("fiscal_year", NGA): [(3, 7), (4, 7)],
+}
+HAND_DAYS = {
+    "2024-09-20": {V1: (0, 6), V2: (0, 1), NGA: (0, 7)},
+    "2024-09-30": {V1: (2, 6), V2: (0, 1), NGA: (2, 7)},
+    "2024-10-01": {V1: (2, 6), V2: (1, 1), NGA: (3, 7)},
+    "2024-10-31": {V1: (1, 5), V2: (0, 2), NGA: (1, 7)},
+}
+
+
+def _participation(rows: list[dict], code: str) -> tuple[int, int]:
+    (row,) = [r for r in rows if r["code"] == code]
+    return row["participation"]["numerator"], row["participation"]["denominator"]
+
+
 @pytest.mark.parametrize("built", [False, True])
 def test_a_batched_series_equals_period_by_period(dataset, db_session, built):
     if built:
         rebuild(dt.date(2024, 1, 1), dt.date(2025, 9, 30))
     territory = load()
     today = dt.date(2026, 11, 25)
+    villages = select_areas(territory, "village", parent=NGA)
+    lgo = select_areas(territory, "lgo", codes=[NGA])
+    assert [a.code for a in villages] == [f"510102{moo:02d}" for moo in range(1, 11)]
+    assert [a.code for a in lgo] == [NGA]
     # Many areas read village by village; one area sums its villages in SQL.
-    for areas in (select_areas(territory, "village", parent=NGA),
-                  select_areas(territory, "lgo", codes=[NGA])):
-        for granularity in ("month", "fiscal_year", "day"):
+    for areas in (villages, lgo):
+        codes = [V1, V2] if areas is villages else [NGA]
+        for granularity, labels in (("month", ["2024-09", "2024-10", "2024-11"]),
+                                    ("fiscal_year", ["FY2567", "FY2568"]),
+                                    ("day", [f"2024-09-{d}" for d in range(20, 31)])):
             chosen = series_periods(granularity, dt.date(2024, 9, 20), dt.date(2024, 11, 10))
+            assert [p.label for p in chosen][:len(labels)] == labels
+            assert len(chosen) == {"month": 3, "fiscal_year": 2, "day": 52}[granularity]
             batched = evaluate_periods(areas, chosen, list(INDICATORS), territory, today)
             one_by_one = [evaluate(areas, p, list(INDICATORS), territory, today) for p in chosen]
             assert batched == one_by_one, (granularity, len(areas))
+            for code in codes:
+                got = [_participation(rows, code) for rows in batched]
+                if granularity == "day":
+                    by_day = {p.label: figures for p, figures in zip(chosen, got, strict=True)}
+                    assert {day: by_day[day] for day in HAND_DAYS} == {
+                        day: hand[code] for day, hand in HAND_DAYS.items()}, code
+                else:
+                    assert got == HAND_SERIES[granularity, code], (granularity, code)
 
 
 def test_a_register_change_is_read_live_until_refreshed(dataset, db_session, client, auth):

@@ -265,6 +265,7 @@ def test_summary_of_an_lgo_ranks_its_villages_by_default(dataset, fetch, ranked)
         f'attachment; filename="khaya-summary-{NGA}-village-participation-2024-10.pdf"')
     pages, text = summary_text(response.data)
     assert pages == 1
+    assert len(league["rows"]) == 10  # Mueang Nga's ten villages
     for row in league["rows"]:
         assert (squeeze(row["name_th"]) in text) is not row["no_data"], row["name_th"]
     top = league["rows"][0]

@@ -50,7 +50,7 @@ def test_list_pages_are_stable_and_disjoint(client):
 def test_list_filters(client):
     by_parent = client.get("/api/v1/areas/villages?parent=510102&per_page=500").get_json()
     assert by_parent["meta"]["total"] == 10
-    assert all(v["tambon_code"] == "510102" for v in by_parent["items"])
+    assert [v["tambon_code"] for v in by_parent["items"]] == ["510102"] * 10
     by_name = client.get("/api/v1/areas/tambons?q=Umong").get_json()
     assert [t["code"] for t in by_name["items"]] == ["510103"]
     thai = client.get("/api/v1/areas/tambons", query_string={"q": "อุโมงค์"}).get_json()
@@ -171,6 +171,8 @@ def test_geojson_empty_result_is_an_empty_collection(client):
 def test_locate_every_village_point(client):
     """Each village's own point lies in that village, found through the spatial index."""
     villages = client.get("/api/v1/areas/villages?per_page=500&parent=510103").get_json()["items"]
+    # Tambon Umong has eleven villages (หมู่ 1-11) in the reference data.
+    assert [v["code"] for v in villages] == [f"510103{moo:02d}" for moo in range(1, 12)]
     for village in villages:
         lon, lat = village["point"]["coordinates"]
         found = client.get(f"/api/v1/areas/locate?lon={lon}&lat={lat}").get_json()
@@ -189,7 +191,9 @@ def test_locate_known_places(client):
     assert town["village"]["kind"] == "community"
     assert town["lgo"]["name_en"] == "Lamphun Town Municipality"
     # Every district office lies inside its own district.
-    for district in client.get("/api/v1/areas/districts").get_json()["items"]:
+    districts = client.get("/api/v1/areas/districts").get_json()["items"]
+    assert len(districts) == 8
+    for district in districts:
         lon, lat = district["point"]["coordinates"]
         found = client.get(f"/api/v1/areas/locate?lon={lon}&lat={lat}").get_json()
         assert found["district"]["code"] == district["code"], district["name_en"]

@@ -39,9 +39,18 @@ def test_who_accessed_a_person(client, auth, db_session):
 
 def test_audit_view_is_limited_to_the_admins_lgo(client, auth, db_session):
     target = resident_id(db_session)
-    client.get(f"/api/v1/users/{target}", headers=auth("town.admin"))
-    other = client.get("/api/v1/audit-events?entity=user", headers=auth("nga.admin")).get_json()
-    assert all(e["entity_id"] != str(target) for e in other["items"])
+    neighbour = db_session.scalar(select(User.id).where(User.phone == "+66810000012"))
+    assert client.get(f"/api/v1/users/{target}", headers=auth("town.admin")).status_code == 200
+    assert client.get(f"/api/v1/users/{neighbour}", headers=auth("nga.admin")).status_code == 200
+
+    def seen_by(login: str) -> set[str]:
+        response = client.get("/api/v1/audit-events?entity=user", headers=auth(login))
+        assert response.status_code == 200, response.get_json()
+        return {e["entity_id"] for e in response.get_json()["items"]}
+
+    # Each admin sees the read of their own LGO's resident, and only that one.
+    assert seen_by("nga.admin") == {str(neighbour)}
+    assert seen_by("town.admin") == {str(target)}
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(client, auth, db_session):

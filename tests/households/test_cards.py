@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import secrets
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,6 +22,28 @@ def test_every_token_has_a_code_that_reads_back(raw):
     # Nothing on the card can be misread: no I, L, O or U.
     assert set("".join(groups)) <= set(ALPHABET)
     assert not set("ILOU") & set(code)
+    assert token_of_code(code) == token
+
+
+@pytest.mark.parametrize(("token", "code"), [
+    # Twelve zero bytes: twenty zero digits.
+    ("A" * 16, "00000-00000-00000-00000"),
+    # Twelve 0xFF bytes are 96 one-bits and four zero bits of padding: nineteen digits of five
+    # ones, 31 (Z), then the last one-bit and the padding, 10000 = 16 (G).
+    ("_" * 16, "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZG"),
+    # The first bit alone (0x80 ...) is the top of the first digit: 10000 = 16 (G); the last
+    # bit alone (... 0x01) is the top of the last digit, before the padding: G too.
+    ("gAAAAAAAAAAAAAAA", "G0000-00000-00000-00000"),
+    ("AAAAAAAAAAAAAAAB", "00000-00000-00000-0000G"),
+    # Bytes 1 to 12, as RFC 4648 base32 writes them (AEBAG BAFAY DQQCI KBMGA, A=0 ... 7=31),
+    # letter by letter in Crockford's digits.
+    ("AQIDBAUGBwgJCgsM", "04106-1050R-3GG28-A1C60"),
+])
+def test_known_tokens_have_the_codes_worked_out_by_hand(token, code):
+    """The phone reads codes with the same arithmetic (``scan.tsx``): the digits must be
+    Crockford's, most significant first, not only the inverse of ``token_of_code``."""
+    assert ALPHABET == "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32, as published
+    assert card_code(token) == code
     assert token_of_code(code) == token
 
 

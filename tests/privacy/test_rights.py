@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from khaya.auth.models import AuditEvent, User
 from khaya.common.time import local_today
-from khaya.participation.models import Photo, SortingLog
+from khaya.participation.models import Inspection, Photo, SortingLog
 from tests.factories import image_bytes
 from tests.pdfs import pdf_text
 
@@ -28,6 +28,7 @@ def make_home(client, auth, db_session) -> dict:
             "phone": "089-777-1111",
             "registered_on": "2024-01-01",
             "wet_bin": "has_bin",
+            "members": 4,
             "point": {"type": "Point", "coordinates": [99.0121, 18.5865]},
         },
     ).get_json()
@@ -104,8 +105,70 @@ def test_volunteer_may_not_export_and_others_do_not_see(client, auth, db_session
     assert client.get(url, headers=auth("0810000012")).status_code == 404
 
 
+def june_of_two_households(client, auth, home: dict) -> None:
+    """Add a neighbour (three people, no bin) and June 2024's logs and inspections of both."""
+    neighbour = client.post("/api/v1/households", headers=auth("town.staff"), json={
+        "village_code": "51010101", "house_number": "77/2", "members": 3, "wet_bin": "none",
+        "registered_on": "2024-01-01"}).get_json()
+
+    def log(household: int, day: str, kg: dict[str, float]) -> dict:
+        return {"kind": "sorting_log", "client_id": str(uuid.uuid4()),
+                "data": {"household_id": household, "log_date": day, "streams": sorted(kg),
+                         **{f"kg_{stream}": value for stream, value in kg.items()}}}
+
+    def inspection(household: int, day: str, passed: bool) -> dict:
+        return {"kind": "inspection", "client_id": str(uuid.uuid4()),
+                "data": {"household_id": household, "inspected_on": day, "registered": True,
+                         "bin_built": True, "food_waste_in_bin": True, "lid_closed": passed,
+                         "used_correctly": True, "notes": "ฝาถังปิดสนิท",
+                         "point": {"type": "Point", "coordinates": [99.0121, 18.5865]}}}
+
+    items = [
+        log(home["id"], "2024-06-10", {"organic": 1.5, "recyclable": 0.5}),
+        log(home["id"], "2024-06-20", {"general": 0.8}),
+        log(neighbour["id"], "2024-06-15", {"organic": 1.0}),
+        inspection(home["id"], "2024-06-12", True),
+        inspection(neighbour["id"], "2024-06-18", False),
+    ]
+    response = client.post("/api/v1/sync", headers=auth("0810000001"),
+                           json={"device_id": "v", "items": items})
+    assert [r["status"] for r in response.get_json()["results"]] == ["created"] * 5
+
+
+def june_figures(client, auth) -> dict:
+    response = client.get("/api/v1/analytics/indicators", headers=auth("town.staff"),
+                          query_string={"level": "village", "areas": "51010101",
+                                        "period": "2024-06"})
+    assert response.status_code == 200, response.get_json()
+    (village,) = response.get_json()["areas"]
+    figures = village["indicators"]
+    return {
+        name: (figures[name]["numerator"], figures[name]["denominator"], figures[name]["value"])
+        for name in ("participation", "wet_bin_coverage", "verified_compliance",
+                     "kg_by_stream", "carbon_tco2e")
+    } | {"kg": figures["kg_by_stream"]["breakdown"],
+         "logs": figures["kg_by_stream"]["detail"]["logs"]}
+
+
+# June 2024 in community 1, worked out by hand: both households logged; the home's bin passed
+# its inspection and the neighbour's failed; 1.5 + 0.5 + 0.8 + 1.0 = 3.8 kg over two households;
+# carbon counts the home's four people: 4 x 0.252 kg x 30 days / 1000 x 0.1454 = 0.0044 tCO2e.
+JUNE = {
+    "participation": (2, 2, 1.0),
+    "wet_bin_coverage": (1, 2, 0.5),
+    "verified_compliance": (1, 2, 0.5),
+    "kg_by_stream": (3.8, 2, 1.9),
+    "carbon_tco2e": (4, 7, 0.0044),
+    "kg": {"organic": 2.5, "recyclable": 0.5, "general": 0.8, "hazardous": 0},
+    "logs": 3,
+}
+
+
 def test_erasure_keeps_the_figures_and_drops_the_person(client, auth, db_session):
     home = make_home(client, auth, db_session)
+    june_of_two_households(client, auth, home)
+    assert june_figures(client, auth) == JUNE
+    resident = db_session.scalar(select(User.id).where(User.phone == "+66810000011"))
     url = f"/api/v1/households/{home['id']}/erase"
     wrong = client.post(url, headers=auth("town.admin"), json={"confirm": "1", "reason": "x"})
     assert wrong.status_code == 422
@@ -119,6 +182,7 @@ def test_erasure_keeps_the_figures_and_drops_the_person(client, auth, db_session
         url, headers=auth("town.admin"), json={"confirm": "77/1", "reason": "คำขอของเจ้าของข้อมูล"}
     )
     assert erased.status_code == 200
+    assert june_figures(client, auth) == JUNE
     body = erased.get_json()
     assert body["head_name"] is None
     assert body["phone"] is None
@@ -126,15 +190,16 @@ def test_erasure_keeps_the_figures_and_drops_the_person(client, auth, db_session
     assert body["house_number"] == f"erased-{home['id']}"
     assert body["qr_token"] != home["qr_token"]
     assert body["members"] == home["members"]
-    # The logs still count, without the photo.
+    # The logs still count, without the photo; the inspectors' notes go.
     logs = db_session.scalars(select(SortingLog).where(SortingLog.household_id == home["id"]))
-    assert [log.photo_id for log in logs] == [None, None, None]
+    assert [log.photo_id for log in logs] == [None] * 5
     assert db_session.scalar(select(func.count()).select_from(Photo)) == 0
-    resident = db_session.scalar(
-        select(User).where(User.username == f"erased-{resident_id(db_session)}")
-    )
-    assert resident.phone is None
-    assert resident.is_active is False
+    notes = db_session.scalars(select(Inspection.notes).order_by(Inspection.inspected_on))
+    assert list(notes) == [None, "ฝาถังปิดสนิท"]
+    account = db_session.get(User, resident)
+    assert account.username == f"erased-{resident}"
+    assert account.phone is None
+    assert account.is_active is False
     erasure = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "erase"))
     assert erasure.entity_id == str(home["id"])
     assert erasure.details["reason"] == "คำขอของเจ้าของข้อมูล"

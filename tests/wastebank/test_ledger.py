@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from khaya.wastebank.models import LedgerEntry, LedgerLine
+from khaya.wastebank.models import LedgerEntry, LedgerLine, WelfareEvent
 
 
 def deposit(client, auth, bank, member, lines, day="2024-07-01", who="town.staff", **extra):
@@ -127,32 +127,45 @@ def test_funeral_event_debits_everyone_and_credits_the_bereaved(client, auth, ba
     assert [balance(client, auth, bank, m) for m in (a, b, c)] == [10.0, 10.0, 70.0]
 
 
-def test_funeral_event_is_atomic(client, auth, bank, db_session, monkeypatch):
-    """If writing the entries fails half-way, no member is debited."""
-    from khaya.wastebank import ledger
+def test_funeral_event_is_atomic(client, auth, bank, db_session):
+    """If the database fails after the event and the debits are written, nothing of it stays.
 
-    for member in bank["members"]:
+    A trigger in the test's transaction makes the bereaved's credit (the event's last row, with
+    the event's id, so written after the event and after every debit) fail as a full disk would.
+    """
+    a, b, c = bank["members"]
+    for member in (a, b, c):
         deposit(client, auth, bank, member, [{"material": "paper", "kg": "10"}])
-    before = db_session.scalar(select(func.count()).select_from(LedgerEntry))
-    real_base = ledger._entry_base
-    calls = {"n": 0}
-
-    def failing_base(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("disk full")
-        return real_base(*args, **kwargs)
-
-    monkeypatch.setattr(ledger, "_entry_base", failing_base)
-    response = client.post(
-        f"/api/v1/waste-banks/{bank['id']}/welfare-events",
-        headers=auth("town.staff"),
-        json={"beneficiary_member_id": bank["members"][2], "amount_per_member": "20"},
-    )
-    assert response.status_code == 500
-    monkeypatch.undo()
-    assert db_session.scalar(select(func.count()).select_from(LedgerEntry)) == before
-    assert [balance(client, auth, bank, m) for m in bank["members"]] == [30.0, 30.0, 30.0]
+    entries = db_session.scalar(select(func.count()).select_from(LedgerEntry))
+    assert entries == 3
+    db_session.execute(text(
+        "create function refuse_welfare_credit() returns trigger language plpgsql as $$"
+        " begin"
+        "   if not exists (select 1 from welfare_events where id = new.event_id) then"
+        "     raise exception 'the event should be written before its entries';"
+        "   end if;"
+        "   raise exception 'could not extend file' using errcode = 'disk_full';"
+        " end $$"
+    ))
+    db_session.execute(text(
+        "create trigger refuse_welfare_credit before insert on ledger_entries for each row"
+        " when (new.kind = 'welfare_credit') execute function refuse_welfare_credit()"
+    ))
+    db_session.commit()
+    url = f"/api/v1/waste-banks/{bank['id']}/welfare-events"
+    response = client.post(url, headers=auth("town.staff"),
+                           json={"beneficiary_member_id": c, "amount_per_member": "20"})
+    assert response.status_code == 503, response.get_json()
+    assert db_session.scalar(select(func.count()).select_from(WelfareEvent)) == 0
+    assert db_session.scalar(select(func.count()).select_from(LedgerEntry)) == entries
+    assert [balance(client, auth, bank, m) for m in (a, b, c)] == [30.0, 30.0, 30.0]
+    # Once the disk has room again, the same event goes through whole.
+    db_session.execute(text("drop trigger refuse_welfare_credit on ledger_entries"))
+    db_session.commit()
+    again = client.post(url, headers=auth("town.staff"),
+                        json={"beneficiary_member_id": c, "amount_per_member": "20"})
+    assert again.status_code == 201, again.get_json()
+    assert [balance(client, auth, bank, m) for m in (a, b, c)] == [10.0, 10.0, 70.0]
 
 
 def test_funeral_share_may_overdraw_by_the_documented_rule(client, auth, bank):
