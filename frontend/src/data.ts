@@ -55,6 +55,7 @@ export interface SortingLog {
   kg_hazardous: number | null;
   recorded_role: string | null;
   voided_at: string | null;
+  void_reason?: string | null;
 }
 
 export interface Inspection {

@@ -119,6 +119,67 @@ def test_resident_logs_twice_offline_and_the_server_gets_exactly_two(app, contex
     assert count_rows(app, "sorting_logs", household_id) == before + 2
 
 
+def test_a_second_log_of_the_day_asks_add_or_correct_and_a_correction_replaces_the_first(
+        app, context, world):
+    """Offline, as on a field day: the first log and its correction go in one batch; the
+    server keeps one log of the day, and each row says what became of it."""
+    page = context.new_page()
+    sign_in(page, world.base, RESIDENT)
+    household_id = world.resident_household["id"]
+    before = count_rows(app, "sorting_logs", household_id)
+    page.wait_for_selector("[data-testid=save-log]")
+    context.set_offline(True)
+    try:
+        page.click("[data-testid=save-log]")
+        wait_count(page, WAITING, 1)
+        first = page.get_attribute(WAITING, "data-client-id")
+        # Logged already today: the screen says so and offers add (chosen) or correct.
+        banner = page.locator("[data-testid=already-logged]")
+        banner.wait_for()
+        assert "วันนี้บันทึกไปแล้ว" in banner.inner_text()
+        assert page.is_checked("[data-testid=log-add]")
+        page.click("label:has([data-testid=log-correct])")
+        page.wait_for_selector("form.log-form[data-correcting=true]")
+        assert "บันทึกการแก้ไข" in page.inner_text("[data-testid=save-log]")
+        page.click("label.stream-hazardous")
+        assert page.is_checked("label.stream-hazardous input")
+        shoot(page, "resident-log-correct")
+        page.click("[data-testid=save-log]")
+        wait_count(page, WAITING, 2)
+        # The first row reads as corrected at once, before anything is sent.
+        page.wait_for_selector(f"[data-client-id='{first}'][data-corrected=true]")
+    finally:
+        context.set_offline(False)
+    wait_count(page, SENT, 2)
+    assert count_rows(app, "sorting_logs", household_id) == before + 2
+    with app.app_context():
+        from sqlalchemy import text
+
+        from khaya.extensions import db
+
+        rows = db.session.execute(text(
+            "select client_id::text, voided_at is not null as voided, void_reason, streams "
+            "from sorting_logs where household_id = :id order by id desc limit 2"),
+            {"id": household_id}).all()
+        db.session.remove()
+    # One batch: the server inserts in client id order, so find each by its id.
+    (oldest,) = [r for r in rows if r.client_id == first]
+    (newest,) = [r for r in rows if r.client_id != first]
+    assert oldest.voided
+    assert oldest.void_reason == f"Corrected: replaced by log {newest.client_id}."
+    assert not newest.voided
+    assert "hazardous" in newest.streams
+    # Every row carries a pill: the first "แก้ไขแล้ว", the correction "ส่งแล้ว".
+    rows_shown = page.locator("[data-testid=outbox-item]")
+    assert rows_shown.count() == 2
+    for row in rows_shown.all():
+        assert row.locator(".pill").count() == 1
+    assert page.locator(f"[data-client-id='{first}'] [data-status=corrected]").count() == 1
+    assert page.locator(f"[data-client-id='{newest.client_id}'] .pill-sent").count() == 1
+    rows_shown.last.scroll_into_view_if_needed()
+    shoot(page, "resident-log-corrected")
+
+
 def test_volunteer_opens_by_typed_code_inspects_offline_and_household_is_verified(
     app, context, world
 ):

@@ -27,6 +27,10 @@ class SortingLogDataSchema(Schema):
     kg_general = fields.Float(allow_none=True, validate=KG)
     kg_hazardous = fields.Float(allow_none=True, validate=KG)
     photo_id = fields.UUID(allow_none=True)
+    corrects = fields.UUID(allow_none=True, metadata={
+        "description": "The client_id of a log of the same household and day that this one "
+                       "corrects: that log is voided as this one is stored (a day logged "
+                       "twice by mistake stays one log)"})
 
     @validates_schema
     def _consistent(self, data, **kwargs):

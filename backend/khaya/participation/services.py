@@ -28,6 +28,8 @@ from .models import Inspection, Photo, SortingLog
 from .schemas import InspectionDataSchema, SortingLogDataSchema
 from .verification import refresh_verification
 
+Check = Callable[[BatchItem, dict[str, Any]], dict[str, list[str]]]
+Vet = Callable[[list[tuple[BatchItem, dict[str, Any]]]], Check]
 _LOG_SCHEMA = SortingLogDataSchema()
 _INSPECTION_SCHEMA = InspectionDataSchema()
 OUT_OF_SCOPE = ["No such household in your area."]
@@ -98,15 +100,23 @@ def _accept(
     schema: Any,
     date_field: str,
     build: Callable[[dict[str, Any], Any], dict[str, Any]],
+    vet: Vet | None = None,
 ) -> tuple[list[ItemResult], dict[uuid.UUID, Any], dict[int, dict[str, Any]]]:
-    """Validate a batch about households, build each accepted row, insert, answer per item."""
+    """Validate a batch about households, build each accepted row, insert, answer per item.
+
+    ``vet``, given the valid items, returns a check of one item against the rest of its kind
+    (its errors, or nothing).
+    """
     valid, errors = load(items, schema)
     households = _households({data["household_id"] for _, data in valid})
     photos = _photos({data["photo_id"] for _, data in valid if data.get("photo_id")})
+    check = vet(valid) if vet else None
     rows: dict[int, dict[str, Any]] = {}
     for item, data in valid:
         household = households.get(data["household_id"])
         problems = _common_checks(data, date_field, household, photos, ctx)
+        if not problems and check:
+            problems = check(item, data)
         if problems:
             errors[item.index] = problems
             continue
@@ -125,13 +135,86 @@ def _log_row(data: dict[str, Any], _household: Any) -> dict[str, Any]:
     }
 
 
+def _vet_corrections(valid: list[tuple[BatchItem, dict[str, Any]]],
+                     accepted: dict[uuid.UUID, uuid.UUID]) -> Check:
+    """Return the check of a log that corrects another (``corrects``: that log's client id);
+    each correction that passes goes into ``accepted`` as {its client id: the corrected one}.
+
+    The log corrected must be of the same household and day, and stored already or sent
+    earlier in the same batch (a phone sends its queue in order, so the first log of the day
+    goes before its correction). Scope follows: the household is one the caller may log for.
+    """
+    wanted = {data["corrects"] for _, data in valid if data.get("corrects")}
+    stored = {row.client_id: row for row in db.session.execute(
+        select(SortingLog.client_id, SortingLog.household_id, SortingLog.log_date,
+               SortingLog.voided_at).where(SortingLog.client_id.in_(wanted))
+    )} if wanted else {}
+    earlier = {item.client_id: (item.index, data) for item, data in valid}
+
+    def check(item: BatchItem, data: dict[str, Any]) -> dict[str, list[str]]:
+        target = data.get("corrects")
+        if target is None:
+            return {}
+        problems = _correction_problems(item, data, target)
+        if not problems:
+            accepted[item.client_id] = target
+        return problems
+
+    def _correction_problems(item: BatchItem, data: dict[str, Any],
+                             target: uuid.UUID) -> dict[str, list[str]]:
+        if target == item.client_id:
+            return {"corrects": ["A log cannot correct itself."]}
+        if (row := stored.get(target)) is not None:
+            same = (row.household_id, row.log_date) == (data["household_id"], data["log_date"])
+            if not same:
+                return {"corrects": ["Correct a log of the same household and day."]}
+            if row.voided_at is not None:
+                return {"corrects": ["That log was already corrected or voided."]}
+            return {}
+        index, first = earlier.get(target, (None, None))
+        if first is None or index is None or index > item.index:
+            return {"corrects": ["No such log of this household: send the log being corrected "
+                                 "first."]}
+        if (first["household_id"], first["log_date"]) != (data["household_id"],
+                                                            data["log_date"]):
+            return {"corrects": ["Correct a log of the same household and day."]}
+        return {}
+
+    return check
+
+
 def record_sorting_logs(items: list[BatchItem], ctx: BatchContext) -> list[ItemResult]:
-    """Store a batch of sorting logs; each item is created, a duplicate, or rejected."""
-    results, created, _ = _accept(SortingLog, items, ctx, _LOG_SCHEMA, "log_date", _log_row)
+    """Store a batch of sorting logs; each item is created, a duplicate, or rejected.
+
+    A log that ``corrects`` an earlier one of the same household and day (the person chose
+    "correct today's log" rather than "add another") voids that one as it is stored, so a day
+    logged twice by mistake stays one log in every history and figure.
+    """
+    accepted: dict[uuid.UUID, uuid.UUID] = {}
+    results, created, _ = _accept(SortingLog, items, ctx, _LOG_SCHEMA, "log_date", _log_row,
+                                  lambda valid: _vet_corrections(valid, accepted))
     if created:
         _touch_last_log(created)
         changes.announce("logs_added", created.values())
+        corrected = {old: new for new, old in accepted.items() if new in created}
+        if corrected:
+            _void_corrected(corrected, ctx.principal.user_id)
     return results
+
+
+def _void_corrected(corrected: dict[uuid.UUID, uuid.UUID], user_id: int) -> None:
+    """Void each corrected log (by client id), naming the log that replaced it."""
+    voided: list[int] = []
+    for old, new in corrected.items():
+        voided += db.session.execute(
+            update(SortingLog)
+            .where(SortingLog.client_id == old, SortingLog.voided_at.is_(None))
+            .values(voided_at=func.now(), voided_by_id=user_id,
+                    void_reason=f"Corrected: replaced by log {new}.")
+            .returning(SortingLog.id)
+        ).scalars().all()
+    if voided:
+        changes.announce("logs_voided", voided)
 
 
 def _touch_last_log(created: dict[uuid.UUID, Any]) -> None:

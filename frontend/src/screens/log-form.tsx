@@ -19,11 +19,18 @@ export interface LastLog {
   organic_handling: string | null;
 }
 
+/** A log of today being corrected: the new one carries its client id and replaces it. */
+export interface Correcting {
+  client_id: string;
+  data: Record<string, unknown>;
+}
+
 interface Props {
   householdId: number;
   userId: number;
   lastLog?: LastLog | null;
   fix?: OutboxItem;
+  correcting?: Correcting | null;
   onSaved?: () => void;
 }
 
@@ -31,17 +38,18 @@ const TYPICAL: Stream[] = ['organic', 'recyclable', 'general'];
 
 type DayChoice = 'today' | 'yesterday' | 'other';
 
-export function LogForm({ householdId, userId, lastLog, fix, onSaved }: Props) {
+export function LogForm({ householdId, userId, lastLog, fix, correcting, onSaved }: Props) {
   useT();
   const today = localToday();
-  const initial = (fix?.data ?? lastLog ?? null) as LastLog | null;
+  const source = fix?.data ?? correcting?.data;
+  const initial = (source ?? lastLog ?? null) as LastLog | null;
   const [streams, setStreams] = useState<Stream[]>((initial?.streams as Stream[]) ?? TYPICAL);
   const [handling, setHandling] = useState<Handling | null>((initial?.organic_handling as Handling) ?? 'wet_bin');
   const [more, setMore] = useState(Boolean(fix));
   const [kg, setKg] = useState<Record<string, string>>(() => {
     const out: Record<string, string> = {};
     for (const s of ['organic', 'recyclable', 'general', 'hazardous']) {
-      const v = fix?.data[`kg_${s}`];
+      const v = source?.[`kg_${s}`];
       if (typeof v === 'number') out[s] = String(v);
     }
     return out;
@@ -56,7 +64,7 @@ export function LogForm({ householdId, userId, lastLog, fix, onSaved }: Props) {
 
   // Follow the last log when it arrives after the form was drawn (first visit, then cache).
   useEffect(() => {
-    if (!fix && !touched && lastLog) {
+    if (!source && !touched && lastLog) {
       setStreams(lastLog.streams as Stream[]);
       setHandling((lastLog.organic_handling as Handling) ?? 'wet_bin');
     }
@@ -66,7 +74,7 @@ export function LogForm({ householdId, userId, lastLog, fix, onSaved }: Props) {
     if (photo) URL.revokeObjectURL(photo.url);
   }, [photo]);
 
-  const logDate = day === 'today' ? today : day === 'yesterday' ? addDays(today, -1) : otherDate;
+  const logDate = correcting ? String(correcting.data.log_date) : day === 'today' ? today : day === 'yesterday' ? addDays(today, -1) : otherDate;
 
   async function save(event: Event) {
     event.preventDefault();
@@ -75,6 +83,7 @@ export function LogForm({ householdId, userId, lastLog, fix, onSaved }: Props) {
       return;
     }
     const data: Record<string, unknown> = { household_id: householdId, log_date: logDate, streams };
+    if (correcting) data.corrects = correcting.client_id;
     if (streams.includes('organic') && handling) data.organic_handling = handling;
     for (const s of streams) {
       const raw = kg[s]?.trim().replace(',', '.');
@@ -119,14 +128,15 @@ export function LogForm({ householdId, userId, lastLog, fix, onSaved }: Props) {
   }
 
   return (
-    <form class="log-form" onSubmit={save} noValidate>
+    <form class="log-form" onSubmit={save} noValidate data-correcting={correcting ? 'true' : undefined}>
+      {correcting && <Banner kind="info" icon="clipboard">{t('log_correcting')}</Banner>}
       <StreamPicker value={streams} onChange={(v) => { setTouched(true); setStreams(v); }} legend={t('log_step_streams')} />
       {streams.includes('organic') && (
         <HandlingPicker value={handling} onChange={(v) => { setTouched(true); setHandling(v); }} legend={t('log_step_organic')} />
       )}
       <details class="more" open={more} onToggle={(e) => setMore((e.currentTarget as HTMLDetailsElement).open)}>
         <summary>{t('log_more')}</summary>
-        <fieldset class="plain">
+        <fieldset class="plain" hidden={Boolean(correcting)}>
           <legend>{t('log_date')}</legend>
           <div class="segmented">
             {(['today', 'yesterday', 'other'] as DayChoice[]).map((d) => (
@@ -173,7 +183,7 @@ export function LogForm({ householdId, userId, lastLog, fix, onSaved }: Props) {
       <div class="sticky-save">
         <button type="submit" class="button button-primary button-big" disabled={saving} data-testid="save-log">
           <Icon name="check" />
-          {t('save')}
+          {correcting ? t('log_save_correction') : t('save')}
         </button>
       </div>
     </form>

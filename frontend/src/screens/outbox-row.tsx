@@ -33,17 +33,23 @@ export function ItemSummary({ item }: { item: OutboxItem }) {
   return <span>{lines.map((l) => `${t(`material_${l.material}` as Key)} ${formatNumber(Number(l.kg), 2)}`).join(', ')}</span>;
 }
 
-export function OutboxRow({ item, showKind = false, mine = true }: { item: OutboxItem; showKind?: boolean; mine?: boolean }) {
+/** A log replaced by a correction of the same day. */
+export function CorrectedPill() {
+  useT();
+  return <span class="pill pill-voided" data-status="corrected">{t('status_corrected')}</span>;
+}
+
+export function OutboxRow({ item, showKind = false, mine = true, corrected = false }: { item: OutboxItem; showKind?: boolean; mine?: boolean; corrected?: boolean }) {
   useT();
   return (
-    <li class={`row item-row status-${item.status}`} data-testid="outbox-item" data-kind={item.kind} data-status={item.status} data-client-id={item.client_id}>
+    <li class={`row item-row status-${item.status}`} data-testid="outbox-item" data-kind={item.kind} data-status={item.status} data-client-id={item.client_id} data-corrected={corrected ? 'true' : undefined}>
       <div class="row-main">
         <div class="row-title">
           <span>
             {showKind && <>{t(`kind_${item.kind}` as Key)} · </>}
             <span class="nowrap">{formatDate(itemDate(item))}</span>
           </span>
-          <StatusPill status={item.status} />
+          {corrected ? <CorrectedPill /> : <StatusPill status={item.status} />}
         </div>
         <div class="row-sub"><ItemSummary item={item} /></div>
         {item.status === 'waiting' && item.last_error && item.attempts > 0 && (

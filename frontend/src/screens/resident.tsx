@@ -1,4 +1,5 @@
 /** The resident's screens: log today (home) and the history with the streak. */
+import { useState } from 'preact/hooks';
 import type { OutboxItem } from '../../shared/db';
 import { localToday } from '../../shared/util';
 import { useCached, type Loaded } from '../cache';
@@ -9,8 +10,8 @@ import { useStore } from '../store';
 import { StreamChips } from '../streams';
 import { syncState } from '../sync';
 import { Banner, LoadState, Screen, StatusPill } from '../ui/kit';
-import { LogForm } from './log-form';
-import { OutboxRow } from './outbox-row';
+import { LogForm, type Correcting } from './log-form';
+import { CorrectedPill, OutboxRow } from './outbox-row';
 
 /** The resident's own household: the register answers a resident with just that one. */
 export function useMyHousehold(enabled = true): Loaded<Household | null> & { id: number | null } {
@@ -29,6 +30,29 @@ function householdItems(items: OutboxItem[], id: number | null, kind: OutboxItem
   return items.filter((i) => i.household_id === id && i.kind === kind);
 }
 
+/** The client ids of logs a later log corrects (queued or sent), and of logs the server voided. */
+function correctedIds(serverLogs: SortingLog[], mine: OutboxItem[]): Set<string> {
+  const out = new Set(serverLogs.filter((l) => l.voided_at).map((l) => l.client_id));
+  for (const item of mine) {
+    if (item.status !== 'rejected' && typeof item.data.corrects === 'string') out.add(item.data.corrects);
+  }
+  return out;
+}
+
+/** Today's logs that stand, oldest first: those the server holds and those still queued. */
+function todaysLogs(serverLogs: SortingLog[], mine: OutboxItem[], today: string): Correcting[] {
+  const gone = correctedIds(serverLogs, mine);
+  const queued = new Set(mine.map((i) => i.client_id));
+  const held = serverLogs
+    .filter((l) => l.log_date === today && !gone.has(l.client_id) && !queued.has(l.client_id))
+    .reverse()
+    .map((l) => ({ client_id: l.client_id, data: { ...l } as Record<string, unknown> }));
+  const waiting = mine
+    .filter((i) => i.data.log_date === today && i.status !== 'rejected' && !gone.has(i.client_id))
+    .map((i) => ({ client_id: i.client_id, data: i.data }));
+  return [...held, ...waiting];
+}
+
 export function ResidentHome() {
   useT();
   const { session } = useStore(auth);
@@ -39,8 +63,14 @@ export function ResidentHome() {
   const today = localToday();
   const serverLogs = logs.data?.items ?? [];
   const dates = loggedDates(serverLogs, mine);
-  const todayCount = serverLogs.filter((l) => l.log_date === today && !l.voided_at && !mine.some((i) => i.client_id === l.client_id)).length
-    + mine.filter((i) => i.data.log_date === today && i.status !== 'rejected').length;
+  const standing = todaysLogs(serverLogs, mine, today);
+  const todayCount = standing.length;
+  const gone = correctedIds(serverLogs, mine);
+  // Logged already today: say so, and let the person add another log or correct today's.
+  // The log being corrected is fixed when the person chooses to correct it: the queue's
+  // records are re-read as they sync, and the form must not start over under their finger.
+  const [correcting, setCorrecting] = useState<Correcting | null>(null);
+  const mode = correcting ? 'correct' : 'add';
   const month = today.slice(0, 7);
   const monthDays = [...dates].filter((d) => d.startsWith(month)).length;
   const last = [...mine].reverse().find((i) => i.status !== 'rejected')?.data ?? serverLogs.find((l) => !l.voided_at) ?? null;
@@ -66,14 +96,30 @@ export function ResidentHome() {
                 {n === 0 && <div class="muted small">{t('streak_none')}</div>}
               </div>
             </section>
+            {todayCount > 0 && (
+              <div class="already-logged" data-testid="already-logged">
+                <Banner kind="info" icon="check">{t('already_logged')}</Banner>
+                <div class="segmented" role="radiogroup" aria-label={t('already_logged')}>
+                  {(['add', 'correct'] as const).map((m) => (
+                    <label key={m} class={mode === m ? 'on' : ''}>
+                      <input type="radio" name="log-mode" value={m} checked={mode === m} onChange={() => setCorrecting(m === 'correct' ? standing[standing.length - 1] ?? null : null)} data-testid={`log-${m}`} />
+                      {m === 'add' ? t('log_add_another') : t('log_correct_today')}
+                    </label>
+                  ))}
+                </div>
+              </div>
+            )}
             <LogForm
+              key={correcting?.client_id ?? 'new'}
               householdId={h.id}
               userId={session!.user_id}
               lastLog={last ? { streams: last.streams as string[], organic_handling: (last.organic_handling as string) ?? null } : null}
+              correcting={correcting}
+              onSaved={() => setCorrecting(null)}
             />
             {todays.length > 0 && (
               <ul class="rows" aria-label={t('history_title')}>
-                {todays.map((item) => <OutboxRow key={item.seq} item={item} />)}
+                {todays.map((item) => <OutboxRow key={item.seq} item={item} corrected={gone.has(item.client_id)} />)}
               </ul>
             )}
           </>
@@ -104,11 +150,16 @@ export function History() {
   const known = new Set((logs.data?.items ?? []).map((l) => l.client_id));
   const pending = mine.filter((i) => !known.has(i.client_id)).reverse();
   const dates = loggedDates(logs.data?.items ?? [], mine);
+  // Voided as corrected: by the server's reason, or by a correction still queued.
+  const corrected = new Set([
+    ...(logs.data?.items ?? []).filter((l) => l.void_reason?.startsWith('Corrected')).map((l) => l.client_id),
+    ...mine.filter((i) => i.status !== 'rejected' && typeof i.data.corrects === 'string').map((i) => i.data.corrects as string),
+  ]);
 
   return (
     <Screen title={t('history_title')}>
       <p class="lead" data-testid="history-streak">{streak(dates) > 0 ? t('streak', { n: streak(dates) }) : t('streak_none')}</p>
-      {pending.length > 0 && <ul class="rows">{pending.map((item) => <OutboxRow key={item.seq} item={item} />)}</ul>}
+      {pending.length > 0 && <ul class="rows">{pending.map((item) => <OutboxRow key={item.seq} item={item} corrected={corrected.has(item.client_id)} />)}</ul>}
       <LoadState loaded={logs}>
         {(page) => page.items.length === 0 && pending.length === 0 ? <p class="empty">{t('history_empty')}</p> : (
           <ul class="rows">
@@ -117,7 +168,7 @@ export function History() {
                 <div class="row-main">
                   <div class="row-title">
                     <span>{formatDate(log.log_date)}</span>
-                    {log.voided_at ? <span class="pill pill-voided">{t('status_voided')}</span> : <StatusPill status="sent" />}
+                    {corrected.has(log.client_id) ? <CorrectedPill /> : log.voided_at ? <span class="pill pill-voided">{t('status_voided')}</span> : <StatusPill status="sent" />}
                   </div>
                   <div class="row-sub">
                     <StreamChips streams={log.streams} />
