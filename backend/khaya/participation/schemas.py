@@ -1,5 +1,11 @@
 """Schemas of what phones record: sorting logs and inspections, and their history views."""
 
+import datetime as dt
+import math
+import re
+import uuid
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..common.geo import GeoJSONPoint
@@ -14,7 +20,70 @@ REVIEW_STATES = ("pending", "accepted", "rejected")
 KG = validate.Range(min=0, max=KG_CEILING, error=f"Between 0 and {KG_CEILING} kg.")
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STREAM_OF = {s.value: s for s in Stream}
+_HANDLING_OF = {h.value: h for h in OrganicHandling}
+_KG_KEYS = {f"kg_{s}": s for s in STREAMS}
+_LOG_KEYS = frozenset({"household_id", "log_date", "streams", "organic_handling", "photo_id",
+                       "corrects", *_KG_KEYS})
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    if value is None:
+        return None
+    return uuid.UUID(value) if type(value) is str else _refuse()
+
+
+def _refuse() -> Any:
+    raise ValueError
+
+
+def fast_log(data: dict[str, Any]) -> dict[str, Any] | None:
+    """Return what ``SortingLogDataSchema().load(data)`` returns, for a log written the way
+    phones write them (exact JSON types, known keys, values in range); ``None`` for anything
+    else, which the schema itself then loads and answers with its own messages.
+
+    The plain case is nine in ten of all sync traffic; marshmallow's generic walk over it cost
+    more than the database's insert (bench/sync.py --profile).
+    """
+    if not data.keys() <= _LOG_KEYS:
+        return None
+    try:
+        household_id, day, names = data["household_id"], data["log_date"], data["streams"]
+        if type(household_id) is not int or type(day) is not str or type(names) is not list:
+            return None
+        if not 1 <= len(names) <= 4 or len(set(names)) != len(names) or not _ISO_DAY.fullmatch(day):
+            return None
+        out: dict[str, Any] = {"household_id": household_id, "log_date": dt.date.fromisoformat(day),
+                               "streams": [_STREAM_OF[name] for name in names]}
+        if "organic_handling" in data:
+            handling = data["organic_handling"]
+            if handling is not None and "organic" not in names:
+                return None
+            out["organic_handling"] = None if handling is None else _HANDLING_OF[handling]
+        for key, stream in _KG_KEYS.items():
+            if key in data:
+                kg = data[key]
+                if kg is not None:
+                    if type(kg) not in (int, float) or not math.isfinite(kg):
+                        return None
+                    if not 0 <= kg <= KG_CEILING or stream not in names:
+                        return None
+                    kg = float(kg)
+                out[key] = kg
+        for key in ("photo_id", "corrects"):
+            if key in data:
+                out[key] = _uuid_or_none(data[key])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return out
+
+
 class SortingLogDataSchema(Schema):
+    """A sorting log as a phone sends it; ``fast_load`` takes the usual case quickly."""
+
+    fast_load = staticmethod(fast_log)
+
     household_id = fields.Integer(required=True)
     log_date = fields.Date(required=True)
     streams = fields.List(

@@ -191,10 +191,10 @@ def record_sorting_logs(items: list[BatchItem], ctx: BatchContext) -> list[ItemR
     logged twice by mistake stays one log in every history and figure.
     """
     accepted: dict[uuid.UUID, uuid.UUID] = {}
-    results, created, _ = _accept(SortingLog, items, ctx, _LOG_SCHEMA, "log_date", _log_row,
-                                  lambda valid: _vet_corrections(valid, accepted))
+    results, created, rows = _accept(SortingLog, items, ctx, _LOG_SCHEMA, "log_date", _log_row,
+                                     lambda valid: _vet_corrections(valid, accepted))
     if created:
-        _touch_last_log(created)
+        _touch_last_log([row for row in rows.values() if row["client_id"] in created])
         changes.announce("logs_added", created.values())
         corrected = {old: new for new, old in accepted.items() if new in created}
         if corrected:
@@ -217,21 +217,28 @@ def _void_corrected(corrected: dict[uuid.UUID, uuid.UUID], user_id: int) -> None
         changes.announce("logs_voided", voided)
 
 
-def _touch_last_log(created: dict[uuid.UUID, Any]) -> None:
-    # One statement for the whole batch. Rows are locked in id order, and only where the date
-    # moves, so concurrent batches touching the same households queue instead of deadlocking;
-    # the household's edit version is left alone so a sync never makes an office edit conflict.
+def _touch_last_log(created: list[dict[str, Any]]) -> None:
+    # One statement for the whole batch, given each household's latest day of the logs just
+    # stored (worked out here rather than read back from sorting_logs). Rows are locked in id
+    # order, and only where the date moves, so concurrent batches touching the same households
+    # queue instead of deadlocking; the household's edit version is left alone so a sync never
+    # makes an office edit conflict.
+    latest: dict[int, dt.date] = {}
+    for row in created:
+        day = latest.get(row["household_id"])
+        if day is None or row["log_date"] > day:
+            latest[row["household_id"]] = row["log_date"]
     db.session.execute(text("""
         with latest as (
-            select household_id, max(log_date) as day from sorting_logs
-            where id = any(:ids) group by household_id
+            select * from unnest(cast(:households as bigint[]), cast(:days as date[]))
+                as l(household_id, day)
         ), moving as (
             select h.id, l.day from households h join latest l on l.household_id = h.id
             where h.last_log_on is null or h.last_log_on < l.day
             order by h.id for no key update of h
         )
         update households h set last_log_on = moving.day from moving where h.id = moving.id
-    """), {"ids": list(created.values())})
+    """), {"households": list(latest), "days": list(latest.values())})
 
 
 def _distance_m(lon1, lat1, lon2, lat2) -> float:
