@@ -18,8 +18,7 @@ from sqlalchemy import select
 
 from khaya.areas.models import District, Lgo, LgoType, Tambon, Village
 from khaya.common.time import local_today
-from tests.analytics._hand import NGA, TOWN, V1, V2
-from tests.analytics.test_file_conventions import by_hand
+from tests.analytics._hand import NGA, TOWN, V1, V2, by_hand
 from tests.pdfs import pdf_pages
 
 API = "/api/v1/analytics"

@@ -12,23 +12,15 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.analytics._hand import NGA
+from tests.analytics._hand import NGA, by_hand
 
 API = "/api/v1"
 ABOUT = "คำอธิบาย About"
-
-
-def by_hand(ratio: float | None) -> float | None:
-    """A share as a person writes it: times 100, rounded half up to one decimal."""
-    if ratio is None:
-        return None
-    return float((Decimal(str(ratio)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
