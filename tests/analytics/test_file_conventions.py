@@ -3,7 +3,8 @@ decimal, in a column marked (%), and a change of one in percentage points, marke
 
 Each file is fetched next to the JSON it is built from, on the hand dataset (whose shares have
 decimals: Mueang Nga's October participation is 4/7), in both formats and both languages, and
-read back with csv and openpyxl. A file route that is not listed here fails the last test.
+read back with csv and openpyxl. A CSV or XLSX route not listed in FILES fails
+test_every_file_route_states_the_convention_in_its_about_sheet.
 """
 
 from __future__ import annotations
