@@ -91,11 +91,12 @@ def execute(app: Flask, sql: str, **params: Any) -> Any:
 
 
 class Gate:
-    """A trigger on ``table`` that holds each writer until ``open_when_blocked`` opens it."""
+    """Triggers on ``tables`` that hold each writer until ``open_when_blocked`` opens them."""
 
-    def __init__(self, app: Flask, table: str, event: str) -> None:
-        self.app, self.table, self.event = app, table, event
-        self.trigger = f"race_gate_{table}"
+    def __init__(self, app: Flask, tables: Sequence[str], event: str, when: str) -> None:
+        self.app, self.tables, self.event, self.when = app, tables, event, when
+        self.opened = False
+        self.reached = 0
 
     def __enter__(self) -> Gate:
         namespace, key = GATE_KEY
@@ -105,14 +106,14 @@ class Gate:
                 perform pg_advisory_xact_lock_shared({namespace}, {key});
                 return null;  -- a statement trigger: the value is ignored
             end $$""")
-        execute(self.app, f"create trigger {self.trigger} before {self.event} on {self.table}"
-                          " for each statement execute function race_gate()")
+        for table in self.tables:
+            execute(self.app, f"create trigger race_gate {self.when} {self.event} on {table}"
+                              " for each statement execute function race_gate()")
         with self.app.app_context():
             self._connection = db.engine.connect().execution_options(
                 isolation_level="AUTOCOMMIT")
         self._connection.execute(text("select pg_advisory_lock(:n, :k)"),
                                  {"n": namespace, "k": key})
-        self.opened = False
         return self
 
     def blocked(self) -> int:
@@ -149,12 +150,14 @@ class Gate:
     def __exit__(self, *exc: object) -> None:
         self.open()
         self._connection.close()
-        execute(self.app, f"drop trigger if exists {self.trigger} on {self.table}")
+        for table in self.tables:
+            execute(self.app, f"drop trigger if exists race_gate on {table}")
         execute(self.app, "drop function if exists race_gate()")
 
 
 @contextmanager
-def gate(app: Flask, table: str, event: str = "insert") -> Iterator[Gate]:
-    """Hold every ``event`` on ``table`` until the test opens the gate (see ``Gate``)."""
-    with Gate(app, table, event) as opened:
+def gate(app: Flask, *tables: str, event: str = "insert", when: str = "before") -> Iterator[Gate]:
+    """Hold every ``event`` on ``tables`` (``when``: before or after the statement) until the
+    test opens the gate (see ``Gate``)."""
+    with Gate(app, tables, event, when) as opened:
         yield opened

@@ -12,6 +12,7 @@ so the overlap is certain, not lucky. Then it checks what must hold in any order
   whether a worker applied the changes or each sync did in its own transaction;
 - a deadlock forced between two sync batches: the sync retries the batch PostgreSQL cancelled,
   and every item ends stored once;
+- two batches holding the same items of two kinds in opposite orders: no deadlock at all;
 - export jobs past the per-user limit: exactly the limit are queued, the rest answer 429;
 - one household edited by two people: one edit is saved, the other answers 409
   ``version_conflict`` with both versions.
@@ -25,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -221,6 +222,14 @@ def _check_once(answers: list[Answer], batches: list[dict[str, Any]]) -> dict[st
     return {cid: found.pop() for cid, found in ids.items()}
 
 
+def _stored(world: World, client_ids: Iterable[str]) -> int:
+    """Count the logs and ledger entries stored under these client ids."""
+    return world.scalar(
+        "select (select count(*) from sorting_logs where client_id = any(cast(:c as uuid[])))"
+        " + (select count(*) from ledger_entries where client_id = any(cast(:c as uuid[])))",
+        c=list(client_ids))
+
+
 FIGURES = ("select coalesce(sum(logs), 0), coalesce(sum(households), 0),"
            " coalesce(sum(kg_recyclable), 0), coalesce(sum(deposits), 0),"
            " coalesce(sum(deposit_kg), 0)"
@@ -256,7 +265,7 @@ def test_parallel_sync_batches_into_one_village_reconcile(world: World, applied_
               _deposit(world, uuid.uuid4(), member, days[1])]
     logins = (STAFF, VOLUNTEER, STAFF, VOLUNTEER)
     batches = []
-    for phone, login in enumerate(logins):
+    for phone in range(len(logins)):
         # Phones 0 and 3 log the same households on the same days, so their day masks meet.
         items = [_log(uuid.uuid4(), home, day)
                  for h, home in enumerate(homes) for d, day in enumerate(days)
@@ -270,10 +279,7 @@ def test_parallel_sync_batches_into_one_village_reconcile(world: World, applied_
             lambda futures: held.open_when_blocked(len(batches), futures))
     assert held.reached == len(batches)
     rows = _check_once(answers, batches)
-    assert world.scalar("select count(*) from sorting_logs where client_id = any(cast(:c as uuid[]))",
-                        c=list(rows)) + world.scalar(
-        "select count(*) from ledger_entries where client_id = any(cast(:c as uuid[]))",
-        c=list(rows)) == len(rows)
+    assert _stored(world, rows) == len(rows)
 
     pending = world.scalar("select count(*) from pending_changes")
     if applied_by == "worker":
@@ -354,12 +360,64 @@ def test_a_forced_deadlock_is_retried_by_the_sync(world: World, deadlock: None):
     answers = at_once([lambda batch=batch: world.call("POST", "/sync", STAFF, batch)
                        for batch in batches])
     rows = _check_once(answers, batches)
-    assert world.scalar("select count(*) from sorting_logs where client_id = any(cast(:c as uuid[]))",
-                        c=list(rows)) == len(rows)
+    assert _stored(world, rows) == len(rows)
     # Rows each batch's trigger saw, beyond its own: 1 for the attempt PostgreSQL cancelled.
     tries = sorted(world.scalar(f"select last_value from race_deadlock_{n + 1}")
                    - len(batch["items"]) for n, batch in enumerate(batches))
     assert tries == [0, 1]
+
+
+COUNT_ROWS = """
+create function race_count() returns trigger language plpgsql as $$
+begin
+    -- Every row a batch tries to insert, counted outside its transaction (a sequence is not
+    -- rolled back): a batch tried twice counts its rows twice.
+    if new.device_id like 'race-order-_' then
+        perform nextval(format('race_order_%s', right(new.device_id, 1))::regclass);
+    end if;
+    return new;
+end $$
+"""
+
+
+@pytest.fixture
+def tries(app: Flask) -> Iterator[dict[str, str]]:
+    """Count the rows the devices ``race-order-1`` and ``-2`` try to insert, in a sequence each."""
+    sequences = {n: f"race_order_{n}" for n in ("1", "2")}
+    for sql in [f"create sequence {s}" for s in sequences.values()] + [COUNT_ROWS] + [
+            f"create trigger race_count before insert on {table}"
+            " for each row execute function race_count()"
+            for table in ("sorting_logs", "ledger_entries")]:
+        execute(app, sql)
+    try:
+        yield sequences
+    finally:
+        for sql in ["drop trigger if exists race_count on sorting_logs",
+                    "drop trigger if exists race_count on ledger_entries",
+                    "drop function if exists race_count()"] + [
+                f"drop sequence if exists {s}" for s in sequences.values()]:
+            execute(app, sql)
+
+
+def test_the_same_items_of_two_kinds_in_opposite_orders_do_not_deadlock(
+        world: World, tries: dict[str, str]):
+    """Two phones hold the same log and deposit, listed in opposite orders. Each batch has
+    stored its first item when both go on to the second: the kinds must be stored in one
+    order whatever the batch's, or each waits for the other's row and PostgreSQL cancels one
+    (absorbed by a retry, but a second's delay and the whole batch again)."""
+    member, _ = world.member("1")
+    log = _log(uuid.uuid4(), world.household(), local_today())
+    deposit = _deposit(world, uuid.uuid4(), member, local_today())
+    batches = [{"device_id": "race-order-1", "items": [log, deposit]},
+               {"device_id": "race-order-2", "items": [deposit, log]}]
+    with gate(world.app, "sorting_logs", "ledger_entries", when="after") as held:
+        answers = at_once(
+            [lambda batch=batch: world.call("POST", "/sync", STAFF, batch) for batch in batches],
+            lambda futures: held.open_when_blocked(len(batches), futures))
+    assert held.reached == len(batches)
+    assert _stored(world, _check_once(answers, batches)) == 2
+    # Each batch went through once: two rows tried each, none again.
+    assert [world.scalar(f"select last_value from {tries[n]}") for n in ("1", "2")] == [2, 2]
 
 
 # --- exports and the register -----------------------------------------------------------------
@@ -398,7 +456,7 @@ def test_export_jobs_racing_past_the_limit_queue_only_the_limit(world: World, qu
 def test_a_household_edited_by_two_people_at_once_keeps_one_edit(world: World):
     home = world.household()
     names = {STAFF: "นางสาวหนึ่ง ใจดี", ADMIN: "นายสอง รักษ์โลก"}
-    with gate(world.app, "households", "update") as held:
+    with gate(world.app, "households", event="update") as held:
         answers = at_once(
             [lambda login=login: world.call("PATCH", f"/households/{home}", login,
                                             {"version": 1, "head_name": names[login]})
