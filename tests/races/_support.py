@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from khaya.extensions import db
 
@@ -90,42 +90,38 @@ def execute(app: Flask, sql: str, **params: Any) -> Any:
     return value
 
 
-class Gate:
-    """Triggers on ``tables`` that hold each writer until ``open_when_blocked`` opens them."""
+@contextmanager
+def installed(app: Flask, create: Sequence[str], drop: Sequence[str]) -> Iterator[None]:
+    """Create database objects (triggers, functions, sequences) for one test, and drop them
+    afterwards (``drop`` says ``if exists``), even when creating them failed half-way."""
+    try:
+        for sql in create:
+            execute(app, sql)
+        yield
+    finally:
+        for sql in drop:
+            execute(app, sql)
 
-    def __init__(self, app: Flask, tables: Sequence[str], event: str, when: str) -> None:
-        self.app, self.tables, self.event, self.when = app, tables, event, when
+
+class Gate:
+    """The test's side of a gate: a connection holding the lock that the triggers wait on."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
         self.opened = False
         self.reached = 0
 
-    def __enter__(self) -> Gate:
-        namespace, key = GATE_KEY
-        execute(self.app, f"""
-            create function race_gate() returns trigger language plpgsql as $$
-            begin
-                perform pg_advisory_xact_lock_shared({namespace}, {key});
-                return null;  -- a statement trigger: the value is ignored
-            end $$""")
-        for table in self.tables:
-            execute(self.app, f"create trigger race_gate {self.when} {self.event} on {table}"
-                              " for each statement execute function race_gate()")
-        with self.app.app_context():
-            self._connection = db.engine.connect().execution_options(
-                isolation_level="AUTOCOMMIT")
-        self._connection.execute(text("select pg_advisory_lock(:n, :k)"),
-                                 {"n": namespace, "k": key})
-        return self
-
     def blocked(self) -> int:
         """How many other sessions of this database wait for a lock right now."""
-        return self._connection.execute(text("""
+        return self.connection.execute(text("""
             select count(distinct l.pid) from pg_locks l join pg_stat_activity a using (pid)
             where not l.granted and a.datname = current_database()
               and l.pid <> pg_backend_pid()
         """)).scalar_one()
 
     def open_when_blocked(self, count: int, futures: list[Future]) -> None:
-        """Wait until ``count`` requests are blocked in the database, then let them all go.
+        """Wait until ``count`` requests are blocked in the database, then let them all go;
+        ``reached`` says how many were.
 
         A request that answers before reaching the gate can never be blocked: the gate then
         opens at once and the test's assertions say what happened. The wait is bounded by the
@@ -142,22 +138,32 @@ class Gate:
 
     def open(self) -> None:
         if not self.opened:
-            namespace, key = GATE_KEY
-            self._connection.execute(text("select pg_advisory_unlock(:n, :k)"),
-                                     {"n": namespace, "k": key})
+            self.connection.execute(text("select pg_advisory_unlock(:n, :k)"),
+                                    dict(zip("nk", GATE_KEY, strict=True)))
             self.opened = True
-
-    def __exit__(self, *exc: object) -> None:
-        self.open()
-        self._connection.close()
-        for table in self.tables:
-            execute(self.app, f"drop trigger if exists race_gate on {table}")
-        execute(self.app, "drop function if exists race_gate()")
 
 
 @contextmanager
 def gate(app: Flask, *tables: str, event: str = "insert", when: str = "before") -> Iterator[Gate]:
     """Hold every ``event`` on ``tables`` (``when``: before or after the statement) until the
-    test opens the gate (see ``Gate``)."""
-    with Gate(app, tables, event, when) as opened:
-        yield opened
+    test opens the gate."""
+    namespace, key = GATE_KEY
+    create = [f"""
+        create function race_gate() returns trigger language plpgsql as $$
+        begin
+            perform pg_advisory_xact_lock_shared({namespace}, {key});
+            return null;  -- a statement trigger: the value is ignored
+        end $$"""] + [f"create trigger race_gate {when} {event} on {table}"
+                      " for each statement execute function race_gate()" for table in tables]
+    drop = [f"drop trigger if exists race_gate on {table}" for table in tables]
+    with installed(app, create, [*drop, "drop function if exists race_gate()"]):
+        with app.app_context():
+            engine = db.engine
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("select pg_advisory_lock(:n, :k)"),
+                               dict(zip("nk", GATE_KEY, strict=True)))
+            held = Gate(connection)
+            try:
+                yield held
+            finally:
+                held.open()

@@ -44,7 +44,7 @@ from khaya.extensions import db
 from khaya.jobs import worker
 from tests.e2e._browser import delete_households
 from tests.participation._proxy import live_server
-from tests.races._support import Answer, at_once, call, execute, gate
+from tests.races._support import Answer, at_once, call, execute, gate, installed
 
 STAFF, ADMIN, VOLUNTEER = "town.staff", "town.admin", "0810000001"
 VILLAGE = "51010101"  # a community of Lamphun Town Municipality
@@ -336,18 +336,17 @@ end $$
 @pytest.fixture
 def deadlock(app: Flask) -> Iterator[None]:
     """A trigger that makes two sync batches lock in opposite orders on their first try."""
-    for sql in ("create sequence race_deadlock_1", "create sequence race_deadlock_2", DEADLOCK,
-                "create trigger race_deadlock before insert on sorting_logs"
-                " for each row execute function race_deadlock()"):
-        execute(app, sql)
-    try:
+    with installed(app, [
+        "create sequence race_deadlock_1", "create sequence race_deadlock_2", DEADLOCK,
+        "create trigger race_deadlock before insert on sorting_logs"
+        " for each row execute function race_deadlock()",
+    ], [
+        "drop trigger if exists race_deadlock on sorting_logs",
+        "drop function if exists race_deadlock()",
+        "drop sequence if exists race_deadlock_1",
+        "drop sequence if exists race_deadlock_2",
+    ]):
         yield
-    finally:
-        for sql in ("drop trigger if exists race_deadlock on sorting_logs",
-                    "drop function if exists race_deadlock()",
-                    "drop sequence if exists race_deadlock_1",
-                    "drop sequence if exists race_deadlock_2"):
-            execute(app, sql)
 
 
 def test_a_forced_deadlock_is_retried_by_the_sync(world: World, deadlock: None):
@@ -384,19 +383,17 @@ end $$
 def tries(app: Flask) -> Iterator[dict[str, str]]:
     """Count the rows the devices ``race-order-1`` and ``-2`` try to insert, in a sequence each."""
     sequences = {n: f"race_order_{n}" for n in ("1", "2")}
-    for sql in [f"create sequence {s}" for s in sequences.values()] + [COUNT_ROWS] + [
-            f"create trigger race_count before insert on {table}"
-            " for each row execute function race_count()"
-            for table in ("sorting_logs", "ledger_entries")]:
-        execute(app, sql)
-    try:
+    tables = ("sorting_logs", "ledger_entries")
+    with installed(app, [
+        *(f"create sequence {s}" for s in sequences.values()), COUNT_ROWS,
+        *(f"create trigger race_count before insert on {t}"
+          " for each row execute function race_count()" for t in tables),
+    ], [
+        *(f"drop trigger if exists race_count on {t}" for t in tables),
+        "drop function if exists race_count()",
+        *(f"drop sequence if exists {s}" for s in sequences.values()),
+    ]):
         yield sequences
-    finally:
-        for sql in ["drop trigger if exists race_count on sorting_logs",
-                    "drop trigger if exists race_count on ledger_entries",
-                    "drop function if exists race_count()"] + [
-                f"drop sequence if exists {s}" for s in sequences.values()]:
-            execute(app, sql)
 
 
 def test_the_same_items_of_two_kinds_in_opposite_orders_do_not_deadlock(
