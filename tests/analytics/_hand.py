@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -71,6 +71,13 @@ INSPECTIONS = [
     (D(2024, 10, 12), "h10", False),
     (D(2024, 10, 12), "h10", True),
 ]
+
+
+def by_hand(ratio: float | None) -> float | None:
+    """A share as a person writes it in a file: times 100, rounded half up to one decimal."""
+    if ratio is None:
+        return None
+    return float((Decimal(str(ratio)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Dashboard files: districts on league rows, league/indicator/series tables as CSV and XLSX.
 
-The files must hold exactly the JSON endpoints' numbers, so each test fetches both and compares
-them cell by cell.
+The files must hold exactly the JSON endpoints' numbers, shares written as percentages with
+one decimal (test_file_conventions holds every file to that), so each test fetches both and
+compares them cell by cell.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from khaya.analytics import periods, services
 from khaya.analytics import summary as summary_pdf
 from khaya.areas.models import District, Lgo, LgoType, Tambon, Village
 from khaya.common.time import local_today
-from tests.analytics._hand import NGA, TOWN, V1, V2
+from tests.analytics._hand import NGA, TOWN, V1, V2, by_hand
 from tests.pdfs import pdf_pages
 
 API = "/api/v1/analytics"
@@ -84,8 +85,9 @@ def same_rows(cells: list[list[str]], expected: list[list[Any]]) -> None:
 def league_cells(row: dict[str, Any], lang: str = "th") -> list[Any]:
     suffix = "_th" if lang == "th" else "_en"
     return [row["rank"], row["code"], row[f"name{suffix}"], row["district_code"],
-            row[f"district_name{suffix}"], row["value"], row["numerator"], row["denominator"],
-            row["small_denominator"], row["previous"]["value"], row["change"]]
+            row[f"district_name{suffix}"], by_hand(row["value"]), row["numerator"],
+            row["denominator"], row["small_denominator"], by_hand(row["previous"]["value"]),
+            by_hand(row["change"])]
 
 
 def _districts_by_village(db_session, codes: list[str]) -> dict[str, tuple[str, str]]:
@@ -143,14 +145,14 @@ def test_league_csv_holds_the_json_numbers(dataset, fetch, ranked, db_session):
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="khaya-league-participation-village-{NGA}-2024-10-th.csv"')
     title, header, rows = read_csv(response.data)
-    assert header == ["อันดับ", "รหัส", "ชื่อพื้นที่", "รหัสอำเภอ", "อำเภอ", "ค่า", "ตัวตั้ง",
-                      "ตัวหาร", "ตัวหารน้อย", "ค่าช่วงก่อน", "เปลี่ยนแปลง"]
+    assert header == ["อันดับ", "รหัส", "ชื่อพื้นที่", "รหัสอำเภอ", "อำเภอ", "ค่า (%)", "ตัวตั้ง",
+                      "ตัวหาร", "ตัวหารน้อย", "ค่าช่วงก่อน (%)", "เปลี่ยนแปลง (จุด)"]
     same_rows(rows, [league_cells(row) for row in body["rows"]])
     # The ranked villages, with numbers, are there: the comparison above is not vacuous.
     assert [row[:2] for row in rows[:2]] == [["1", V1], ["2", V2]]
-    assert float(rows[0][5]) == 0.6
+    assert rows[0][5] == "60.0"
     assert title[0] == "ตารางอันดับ: การมีส่วนร่วมคัดแยกขยะ"
-    assert title[1].startswith("หน่วย: สัดส่วน")
+    assert title[1] == "หน่วย: ร้อยละ (0–100, ทศนิยม 1 ตำแหน่ง)"
     assert title[2] == "ช่วงเวลา: ตุลาคม 2567 (เทียบกับ กันยายน 2567)"
     nga_name = db_session.execute(select(Lgo.name_th).where(Lgo.code == NGA)).scalar_one()
     assert title[3] == f"พื้นที่: หมู่บ้าน/ชุมชน ใน {nga_name}"
@@ -183,7 +185,8 @@ def test_league_xlsx_holds_the_json_numbers(dataset, fetch, ranked):
     assert title[2].startswith("ช่วงเวลา: ปีงบประมาณ พ.ศ. 2568")
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
     first_data_row = len(title) + 3
-    assert sheet.cell(first_data_row, 6).number_format == "0.0%"
+    assert sheet.cell(first_data_row, 6).number_format == "0.0"
+    assert sheet.cell(first_data_row, 11).number_format == "+0.0;-0.0;0.0"
 
 
 @pytest.mark.parametrize(("who", "query", "status"), [
@@ -322,7 +325,9 @@ FIGURE_KEYS = ("value", "numerator", "denominator", "small_denominator")
 
 
 def figure_cells(figures: dict[str, Any], names: list[str]) -> list[Any]:
-    return [figures[name][key] for name in names for key in FIGURE_KEYS]
+    """The JSON's four numbers of each indicator as the files write them."""
+    return [by_hand(figures[name][key]) if key == "value" and figures[name]["unit"] == "ratio"
+            else figures[name][key] for name in names for key in FIGURE_KEYS]
 
 
 INDICATORS = {"level": "village", "parent": NGA, "period": "2024-10",
@@ -340,7 +345,7 @@ def test_indicators_csv_holds_the_json_numbers(dataset, fetch):
     names = body["indicators"]
     assert header[:4] == ["รหัส", "ชื่อพื้นที่", "รหัสอำเภอ", "อำเภอ"]
     assert header[4:8] == [
-        "การมีส่วนร่วมคัดแยกขยะ: ค่า (สัดส่วน (0–1; 0.5 = ร้อยละ 50))",
+        "การมีส่วนร่วมคัดแยกขยะ: ค่า (%)",
         "การมีส่วนร่วมคัดแยกขยะ: ตัวตั้ง", "การมีส่วนร่วมคัดแยกขยะ: ตัวหาร",
         "การมีส่วนร่วมคัดแยกขยะ: ตัวหารน้อย"]
     assert len(header) == 4 + 4 * len(names)

@@ -25,6 +25,7 @@ from khaya.analytics.rebuild import rebuild
 from khaya.extensions import db
 from seed.accounts import MUEANG_NGA, TOWN
 from seed.demo import load_demo_households
+from tests.analytics._hand import by_hand
 from tests.e2e._browser import (
     AXE,
     AXE_RUN,
@@ -141,9 +142,36 @@ def wait_rows(page, testid: str, n: int) -> None:
 
 
 def league_cells(row: dict[str, Any]) -> list[Any]:
+    """A league row as the XLSX writes it: shares in percent, changes in percentage points."""
     return [row["rank"], row["code"], row["name_th"], row["district_code"],
-            row["district_name_th"], row["value"], row["numerator"], row["denominator"],
-            row["small_denominator"], row["previous"]["value"], row["change"]]
+            row["district_name_th"], by_hand(row["value"]), row["numerator"],
+            row["denominator"], row["small_denominator"], by_hand(row["previous"]["value"]),
+            by_hand(row["change"])]
+
+
+def change_cells(page) -> dict[str, str]:
+    return dict(page.eval_on_selector_all(
+        "[data-testid=league-table] tbody tr[data-row]",
+        "rows => rows.map((r) => [r.dataset.row,"
+        " r.querySelector('[data-testid=change]').textContent.trim()])"))
+
+
+def assert_points(shown: dict[str, str], rows: list[dict[str, Any]], unit: str) -> None:
+    """Every change on screen is the API's, in percentage points labelled ``unit``."""
+    assert set(shown) == {r["code"] for r in rows}
+    changed = [r for r in rows if r["change"] is not None]
+    assert changed, "the demo's league shows no change to read"
+    for row in rows:
+        text = shown[row["code"]]
+        if row["change"] is None:
+            assert text == "–", text
+            continue
+        match = re.fullmatch(rf"([+−±])(\d+\.\d) {unit}", text)
+        assert match, text
+        sign = {"+": 1, "−": -1, "±": 0}[match[1]]
+        assert sign == (row["change"] > 0) - (row["change"] < 0) or float(match[2]) == 0, text
+        assert abs(float(match[2]) - abs(row["change"]) * 100) <= 0.05 + 1e-9, (text, row)
+    assert "%" not in "".join(shown.values())
 
 
 def test_the_officer_sorts_groups_drills_and_exports_a_league_matching_the_api(app, demo, desk):
@@ -244,6 +272,25 @@ def test_the_officer_sorts_groups_drills_and_exports_a_league_matching_the_api(a
     page.click("[data-testid=crumbs] a >> nth=1")
     page.wait_for_url(f"**/office/league/district/{MUEANG}")
     assert not [u for u in page.api_calls if not API_ALLOWED.search(u)], page.api_calls
+
+
+def test_league_changes_are_in_percentage_points_labelled_in_each_language(app, demo, desk):
+    page = desk
+    settle(page)
+    period = page.input_value("[data-testid=period]")
+    league = api(app, demo, "analytics/league", level="lgo", parent=PROVINCE,
+                 indicator="participation", period=period)
+    rows = league["rows"]
+    wait_rows(page, "league-table", len(rows))
+    assert_points(change_cells(page), rows, "จุด")
+    page.click("[data-testid=lang]")
+    page.wait_for_function("() => document.querySelector("
+                           "'[data-testid=league-table] [data-sort=change]').textContent"
+                           ".startsWith('Change')")
+    assert_points(change_cells(page), rows, "pp")
+    if league["most_improved"]:
+        improved = page.inner_text("[data-testid=most-improved] .figure")
+        assert re.fullmatch(r"\+\d+\.\d pp", improved), improved
 
 
 def test_the_map_drills_from_an_lgo_to_its_villages_with_a_legend(app, demo, desk):

@@ -33,7 +33,8 @@ def test_a_job_is_queued_run_and_downloaded(client, auth):
     assert download.status_code == 200
     assert "attachment;" in download.headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(download.data))
-    assert book.active["D3"].value == "ต.ค. 2567"
+    assert book.active["A1"].value == "รหัส อปท."
+    assert book.active["D2"].value == "ต.ค. 2567"
 
 
 def test_a_csv_job_in_english(client, auth):
@@ -43,6 +44,21 @@ def test_a_csv_job_in_english(client, auth):
     job = client.post(JOBS, json=body, headers=headers).get_json()
     download = client.get(f"{JOBS}/{job['id']}/download", headers=headers)
     assert download.data.decode("utf-8").startswith("\ufeffLGO code,")
+
+
+def test_a_job_keeps_the_header_language_it_was_asked_for(app, client, auth):
+    headers = {**auth("town.staff"), "Accept-Language": "en-US,en;q=0.9"}
+    job = client.post(JOBS, json={**BODY, "header": "th"}, headers=headers).get_json()
+    assert (job["params"]["header"], job["params"]["lang"]) == ("th", "en")
+    download = client.get(f"{JOBS}/{job['id']}/download", headers=headers)
+    rows = list(openpyxl.load_workbook(io.BytesIO(download.data)).active.iter_rows(
+        values_only=True))
+    assert rows[0][:4] == ("รหัส อปท.", "ชื่อ อปท.", "ปีงบประมาณ", "เดือน")
+    assert rows[1][1:4] == ("Lamphun Town Municipality", 2568, "Oct 2567")
+    assert len(rows) == 1 + 3
+    # A job queued before files had a ``header`` wrote its header in ``lang``.
+    params = {k: v for k, v in job["params"].items() if k != "header"}
+    assert figures.Request.from_params(params).header == "en"
 
 
 def test_another_callers_job_is_404(client, auth):

@@ -81,30 +81,93 @@ def figures_for(lgo: str, month: str) -> list[dict]:
     return compute("lgo", [lgo], month, list(figures.INDICATORS))
 
 
-def test_xlsx_has_thai_and_english_header_rows_and_number_formats(client, auth):
+def read_xlsx(response) -> tuple[openpyxl.worksheet.worksheet.Worksheet, list[list]]:
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["ตัวเลขรายเดือน", "คำอธิบาย About"]
+    sheet = book["ตัวเลขรายเดือน"]
+    return sheet, [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_xlsx_has_one_header_row_in_thai_and_number_formats(client, auth):
     response = client.get(f"{XLSX_URL}?from=2024-10&to=2025-09", headers=auth("town.admin"))
     assert response.status_code == 200
     assert response.mimetype == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    book = openpyxl.load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["ตัวเลขรายเดือน", "คำอธิบาย About"]
-    sheet = book["ตัวเลขรายเดือน"]
-    thai = [c.value for c in sheet[1]]
-    english = [c.value for c in sheet[2]]
-    assert thai[0] == "รหัส อปท."
-    assert english[0] == "LGO code"
-    assert len(thai) == len(figures.COLUMNS)
-    assert sheet.max_row == 2 + 12
-    assert sheet["D3"].value == "ต.ค. 2567"
-    assert sheet["D14"].value == "ก.ย. 2568"
-    assert sheet["C14"].value == 2568
-    households = thai.index("ครัวเรือนที่อยู่อาศัย (ครัวเรือน)") + 1
-    assert sheet.cell(3, households).number_format == "#,##0"
-    share = english.index("Participation") + 1
-    assert sheet.cell(3, share).number_format == "0.0%"
-    assert sheet.freeze_panes == "C3"
-    about = {row[0].value: row[1].value for row in book["คำอธิบาย About"].iter_rows()}
+    sheet, (header, *rows) = read_xlsx(response)
+    assert header == [c.th for c in figures.COLUMNS]
+    assert header[0] == "รหัส อปท."
+    # DLA's system reads one header row: the second row is already October's figures.
+    assert sheet.max_row == 1 + 12
+    assert len(rows) == 12
+    assert all(row[0] == TOWN for row in rows)
+    assert sheet["D2"].value == "ต.ค. 2567"
+    assert sheet["D13"].value == "ก.ย. 2568"
+    assert sheet["C13"].value == 2568
+    households = header.index("ครัวเรือนที่อยู่อาศัย (ครัวเรือน)") + 1
+    assert sheet.cell(2, households).number_format == "#,##0"
+    share = header.index("ร้อยละครัวเรือนที่คัดแยกขยะ (%)") + 1
+    assert sheet.cell(2, share).number_format == "0.0"
+    assert sheet.freeze_panes == "C2"
+    assert sheet.auto_filter.ref == f"A1:S{1 + 12}"
+    about = {row[0].value: row[1].value for row in
+             openpyxl.load_workbook(io.BytesIO(response.data))["คำอธิบาย About"].iter_rows()}
     assert about["ช่วงเวลา / Period"] == "ต.ค. 2567 – ก.ย. 2568"
+
+
+# (query, Accept-Language, language of the header row, of the LGO and month names)
+LANGUAGES = [
+    ("", None, "th", "th"),
+    ("&lang=en", None, "en", "en"),
+    ("&header=en", None, "en", "th"),
+    ("&header=th&lang=en", None, "th", "en"),
+    ("", "en-GB,en;q=0.9", "en", "en"),
+    ("", "th-TH,th;q=0.9,en;q=0.8", "th", "th"),
+    ("&header=th", "en-US", "th", "en"),
+    ("&lang=th", "en-US", "th", "th"),
+]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_one_header_row_in_the_language_asked_for(client, auth, fmt):
+    for query, accept, header_lang, names_lang in LANGUAGES:
+        headers = auth("town.staff")
+        if accept:
+            headers["Accept-Language"] = accept
+        response = client.get(f"/api/v1/exports/monthly.{fmt}?from=2024-10&to=2024-11{query}",
+                              headers=headers)
+        assert response.status_code == 200, (query, accept, response.get_json())
+        if fmt == "csv":
+            header, *rows = read_csv(response)
+        else:
+            _, (header, *rows) = read_xlsx(response)
+        case = (query, accept)
+        assert header == [c.th if header_lang == "th" else c.en for c in figures.COLUMNS], case
+        assert len(rows) == 2, case
+        months = ["ต.ค. 2567", "พ.ย. 2567"] if names_lang == "th" else ["Oct 2567", "Nov 2567"]
+        assert [row[3] for row in rows] == months, case
+        name = "เทศบาลเมืองลำพูน" if names_lang == "th" else "Lamphun Town Municipality"
+        assert {row[1] for row in rows} == {name}, case
+
+
+def test_an_unknown_header_language_is_422(client, auth):
+    response = client.get(f"{XLSX_URL}?from=2024-10&to=2024-10&header=both",
+                          headers=auth("town.staff"))
+    assert response.status_code == 422
+    assert "header" in response.get_json()["errors"]["query"]
+
+
+def test_the_header_parameter_is_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for fmt in ("csv", "xlsx"):
+        operation = paths[f"/api/v1/exports/monthly.{fmt}"]["get"]
+        (header,) = [p for p in operation["parameters"] if p["name"] == "header"]
+        assert header["in"] == "query"
+        assert header["schema"]["enum"] == ["th", "en"]
+        assert "header row" in header["description"]
+        assert "Accept-Language" in header["description"]
+        assert "percent" in operation["summary"]
+    job = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert "header" in job["JobCreate"]["properties"]
 
 
 def test_the_row_mapping_takes_each_field_from_its_indicator():
@@ -122,9 +185,16 @@ def test_the_row_mapping_takes_each_field_from_its_indicator():
     }
     request = figures.Request((TOWN,), dt.date(2024, 10, 1), dt.date(2024, 10, 1), "be", "en")
     (out,) = figures.rows(request, compute=lambda *a, **k: [row])
+    # A share as every data file writes it: a percentage with one decimal, rounded half up.
+    (third,) = figures.rows(request, compute=lambda *a, **k: [
+        {**row, "participation": {**fig, "value": 0.12345}}])
+    assert third["participation"] == 12.3
+    (half,) = figures.rows(request, compute=lambda *a, **k: [
+        {**row, "participation": {**fig, "value": 0.0625}}])
+    assert half["participation"] == 6.3
     assert out == {
         "lgo_code": TOWN, "lgo_name": "Town", "fiscal_year": 2568, "month": "Oct 2567",
-        "households": 14, "participating": 7, "participation": 0.5, "residents": 45,
+        "households": 14, "participating": 7, "participation": 50.0, "residents": 45,
         "wet_bin_households": 5, "wet_bin_persons": 30, "kg_organic": 1.5,
         "kg_recyclable": 2.5, "kg_general": 3.5, "kg_hazardous": 0.25,
         "hazardous_collected_kg": 12.5, "bank_members": 9, "bank_kg": 40.0,

@@ -2,9 +2,11 @@
 
 Each builder takes what the analytics JSON endpoint answers (``analytics.services``) and lays
 it out as a ``common.writers.Table``: title lines naming the indicator, its unit and the period (in
-Thai with the Buddhist Era when ``lang`` is th), then one row per area or period. The numbers
-are the JSON's own, unrounded further and unconverted, so a file and its JSON agree cell by
-cell. Aggregates only: no household appears in any of them.
+Thai with the Buddhist Era when ``lang`` is th), then one row per area or period. Shares (the
+``ratio`` unit) are written as every data file writes them: percentages with one decimal, and
+their changes in percentage points (``common.writers.percent`` and ``points``); every other
+number is the JSON's own, unrounded further and unconverted, so a file and its JSON agree cell
+by cell. Aggregates only: no household appears in any of them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..common.time import THAI_MONTHS, be_year, local_today, thai_date
-from ..common.writers import Table, TableColumn
+from ..common.writers import (
+    PERCENT_FORMAT,
+    POINTS_FORMAT,
+    Table,
+    TableColumn,
+    percent,
+    points,
+)
 from .indicators import INDICATORS
 from .periods import CUSTOM, DAY, FISCAL_YEAR, MONTH
 from .territory import load
@@ -76,8 +85,9 @@ INDICATOR_LABELS: dict[str, tuple[Label, Label, Label]] = {
               "persons in verified wet-bin households"),
         Label("ประชากรในทะเบียน", "residents")),
 }
+# The units as the files write them: a share (the API's ratio, 0-1) as a percentage.
 UNIT_LABELS: dict[str, Label] = {
-    "ratio": Label("สัดส่วน (0–1; 0.5 = ร้อยละ 50)", "ratio (0–1; 0.5 = 50%)"),
+    "ratio": Label("ร้อยละ (0–100, ทศนิยม 1 ตำแหน่ง)", "percent (0–100, one decimal)"),
     "kg_per_household": Label("กิโลกรัมต่อครัวเรือน", "kg per household"),
     "kg_per_1000_residents": Label("กิโลกรัมต่อประชากร 1,000 คน", "kg per 1,000 residents"),
     "tco2e": Label("ตันคาร์บอนไดออกไซด์เทียบเท่า (tCO2e)", "tonnes CO2 equivalent (tCO2e)"),
@@ -89,10 +99,30 @@ LEVEL_LABELS: dict[str, Label] = {
     "district": Label("อำเภอ", "districts"),
     "province": Label("จังหวัด", "provinces"),
 }
-# Excel shows a ratio as a percentage; the cell still holds the ratio the API answers.
-VALUE_FORMATS = {"ratio": "0.0%", "kg_per_household": "#,##0.000",
+VALUE_FORMATS = {"ratio": PERCENT_FORMAT, "kg_per_household": "#,##0.000",
                  "kg_per_1000_residents": "#,##0.000", "tco2e": "#,##0.0000"}
-CHANGE_FORMATS = {"ratio": "+0.0%;-0.0%;0.0%", "tco2e": "+#,##0.0000;-#,##0.0000;0"}
+CHANGE_FORMATS = {"ratio": POINTS_FORMAT, "tco2e": "+#,##0.0000;-#,##0.0000;0"}
+# What a column of values, and one of changes, says after its name, by unit.
+VALUE_SUFFIX: dict[str, Label] = {"ratio": Label(" (%)", " (%)")}
+CHANGE_SUFFIX: dict[str, Label] = {"ratio": Label(" (จุด)", " (pp)")}
+
+
+def file_value(value: Any, unit: str) -> Any:
+    """Return a figure's value as the files write it: a share as a percentage."""
+    return percent(value) if unit == "ratio" else value
+
+
+def file_change(change: Any, unit: str) -> Any:
+    """Return a change as the files write it: of a share, in percentage points."""
+    return points(change) if unit == "ratio" else change
+
+
+def _suffixed(column: TableColumn, suffixes: Mapping[str, Label], unit: str) -> TableColumn:
+    if unit not in suffixes:
+        return column
+    suffix = suffixes[unit]
+    return TableColumn(column.key, column.th + suffix.th, column.en + suffix.en,
+                       column.number_format, column.width)
 
 
 def indicator_label(name: str, lang: str) -> str:
@@ -158,7 +188,7 @@ def _about(lang: str, threshold: int) -> list[tuple[str, str]]:
         ("หมายเหตุ / Notes",
          "ตัวเลขรวมระดับพื้นที่ ไม่มีข้อมูลส่วนบุคคล / Area totals only, no personal data. "
          f"ตัวหารน้อยกว่า {threshold} ไม่จัดอันดับ / Denominators under {threshold} are "
-         "flagged small and left unranked. สัดส่วน (ratio) 0.5 = ร้อยละ 50."),
+         "flagged small and left unranked."),
     ]
 
 
@@ -193,20 +223,23 @@ def league_table(league: Mapping[str, Any], lang: str) -> Table:
         TableColumn("name", "ชื่อพื้นที่", "Name", width=34),
         TableColumn("district_code", "รหัสอำเภอ", "District code", width=10),
         TableColumn("district", "อำเภอ", "District", width=18),
-        TableColumn("value", "ค่า", "Value", VALUE_FORMATS.get(unit, "General")),
+        _suffixed(TableColumn("value", "ค่า", "Value", VALUE_FORMATS.get(unit, "General")),
+                  VALUE_SUFFIX, unit),
         TableColumn("numerator", "ตัวตั้ง", "Numerator"),
         TableColumn("denominator", "ตัวหาร", "Denominator"),
         TableColumn("small_denominator", "ตัวหารน้อย", "Small denominator", width=10),
-        TableColumn("previous_value", "ค่าช่วงก่อน", "Previous value",
-                    VALUE_FORMATS.get(unit, "General")),
-        TableColumn("change", "เปลี่ยนแปลง", "Change", CHANGE_FORMATS.get(unit, "General")),
+        _suffixed(TableColumn("previous_value", "ค่าช่วงก่อน", "Previous value",
+                              VALUE_FORMATS.get(unit, "General")), VALUE_SUFFIX, unit),
+        _suffixed(TableColumn("change", "เปลี่ยนแปลง", "Change",
+                              CHANGE_FORMATS.get(unit, "General")), CHANGE_SUFFIX, unit),
     ]
     rows = [{
         "rank": row["rank"], "code": row["code"], "name": _name(row, "", lang),
         "district_code": row.get("district_code"), "district": _name(row, "district_", lang),
-        "value": row["value"], "numerator": row["numerator"],
+        "value": file_value(row["value"], unit), "numerator": row["numerator"],
         "denominator": row["denominator"], "small_denominator": row["small_denominator"],
-        "previous_value": row["previous"]["value"], "change": row["change"],
+        "previous_value": file_value(row["previous"]["value"], unit),
+        "change": file_change(row["change"], unit),
     } for row in league["rows"]]
     return Table("ตารางอันดับ" if th else "League", lang, title, columns, rows,
                  _about(lang, threshold))
@@ -220,9 +253,9 @@ def _figure_columns(names: Sequence[str], lang: str) -> list[TableColumn]:
     columns = []
     for name in names:
         label, unit = indicator_label(name, lang), _unit_of(name)
+        shown = "%" if unit == "ratio" else unit_label(unit, lang)
         columns += [
-            TableColumn(f"{name}.value", f"{label}: ค่า ({unit_label(unit, lang)})",
-                        f"{label}: value ({unit_label(unit, lang)})",
+            TableColumn(f"{name}.value", f"{label}: ค่า ({shown})", f"{label}: value ({shown})",
                         VALUE_FORMATS.get(unit, "General"), width=16),
             TableColumn(f"{name}.numerator", f"{label}: ตัวตั้ง", f"{label}: numerator"),
             TableColumn(f"{name}.denominator", f"{label}: ตัวหาร", f"{label}: denominator"),
@@ -234,8 +267,13 @@ def _figure_columns(names: Sequence[str], lang: str) -> list[TableColumn]:
 
 def _figure_cells(figures: Mapping[str, Mapping[str, Any]],
                   names: Sequence[str]) -> dict[str, Any]:
-    return {f"{name}.{key}": figures[name][key] for name in names
-            for key in ("value", "numerator", "denominator", "small_denominator")}
+    cells = {}
+    for name in names:
+        figure = figures[name]
+        cells[f"{name}.value"] = file_value(figure["value"], _unit_of(name))
+        for key in ("numerator", "denominator", "small_denominator"):
+            cells[f"{name}.{key}"] = figure[key]
+    return cells
 
 
 def _indicator_lines(names: Sequence[str], lang: str) -> list[str]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..common.language import LANGUAGES, request_language
 from ..common.schemas import StrictSchema
 from .classes import METHODS
 from .indicators import INDICATORS
@@ -67,8 +68,10 @@ class SeriesArgsSchema(StrictSchema):
             raise ValidationError("Must not be before 'from'.", "to")
 
 
-LANG = fields.String(load_default="th", validate=validate.OneOf(("th", "en")),
-                     metadata={"description": "Language of the title lines, headers and names"})
+LANG = fields.String(load_default=request_language, validate=validate.OneOf(LANGUAGES),
+                     metadata={"description": "Language of the title lines, headers and names. "
+                                              "Default: the caller's language "
+                                              "(Accept-Language), else th."})
 
 
 class IndicatorFileArgsSchema(IndicatorArgsSchema):

@@ -20,6 +20,7 @@ from fpdf import FPDF
 
 from ..common.pdf import GREEN, INK, MARGIN, MUTED, PT, WHITE, finish, new_pdf, text
 from ..common.time import local_today, thai_date
+from ..common.writers import percent, points
 from .files import (
     INDICATOR_LABELS,
     LEVEL_LABELS,
@@ -55,7 +56,7 @@ def value_text(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "ratio":
-        return f"{value * 100:.1f}%"
+        return f"{percent(value):.1f}%"
     if unit == "tco2e":
         return f"{value:,.4f}"
     return f"{value:,.3f}"
@@ -66,7 +67,7 @@ def change_text(change: float | None, unit: str) -> str:
     if change is None:
         return "–"
     if unit == "ratio":
-        return f"{change * 100:+.1f}"
+        return f"{points(change):+.1f}"
     return f"{change:+,.3f}"
 
 

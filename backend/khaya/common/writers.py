@@ -1,13 +1,21 @@
 """The conventions every file Khaya writes shares, and dashboard tables.
 
-CSV: UTF-8 with a BOM (what makes Excel read the Thai), CRLF lines. XLSX: bold header rows on a
-light fill, an About sheet. Every cell goes through ``common.spreadsheets``: text that a person
-typed (LGO, village and area names) is written as text and never as a formula, in both formats.
+CSV: UTF-8 with a BOM (what makes Excel read the Thai), CRLF lines. XLSX: one bold header row
+on a light fill, an About sheet (``write_about``). Every cell goes through
+``common.spreadsheets``: text that a person typed (LGO, village and area names) is written as
+text and never as a formula, in both formats.
+
+Shares (participation, coverage, compliance, membership, activity: the API's ``ratio`` unit,
+0-1) are written in every data file as a percentage from 0 to 100 with one decimal (``percent``:
+0.5912 becomes 59.1), in a column whose name says ``(%)``; a change of a share is in percentage
+points, one decimal (``points``), in a column that says ``(จุด)`` or ``(pp)``. CSV and XLSX hold
+the same number (an XLSX cell 59.1 with the format ``0.0``, not 0.591 shown as a percentage),
+so what a person re-keys from either file is the same. Every About sheet states this
+(``PERCENT_NOTE``). The API's JSON keeps ratios.
 
 Dashboard tables (``Table``: league tables, indicator tables, series) have a few title lines
-above one header row in the language asked for. Their cells hold the API's own numbers
-unchanged (ratios stay ratios, shown as percentages by the XLSX number format only), so a file
-can be checked cell by cell against the JSON it mirrors.
+above one header row in the language asked for. Apart from shares, their cells hold the API's
+own numbers unchanged, so a file can be checked cell by cell against the JSON it mirrors.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -28,6 +37,36 @@ CSV_MEDIA_TYPE = "text/csv"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA_TYPES = {"csv": CSV_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}
 ABOUT_TITLE = "คำอธิบาย About"
+# The Excel formats of a percentage and of a change in percentage points, as written.
+PERCENT_FORMAT = "0.0"
+POINTS_FORMAT = "+0.0;-0.0;0.0"
+PERCENT_NOTE = (
+    "ร้อยละ / Percentages",
+    "สัดส่วนทุกค่า (เช่น ร้อยละครัวเรือนที่คัดแยกขยะ) เขียนเป็นร้อยละ 0–100 ทศนิยม 1 ตำแหน่ง "
+    "(59.1 = ร้อยละ 59.1) ในคอลัมน์ที่มี (%) การเปลี่ยนแปลงของสัดส่วนเป็นจุดร้อยละ "
+    "ทศนิยม 1 ตำแหน่ง ในคอลัมน์ที่มี (จุด) / Every share (participation and the like) is a "
+    "percentage from 0 to 100 with one decimal (59.1 means 59.1%) in a column marked (%); "
+    "a change of a share is in percentage points, one decimal, in a column marked (pp). "
+    "Each figure is rounded on its own, so a change can differ by 0.1 from the difference "
+    "of the rounded values.",
+)
+
+
+def _one_decimal(value: float | int | Decimal | None) -> float | None:
+    if value is None:
+        return None
+    rounded = (Decimal(str(value)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return float(rounded) + 0.0  # + 0.0: never a "-0.0" in a file
+
+
+def percent(ratio: float | int | Decimal | None) -> float | None:
+    """Return a share (0-1) as every data file writes it: a percentage, one decimal."""
+    return _one_decimal(ratio)
+
+
+def points(change: float | int | Decimal | None) -> float | None:
+    """Return a change of a share (a difference of ratios) in percentage points, one decimal."""
+    return _one_decimal(change)
 
 
 def csv_bytes(lines: Iterable[Iterable[Any]]) -> bytes:
@@ -39,12 +78,25 @@ def csv_bytes(lines: Iterable[Iterable[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def style_header(cells: Iterable[Any], *, italic: bool = False) -> None:
+def style_header(cells: Iterable[Any]) -> None:
     fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in cells:
-        cell.font = Font(italic=True, color="555555") if italic else Font(bold=True)
+        cell.font = Font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def write_about(book: Any, lines: Iterable[tuple[str, str]]) -> None:
+    """Add the About sheet: ``lines`` (label, text), then how the file writes percentages."""
+    about = book.create_sheet(ABOUT_TITLE)
+    for label, value in [*lines, PERCENT_NOTE]:
+        about.append(xlsx_row(about, [label, value]))
+    for (cell,) in about.iter_rows(min_col=1, max_col=1):
+        cell.font = Font(bold=True)
+    for (cell,) in about.iter_rows(min_col=2, max_col=2):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    about.column_dimensions["A"].width = 24
+    about.column_dimensions["B"].width = 90
 
 
 @dataclass(frozen=True)
@@ -52,7 +104,7 @@ class TableColumn:
     key: str
     th: str
     en: str
-    # Excel number format of the column's cells; the stored value is the API's, unchanged.
+    # Excel number format of the column's cells (PERCENT_FORMAT for shares).
     number_format: str = "General"
     width: int = 14
 
@@ -114,14 +166,7 @@ def table_xlsx(table: Table) -> bytes:
                 cell.number_format = column.number_format
     sheet.freeze_panes = sheet.cell(header_row + 1, 1).coordinate
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{last_row}"
-    if table.about:
-        about = book.create_sheet(ABOUT_TITLE)
-        for label, value in table.about:
-            about.append(xlsx_row(about, [label, value]))
-        for (cell,) in about.iter_rows(min_col=1, max_col=1):
-            cell.font = Font(bold=True)
-        about.column_dimensions["A"].width = 24
-        about.column_dimensions["B"].width = 90
+    write_about(book, table.about)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

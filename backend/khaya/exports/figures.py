@@ -21,6 +21,7 @@ from ..analytics import compute as analytics_compute
 from ..areas.models import Lgo, LgoType
 from ..auth.scoping import Scope
 from ..common.time import fiscal_year, local_today
+from ..common.writers import PERCENT_FORMAT, percent
 from ..extensions import db
 from .errors import InvalidExport, LgoNotFound
 
@@ -55,7 +56,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("households", "ครัวเรือนที่อยู่อาศัย (ครัวเรือน)", "Occupied households", "#,##0"),
     Column("participating", "ครัวเรือนที่คัดแยกขยะ (ครัวเรือน)", "Households that sorted",
            "#,##0"),
-    Column("participation", "ร้อยละครัวเรือนที่คัดแยกขยะ", "Participation", "0.0%"),
+    Column("participation", "ร้อยละครัวเรือนที่คัดแยกขยะ (%)", "Participation (%)",
+           PERCENT_FORMAT),
     Column("residents", "จำนวนประชากร (คน)", "Residents", "#,##0"),
     Column("wet_bin_households", "ครัวเรือนที่มีถังขยะเปียกผ่านการตรวจ (ครัวเรือน)",
            "Households with a verified wet bin", "#,##0"),
@@ -85,7 +87,11 @@ class Request:
     start: dt.date  # first day of the first month
     end: dt.date  # first day of the last month
     calendar: str = "be"
-    lang: str = "th"
+    lang: str = "th"  # LGO names and month names
+    header: str = "th"  # the header row
+
+    def header_of(self, column: Column) -> str:
+        return column.th if self.header == "th" else column.en
 
     def months(self) -> Iterator[dt.date]:
         current = self.start
@@ -104,12 +110,14 @@ class Request:
 
     def as_params(self) -> dict[str, Any]:
         return {"lgo_codes": list(self.lgo_codes), "from": _ym(self.start), "to": _ym(self.end),
-                "calendar": self.calendar, "lang": self.lang}
+                "calendar": self.calendar, "lang": self.lang, "header": self.header}
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> Request:
+        # Jobs queued before ``header`` existed wrote their header in ``lang``.
         return cls(tuple(params["lgo_codes"]), parse_month(params["from"]),
-                   parse_month(params["to"]), params["calendar"], params["lang"])
+                   parse_month(params["to"]), params["calendar"], params["lang"],
+                   params.get("header", params["lang"]))
 
 
 def _ym(day: dt.date) -> str:
@@ -143,7 +151,7 @@ def lgos_for(scope: Scope, code: str | None) -> tuple[str, ...]:
 
 def build_request(
     scope: Scope, *, lgo: str | None, start: dt.date, end: dt.date, calendar: str, lang: str,
-    max_months: int,
+    header: str, max_months: int,
 ) -> Request:
     """Check the range and the caller's reach; return what to export."""
     this_month = local_today().replace(day=1)
@@ -151,7 +159,7 @@ def build_request(
         raise InvalidExport(errors={"to": ["Must not be before 'from'."]})
     if end > this_month:
         raise InvalidExport(errors={"to": ["Must not be after the current month."]})
-    request = Request(lgos_for(scope, lgo), start, end, calendar, lang)
+    request = Request(lgos_for(scope, lgo), start, end, calendar, lang, header)
     if request.month_count > max_months:
         raise InvalidExport(errors={"to": [f"An export covers at most {max_months} months."]})
     return request
@@ -199,7 +207,7 @@ def _row(row: dict[str, Any], first: dt.date, request: Request) -> dict[str, Any
         "month": month_label(first, request.calendar, request.lang),
         "households": part["denominator"],
         "participating": part["numerator"],
-        "participation": part["value"],
+        "participation": percent(part["value"]),
         "residents": carbon["denominator"],
         "wet_bin_households": cover["numerator"],
         "wet_bin_persons": carbon["numerator"],

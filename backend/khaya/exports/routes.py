@@ -1,14 +1,17 @@
 """Exports of monthly figures per LGO, for re-keying into DLA's LGO waste information system.
 
 GET  /api/v1/exports/monthly.csv?lgo=&from=2024-10&to=2025-09&calendar=be|ce&lang=th|en
+                                                       &header=th|en
 GET  /api/v1/exports/monthly.xlsx?...                  same parameters
-POST /api/v1/exports/jobs                              {format, lgo?, from, to, calendar, lang}
-                                                       -> 202, Location of the job
+POST /api/v1/exports/jobs                              {format, lgo?, from, to, calendar, lang,
+                                                       header} -> 202, Location of the job
 GET  /api/v1/exports/jobs/{job_id}                     queued, running, done or failed
 GET  /api/v1/exports/jobs/{job_id}/download            the file, once done
 
 All need ``exports.read``: LGO roles export their LGO, provincial officers any LGO of their
-province, admins any LGO; another LGO answers 404. An export of more than
+province, admins any LGO; another LGO answers 404. Each file has one header row, in
+``header`` (default ``lang``, else the caller's Accept-Language, else Thai); participation is
+a percentage with one decimal. An export of more than
 ``EXPORT_SYNC_MAX_ROWS`` LGO-months answers 422 ``export_too_large``: start a job instead.
 A job is its creator's alone (anyone else gets 404). The files hold LGO totals, not personal
 data, so they are not written to the audit log.
@@ -38,7 +41,7 @@ def _request(args: dict) -> figures.Request:
     return figures.build_request(
         g.khaya_scope, lgo=args.get("lgo"), start=figures.parse_month(args["from_"]),
         end=figures.parse_month(args["to"]), calendar=args["calendar"], lang=args["lang"],
-        max_months=current_app.config.get("EXPORT_MAX_MONTHS", 60),
+        header=args["header"], max_months=current_app.config.get("EXPORT_MAX_MONTHS", 60),
     )
 
 
@@ -57,10 +60,12 @@ def _direct(args: dict, fmt: str) -> Response:
 
 blp.file_routes("/monthly", ExportArgsSchema, requires("exports.read"), _direct,
                 media_types=writers.MEDIA_TYPES, docs={
-                    "csv": "Return monthly figures per LGO as CSV (UTF-8 with BOM, header in "
-                           "``lang``).",
-                    "xlsx": "Return monthly figures per LGO as XLSX (Thai and English header "
-                            "rows).",
+                    "csv": "Return monthly figures per LGO as CSV: UTF-8 with a BOM, one "
+                           "header row in ``header``, participation in percent (0-100, one "
+                           "decimal).",
+                    "xlsx": "Return monthly figures per LGO as XLSX: one header row in "
+                            "``header``, participation in percent (0-100, one decimal), an "
+                            "About sheet.",
                 })
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from flask import url_for
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from ..common.language import LANGUAGES, request_language
 from .models import JobStatus
 
 MONTH_PATTERN = r"^(\d{4})-(0[1-9]|1[0-2])$"
@@ -37,10 +38,24 @@ class ExportArgsSchema(Schema):
         load_default="be", validate=validate.OneOf(["be", "ce"]),
         metadata={"description": "be: months as ต.ค. 2567; ce: months as 2024-10"},
     )
+    # A callable default: the caller's language, which the OpenAPI document cannot show.
     lang = fields.String(
-        load_default="th", validate=validate.OneOf(["th", "en"]),
-        metadata={"description": "Language of the CSV header and LGO names"},
+        load_default=request_language, validate=validate.OneOf(LANGUAGES),
+        metadata={"description": "Language of LGO and month names, and of the header row "
+                                 "when ``header`` is not given. Default: the caller's language "
+                                 "(Accept-Language), else th."},
     )
+    header = fields.String(
+        validate=validate.OneOf(LANGUAGES),
+        metadata={"description": "Language of the file's one header row: th (Thai) or en "
+                                 "(English). Default: ``lang``, else the caller's language "
+                                 "(Accept-Language), else th."},
+    )
+
+    @post_load
+    def _header_follows_lang(self, data, **kwargs):
+        data.setdefault("header", data["lang"])
+        return data
 
 
 class JobCreateSchema(ExportArgsSchema):

@@ -295,7 +295,7 @@ export const en: Record<OfficeKey, string> = {
   o_not_allowed: 'This account may not open this page',
   o_not_found: 'No such page',
   o_period: 'Period',
-  o_points: 'pts',
+  o_points: 'pp',
   o_no_data: 'No data',
   o_figures_as_of: 'Figures as of {time}',
   o_figures_behind: 'Figures count everything up to {time} (newer entries are being added)',

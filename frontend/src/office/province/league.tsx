@@ -186,7 +186,7 @@ function LeagueBody({ data, scope, grouped, title }: { data: League; scope: Scop
       label: t('o_change'),
       value: (r) => r.change,
       numeric: true,
-      render: (r) => <span class={r.change === null ? '' : r.change > 0 ? 'op-up' : r.change < 0 ? 'op-down' : ''}>{formatChange(r.change, r.unit)}</span>,
+      render: (r) => <span class={r.change === null ? '' : r.change > 0 ? 'op-up' : r.change < 0 ? 'op-down' : ''} data-testid="change">{formatChange(r.change, r.unit)}</span>,
     },
   );
 
