@@ -183,17 +183,17 @@ def test_a_server_error_reads_in_the_language_on_screen(app, context, world):
             if f"/api/v1/households/{created.get_json()['id']}" in request.url else None)
     sign_in(page, world.base, VOLUNTEER)
     page.goto(world.base + f"/households/{created.get_json()['id']}")
-    shown = page.locator("[data-testid=load-error]")
-    shown.wait_for()
-    assert shown.inner_text() == "ไม่พบครัวเรือนนี้ในพื้นที่ของคุณ"
-    assert page.locator(".banner-error").inner_text().startswith("โหลดข้อมูลไม่สำเร็จ: ")
+    banner = page.locator(".banner-error")
+    banner.wait_for()
+    assert banner.inner_text().startswith("โหลดข้อมูลไม่สำเร็จ: ไม่พบครัวเรือนนี้ในพื้นที่ของคุณ")
+    assert page.locator("[data-testid=load-error]").inner_text() \
+        == "ไม่พบครัวเรือนนี้ในพื้นที่ของคุณ"
     assert "No such household" not in page.content()
     assert asked and set(asked) == {"th"}, asked
     shoot(page, "household-not-yours-th")
 
     page.click("[data-testid=lang]")  # English
     page.reload()
-    shown = page.locator("[data-testid=load-error]")
-    shown.wait_for()
-    assert shown.inner_text() == "No such household in your area."
+    banner.wait_for()
+    assert banner.inner_text().startswith("Could not load: No such household in your area.")
     assert asked[-1] == "en", asked
