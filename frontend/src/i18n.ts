@@ -116,7 +116,10 @@ export function formatPhone(phone: string | null | undefined): string {
  */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
-    return error.body.code === undefined ? t('server_error_status', { status: error.status }) : error.message;
+    // readError names a body without Khaya's envelope http_<status>.
+    return error.code === `http_${error.status}` && error.body.code === undefined
+      ? t('server_error_status', { status: error.status })
+      : error.message;
   }
   if (error instanceof OfflineError) return t('no_connection');
   return String((error as Error)?.message ?? error);

@@ -197,3 +197,18 @@ def test_a_server_error_reads_in_the_language_on_screen(app, context, world):
     banner.wait_for()
     assert banner.inner_text().startswith("Could not load: No such household in your area.")
     assert asked[-1] == "en", asked
+
+
+def test_an_error_page_from_between_reads_in_thai(context, world):
+    """A proxy's own error page (no Khaya envelope) is said in Thai with its status, not as the
+    English status text."""
+    page = context.new_page()
+    sign_in(page, world.base, VOLUNTEER)
+    household = world.volunteer_household["id"]
+    page.route(f"**/api/v1/households/{household}", lambda route: route.fulfill(
+        status=502, content_type="text/html", body="<html><body>Bad Gateway</body></html>"))
+    page.goto(world.base + f"/households/{household}")
+    banner = page.locator(".banner-error")
+    banner.wait_for()
+    assert banner.inner_text().startswith(
+        "โหลดข้อมูลไม่สำเร็จ: เซิร์ฟเวอร์ตอบกลับผิดพลาด (รหัส 502)")
