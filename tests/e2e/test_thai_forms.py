@@ -189,7 +189,8 @@ def test_a_server_error_reads_in_the_language_on_screen(app, context, world):
     assert page.locator("[data-testid=load-error]").inner_text() \
         == "ไม่พบครัวเรือนนี้ในพื้นที่ของคุณ"
     assert "No such household" not in page.content()
-    assert asked and set(asked) == {"th"}, asked
+    assert asked, "the page asked for the household"
+    assert set(asked) == {"th"}, asked
     shoot(page, "household-not-yours-th")
 
     page.click("[data-testid=lang]")  # English
