@@ -3,13 +3,15 @@
 Three villages: Mueang Nga moo 1 (V1) and moo 2 (V2), town community 1 (V3). Households are
 put in the register directly (their dates matter); logs, inspections and deposits go through
 the API, so the rollups are maintained by the services' own hooks. The expected figures in
-test_analytics_hand.py are worked out by hand from the tables below.
+test_analytics_hand.py, tests/exports/test_monthly_hand.py and tests/maps/test_tiles_hand.py
+are worked out by hand from the tables below; ``build`` makes the dataset for any of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -19,6 +21,7 @@ from sqlalchemy import select
 from khaya.areas.models import Lgo, Village
 from khaya.collection.models import CollectionPoint, HazardousCollection, PointKind
 from khaya.common.geo import point
+from khaya.extensions import db
 from khaya.households.models import Household, Occupancy, WetBin
 from khaya.wastebank.models import Material, Member, Price, WasteBank
 
@@ -159,3 +162,60 @@ def hazards(session, lgos: dict[str, int], villages: dict[str, int]) -> None:
                                         **kg))
 
 
+
+
+Sync = Callable[..., list[dict]]
+
+
+def syncer(client, auth) -> Sync:
+    """Return ``sync(items, who="admin") -> results``, asserting nothing was rejected."""
+    tokens: dict[str, dict[str, str]] = {}
+
+    def send(items: list[dict], who: str = "admin") -> list[dict]:
+        headers = tokens.setdefault(who, auth(who))
+        response = client.post("/api/v1/sync", json={"device_id": "analytics-test",
+                                                     "items": items}, headers=headers)
+        assert response.status_code == 200, response.get_json()
+        results = response.get_json()["results"]
+        assert all(r["status"] != "rejected" for r in results), results
+        return results
+
+    return send
+
+
+def build(client, auth, sync: Sync) -> Dataset:
+    """Make the hand dataset inside the test's transaction (see the module docstring)."""
+    session = db.session
+    households, villages, lgos = register(session)
+    bank_id, members = bank(session, households, lgos, villages)
+    hazards(session, lgos, villages)
+    session.commit()
+    data = Dataset(households, villages, lgos, bank_id, members)
+    sync([log_item(households[h], day, kg) for day, h, kg in LOGS])
+    (voided,) = sync([log_item(households[VOIDED_LOG[1]], VOIDED_LOG[0], VOIDED_LOG[2])])
+    data.voided_log = voided["id"]
+    for day, h, passed in INSPECTIONS:
+        sync([inspection_item(households[h], day, passed)])
+    # As deactivation does; after h7's logs, which an inactive household could not send.
+    gone = session.get(Household, households["h7"])
+    gone.active, gone.occupancy, gone.deactivated_on = False, Occupancy.vacant, D(2024, 10, 20)
+    session.commit()
+    staff = auth("admin")
+    response = client.post(f"/api/v1/sorting-logs/{data.voided_log}/void", headers=staff,
+                           json={"reason": "typed for the wrong house"})
+    assert response.status_code == 200, response.get_json()
+    for key, name, day, lines in (
+        ("sep", "h1", D(2024, 9, 28), [{"material": "pet", "kg": "2"}]),
+        ("oct", "h1", D(2024, 10, 5), [{"material": "paper", "kg": "3"}]),
+        ("h8", "h8", D(2024, 10, 12), [{"material": "pet", "kg": "1"},
+                                        {"material": "glass", "kg": "2"}]),
+    ):
+        (result,) = sync([{"kind": "deposit", "client_id": str(uuid.uuid4()),
+                           "data": {"bank_id": bank_id, "member_id": members[name],
+                                    "deposit_date": day.isoformat(), "lines": lines}}])
+        data.entries[key] = result["id"]
+    response = client.post(f"/api/v1/waste-banks/{bank_id}/entries/{data.entries['oct']}/reverse",
+                           headers=staff, json={"note": "weighed twice"})
+    assert response.status_code in (200, 201), response.get_json()
+    session.remove()
+    return data

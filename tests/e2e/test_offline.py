@@ -141,8 +141,11 @@ def test_a_second_log_of_the_day_asks_add_or_correct_and_a_correction_replaces_t
         page.click("label:has([data-testid=log-correct])")
         page.wait_for_selector("form.log-form[data-correcting=true]")
         assert "บันทึกการแก้ไข" in page.inner_text("[data-testid=save-log]")
-        page.click("label.stream-hazardous")
-        assert page.is_checked("label.stream-hazardous input")
+        # By keyboard: the screen may still move (an "offline" note arriving above the form)
+        # and a tap aimed by position could land on the tile beside it.
+        page.focus("label.stream-hazardous input")
+        page.keyboard.press("Space")
+        page.wait_for_selector("label.stream-hazardous.on")
         shoot(page, "resident-log-correct")
         page.click("[data-testid=save-log]")
         wait_count(page, WAITING, 2)

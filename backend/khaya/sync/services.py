@@ -104,7 +104,11 @@ def process_batch(principal: Principal, batch: dict[str, Any]) -> dict[str, Any]
             repeats.append((parsed, first))
         else:
             by_kind.setdefault(parsed.kind, []).append(parsed)
-    for kind, items in by_kind.items():
+    # Kinds in KINDS' order, whatever the batch's (rows of a kind go in client id order):
+    # two batches holding the same items of several kinds then lock them in one order, where
+    # the batch's own order let each wait for a row the other had just stored (a deadlock).
+    for kind in (k for k in KINDS if k in by_kind):
+        items = by_kind[kind]
         permission, handler = KINDS[kind]
         if not principal.has(permission):
             results += [ItemResult(i.index, kind, i.client_id, REJECTED,
