@@ -8,7 +8,10 @@ import { emit, uuid4, withLock } from './util';
 
 export const API = '/api/v1';
 
-/** The server answered with its error envelope {code, status, message, errors}. */
+/**
+ * The server answered with its error envelope {code, status, message, errors}; the message is in
+ * the language the request asked for (Accept-Language), the English one in body.message_en.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -85,10 +88,33 @@ async function readError(res: Response): Promise<ApiError> {
 /** A request with no answer in this long counts as offline (a weak signal can hang for minutes). */
 const TIMEOUT_MS = 45_000;
 
+export type Language = 'th' | 'en';
+
+let language: Language | null = null;
+
+/** Ask the server for its messages in the reader's language (the page calls this on a switch). */
+export function setLanguage(next: Language): void {
+  language = next;
+}
+
+async function readerLanguage(): Promise<Language> {
+  if (language) return language;
+  // The service worker has no localStorage: it reads the page's choice from IndexedDB.
+  try {
+    return (await getMeta('settings'))?.lang ?? 'th';
+  } catch {
+    return 'th';
+  }
+}
+
 async function send(path: string, init: RequestInit): Promise<Response> {
   const timeout = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(TIMEOUT_MS) : undefined;
+  // The browser's own Accept-Language is the phone's locale, not the language chosen in the
+  // app: send the app's, so error messages come in the language on screen.
+  const headers = new Headers(init.headers);
+  if (!headers.has('Accept-Language')) headers.set('Accept-Language', await readerLanguage());
   try {
-    return await fetch(path.startsWith('/') ? path : `${API}/${path}`, { signal: timeout, ...init });
+    return await fetch(path.startsWith('/') ? path : `${API}/${path}`, { signal: timeout, ...init, headers });
   } catch (error) {
     throw new OfflineError(String(error));
   }

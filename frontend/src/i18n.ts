@@ -1,4 +1,6 @@
 /** Thai by default, English on request; dates in the Buddhist Era when the language is Thai. */
+import { ApiError, OfflineError, setLanguage } from '../shared/api';
+import { getMeta, setMeta } from '../shared/db';
 import { store, useStore } from './store';
 import { en as officeEn, th as officeTh } from './office/strings';
 import { en as provinceEn, th as provinceTh } from './office/province/strings';
@@ -23,6 +25,17 @@ function initialLang(): Lang {
 }
 
 export const lang = store<Lang>(initialLang());
+setLanguage(lang.get());
+
+/** Keep the choice where the service worker can read it, so its requests ask in it too. */
+export async function rememberLang(): Promise<void> {
+  try {
+    const settings = await getMeta('settings');
+    if (settings?.lang !== lang.get()) await setMeta('settings', { tile_url: null, ...settings, lang: lang.get() });
+  } catch {
+    // No IndexedDB (private mode): the worker asks in Thai.
+  }
+}
 
 export function setLang(next: Lang): void {
   try {
@@ -31,7 +44,9 @@ export function setLang(next: Lang): void {
     // Private mode: the choice lasts for this visit.
   }
   document.documentElement.lang = next;
+  setLanguage(next);
   lang.set(next);
+  void rememberLang();
 }
 
 export function t(key: Key, vars: Record<string, string | number> = {}): string {
@@ -92,6 +107,22 @@ export function formatPhone(phone: string | null | undefined): string {
   if (national.length === 10) return `${national.slice(0, 3)}-${national.slice(3, 6)}-${national.slice(6)}`;
   if (national.startsWith('02')) return `${national.slice(0, 2)}-${national.slice(2, 5)}-${national.slice(5)}`;
   return `${national.slice(0, 3)}-${national.slice(3, 6)}-${national.slice(6)}`;
+}
+
+/**
+ * What went wrong, in the reader's language: the server's message (it answers in the language
+ * the app asked in), or the status when something between (a proxy) answered without Khaya's
+ * envelope.
+ */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    // readError names a body without Khaya's envelope http_<status>.
+    return error.code === `http_${error.status}` && error.body.code === undefined
+      ? t('server_error_status', { status: error.status })
+      : error.message;
+  }
+  if (error instanceof OfflineError) return t('no_connection');
+  return String((error as Error)?.message ?? error);
 }
 
 /** A role's name in the reader's language (an unknown one as it came). */

@@ -78,6 +78,8 @@ export const th = {
   from_cache: 'ข้อมูลเมื่อ {when} (ออฟไลน์)',
   offline_no_data: 'ยังไม่มีข้อมูลในเครื่อง ต่ออินเทอร์เน็ตแล้วเปิดหน้านี้อีกครั้ง',
   load_failed: 'โหลดข้อมูลไม่สำเร็จ',
+  server_error_status: 'เซิร์ฟเวอร์ตอบกลับผิดพลาด (รหัส {status})',
+  no_connection: 'ติดต่อเซิร์ฟเวอร์ไม่ได้ ตรวจสอบสัญญาณอินเทอร์เน็ต',
   retry: 'ลองอีกครั้ง',
   // card
   card_title: 'บัตร QR ครัวเรือน',
@@ -377,6 +379,8 @@ export const en: Record<Key, string> = {
   from_cache: 'As of {when} (offline)',
   offline_no_data: 'Nothing stored on this phone yet; open this page once with internet',
   load_failed: 'Could not load',
+  server_error_status: 'The server answered with an error ({status})',
+  no_connection: 'Cannot reach the server; check the connection',
   retry: 'Try again',
   card_title: 'Household QR card',
   card_hint: 'Volunteers scan this card when they visit',

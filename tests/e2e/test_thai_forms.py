@@ -154,3 +154,62 @@ def test_history_shows_the_weights_entered(app, context, world):
                              headers=_token(client, "town.staff"),
                              json={"reason": "test clean-up"})
         assert voided.status_code == 200, voided.get_json()
+
+
+def _nga_village(app) -> str:
+    with app.app_context():
+        code = db.session.execute(text(
+            "select v.code from villages v join lgos l on l.id = v.lgo_id"
+            " where l.code = 'mueang-nga-subdistrict-municipality' order by v.code limit 1"),
+        ).scalar_one()
+        db.session.remove()
+    return code
+
+
+def test_a_server_error_reads_in_the_language_on_screen(app, context, world):
+    """A town volunteer opens a Mueang Nga household (a shared link): the server's "not in your
+    area" shows in Thai on the phone, and in English once the app is switched to English, though
+    the phone itself is set to Thai (the app asks in its own language, not the browser's)."""
+    client = app.test_client()
+    created = client.post("/api/v1/households", headers=_token(client, "nga.staff"), json={
+        "village_code": _nga_village(app), "house_number": f"th-err/{uuid.uuid4().hex[:4]}",
+        "registered_on": (bangkok_today() - dt.timedelta(days=3)).isoformat()})
+    assert created.status_code == 201, created.get_json()
+    world.household_ids.append(created.get_json()["id"])
+
+    page = context.new_page()
+    asked: list[str | None] = []
+    page.on("request", lambda request: asked.append(request.headers.get("accept-language"))
+            if f"/api/v1/households/{created.get_json()['id']}" in request.url else None)
+    sign_in(page, world.base, VOLUNTEER)
+    page.goto(world.base + f"/households/{created.get_json()['id']}")
+    banner = page.locator(".banner-error")
+    banner.wait_for()
+    assert banner.inner_text().startswith("โหลดข้อมูลไม่สำเร็จ: ไม่พบครัวเรือนนี้ในพื้นที่ของคุณ")
+    assert page.locator("[data-testid=load-error]").inner_text() \
+        == "ไม่พบครัวเรือนนี้ในพื้นที่ของคุณ"
+    assert "No such household" not in page.content()
+    assert asked, "the page asked for the household"
+    assert set(asked) == {"th"}, asked
+    shoot(page, "household-not-yours-th")
+
+    page.click("[data-testid=lang]")  # English
+    page.reload()
+    banner.wait_for()
+    assert banner.inner_text().startswith("Could not load: No such household in your area.")
+    assert asked[-1] == "en", asked
+
+
+def test_an_error_page_from_between_reads_in_thai(context, world):
+    """A proxy's own error page (no Khaya envelope) is said in Thai with its status, not as the
+    English status text."""
+    page = context.new_page()
+    sign_in(page, world.base, VOLUNTEER)
+    household = world.volunteer_household["id"]
+    page.route(f"**/api/v1/households/{household}", lambda route: route.fulfill(
+        status=502, content_type="text/html", body="<html><body>Bad Gateway</body></html>"))
+    page.goto(world.base + f"/households/{household}")
+    banner = page.locator(".banner-error")
+    banner.wait_for()
+    assert banner.inner_text().startswith(
+        "โหลดข้อมูลไม่สำเร็จ: เซิร์ฟเวอร์ตอบกลับผิดพลาด (รหัส 502)")

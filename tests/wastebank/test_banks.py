@@ -125,3 +125,28 @@ def test_a_passbook_pdf_in_another_language_is_refused(client, auth, bank):
     response = client.get(url, headers=auth("town.staff"))
     assert response.status_code == 422
     assert "lang" in str(response.get_json()["errors"])
+
+
+@pytest.mark.parametrize("login", ["town.staff", "0810000001", "0810000011"])
+@pytest.mark.parametrize("path", ["members", "ledger"])
+def test_another_lgos_bank_answers_404_in_the_language_asked(client, auth, nga_bank, login, path):
+    """Staff, a volunteer and a resident of the town ask for the members or the ledger of
+    Mueang Nga's bank: not found, said in Thai to a phone set to Thai, else in English."""
+    url = f"/api/v1/waste-banks/{nga_bank['id']}/{path}"
+    thai = client.get(url, headers={**auth(login), "Accept-Language": "th-TH,th;q=0.9"})
+    assert thai.status_code == 404
+    assert thai.get_json() == {
+        "code": "bank_not_found",
+        "status": 404,
+        "message": "ไม่พบธนาคารขยะนี้",
+        "message_en": "No such waste bank.",
+        "errors": {},
+    }
+    assert thai.headers["Content-Language"] == "th"
+
+    english = client.get(url, headers={**auth(login), "Accept-Language": "en-US,en;q=0.9"})
+    assert english.status_code == 404
+    assert english.get_json() == {
+        "code": "bank_not_found", "status": 404, "message": "No such waste bank.", "errors": {},
+    }
+    assert english.headers["Content-Language"] == "en"

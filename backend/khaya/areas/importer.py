@@ -35,6 +35,9 @@ LEVELS: dict[str, tuple[Any, int | None]] = {
 }
 ACCEPTED_CRS = {"EPSG:4326", "OGC:CRS84"}
 REPROJECT_HINT = "Reproject it to EPSG:4326 first, e.g. `ogr2ogr -t_srs EPSG:4326 out.gpkg in.shp`."
+REPROJECT_HINT_TH = (
+    "แปลงเป็น EPSG:4326 ก่อน เช่น `ogr2ogr -t_srs EPSG:4326 out.gpkg in.shp`"
+)
 # Enough problems to fix a file in one go, few enough to read in a terminal.
 MAX_LISTED = 20
 READ_ERRORS = (
@@ -158,6 +161,7 @@ def read_boundary_file(
     if info["features"] == 0:
         raise BoundaryImportError(
             f"Layer {layer!r} of {path} has no features.",
+            message_th=f"ชั้นข้อมูล {layer!r} ของ {path} ไม่มีรูปขอบเขตเลย",
             errors={"file": ["The layer has no features."]},
         )
     field = _find_field(list(info["fields"]), code_field, layer)
@@ -174,13 +178,16 @@ def _level(level: str) -> tuple[Any, int | None]:
     if level not in LEVELS:
         raise BoundaryImportError(
             f"Unknown level {level!r}; use one of {', '.join(LEVELS)}.",
+            message_th=f"ไม่รู้จักระดับ {level!r} ให้ใช้หนึ่งใน {', '.join(LEVELS)}",
             errors={"level": [f"Must be one of: {', '.join(LEVELS)}."]},
         )
     return LEVELS[level]
 
 
 def _unreadable(path: str, exc: Exception) -> BoundaryImportError:
-    return BoundaryImportError(f"Cannot read {path}: {exc}", errors={"file": [str(exc)]})
+    return BoundaryImportError(f"Cannot read {path}: {exc}",
+                               message_th=f"อ่านไฟล์ {path} ไม่ได้: {exc}",
+                               errors={"file": [str(exc)]})
 
 
 def _choose_layer(path: str, layer: str | None) -> str:
@@ -195,17 +202,21 @@ def _choose_layer(path: str, layer: str | None) -> str:
         if layer not in names:
             raise BoundaryImportError(
                 f"{path} has no layer {layer!r}; its layers are: {', '.join(names) or 'none'}.",
+                message_th=f"{path} ไม่มีชั้นข้อมูล {layer!r} ชั้นข้อมูลที่มีคือ:"
+                           f" {', '.join(names) or 'ไม่มี'}",
                 errors={"layer": [f"Must be one of: {', '.join(names)}."]},
             )
         return layer
     if not spatial:
         raise BoundaryImportError(
             f"{path} has no layer with geometries.",
+            message_th=f"{path} ไม่มีชั้นข้อมูลที่มีรูปขอบเขต",
             errors={"file": ["The file has no layer with geometries."]},
         )
     if len(spatial) > 1:
         raise BoundaryImportError(
             f"{path} has several layers ({', '.join(spatial)}); name the one to import.",
+            message_th=f"{path} มีหลายชั้นข้อมูล ({', '.join(spatial)}) ให้ระบุชั้นที่จะนำเข้า",
             errors={"layer": [f"Choose one of: {', '.join(spatial)}."]},
         )
     return spatial[0]
@@ -218,6 +229,7 @@ def _check_crs(crs: str | None, driver: str) -> None:
     if crs is None:
         raise BoundaryImportError(
             f"The file declares no coordinate reference system. {REPROJECT_HINT}",
+            message_th=f"ไฟล์ไม่ได้ระบุระบบพิกัดอ้างอิง {REPROJECT_HINT_TH}",
             errors={"crs": ["Missing; must be EPSG:4326."]},
         )
     # pyogrio gives "AUTHORITY:CODE" when GDAL can identify the CRS and WKT otherwise.
@@ -228,6 +240,7 @@ def _check_crs(crs: str | None, driver: str) -> None:
         name = match.group(1)
     raise BoundaryImportError(
         f"The file is in {name}, not longitude/latitude (EPSG:4326). {REPROJECT_HINT}",
+        message_th=f"ไฟล์ใช้ระบบพิกัด {name} ไม่ใช่ลองจิจูด/ละติจูด (EPSG:4326) {REPROJECT_HINT_TH}",
         errors={"crs": [f"{name} is not supported; must be EPSG:4326."]},
     )
 
@@ -242,6 +255,8 @@ def _find_field(fields: list[str], code_field: str, layer: str) -> str:
     raise BoundaryImportError(
         f"Layer {layer!r} has no field {code_field!r}; its fields are: "
         f"{', '.join(fields) or 'none'}.",
+        message_th=f"ชั้นข้อมูล {layer!r} ไม่มีฟิลด์ {code_field!r} ฟิลด์ที่มีคือ:"
+                   f" {', '.join(fields) or 'ไม่มี'}",
         errors={"code_field": [f"No field {code_field!r}; choose one of: {', '.join(fields)}."]},
     )
 
@@ -291,6 +306,8 @@ def _check_features(codes: list[str], wkb: np.ndarray, code_field: str) -> list[
         more = f" and {len(problems) - 5} more" if len(problems) > 5 else ""
         raise BoundaryImportError(
             f"{len(problems)} feature(s) cannot be imported; nothing was changed. {listed}{more}",
+            message_th=f"นำเข้าไม่ได้ {len(problems)} รูป ไม่มีข้อมูลใดถูกเปลี่ยน"
+                       f" รายละเอียด: {listed}{more}",
             errors={"features": problems[:MAX_LISTED]},
         )
     return [shapely.MultiPolygon([geom]) if geom.geom_type == "Polygon" else geom for geom in geoms]

@@ -30,6 +30,15 @@ LEVELS: dict[str, Any] = {
     "villages": Village,
 }
 
+# Each level's name in Thai, for the Thai sentence of an error.
+LEVEL_NAMES_TH = {
+    "provinces": "จังหวัด",
+    "districts": "อำเภอ",
+    "tambons": "ตำบล",
+    "lgos": "อปท.",
+    "villages": "หมู่บ้านหรือชุมชน",
+}
+
 # Which foreign key "parent" filters on, and the parent's model, per level.
 PARENTS: dict[str, tuple[str, Any]] = {
     "districts": ("province_id", Province),
@@ -44,7 +53,8 @@ def get_area(level: str, code: str) -> Any:
     model = LEVELS[level]
     area = db.session.execute(select(model).where(model.code == code)).scalar_one_or_none()
     if area is None:
-        raise AreaNotFound(f"No {level[:-1]} has the code {code!r}.")
+        raise AreaNotFound(f"No {level[:-1]} has the code {code!r}.",
+                           message_th=f"ไม่มี{LEVEL_NAMES_TH[level]} รหัส {code!r}")
     return area
 
 
@@ -53,7 +63,8 @@ def _filtered(level: str, filters: dict[str, Any]) -> Select:
     stmt = select(model)
     if parent := filters.get("parent"):
         if level not in PARENTS:
-            raise AreaNotFound(f"{level} have no parent to filter by.")
+            raise AreaNotFound(f"{level} have no parent to filter by.",
+                               message_th=f"{LEVEL_NAMES_TH[level]} ไม่มีพื้นที่ระดับบนให้กรอง")
         fk, parent_model = PARENTS[level]
         stmt = stmt.where(
             getattr(model, fk)
@@ -229,12 +240,14 @@ def change_lgo(
         # The stored type and names are always today's: a change is recorded once in force.
         raise InvalidLgoChange(
             "Record the change on or after the day it takes effect.",
+            message_th="บันทึกการเปลี่ยนแปลงในวันที่มีผลหรือหลังจากนั้น",
             errors={"valid_from": ["Must not be in the future."]},
         )
     current = next((v for v in lgo.history if v.valid_to is None), None)
     if current is not None and valid_from <= current.valid_from:
         raise InvalidLgoChange(
             "A change must start after the current period began.",
+            message_th="การเปลี่ยนแปลงต้องเริ่มหลังวันเริ่มต้นของช่วงปัจจุบัน",
             errors={"valid_from": [f"Must be after {current.valid_from.isoformat()}."]},
         )
     new_type = type or lgo.type
@@ -244,7 +257,9 @@ def change_lgo(
         or (lgo.type == LgoType.PAO and new_type != LgoType.PAO)
     ):
         raise InvalidLgoChange(
-            "A PAO stays a PAO and no other LGO becomes one.", errors={"type": ["Not allowed."]}
+            "A PAO stays a PAO and no other LGO becomes one.",
+            message_th="อบจ. เป็น อบจ. เสมอ และ อปท. อื่นจะเปลี่ยนเป็น อบจ. ไม่ได้",
+            errors={"type": ["Not allowed."]},
         )
     if current is not None:
         current.valid_to = valid_from

@@ -174,7 +174,8 @@ def authenticate() -> Principal | None:
         return None
     kind, _, token = header.partition(" ")
     if kind.lower() != "bearer" or not token.strip():
-        raise InvalidToken("Send the access token as 'Authorization: Bearer <token>'.")
+        raise InvalidToken("Send the access token as 'Authorization: Bearer <token>'.",
+                           message_th="ส่งโทเค็นเข้าใช้งานในรูปแบบ 'Authorization: Bearer <token>'")
     claims = decode_access_token(token.strip())
     row = db.session.execute(
         select(AuthSession.id)

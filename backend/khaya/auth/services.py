@@ -109,9 +109,11 @@ def refresh(refresh_token: str, device_id: str) -> TokenPair:
         # Someone replayed a spent token: whoever holds the newer one may be a thief, so the
         # session ends for both (OAuth 2.0 refresh-token rotation with reuse detection).
         revoke_session(session, "refresh_reuse", now)
-        raise InvalidRefreshToken("This refresh token was already used; sign in again.")
+        raise InvalidRefreshToken("This refresh token was already used; sign in again.",
+                                  message_th="โทเค็นต่ออายุนี้ถูกใช้ไปแล้ว กรุณาเข้าสู่ระบบอีกครั้ง")
     if row.expires_at <= now:
-        raise InvalidRefreshToken("The refresh token has expired; sign in again.")
+        raise InvalidRefreshToken("The refresh token has expired; sign in again.",
+                                  message_th="โทเค็นต่ออายุหมดอายุแล้ว กรุณาเข้าสู่ระบบอีกครั้ง")
     user = db.session.get(User, session.user_id, execution_options=unscoped())
     if user is None or not user.is_active:
         raise AccountDisabled()

@@ -29,6 +29,7 @@ class TooManyJobs(DomainError):
     status = 429
     code = "too_many_export_jobs"
     message = "You have too many export jobs running; wait for one to finish."
+    message_th = "คุณมีงานส่งออกที่กำลังทำอยู่มากเกินไป รอให้งานหนึ่งเสร็จก่อน"
 
 
 def create_job(user_id: int, fmt: str, request: figures.Request) -> ExportJob:

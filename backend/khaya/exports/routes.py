@@ -51,6 +51,8 @@ def _direct(args: dict, fmt: str) -> Response:
     if request.size > limit:
         raise ExportTooLarge(
             f"{request.size} LGO-months is more than {limit}: POST /api/v1/exports/jobs.",
+            message_th=f"{request.size:,} อปท.-เดือน เกิน {limit:,} ให้สร้างงานส่งออก"
+                       " (POST /api/v1/exports/jobs)",
         )
     data = writers.render(request, figures.rows(request), fmt)
     return attachment(data, writers.filename(request, fmt), writers.MEDIA_TYPES[fmt])

@@ -89,11 +89,14 @@ def import_csv(content: bytes, *, dry_run: bool = False) -> dict[str, Any]:
         raise InvalidHousehold(
             f"A file may hold at most {limit:,} households; this one has {len(rows):,}. "
             "Split it into smaller files.",
+            message_th=f"ไฟล์หนึ่งมีได้ไม่เกิน {limit:,} ครัวเรือน ไฟล์นี้มี {len(rows):,}"
+                       " ให้แบ่งเป็นไฟล์ที่เล็กลง",
             errors={"file": [f"At most {limit:,} data rows per file."]},
         )
     if not rows:
         raise InvalidHousehold(
             "The file has a header but no households.",
+            message_th="ไฟล์มีแถวหัวตารางแต่ไม่มีครัวเรือน",
             errors={"file": [f"No data rows after the header on line {header_line}."]},
         )
 
@@ -120,11 +123,13 @@ def _decode(content: bytes) -> str:
     """Return the file's text: UTF-8 (Excel's "CSV UTF-8", with or without BOM), else Thai."""
     if not content or not content.strip():
         raise InvalidHousehold(
-            "The file is empty.", errors={"file": ["Upload a CSV file with a header line."]}
+            "The file is empty.", message_th="ไฟล์ว่างเปล่า",
+            errors={"file": ["Upload a CSV file with a header line."]},
         )
     if content.startswith(_SPREADSHEET_MAGIC):
         raise InvalidHousehold(
             "This is an Excel workbook, not a CSV file.",
+            message_th="ไฟล์นี้เป็นสมุดงาน Excel ไม่ใช่ไฟล์ CSV",
             errors={"file": ['In Excel, use "Save As" and choose "CSV UTF-8".']},
         )
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -141,6 +146,7 @@ def _decode(content: bytes) -> str:
         return unicodedata.normalize("NFC", text)
     raise InvalidHousehold(
         "This is not a CSV text file.",
+        message_th="ไฟล์นี้ไม่ใช่ไฟล์ข้อความ CSV",
         errors={"file": ['Not UTF-8 or Thai text; in Excel, choose "Save As" > "CSV UTF-8".']},
     )
 
@@ -200,7 +206,8 @@ def _parse(text: str) -> tuple[int, dict[str, int], list[tuple[int, list[str]]]]
     delimiter, header_line, header = _header(text)
     if not header:
         raise InvalidHousehold(
-            "The file is empty.", errors={"file": ["Upload a CSV file with a header line."]}
+            "The file is empty.", message_th="ไฟล์ว่างเปล่า",
+            errors={"file": ["Upload a CSV file with a header line."]},
         )
     columns: dict[str, int] = {}
     twice: list[str] = []
@@ -215,6 +222,7 @@ def _parse(text: str) -> tuple[int, dict[str, int], list[tuple[int, list[str]]]]
     if twice:
         raise InvalidHousehold(
             f"Columns given twice: {'; '.join(twice)}.",
+            message_th=f"มีคอลัมน์ซ้ำกัน: {'; '.join(twice)}",
             errors={"columns": [f"Given twice: {', '.join(twice)}."]},
         )
     missing = [field for field in REQUIRED if field not in columns]
@@ -227,9 +235,12 @@ def _parse(text: str) -> tuple[int, dict[str, int], list[tuple[int, list[str]]]]
         if {"lat", "lon"} & set(missing):
             named += "; latitude and longitude go together"
         found = "none of the known columns" if not columns else "only " + ", ".join(columns)
+        found_th = "ไม่มีคอลัมน์ที่รู้จัก" if not columns else "เฉพาะ " + ", ".join(columns)
         raise InvalidHousehold(
             f"Missing required column(s): {named}. The first line must be the header "
             f"(found {found}).",
+            message_th=f"ขาดคอลัมน์ที่จำเป็น: {named} บรรทัดแรกต้องเป็นหัวตาราง"
+                       f" (พบ {found_th})",
             errors={"columns": [f"Missing required column(s): {named}."]},
         )
     try:
@@ -246,6 +257,7 @@ def _parse(text: str) -> tuple[int, dict[str, int], list[tuple[int, list[str]]]]
 def _not_csv(detail: str | None = None) -> InvalidHousehold:
     return InvalidHousehold(
         "This is not a readable CSV file.",
+        message_th="อ่านไฟล์ CSV นี้ไม่ได้",
         errors={"file": [detail or 'In Excel, choose "Save As" > "CSV UTF-8".']},
     )
 

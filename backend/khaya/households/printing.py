@@ -102,6 +102,7 @@ def qr_cards_pdf(village_code: str) -> bytes:
     if not households:
         raise InvalidHousehold(
             f"Village {village_code} has no households in the register to print cards for.",
+            message_th=f"หมู่บ้าน {village_code} ไม่มีครัวเรือนในทะเบียนให้พิมพ์บัตร",
             errors={"village": [f"No active households in village {village_code}."]},
         )
     base = current_app.config["PUBLIC_URL"].rstrip("/")
@@ -154,6 +155,8 @@ def signs_pdf(village_code: str) -> bytes:
         raise InvalidHousehold(
             f"Village {village_code} has no verified households: a sign follows a passed "
             "inspection.",
+            message_th=f"หมู่บ้าน {village_code} ไม่มีครัวเรือนที่ผ่านการตรวจ"
+                       " ป้ายจะพิมพ์ได้หลังตรวจผ่าน",
             errors={"village": [f"No verified households in village {village_code}."]},
         )
     tambon = village.tambon.name_th

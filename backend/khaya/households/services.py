@@ -62,7 +62,8 @@ def household_by_qr(token: str) -> Household:
         select(Household).where(Household.qr_token == token)
     ).scalar_one_or_none()
     if household is None:
-        raise HouseholdNotFound("No household in your area has that card.")
+        raise HouseholdNotFound("No household in your area has that card.",
+                                message_th="ไม่มีครัวเรือนในพื้นที่ของคุณที่ใช้บัตรใบนี้")
     audit.record("read", "household", [(household.id, household.lgo_id)], details={"via": "qr"})
     return household
 

@@ -77,7 +77,8 @@ def collection(collection_id: str) -> Collection:
     """Return a collection's description or raise NotFound."""
     found = COLLECTIONS.get(collection_id)
     if found is None:
-        raise NotFound(f"There is no collection {collection_id!r}.")
+        raise NotFound(f"There is no collection {collection_id!r}.",
+                       message_th=f"ไม่มีชุดข้อมูล {collection_id!r}")
     return found
 
 
@@ -186,7 +187,8 @@ def feature(collection_id: str, feature_id: str) -> str:
     key = _key(collection_id, sub)
     if collection_id == layers.POINTS:
         if not feature_id.isdigit() or len(feature_id) > 9:
-            raise NotFound(f"There is no feature {feature_id!r} in {collection_id}.")
+            raise NotFound(f"There is no feature {feature_id!r} in {collection_id}.",
+                           message_th=f"ไม่มีรายการ {feature_id!r} ใน {collection_id}")
         wanted: Any = int(feature_id)
     else:
         wanted = feature_id
@@ -196,7 +198,8 @@ def feature(collection_id: str, feature_id: str) -> str:
         execution_options=unscoped(),
     ).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"There is no feature {feature_id!r} in {collection_id}.")
+        raise NotFound(f"There is no feature {feature_id!r} in {collection_id}.",
+                       message_th=f"ไม่มีรายการ {feature_id!r} ใน {collection_id}")
     return row
 
 

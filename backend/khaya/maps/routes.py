@@ -56,7 +56,8 @@ def _tile_response(tile: tiles.Tile, *, private: bool) -> Response:
 
 def _check_tile(z: int, x: int, y: int) -> None:
     if not tiles.valid_tile(z, x, y):
-        raise NotFound(f"There is no tile {z}/{x}/{y}: z runs 0-22 and x, y below 2^z.")
+        raise NotFound(f"There is no tile {z}/{x}/{y}: z runs 0-22 and x, y below 2^z.",
+                       message_th=f"ไม่มีไทล์ {z}/{x}/{y}: z อยู่ระหว่าง 0-22 และ x, y น้อยกว่า 2^z")
 
 
 @blp.route("")
@@ -109,7 +110,8 @@ def households_tile(z: int, x: int, y: int):
 def public_tile(layer: str, z: int, x: int, y: int):
     """Return a tile of a public layer: areas with indicators, or collection points."""
     if layer not in tiles.PUBLIC_LAYERS:
-        raise NotFound(f"There is no public tile layer {layer!r}.")
+        raise NotFound(f"There is no public tile layer {layer!r}.",
+                       message_th=f"ไม่มีชั้นข้อมูลไทล์สาธารณะ {layer!r}")
     _check_tile(z, x, y)
     tile, rendered = tiles.get_tile(layer, z, x, y)
     if rendered and tiles.compact_versions():

@@ -373,7 +373,8 @@ def store_photo(photo_id: uuid.UUID, household_id: int, content: bytes, user_id:
     limit = current_app.config["PHOTO_MAX_BYTES"]
     if len(content) > limit:
         raise InvalidPhoto(f"The photo is larger than {limit // 1024} KB.", status=413,
-                           code="photo_too_large")
+                           code="photo_too_large",
+                           message_th=f"รูปถ่ายมีขนาดใหญ่เกิน {limit // 1024} KB")
     try:
         image = reencode(content, max_pixels=current_app.config["PHOTO_MAX_PIXELS"],
                          max_side=current_app.config["PHOTO_MAX_SIDE"])

@@ -29,6 +29,8 @@ RETRYABLE = {"40P01", "40001"}  # deadlock_detected, serialization_failure
 class BatchTooLarge(DomainError):
     status = 413
     code = "batch_too_large"
+    message = "The batch has too many items; send them in smaller batches."
+    message_th = "ชุดข้อมูลมีรายการมากเกินไป ให้ส่งเป็นชุดที่เล็กลง"
 
 
 @blp.route("/sync", methods=["POST"])
@@ -39,7 +41,8 @@ def sync(batch):
     """Record a batch of items made offline; replaying a batch is safe."""
     limit = current_app.config["SYNC_MAX_ITEMS"]
     if len(batch["items"]) > limit:
-        raise BatchTooLarge(f"At most {limit} items per batch; send the rest in another batch.")
+        raise BatchTooLarge(f"At most {limit} items per batch; send the rest in another batch.",
+                            message_th=f"ส่งได้ไม่เกิน {limit} รายการต่อชุด ที่เหลือให้ส่งในชุดถัดไป")
     for attempt in range(RETRIES):
         try:
             result = services.process_batch(current_principal(), batch)

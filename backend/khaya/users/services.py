@@ -99,7 +99,9 @@ def _check_can_grant(role: Role, lgo: Lgo | None) -> None:
     if scope is None or scope.everything:
         return
     if role not in LGO_ROLES or lgo is None or lgo.id not in scope.lgo_ids:
-        raise Forbidden("You may grant only resident, volunteer and LGO roles in your own LGO.")
+        raise Forbidden("You may grant only resident, volunteer and LGO roles in your own LGO.",
+                        message_th="คุณมอบได้เฉพาะบทบาทผู้อยู่อาศัย อาสาสมัคร และเจ้าหน้าที่"
+                                   " ใน อปท. ของคุณเอง")
 
 
 def _build_grant(spec: dict[str, Any], *, user_lgo: Lgo | None) -> RoleGrant:
@@ -247,7 +249,8 @@ def remove_grant(user_id: int, grant_id: int) -> User:
     user = get_manageable_user(user_id)
     grant = next((g for g in user.grants if g.id == grant_id), None)
     if grant is None:
-        raise UserNotFound("The user has no such grant.")
+        raise UserNotFound("The user has no such grant.",
+                           message_th="ผู้ใช้นี้ไม่มีบทบาทที่ระบุ")
     _check_can_grant(grant.role, db.session.get(Lgo, grant.lgo_id) if grant.lgo_id else None)
     if user.id == current_principal().user_id and grant.role in (Role.lgo_admin, Role.admin):
         raise InvalidUserChange(errors={"grant_id": ["You cannot remove your own admin role."]})

@@ -51,7 +51,9 @@ from .services import (
 
 _DEPOSIT_SCHEMA = DepositDataSchema()
 REUSED_MESSAGE = "That client_id was used for another deposit; generate a new one."
+REUSED_MESSAGE_TH = "client_id นี้ใช้กับการฝากรายการอื่นไปแล้ว ให้สร้างรหัสใหม่"
 TAKEN_MESSAGE = "That client_id belongs to a record you cannot see; generate a new one."
+TAKEN_MESSAGE_TH = "client_id นี้เป็นของรายการที่คุณไม่มีสิทธิ์เห็น ให้สร้างรหัสใหม่"
 
 
 # Deposits ----------------------------------------------------------------------------------
@@ -159,7 +161,9 @@ def deposit_online(bank_id: int, data: dict[str, Any]) -> ItemResult:
     ctx = BatchContext(current_principal(), dt.datetime.now(dt.UTC), None, None)
     (result,) = record_deposits([item], ctx)
     if result.status == "rejected" and result.code:
-        raise Conflict(REUSED_MESSAGE if result.code == CLIENT_ID_REUSED else TAKEN_MESSAGE,
+        reused = result.code == CLIENT_ID_REUSED
+        raise Conflict(REUSED_MESSAGE if reused else TAKEN_MESSAGE,
+                       message_th=REUSED_MESSAGE_TH if reused else TAKEN_MESSAGE_TH,
                        code=result.code, errors=result.errors)
     if result.status == "rejected":
         raise InvalidLedgerEntry(errors=result.errors)

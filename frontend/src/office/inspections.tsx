@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import type { Inspection, Page as ApiPage } from '../data';
-import { formatDate, formatDateTime, formatDistance, formatNumber, t, useT, villageName, type Key } from '../i18n';
+import { formatDate, formatDateTime, formatDistance, formatNumber, roleName, t, useT, villageName, type Key } from '../i18n';
 import { Link } from '../router';
 import { Banner, showToast } from '../ui/kit';
 import { errorText, Loaded, Page, Pager, useFetch } from './lib';
@@ -175,7 +175,7 @@ function ReviewTable({ items, onDone }: { items: ReviewItem[]; onDone: () => voi
               <td><Location item={item} /></td>
               <td>
                 {item.inspector?.display_name ?? '–'}
-                {item.recorded_role && <div class="muted small">{t(`rv_role_${item.recorded_role}` as Key)}</div>}
+                {item.recorded_role && <div class="muted small">{roleName(item.recorded_role)}</div>}
               </td>
               <td>{item.photo_id ? <Photo id={item.photo_id} house={item.house_number} /> : <span class="muted">{t('rv_no_photo')}</span>}</td>
               <td class="decision-cell"><Decision item={item} onDone={onDone} /></td>

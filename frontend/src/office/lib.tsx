@@ -5,7 +5,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
-import { formatNumber, lang, t, useT, type Key } from '../i18n';
+import { errorMessage, formatNumber, lang, t, useT, type Key } from '../i18n';
 import { Banner, showToast } from '../ui/kit';
 
 export interface Fetched<T> {
@@ -57,8 +57,7 @@ export function useFetch<T>(path: string | null, keep = false): Fetched<T> {
 }
 
 export function errorText(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return String((error as Error)?.message ?? error);
+  return errorMessage(error);
 }
 
 /** A failed save as the form's reasons: the field errors, else the message under no field. */

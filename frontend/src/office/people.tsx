@@ -189,7 +189,7 @@ export function Audit({ initial }: { initial: string }) {
                       <td>{formatDateTime(Date.parse(e.at))}</td>
                       <td>{e.actor_name ?? (e.actor_id === null ? '–' : `#${e.actor_id}`)}</td>
                       <td>{e.actor_role ? roleName(e.actor_role) : '–'}</td>
-                      <td>{e.action}</td>
+                      <td data-action={e.action}>{t(`aud_action_${e.action}` as Key)}</td>
                       <td>{e.method} {e.endpoint}</td>
                     </tr>
                   ))}

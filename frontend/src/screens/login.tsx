@@ -1,7 +1,7 @@
 /** Signing in with a phone number (any usual Thai spelling) or a username. */
 import { useState } from 'preact/hooks';
 import { ApiError, OfflineError } from '../../shared/api';
-import { t, useT } from '../i18n';
+import { errorMessage, t, useT } from '../i18n';
 import { signIn } from '../session';
 import { askPersistentStorage } from '../settings';
 import { useStore } from '../store';
@@ -36,7 +36,7 @@ export function Login({ ended }: { ended?: boolean }) {
       else if (error instanceof ApiError && error.status === 429) setProblem(t('login_slow_down'));
       else if (error instanceof ApiError && error.status === 403) setProblem(t('login_disabled'));
       else if (error instanceof ApiError && error.status === 401) setProblem(t('login_wrong'));
-      else setProblem(String((error as Error).message ?? error));
+      else setProblem(errorMessage(error));
     } finally {
       setBusy(false);
     }

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, OfflineError } from '../../shared/api';
 import { readCache, writeCache } from '../cache';
 import { householdsKey, type Household, type HouseholdDetail, type Page } from '../data';
-import { t, useT } from '../i18n';
+import { errorMessage, t, useT } from '../i18n';
 import { Link, navigate } from '../router';
 import { auth, modeOf, type Me } from '../session';
 import { useStore } from '../store';
@@ -66,7 +66,7 @@ export async function openToken(token: string, me: Me | undefined): Promise<Outc
     return { id: household.id };
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return { problem: t('scan_not_found') };
-    if (!(error instanceof OfflineError)) return { problem: (error as Error).message };
+    if (!(error instanceof OfflineError)) return { problem: errorMessage(error) };
     const known = await readCache<{ id: number }>(`qr:${token}`);
     if (known) return { id: known.data.id };
     const stored = (await readCache<Household[]>(householdsKey(me)))?.data ?? [];

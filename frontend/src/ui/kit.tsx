@@ -4,7 +4,7 @@ import { OfflineError } from '../../shared/api';
 import type { ItemStatus } from '../../shared/db';
 import { SERVER_FAILED } from '../../shared/outbox';
 import type { Loaded } from '../cache';
-import { formatDate, formatDateTime, t, useT, type Key } from '../i18n';
+import { errorMessage, formatDate, formatDateTime, t, useT, type Key } from '../i18n';
 import { goBack } from '../router';
 import { store, useStore } from '../store';
 import { Icon, type IconName } from './icons';
@@ -115,7 +115,7 @@ export function LoadState<T>({ loaded, children }: { loaded: Loaded<T>; children
   if (loaded.error) {
     return (
       <Banner kind="error" icon="alert">
-        {t('load_failed')}: {String((loaded.error as Error).message ?? loaded.error)}{' '}
+        {t('load_failed')}: <span data-testid="load-error">{errorMessage(loaded.error)}</span>{' '}
         <button type="button" class="link-button" onClick={loaded.reload}>{t('retry')}</button>
       </Banner>
     );

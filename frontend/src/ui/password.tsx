@@ -2,7 +2,7 @@
  * for refusing one (too common, built from one's own name or phone...) in the reader's language. */
 import { useState } from 'preact/hooks';
 import { api, ApiError, OfflineError } from '../../shared/api';
-import { t, useT, type Key } from '../i18n';
+import { errorMessage, t, useT, type Key } from '../i18n';
 import { Icon } from './icons';
 import { Banner, showToast } from './kit';
 
@@ -52,7 +52,7 @@ export function PasswordForm() {
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) setErrors(fieldErrors(error));
       else if (error instanceof OfflineError) setProblem(t('pw_offline'));
-      else setProblem(String((error as Error).message ?? error));
+      else setProblem(errorMessage(error));
     } finally {
       setBusy(false);
     }
