@@ -141,11 +141,13 @@ def test_a_second_log_of_the_day_asks_add_or_correct_and_a_correction_replaces_t
         page.click("label:has([data-testid=log-correct])")
         page.wait_for_selector("form.log-form[data-correcting=true]")
         assert "บันทึกการแก้ไข" in page.inner_text("[data-testid=save-log]")
-        # By keyboard: the screen may still move (an "offline" note arriving above the form)
-        # and a tap aimed by position could land on the tile beside it.
+        # The form starts from the log being corrected (whatever it said); the correction
+        # turns the hazardous stream the other way. By keyboard: the screen may still move (an
+        # "offline" note arriving above the form) and a tap aimed by position could land beside.
+        had = page.is_checked("label.stream-hazardous input")
         page.focus("label.stream-hazardous input")
         page.keyboard.press("Space")
-        page.wait_for_selector("label.stream-hazardous.on")
+        page.wait_for_selector("label.stream-hazardous" + (":not(.on)" if had else ".on"))
         shoot(page, "resident-log-correct")
         page.click("[data-testid=save-log]")
         wait_count(page, WAITING, 2)
@@ -171,7 +173,8 @@ def test_a_second_log_of_the_day_asks_add_or_correct_and_a_correction_replaces_t
     assert oldest.voided
     assert oldest.void_reason == f"Corrected: replaced by log {newest.client_id}."
     assert not newest.voided
-    assert "hazardous" in newest.streams
+    assert ("hazardous" in newest.streams) is not had
+    assert ("hazardous" in oldest.streams) is had
     # Every row carries a pill: the first "แก้ไขแล้ว", the correction "ส่งแล้ว".
     rows_shown = page.locator("[data-testid=outbox-item]")
     assert rows_shown.count() == 2
