@@ -92,9 +92,10 @@ RAW_SQL: dict[str, tuple[str, str | None]] = {
     "jobs/changes.py:backlog": (QUEUE, None),
     "jobs/worker.py:stats": (QUEUE, None),
     "participation/models.py:Inspection": (SCHEMA, None),
-    "participation/services.py:_touch_last_log": (
-        "filters itself: updates only households of logs just stored, each checked against "
-        "the caller's scope first", "test_a_log_for_another_lgos_household_moves_nothing"),
+    "participation/services.py:touch_last_log": (
+        "filters itself: updates only the households of logs already stored, each checked "
+        "against its sender's scope when it was stored",
+        "test_a_log_for_another_lgos_household_moves_nothing"),
     "participation/verification.py:_REFRESH": (
         "filters itself: recomputes households of inspections just stored or reviewed, each "
         "checked against the caller's scope first, and only from their own inspections",

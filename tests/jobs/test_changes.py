@@ -67,6 +67,9 @@ class Synced:
     before: int  # the village's logs on those days before the sync
 
 
+# The synced household is the newest of its village (no log before the test's).
+LAST_LOG = ("select last_log_on from households where village_id = :v"
+            " order by id desc limit 1")
 LOGS_ON = ("select coalesce(sum(logs), 0) from village_days"
            " where village_id = :v and day = any(:days)")
 
@@ -130,6 +133,8 @@ def test_a_sync_answers_before_the_rollups_and_a_worker_brings_them_level(app, s
                         " where task_name = 'khaya.analytics.apply_changes'"
                         " and status = 'todo'") >= 1
     assert _scalar(app, LOGS_ON, v=synced.village, days=synced.days) == synced.before
+    # The household's latest log day moves with the figures, not with the sync.
+    assert _scalar(app, LAST_LOG, v=synced.village) is None
     assert client.get("/api/v1/health").get_json()["queue"]["waiting"] >= 1
     waiting = client.get("/api/v1/analytics/freshness", headers=synced.staff).get_json()
     assert waiting["pending"] >= 1
@@ -139,6 +144,7 @@ def test_a_sync_answers_before_the_rollups_and_a_worker_brings_them_level(app, s
 
     assert _scalar(app, "select count(*) from pending_changes") == 0
     assert _scalar(app, LOGS_ON, v=synced.village, days=synced.days) == synced.before + 3
+    assert _scalar(app, LAST_LOG, v=synced.village) == synced.days[0]
     level = client.get("/api/v1/analytics/freshness", headers=synced.staff).get_json()
     assert level["pending"] == 0
     assert dt.datetime.fromisoformat(level["as_of"]) > answered_at

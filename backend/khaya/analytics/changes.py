@@ -16,11 +16,20 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import text
 
 from ..jobs import changes
+from ..participation.services import touch_last_log
 from . import rollups
 from .facts import run
 
+
+def _logs_added(ids: Iterable[int]) -> None:
+    # Each household's latest log day moves with the figures that count the logs.
+    chosen = list(ids)
+    touch_last_log(chosen)
+    rollups.logs_added(chosen)
+
+
 HANDLERS: dict[str, Callable[[Iterable[int]], None]] = {
-    "logs_added": rollups.logs_added,
+    "logs_added": _logs_added,
     "logs_voided": rollups.logs_voided,
     "deposits_added": rollups.deposits_added,
     "deposits_reversed": rollups.deposits_reversed,

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import math
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import current_app
@@ -78,16 +78,12 @@ def _common_checks(data: dict, field: str, household: Any, photos: dict, ctx: Ba
     return errors
 
 
-def _captured(item: BatchItem, ctx: BatchContext, household: Any) -> dict[str, Any]:
+def _captured(ctx: BatchContext) -> dict[str, Any]:
+    """What every row of a batch records about how it arrived (the same for each)."""
     return {
-        "client_id": item.client_id,
-        "household_id": household.id,
-        "lgo_id": household.lgo_id,
-        "village_id": household.village_id,
         "recorded_by_id": ctx.principal.user_id,
         "recorded_role": ctx.principal.primary_role(),
         "device_id": ctx.device_id,
-        "device_time": item.device_time,
         "received_at": ctx.received_at,
         "clock_offset_s": ctx.clock_offset_s,
     }
@@ -112,16 +108,20 @@ def _accept(
     photos = _photos({data["photo_id"] for _, data in valid if data.get("photo_id")})
     check = vet(valid) if vet else None
     rows: dict[int, dict[str, Any]] = {}
+    arrival = _captured(ctx)
     for item, data in valid:
         household = households.get(data["household_id"])
         problems = _common_checks(data, date_field, household, photos, ctx)
         if not problems and check:
             problems = check(item, data)
-        if problems:
+        if problems or household is None:  # a missing household is one of the problems
             errors[item.index] = problems
             continue
-        rows[item.index] = {**_captured(item, ctx, household), date_field: data[date_field],
-                            "photo_id": data.get("photo_id"), **build(data, household)}
+        rows[item.index] = {
+            "client_id": item.client_id, "household_id": household.id,
+            "lgo_id": household.lgo_id, "village_id": household.village_id,
+            "device_time": item.device_time, **arrival, date_field: data[date_field],
+            "photo_id": data.get("photo_id"), **build(data, household)}
     results, created = settle(model, items, rows, errors, ctx.principal)
     return results, created, rows
 
@@ -194,7 +194,7 @@ def record_sorting_logs(items: list[BatchItem], ctx: BatchContext) -> list[ItemR
     results, created, rows = _accept(SortingLog, items, ctx, _LOG_SCHEMA, "log_date", _log_row,
                                      lambda valid: _vet_corrections(valid, accepted))
     if created:
-        _touch_last_log([row for row in rows.values() if row["client_id"] in created])
+        # The rollups and each household's latest log day follow when the change is applied.
         changes.announce("logs_added", created.values())
         corrected = {old: new for new, old in accepted.items() if new in created}
         if corrected:
@@ -217,28 +217,29 @@ def _void_corrected(corrected: dict[uuid.UUID, uuid.UUID], user_id: int) -> None
         changes.announce("logs_voided", voided)
 
 
-def _touch_last_log(created: list[dict[str, Any]]) -> None:
-    # One statement for the whole batch, given each household's latest day of the logs just
-    # stored (worked out here rather than read back from sorting_logs). Rows are locked in id
-    # order, and only where the date moves, so concurrent batches touching the same households
-    # queue instead of deadlocking; the household's edit version is left alone so a sync never
-    # makes an office edit conflict.
-    latest: dict[int, dt.date] = {}
-    for row in created:
-        day = latest.get(row["household_id"])
-        if day is None or row["log_date"] > day:
-            latest[row["household_id"]] = row["log_date"]
+def touch_last_log(log_ids: Iterable[int]) -> None:
+    """Move each household's latest log day forward to the latest of these logs'.
+
+    Applied with the rollups, out of the sync (``analytics.changes`` calls it for each
+    ``logs_added``), so ``last_log_on`` and the figures move together and a sync batch writes
+    only its rows. One statement for the whole run of logs; rows are locked in id order and
+    only where the date moves, so appliers and office edits queue instead of deadlocking, and
+    the household's edit version is left alone so a sync never makes an office edit conflict.
+    """
+    ids = sorted(set(log_ids))
+    if not ids:
+        return
     db.session.execute(text("""
         with latest as (
-            select * from unnest(cast(:households as bigint[]), cast(:days as date[]))
-                as l(household_id, day)
+            select household_id, max(log_date) as day from sorting_logs
+            where id = any(cast(:ids as bigint[])) group by household_id
         ), moving as (
             select h.id, l.day from households h join latest l on l.household_id = h.id
             where h.last_log_on is null or h.last_log_on < l.day
             order by h.id for no key update of h
         )
         update households h set last_log_on = moving.day from moving where h.id = moving.id
-    """), {"households": list(latest), "days": list(latest.values())})
+    """), {"ids": ids})
 
 
 def _distance_m(lon1, lat1, lon2, lat2) -> float:

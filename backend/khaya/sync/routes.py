@@ -17,7 +17,7 @@ from ..blueprint import Blueprint
 from ..errors import DomainError
 from ..extensions import db
 from . import services
-from .schemas import SyncBatchSchema, SyncResultSchema
+from .schemas import SyncBatchSchema, SyncResultSchema, dump_result
 
 blp = Blueprint("sync", __name__, description="Offline sync: sorting logs, inspections, deposits")
 
@@ -47,7 +47,8 @@ def sync(batch):
         try:
             result = services.process_batch(current_principal(), batch)
             db.session.commit()
-            return result
+            # The answer SyncResultSchema documents, written without its generic walk.
+            return current_app.json.response(dump_result(result))
         except OperationalError as error:
             # A deadlock or serialisation failure undoes the whole batch; replaying it is safe
             # (every item is idempotent), so try again before answering.
