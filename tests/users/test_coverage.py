@@ -17,7 +17,7 @@ from khaya.areas.models import Lgo, Village
 from khaya.auth.models import User, VolunteerAssignment, VolunteerProfile, VolunteerType
 from khaya.common.time import local_today
 from khaya.households.models import Household
-from khaya.participation.models import Inspection
+from khaya.participation.models import Inspection, Review
 
 API = "/api/v1/volunteers/coverage"
 NGA = "mueang-nga-subdistrict-municipality"
@@ -53,6 +53,11 @@ INSPECTIONS = [
     (D(2025, 6, 20), "h3", "a"),  # a household out of the register, still a's work
     (D(2025, 6, 25), "h8", "b"),  # the town's household: not Mueang Nga's coverage
     (D(2025, 4, 1), "h6", "a"),  # exactly 90 days before 30 June: not overdue
+]
+# Passes recorded far from the house that the LGO rejected on review: no visit, no one's work.
+REJECTED = [
+    (D(2025, 6, 28), "h2", "a"),  # would make h2 inspected in June and a's last on the 28th
+    (D(2025, 6, 27), "h4", "b"),  # would take h4 off the overdue list
 ]
 
 
@@ -107,6 +112,13 @@ def world(db_session) -> World:
     for day, household, who in INSPECTIONS:
         db_session.add(make_inspection(households, villages, lgo_ids, day, household,
                                        HOUSEHOLDS[household][0], users[who]))
+    for day, household, who in REJECTED:
+        rejected = make_inspection(households, villages, lgo_ids, day, household,
+                                   HOUSEHOLDS[household][0], users[who])
+        rejected.location_flag, rejected.distance_m = "far", 7000.0
+        rejected.review, rejected.review_reason = Review.rejected, "Not at the house"
+        rejected.reviewed_at = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
+        db_session.add(rejected)
     db_session.commit()
     made = World(users, households, villages)
     made.assignments = {"s": (V1, V2), **{k: v[2] for k, v in VOLUNTEERS.items()}}

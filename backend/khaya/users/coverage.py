@@ -11,6 +11,10 @@ Per volunteer (an active volunteer profile of an active user, with villages of t
   the month, whoever's village they were in;
 - last_inspection_on: the volunteer's latest such inspection up to the as-of day.
 
+An inspection the LGO rejected on review (a flagged visit judged not to have happened at the
+house) counts nowhere here: not as a visit to the household, not as the volunteer's work. One
+still waiting for review counts, as the visit the volunteer reported.
+
 Two volunteers sharing a village both count its households. ``unassigned_villages`` are the
 LGO's villages with active households and no active volunteer. The answer is counts and the
 volunteers' names and types: no household and no phone number appears in it.
@@ -43,6 +47,7 @@ _ROWS = text("""
                coalesce(bool_or(i.inspected_on >= :first), false) as in_month
         from households h
         left join inspections i on i.household_id = h.id and i.inspected_on <= :as_of
+              and i.review is distinct from 'rejected'
         where h.lgo_id = :lgo_id and h.active
         group by h.id, h.village_id
     ),
@@ -68,6 +73,7 @@ _ROWS = text("""
                max(i.inspected_on) as last_on
         from inspections i
         where i.lgo_id = :lgo_id and i.inspected_on <= :as_of
+          and i.review is distinct from 'rejected'
           and i.recorded_by_id in (select user_id from volunteers)
         group by i.recorded_by_id
     )
