@@ -18,6 +18,9 @@ from .untrusted import JSONTooDeep, loads, unstorable_text
 _Parser = type(ArgumentsMixin.ARGUMENTS_PARSER)
 # One multipart body holding both text fields and files: the location's name for it.
 MULTIPART = "form_and_files"
+# Where the error for a multipart part without a readable name is reported, and what it says.
+NAMELESS_PART = "_schema"
+NAMELESS_MESSAGE = "Every part of a multipart body needs a name."
 
 
 class _StrictParser(_Parser):  # type: ignore[misc,valid-type]
@@ -31,6 +34,10 @@ class _StrictParser(_Parser):  # type: ignore[misc,valid-type]
     __location_map__ = {**_Parser.__location_map__, MULTIPART: "load_form_and_files"}
 
     def load_form_and_files(self, req: Any, schema: Any) -> Any:
+        # A part whose Content-Disposition name cannot be read (a raw CR in it, say) comes out
+        # of werkzeug's parser under the key None: refuse it as a field error of the body.
+        if None in req.form or None in req.files:
+            raise ValidationError({NAMELESS_PART: [NAMELESS_MESSAGE]})
         return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
     def _raw_load_json(self, req: Any) -> Any:

@@ -128,6 +128,7 @@ FIELD_MESSAGES_TH: tuple[tuple[str, str], ...] = (
     (r"Not a date-time Khaya can store\.", "วันเวลานี้ระบบเก็บไม่ได้"),
     (r"One line per material\.", "วัสดุแต่ละชนิดได้บรรทัดเดียว"),
     (r"Send a file here\.", "ส่งไฟล์มาที่ช่องนี้"),
+    (r"Every part of a multipart body needs a name\.", "ทุกส่วนของข้อมูลแบบ multipart ต้องมีชื่อ"),
     (r"Weigh at least one item type \(kg above 0\)\.",
      "ชั่งอย่างน้อยหนึ่งชนิด (น้ำหนักมากกว่า 0 กก.)"),
     (r"Write a month as YYYY-MM in the Common Era, e\.g\. (\d{4}-\d{2})\.",

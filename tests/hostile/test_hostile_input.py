@@ -16,7 +16,7 @@ import pytest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from khaya import create_app
-from khaya.blueprint import MULTIPART
+from khaya.blueprint import MULTIPART, NAMELESS_MESSAGE, NAMELESS_PART
 from khaya.untrusted import MAX_JSON_DEPTH, UNSTORABLE
 
 HALF_EMOJI = "\ud83d truncated emoji"
@@ -157,6 +157,17 @@ def test_a_multipart_field_with_nul_is_a_field_error(client, auth, home):
         "id": str(uuid.uuid4()), "household_id": f"{home['id']}\x00",
         "file": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "bin.png")})
     assert field_error(response, MULTIPART, "household_id") == [UNSTORABLE]
+
+
+def test_a_multipart_part_without_a_readable_name_is_a_field_error(client, auth):
+    # A raw CR inside the name: werkzeug's parser cannot read it and files the part under None.
+    body = b'--b\r\nContent-Disposition: form-data; name="\r"\r\n\r\nnull\r\n--b--\r\n'
+    response = client.post("/api/v1/photos", data=body, headers={
+        **auth("0810000011"), "Content-Type": "multipart/form-data; boundary=b",
+        "Accept-Language": "th"})
+    thai = "ทุกส่วนของข้อมูลแบบ multipart ต้องมีชื่อ"
+    assert field_error(response, MULTIPART, NAMELESS_PART) == [thai]
+    assert response.get_json()["errors_en"][MULTIPART][NAMELESS_PART] == [NAMELESS_MESSAGE]
 
 
 @pytest.mark.parametrize("path", ["/api/v1/households/by-qr/%00", "/api/v1/areas/villages/%00",
