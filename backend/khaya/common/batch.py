@@ -23,13 +23,13 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import Enum
 from functools import cached_property, lru_cache
 from typing import Any
 
 import psycopg2
 from marshmallow import Schema, ValidationError
-from psycopg2.extras import execute_values
 from sqlalchemy import or_, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
@@ -161,9 +161,10 @@ def insert_new(model: Any, rows: list[dict[str, Any]]) -> dict[uuid.UUID, Any]:
 
     One multi-row ``INSERT ... ON CONFLICT (client_id) DO NOTHING RETURNING``. Rows go in
     client_id order so two overlapping batches lock in the same order and cannot deadlock each
-    other. Rows of plain values (a batch of sorting logs) are written by the driver straight
-    into one statement, which costs a sixth of building thousands of bind parameters through
-    SQLAlchemy; the rest go through SQLAlchemy as an executemany.
+    other. Rows of plain values (a batch of sorting logs) go to PostgreSQL as one JSON
+    parameter that ``json_populate_recordset`` reads into the table's row type: the batch is
+    encoded by the json module's C encoder, not quoted value by value, and PostgreSQL applies
+    each column's own input function. The rest go through SQLAlchemy as an executemany.
     """
     if not rows:
         return {}
@@ -171,14 +172,16 @@ def insert_new(model: Any, rows: list[dict[str, Any]]) -> dict[uuid.UUID, Any]:
     ordered = sorted(rows, key=lambda row: row["client_id"])
     columns = tuple(ordered[0])
     if _driver_writes(table, columns) and all(row.keys() == ordered[0].keys() for row in ordered):
-        statement = (f"insert into {table.name} ({', '.join(columns)}) values %s"
-                     " on conflict (client_id) do nothing returning client_id, id")
+        names = ", ".join(columns)
+        statement = (f"insert into {table.name} ({names}) select {names}"
+                     f" from json_populate_recordset(null::{table.name}, %s::json)"
+                     " order by client_id on conflict (client_id) do nothing"
+                     " returning client_id, id")
         cursor = db.session.connection().connection.cursor()
         try:
-            stored = execute_values(
-                cursor, statement,
-                [tuple(map(_driver_value, map(row.__getitem__, columns))) for row in ordered],
-                page_size=len(ordered), fetch=True)
+            cursor.execute(statement, (json.dumps(ordered, default=_json_value,
+                                                  separators=(",", ":")),))
+            stored = cursor.fetchall()
         except psycopg2.Error as error:
             # Raised as SQLAlchemy raises it, so a deadlock is retried like any other.
             raise DBAPIError.instance(statement, None, error, psycopg2.Error) from error
@@ -194,12 +197,18 @@ def insert_new(model: Any, rows: list[dict[str, Any]]) -> dict[uuid.UUID, Any]:
     return dict(db.session.execute(stmt, ordered).tuples().all())
 
 
-def _driver_value(value: Any) -> Any:
-    # A uuid goes as text, which PostgreSQL reads into the uuid column; an enum member as the
-    # value its column stores.
-    if isinstance(value, uuid.UUID):
+def _json_value(value: Any) -> Any:
+    # What PostgreSQL's input function of the column reads: a uuid, a number or a date as its
+    # text, bytes as bytea's hex form, an enum member as the value its column stores.
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "\\x" + bytes(value).hex()
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
         return str(value)
-    return value.value if isinstance(value, Enum) else value
+    raise TypeError(f"{type(value).__name__} is not a plain column value")
 
 
 @dataclass(frozen=True)
