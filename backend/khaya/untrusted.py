@@ -19,6 +19,7 @@ body, a sync batch with deposit lines, has six.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Mapping
@@ -65,8 +66,19 @@ def loads(text: str | bytes, **kwargs: Any) -> Any:
     return value
 
 
+def _default(value: Any) -> Any:
+    # A date or time that no schema formatted (a value inside a Dict field) is written as ISO
+    # 8601 like every schema's, not as Flask's HTTP date ("Thu, 03 Dec 2026 00:00:00 GMT").
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return DefaultJSONProvider.default(value)
+
+
 class JSONProvider(DefaultJSONProvider):
-    """Flask's JSON, with the depth limit on everything ``request.get_json`` decodes."""
+    """Flask's JSON, with the depth limit on everything ``request.get_json`` decodes and ISO
+    dates in whatever it encodes."""
+
+    default = staticmethod(_default)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return loads(s, **kwargs)

@@ -64,6 +64,9 @@ def make_home(client, auth, db_session) -> dict:
 
 def test_resident_exports_their_household(client, auth, db_session):
     home = make_home(client, auth, db_session)
+    edit = client.patch(f"/api/v1/households/{home['id']}", headers=auth("town.staff"),
+                        json={"version": home["version"], "members": 5})
+    assert edit.status_code == 200, edit.get_json()
     response = client.get(f"/api/v1/households/{home['id']}/export", headers=auth("0810000011"))
     assert response.status_code == 200
     data = response.get_json()
@@ -73,6 +76,11 @@ def test_resident_exports_their_household(client, auth, db_session):
     assert len(data["photos"]) == 1
     assert data["residents"][0]["phone"] == "+66810000011"
     assert {a["action"] for a in data["accesses"]} >= {"create", "update"}
+    # What the register held about the household and when: 4 members since registration, 5
+    # from today's edit.
+    since = local_today().isoformat()
+    assert [(s["from"], s["until"], s["members"], s["wet_bin"]) for s in data["register_history"]
+            ] == [(None, since, 4, "has_bin"), (since, None, 5, "has_bin")]
     # The dashboards' tally of this month is held about the household too: today, three logs.
     today = local_today()
     assert [(m["month"], m["days_logged"], m["logs"]) for m in data["monthly_activity"]] == [
@@ -94,6 +102,8 @@ def test_export_pdf_is_readable(client, auth, db_session):
         reader = PdfReader(io.BytesIO(response.data))
     words = pdf_text(reader.stream.getvalue())
     assert "77/1" in words
+    assert "ประวัติในทะเบียนครัวเรือน (1)" in words
+    assert "ลงทะเบียน ถึง ปัจจุบัน" in words
     assert "089" in words or "+6689" in words
 
 

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, cast, func, literal, or_, select, tuple_
+from sqlalchemy import Date, Integer, cast, func, literal, select, tuple_
 
 from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
-from ..households.models import Household, Occupancy
+from ..households.models import Household, HouseholdState
 from . import figures
 from .facts import fiscal_year_of, month_of, run
 from .figures import Figures
@@ -29,6 +29,7 @@ from .models import (
     VillageRegister,
 )
 from .periods import FISCAL_YEAR, MONTH, Period
+from .registers import off_register_on
 from .rollups import pending_stale
 
 # With ``collapse`` the villages' numbers are summed in SQL under this one key.
@@ -158,11 +159,9 @@ def _off_register(kind: str, periods: Sequence[Period], ids: list[int], today: d
     )
     stmt = (
         stmt.join(h, h.id == table.household_id)
+        .join(HouseholdState, HouseholdState.household_id == table.household_id)
         .where(key.in_([_key(p) for p in periods]), table.village_id.in_(ids),
-               cast(mask, Integer) != 0, h.last_log_on >= first,
-               or_(~h.active, h.occupancy != Occupancy.occupied),
-               or_(and_(h.active, h.occupancy != Occupancy.occupied),
-                   and_(~h.active, or_(h.deactivated_on.is_(None), h.deactivated_on <= as_of))))
+               cast(mask, Integer) != 0, h.last_log_on >= first, off_register_on(as_of))
         .group_by(key, *([] if collapse else [table.village_id]))
     )
     return {(k, v): {"off_register": n} for k, v, n in run(stmt).tuples()}

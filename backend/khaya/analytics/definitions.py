@@ -68,7 +68,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         f"(communal) and that are {_VERIFIED_EN}. 'No space' households count in wet-bin "
         "coverage, not here: no food waste goes into a bin. Days: the period's days up to "
         "today. Numerator: those persons; denominator: residents (members of occupied "
-        "registered households). Members and arrangements are the register's current values.",
+        "registered households). Members and arrangements as the register held them on the "
+        "period's last day (the register keeps its history).",
         "วิธีถังขยะเปียกของ สถ. (T-VER): ค่า = จำนวนคน x เศษอาหาร กก./คน/วัน x จำนวนวัน / 1000 x "
         "ตัน CO₂e ต่อตันเศษอาหาร จำนวนคน คือ สมาชิกของครัวเรือนที่ทะเบียนระบุว่ามีถังขยะเปียกของ"
         f"ตัวเองหรือใช้ถังรวม และ{_VERIFIED_TH} ครัวเรือนที่ไม่มีพื้นที่นับในความครอบคลุมของถัง"

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Integer, case, cast, func, literal, select
 
 from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
-from ..households.models import Household, Occupancy
+from ..households.models import Household, HouseholdState
 from . import registers
 from .facts import run
 from .models import (
@@ -34,6 +34,7 @@ from .models import (
     VillageMonth,
 )
 from .periods import DAY, FISCAL_YEAR, MONTH, Period, next_month
+from .registers import off_register_on
 from .rollups import inspection_counts, pending_stale
 
 ALL_DAYS = -1
@@ -180,14 +181,12 @@ def _off_register(period: Period, ids: list[int], as_of: dt.date | None) -> dict
 
     They logged, so they are in the rollups' distinct counts, but not in the denominator.
     """
-    h = Household
     # last_log_on is at least every accepted log's date: an exact pre-filter, so only the
     # few off-register households that logged lately are looked up.
-    gone = (select(h.id).where(
-        or_(~h.active, h.occupancy != Occupancy.occupied),
-        or_(and_(h.active, h.occupancy != Occupancy.occupied),
-            and_(~h.active, or_(h.deactivated_on.is_(None), h.deactivated_on <= as_of))),
-        h.last_log_on >= period.start).subquery("gone"))
+    gone = (select(HouseholdState.household_id.label("id"))
+            .join(Household, Household.id == HouseholdState.household_id)
+            .where(off_register_on(as_of), Household.last_log_on >= period.start)
+            .subquery("gone"))
     if period.kind == FISCAL_YEAR:
         hfy = HouseholdFiscalYear
         stmt = (select(hfy.village_id, func.count(hfy.household_id.distinct()))

@@ -8,7 +8,7 @@ import secrets
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Lgo, Village
@@ -91,3 +91,35 @@ class Household(Scoped, Model):
     lgo: Mapped[Lgo] = relationship(lazy="joined", innerjoin=True)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class HouseholdState(Model):
+    """A span of days in which a household's counted fields held (the register's history).
+
+    Written by the database (triggers on ``households``; see the register_history migration),
+    never by the app: ``valid_from`` is inclusive (``-infinity`` for the span a household was
+    registered with), ``valid_until`` exclusive (null while current). Figures for a day read the
+    span holding on it, so an edit today leaves every earlier period's figures as they were.
+    """
+
+    __tablename__ = "household_states"
+    __table_args__ = (
+        CheckConstraint("valid_until is null or valid_until > valid_from", name="span"),
+        ExcludeConstraint(("household_id", "="),
+                          (text("daterange(valid_from, valid_until)"), "&&"),
+                          using="gist", name="ex_household_states_overlap"),
+        Index("ix_household_states_village", "village_id", "valid_from"),
+        Index("ix_household_states_off_register", "household_id",
+              postgresql_where=text("not (active and occupancy = 'occupied')")),
+    )
+
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), primary_key=True)
+    valid_from: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
+    lgo_id: Mapped[int] = mapped_column(ForeignKey("lgos.id"))
+    members: Mapped[int] = mapped_column(Integer)
+    occupancy: Mapped[Occupancy] = mapped_column(pg_enum(Occupancy, "occupancy"))
+    wet_bin: Mapped[WetBin] = mapped_column(pg_enum(WetBin, "wet_bin"))
+    active: Mapped[bool]

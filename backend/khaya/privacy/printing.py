@@ -15,6 +15,10 @@ REVIEW_NOTES = {
     "rejected": " · ตำแหน่งผิดปกติ เจ้าหน้าที่ไม่รับรอง",
 }
 
+OCCUPANCY_TH = {"occupied": "มีผู้อยู่อาศัย", "vacant": "ว่าง"}
+WET_BIN_TH = {"has_bin": "มีถังของตัวเอง", "communal": "ใช้ถังรวม", "no_space": "ไม่มีพื้นที่",
+              "none": "ไม่มี"}
+
 
 class _Writer:
     def __init__(self, title: str) -> None:
@@ -60,6 +64,15 @@ def subject_access_pdf(data: dict[str, Any]) -> bytes:
     out.heading(f"ผู้ใช้ที่ผูกกับครัวเรือน ({len(data['residents'])})")
     for person in data["residents"]:
         out.line(f"{person['display_name']} {person['phone'] or ''}")
+    out.heading(f"ประวัติในทะเบียนครัวเรือน ({len(data['register_history'])})")
+    for span in data["register_history"]:
+        since = _date(span["from"]) if span["from"] else "ลงทะเบียน"
+        until = _date(span["until"]) if span["until"] else "ปัจจุบัน"
+        state = ("ออกจากทะเบียน" if not span["in_register"]
+                 else OCCUPANCY_TH.get(span["occupancy"], span["occupancy"]))
+        out.line(f"{since} ถึง {until}: หมู่บ้าน/ชุมชน {span['village_code']} สมาชิก "
+                 f"{span['members']} คน {state} ถังขยะเปียก "
+                 f"{WET_BIN_TH.get(span['wet_bin'], span['wet_bin'])}", size=10)
     out.heading(f"บันทึกการคัดแยกขยะ ({len(data['sorting_logs'])})")
     for log in data["sorting_logs"]:
         void = " (ยกเลิก)" if log["voided_at"] else ""

@@ -31,6 +31,10 @@ class ExportSchema(Schema):
     exported_on = fields.Date()
     household = fields.Dict()
     residents = fields.List(fields.Dict())
+    register_history = fields.List(fields.Dict(), metadata={
+        "description": "What the register held about the household (village, members, "
+                       "occupancy, wet-bin arrangement, in the register) and from when to when; "
+                       "from null: since registration, until null: still"})
     sorting_logs = fields.List(fields.Dict())
     inspections = fields.List(fields.Dict())
     photos = fields.List(fields.Dict())

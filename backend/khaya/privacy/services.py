@@ -8,10 +8,12 @@ point, consents, photos, the QR token, and the name and phone of linked resident
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import delete, select, text, update
 
+from ..areas.models import Village
 from ..auth import audit
 from ..auth.access import current_principal
 from ..auth.models import AuditEvent, Role, RoleGrant, User
@@ -20,7 +22,7 @@ from ..auth.services import revoke_all_sessions
 from ..common.time import local_today
 from ..extensions import db
 from ..households.errors import InvalidHousehold
-from ..households.models import Household, new_qr_token
+from ..households.models import Household, HouseholdState, new_qr_token
 from ..households.services import get_household
 from ..participation.models import Inspection, Photo, SortingLog
 from ..participation.schemas import review_state
@@ -85,6 +87,11 @@ def export_household(household_id: int) -> dict[str, Any]:
                kg_general, kg_hazardous, deposits, deposit_kg
         from household_months where household_id = :id order by month
     """), {"id": household.id}).mappings().all()
+    # The register's history of the household: what it held and from when to when.
+    spans = db.session.execute(
+        select(HouseholdState, Village.code).join(Village, Village.id == HouseholdState.village_id)
+        .where(HouseholdState.household_id == household.id)
+        .order_by(HouseholdState.valid_from)).all()
     return {
         "exported_on": local_today(),
         "household": {**_row(household, HOUSEHOLD_FIELDS),
@@ -92,6 +99,13 @@ def export_household(household_id: int) -> dict[str, Any]:
                       "point": [point.x, point.y] if point else None},
         "residents": [{"id": u.id, "display_name": u.display_name, "phone": u.phone}
                       for u in _residents(household.id)],
+        "register_history": [
+            # The span it was registered with begins at -infinity (read as date.min).
+            {"from": None if state.valid_from == dt.date.min else state.valid_from,
+             "until": state.valid_until, "village_code": code,
+             "members": state.members, "occupancy": state.occupancy.value,
+             "wet_bin": state.wet_bin.value, "in_register": state.active}
+            for state, code in spans],
         "sorting_logs": [_row(log, LOG_FIELDS) for log in logs],
         "inspections": [{**_row(i, INSPECTION_FIELDS),
                          "review": review_state(i.location_flag, i.review)}
