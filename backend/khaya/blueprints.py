@@ -4,6 +4,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from .analytics.routes import blp as analytics_blp
+from .analytics.signoff_routes import blp as approvals_blp
 from .areas.routes import blp as areas_blp
 from .auth.routes import blp as auth_blp
 from .blueprint import document_decimals_as_numbers
@@ -42,6 +43,7 @@ def register(app: Flask, api: Api) -> None:
         tiles_blp,
         exports_blp,
         analytics_blp,
+        approvals_blp,
     ):
         api.register_blueprint(blp, url_prefix="/api/v1" + (blp.url_prefix or ""))
     api.register_blueprint(ogc_blp)  # OGC API - Features lives at /ogc, outside /api/v1

@@ -1,6 +1,7 @@
 """Every model module, imported once so the metadata (and Alembic) knows every table."""
 
 from .analytics import models as analytics  # noqa: F401
+from .analytics import signoff as signoff  # noqa: F401
 from .areas import models as areas  # noqa: F401
 from .auth import models as auth  # noqa: F401
 from .collection import models as collection  # noqa: F401

@@ -75,6 +75,7 @@ QUERIES: dict[str, dict[str, Any]] = {
     "/api/v1/analytics/league.csv": _LEAGUE_OF_A,
     "/api/v1/analytics/league.xlsx": {**_LEAGUE_OF_A, "lang": "en"},
     "/api/v1/volunteers/coverage": {"lgo": TOWN, "month": "2025-06"},
+    "/api/v1/approvals": {"month": "2024-10"},
     "/api/v1/analytics/indicators.csv": {"level": "village", "parent": TOWN, "period": "2024-10"},
     "/api/v1/analytics/indicators.xlsx": {"level": "lgo", "areas": TOWN, "period": "2024-10"},
     "/api/v1/analytics/series.csv": {"level": "lgo", "area": TOWN, "from": "2024-08-01",
@@ -115,7 +116,19 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "amount_per_member": "1",
     },
     ("POST", "/api/v1/waste-banks/<int:bank_id>/entries/<int:entry_id>/reverse"): {"note": "m"},
+    ("POST", "/api/v1/approvals/<lgo_code>/<month>/return"): {"reason": "matrix"},
+    ("PUT", "/api/v1/approvals/settings/lgos/<lgo_code>"): {"confirm_villages": False},
+    ("PUT", "/api/v1/approvals/settings/provinces/<province_code>"): {"late_items": "reopen"},
 }
+# Rules over an LGO or province that a provincial officer reaches for every LGO of the
+# province: LGO B lies in Lamphun too, so it is in their scope, not out of it.
+PROVINCE_WIDE = frozenset({
+    "/api/v1/approvals/<lgo_code>/<month>",
+    "/api/v1/approvals/<lgo_code>/<month>/accept",
+    "/api/v1/approvals/<lgo_code>/<month>/return",
+    "/api/v1/approvals/settings/lgos/<lgo_code>",
+    "/api/v1/approvals/settings/provinces/<province_code>",
+})
 
 
 @dataclass(frozen=True)
@@ -183,6 +196,11 @@ SAMPLES: dict[str, Callable[[Rule, Objects], tuple[Any, Any]]] = {
     "y": lambda _rule, _o: (7330, 7330),
     # Export jobs belong to the user who started them (see OWNER_ONLY).
     "job_id": lambda _rule, _o: (uuid.UUID(int=1), uuid.UUID(int=2)),
+    # A month's sign-off: the LGO, a month that is over, a village of the LGO, the province.
+    "lgo_code": lambda _rule, _o: (TOWN, NGA),
+    "month": lambda _rule, _o: ("2024-10", "2024-10"),
+    "village_code": lambda _rule, _o: ("51010101", "51010201"),
+    "province_code": lambda _rule, _o: ("51", "51"),
 }
 # Rules whose objects belong to the user who made them: every other caller, admins included,
 # gets 404. The matrix's callers never own the sample; tests/exports covers the owner.
@@ -490,7 +508,9 @@ def run_matrix(app: Flask, checker: Checker, objects: Objects) -> None:
                 checker.expect(case, scope, values, "success")
         elif access.permission in permissions:
             checker.expect(case, "in scope", inside, "success")
-            if has_object and access.shared:
+            if has_object and role == "province_officer" and case.rule.rule in PROVINCE_WIDE:
+                checker.expect(case, "LGO B, in the province", outside, "success")
+            elif has_object and access.shared:
                 # Declared shared: anyone with the permission reads it, whatever their area.
                 checker.expect(case, "out of scope", outside, "success")
             elif has_object:

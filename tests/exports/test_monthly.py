@@ -105,7 +105,7 @@ def test_xlsx_has_one_header_row_in_thai_and_number_formats(client, auth):
     share = header.index("ร้อยละครัวเรือนที่คัดแยกขยะ (%)") + 1
     assert sheet.cell(2, share).number_format == "0.0"
     assert sheet.freeze_panes == "C2"
-    assert sheet.auto_filter.ref == f"A1:S{1 + 12}"
+    assert sheet.auto_filter.ref == f"A1:T{1 + 12}"
     about = {row[0].value: row[1].value for row in
              openpyxl.load_workbook(io.BytesIO(response.data))["คำอธิบาย About"].iter_rows()}
     assert about["ช่วงเวลา / Period"] == "ต.ค. 2567 – ก.ย. 2568"
@@ -167,7 +167,7 @@ def test_the_header_parameter_is_in_the_openapi_document(client):
     assert "header" in job["JobCreate"]["properties"]
 
 
-def test_the_row_mapping_takes_each_field_from_its_indicator():
+def test_the_row_mapping_takes_each_field_from_its_indicator(app, db_session):
     fig = {"value": 0.5, "numerator": 10, "denominator": 20, "small_denominator": False}
     row = {
         "code": TOWN, "name_th": "เทศบาล", "name_en": "Town",
@@ -195,7 +195,7 @@ def test_the_row_mapping_takes_each_field_from_its_indicator():
         "wet_bin_households": 5, "wet_bin_persons": 30, "kg_organic": 1.5,
         "kg_recyclable": 2.5, "kg_general": 3.5, "kg_hazardous": 0.25,
         "hazardous_collected_kg": 12.5, "bank_members": 9, "bank_kg": 40.0,
-        "bank_baht": 320.0, "tco2e": 0.0123,
+        "bank_baht": 320.0, "tco2e": 0.0123, "approval_state": "open",
     }
 
 

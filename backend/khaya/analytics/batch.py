@@ -15,7 +15,7 @@ from sqlalchemy import Date, Integer, cast, func, literal, select, tuple_
 
 from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
 from ..households.models import Household, HouseholdState
-from . import figures
+from . import figures, signoff
 from .facts import fiscal_year_of, month_of, run
 from .figures import Figures
 from .models import (
@@ -49,6 +49,9 @@ def gather_periods(periods: Sequence[Period], village_ids: Sequence[int], today:
     kind = kinds.pop()
     ids = sorted(set(village_ids))
     keys = [_key(p) for p in periods]
+    # Accepted months read their stored numbers village by village: nothing summed in SQL.
+    frozen = kind == MONTH and signoff.frozen_months(keys, ids)
+    collapse = collapse and not frozen
     registers = _registers(periods, ids, today, needs, collapse=collapse) if ids else {}
     # The registers decide: summed only when every village had its month-end row.
     collapse = collapse and bool(ids) and all((k, ALL_VILLAGES) in registers for k in keys)
@@ -66,6 +69,8 @@ def gather_periods(periods: Sequence[Period], village_ids: Sequence[int], today:
         if "hazard_kg" in needs:
             for key, rows in _hazards(kind, periods).items():
                 out[key].hazards = rows
+    if frozen:
+        return [signoff.apply_frozen(p, out[k]) for k, p in zip(keys, periods, strict=True)]
     return [out[k] for k in keys]
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from ..jobs import changes
 from ..participation.services import touch_last_log
-from . import rollups
+from . import rollups, signoff
 from .facts import run
 
 
@@ -50,10 +50,14 @@ def apply_chunk(limit: int = CHUNK) -> int:
         "select id, kind, ids from pending_changes order by id limit :n"
         " for update skip locked"), {"n": limit}).all()
     for kind, run_of_kind in itertools.groupby(rows, key=lambda r: r.kind):
-        HANDLERS[kind]([i for r in run_of_kind for i in r.ids])
+        ids = [i for r in run_of_kind for i in r.ids]
+        HANDLERS[kind](ids)
+        # Rows of a month the province accepted: counted now, so recorded as late.
+        signoff.record_late(kind, ids)
     if rows:
         run(text("delete from pending_changes where id = any(:ids)"),
             {"ids": [r.id for r in rows]})
+    signoff.settle_late()
     return len(rows)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import Integer, case, cast, func, literal, select
 
 from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
 from ..households.models import Household, HouseholdState
-from . import registers
+from . import registers, signoff
 from .facts import run
 from .models import (
     ACTIVITY,
@@ -67,7 +67,8 @@ def gather(period: Period, village_ids: Sequence[int], today: dt.date,
             figures.villages[village_id].update(numbers)
     if "hazard_kg" in wanted:
         figures.hazards = hazards(period)
-    return figures
+    # A month the province accepted reads the numbers stored when it was accepted.
+    return signoff.apply_frozen(period, figures)
 
 
 def _activity(period: Period, ids: list[int], wanted: frozenset[str]) -> dict[int, Numbers]:

@@ -143,6 +143,9 @@ class AreaFiguresSchema(DistrictFieldsMixin):
     name_th = fields.String()
     name_en = fields.String()
     indicators = fields.Dict(keys=fields.String(), values=fields.Nested(FigureSchema))
+    approval_state = fields.String(allow_none=True, metadata={
+        "description": "For a month: where its sign-off stands (open, submitted, approved, "
+                       "accepted; over several LGOs: accepted, partly accepted or open)"})
 
 
 class IndicatorTableSchema(Schema):
@@ -169,6 +172,9 @@ class LeagueRowSchema(PreviousSchema, DistrictFieldsMixin):
     unit = fields.String()
     previous = fields.Nested(PreviousSchema)
     change = fields.Float(allow_none=True)
+    approval_state = fields.String(allow_none=True, metadata={
+        "description": "For a month: where its sign-off stands (open, submitted, approved, "
+                       "accepted; over several LGOs: accepted, partly accepted or open)"})
 
 
 class ImprovedSchema(Schema):

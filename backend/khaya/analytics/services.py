@@ -12,17 +12,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from ..areas.models import Village
 from ..auth.scoping import Scope
 from ..common.geo import GEOJSON_DECIMALS
 from ..common.time import fiscal_year, local_today
-from . import classes, periods
+from . import classes, periods, signoff
 from . import definitions as texts
 from .errors import InvalidQuery
 from .facts import run
 from .indicators import INDICATORS, evaluate, evaluate_periods, indicator_names
-from .periods import Period, PeriodError
+from .periods import MONTH, Period, PeriodError
 from .territory import Area, Territory, load, select_areas
 
 # Points in a time series, at most: a day series of a year, or 36 months.
@@ -67,10 +68,32 @@ def indicator_table(level: str, *, areas: Sequence[str] | None, parent: str | No
     today = local_today()
     rows = evaluate(chosen, period, names, territory, today)
     by_code = {a.code: a for a in chosen}
+    states = approval_states(chosen, period)
     return {"level": level, "period": period.as_dict(today), "indicators": names,
             "small_denominator_threshold": current_app.config["SMALL_DENOMINATOR"],
-            "areas": [_figures_only(r, names, district_fields(territory, by_code[r["code"]]))
-                      for r in rows]}
+            "areas": [{**_figures_only(r, names, district_fields(territory, by_code[r["code"]])),
+                       "approval_state": states.get(r["code"])} for r in rows]}
+
+
+def approval_states(areas: Sequence[Area], period: Period) -> dict[str, str | None]:
+    """The sign-off state of each area's month: its LGO's for an LGO, a village or a tambon
+    inside one LGO; for an area over several LGOs, "accepted" only when all of them are, else
+    "partly accepted" when some are. None for any period but a month."""
+    if period.kind != MONTH or not areas:
+        return {}
+    wanted = sorted({v for a in areas for v in a.village_ids})
+    lgo_of = dict(run(select(Village.id, Village.lgo_id).where(Village.id.in_(wanted))
+                      ).tuples().all())
+    states = signoff.states(sorted(set(lgo_of.values())), period.start)
+    out: dict[str, str | None] = {}
+    for area in areas:
+        mine = {states[lgo_of[v]] for v in area.village_ids if v in lgo_of}
+        if len({lgo_of[v] for v in area.village_ids if v in lgo_of}) == 1:
+            out[area.code] = mine.pop()
+        elif mine:
+            out[area.code] = ("accepted" if mine == {"accepted"}
+                              else "partly accepted" if "accepted" in mine else "open")
+    return out
 
 
 def _rank(rows: list[dict[str, Any]]) -> None:
@@ -111,6 +134,7 @@ def league(level: str, *, parent: str | None, indicator: str, period: Period,
     now_rows = evaluate(chosen, period, [name], territory, today)
     then_rows = {r["code"]: r[name] for r in evaluate(chosen, before, [name], territory, today)}
     by_code = {a.code: a for a in chosen}
+    states = approval_states(chosen, period)
     begun = period.start <= today
     rows = []
     for row in now_rows:
@@ -121,7 +145,8 @@ def league(level: str, *, parent: str | None, indicator: str, period: Period,
         rows.append({"code": row["code"], "name_th": row["name_th"], "name_en": row["name_en"],
                      **district_fields(territory, by_code[row["code"]]),
                      **{k: figure[k] for k in _FIGURE_KEYS}, "unit": figure["unit"],
-                     "previous": {k: earlier[k] for k in _FIGURE_KEYS}, "change": change})
+                     "previous": {k: earlier[k] for k in _FIGURE_KEYS}, "change": change,
+                     "approval_state": states.get(row["code"])})
     _rank(rows)
     fair = [r for r in rows if r["change"] is not None and not r["small_denominator"]
             and not r["previous"]["small_denominator"]]

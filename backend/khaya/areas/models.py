@@ -75,12 +75,18 @@ class AreaMixin:
 
 class Province(AreaMixin, Model):
     __tablename__ = "provinces"
+    __table_args__ = (CheckConstraint("late_items in ('next_month', 'reopen')",
+                                      name="late_items"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(2), unique=True)
     point: Mapped[WKBElement | None] = mapped_column(POINT, nullable=True)
     population: Mapped[int | None]
     households: Mapped[int | None]
+    # What a row dated in an accepted month does when it arrives late: "next_month" (counted
+    # as late in the LGO's next open month) or "reopen" (see analytics.signoff).
+    late_items: Mapped[str] = mapped_column(String(16), default="next_month",
+                                            server_default="next_month")
 
     districts: Mapped[list[District]] = relationship(
         back_populates="province", order_by="District.code"
@@ -131,6 +137,8 @@ class Lgo(AreaMixin, Model):
     office_point: Mapped[WKBElement | None] = mapped_column(POINT, nullable=True)
     office_point_source: Mapped[str | None] = mapped_column(String(200))
     households: Mapped[int | None]
+    # Whether every village's volunteer or head confirms a month before the LGO submits it.
+    confirm_villages: Mapped[bool] = mapped_column(default=False, server_default="false")
 
     district: Mapped[District] = relationship()
     villages: Mapped[list[Village]] = relationship(back_populates="lgo", order_by="Village.code")

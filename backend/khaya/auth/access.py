@@ -45,6 +45,9 @@ _LGO_WORK = frozenset(
 )
 # Every signed-in person may manage their own session and account.
 SESSION = "session"
+# The LGO's own steps of a month's sign-off (see analytics.signoff). A system admin may take
+# any step, as DHIS2's superuser may; each step records the role that took it.
+_SIGNOFF_STAFF = ("approvals.read", "approvals.confirm", "approvals.submit")
 PERMISSIONS: dict[Role, frozenset[str]] = {
     # A resident's scope is their own household, so "households.read" reaches only that one.
     Role.resident: frozenset({
@@ -59,15 +62,21 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
             "inspections.write",
             "deposits.write",
             "banks.read",
+            # A volunteer (a village head among them) confirms their villages' month.
+            "approvals.read",
+            "approvals.confirm",
         }
     ),
-    Role.lgo_staff: _LGO_WORK | {SESSION, "households.export"},
+    Role.lgo_staff: _LGO_WORK | {SESSION, "households.export", *_SIGNOFF_STAFF},
     Role.lgo_admin: _LGO_WORK | {
         SESSION, "users.read", "users.manage", "audit.read", "households.export",
-        "households.erase",
+        "households.erase", *_SIGNOFF_STAFF, "approvals.approve", "approvals.return",
+        "approvals.settings",
     },
     Role.province_officer: frozenset({SESSION, "analytics.read", "exports.read",
-                                      "coverage.read"}),
+                                      "coverage.read", "approvals.read", "approvals.accept",
+                                      "approvals.return", "approvals.settings",
+                                      "approvals.rules"}),
     Role.admin: _LGO_WORK
     | {
         SESSION,
@@ -78,6 +87,12 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         "settings.manage",
         "households.export",
         "households.erase",
+        *_SIGNOFF_STAFF,
+        "approvals.approve",
+        "approvals.accept",
+        "approvals.return",
+        "approvals.settings",
+        "approvals.rules",
     },
 }
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..analytics import compute as analytics_compute
+from ..analytics import signoff
 from ..areas.models import Lgo, LgoType
 from ..auth.scoping import Scope
 from ..common.time import fiscal_year, local_today
@@ -76,7 +77,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("bank_baht", "มูลค่าขยะที่ฝาก (บาท)", "Waste-bank deposits (baht)", "#,##0.00"),
     Column("tco2e", "ก๊าซเรือนกระจกที่ลดได้ (tCO2e)", "Greenhouse gas avoided (tCO2e)",
            "0.0000"),
+    Column("approval_state", "สถานะการรับรองข้อมูล", "Sign-off"),
 )
+# A month's sign-off state as each language writes it in a file.
+APPROVAL_WORDS = {
+    "th": {"open": "ยังไม่ส่ง", "submitted": "ส่งแล้ว รออนุมัติ",
+           "approved": "อปท. อนุมัติแล้ว รอจังหวัดรับรอง", "accepted": "จังหวัดรับรองแล้ว"},
+    "en": {"open": "open", "submitted": "submitted", "approved": "approved by the LGO",
+           "accepted": "accepted by the province"},
+}
 
 
 @dataclass(frozen=True)
@@ -190,9 +199,14 @@ def rows(
     if compute is None:
         compute = analytics_compute
     by_lgo: dict[str, list[dict[str, Any]]] = {code: [] for code in request.lgo_codes}
+    ids = dict(db.session.execute(select(Lgo.code, Lgo.id).where(
+        Lgo.code.in_(request.lgo_codes))).tuples().all())
+    words = APPROVAL_WORDS["th" if request.lang == "th" else "en"]
     for first in request.months():
+        states = signoff.states(list(ids.values()), first)
         for row in compute("lgo", list(request.lgo_codes), _ym(first), list(INDICATORS)):
-            by_lgo[row["code"]].append(_row(row, first, request))
+            by_lgo[row["code"]].append({**_row(row, first, request),
+                                        "approval_state": words[states[ids[row["code"]]]]})
     return [row for code in request.lgo_codes for row in by_lgo[code]]
 
 
