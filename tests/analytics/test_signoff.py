@@ -19,6 +19,7 @@ from khaya.auth.models import AuditEvent
 from khaya.common.time import local_today
 from khaya.participation.models import SortingLog
 from tests.analytics._hand import NGA, TOWN, V1, log_item
+from tests.pdfs import pdf_text
 
 API = "/api/v1/approvals"
 OCT = "2024-10"
@@ -85,6 +86,10 @@ def test_a_month_goes_up_the_chain_and_each_step_says_who_and_when(dataset, clie
         "lgo": NGA, "from": "2024-09", "to": "2024-10", "lang": "th"})
     text = monthly.data.decode("utf-8-sig")
     assert (text.count("จังหวัดรับรองแล้ว"), text.count("ยังไม่ส่ง")) == (1, 1)
+    pdf = client.get("/api/v1/analytics/summary.pdf", headers=auth("nga.staff"),
+                     query_string={"period": OCT})
+    assert pdf.status_code == 200
+    assert "สถานะการรับรองข้อมูล: จังหวัดรับรองแล้ว" in pdf_text(pdf.data)
 
 
 @pytest.mark.parametrize(("who", "step", "status"), [

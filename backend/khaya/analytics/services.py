@@ -298,4 +298,5 @@ def summary(*, level: str | None, parent: str | None, period: Period | None, ind
     return {"level": level, "parent": {"level": parent_level, "code": parent,
                                        "name_th": headline["name_th"],
                                        "name_en": headline["name_en"]},
-            "headline": headline["indicators"], "league": table}
+            "headline": headline["indicators"], "league": table,
+            "approval_state": headline.get("approval_state")}

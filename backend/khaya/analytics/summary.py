@@ -177,6 +177,12 @@ PLACE_PREFIX = {"province": "จังหวัด", "district": "อำเภ�
                 "lgo": ""}
 
 
+APPROVAL_TH = {"open": "ยังไม่ส่ง", "submitted": "ส่งแล้ว รออนุมัติ",
+               "approved": "อปท. อนุมัติแล้ว รอจังหวัดรับรอง",
+               "accepted": "จังหวัดรับรองแล้ว ตัวเลขไม่เปลี่ยนอีก",
+               "partly accepted": "จังหวัดรับรองแล้วบาง อปท."}
+
+
 def render(summary: Mapping[str, Any]) -> bytes:
     """Return the summary as a one-page A4 PDF."""
     league, parent = summary["league"], summary["parent"]
@@ -190,6 +196,10 @@ def render(summary: Mapping[str, Any]) -> bytes:
              f"{period_label(league['period'], 'th')} · ตารางอันดับ{LEVEL_LABELS[league['level']].th}"
              f"ตาม{indicator_label(name, 'th')} (เทียบกับ "
              f"{period_label(league['previous_period'], 'th')})", size=11, color=MUTED)
+    if state := summary.get("approval_state"):
+        # Where the month's sign-off stands: accepted figures no longer change.
+        y = text(pdf, MARGIN, y, WIDTH, f"สถานะการรับรองข้อมูล: {APPROVAL_TH.get(state, state)}",
+                 size=11, bold=state == "accepted")
     y = _headline(pdf, y + 1.5, summary["headline"])
     best = league["most_improved"]
     if best:

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { formatNumber, lang, nameOf, t, useT, type Key } from '../i18n';
 import { auth } from '../session';
 import { useStore } from '../store';
+import { SignoffPanel } from './signoff';
 import { addMonths, bangkokMonth, DownloadButton, formatValue, lastCompleteMonth, Loaded, NoDataFold, Page, PeriodPicker, SortTable, ToDate, unitLabel, useFetch, type PeriodInfo } from './lib';
 
 interface Figure {
@@ -94,6 +95,7 @@ export function Report() {
           );
         }}
       </Loaded>
+      <SignoffPanel lgo={me?.user.lgo_code ?? ''} month={period} />
       <div class="office-head">
         <h2>{t('rep_by_village')}</h2>
         <div class="office-tools">

@@ -1,6 +1,7 @@
 /** The provincial office's dashboards: routes and menu entries (league, map, trends, compare). */
 import type { Key } from '../../i18n';
 import type { IconName } from '../../ui/icons';
+import { SignoffScreen } from '../signoff';
 import { ChoroplethScreen } from './choropleth';
 import { CompareScreen } from './compare';
 import { LeagueScreen } from './league';
@@ -12,6 +13,7 @@ export const PROVINCE_NAV: [string, Key, IconName][] = [
   ['/office/choropleth', 'op_choropleth', 'pin'],
   ['/office/trends', 'op_trends', 'history'],
   ['/office/compare', 'op_compare', 'scale'],
+  ['/office/signoff', 'op_signoff', 'clipboard'],
 ];
 
 function under(path: string, base: string): boolean {
@@ -24,5 +26,6 @@ export function provinceScreen(path: string) {
   if (under(path, '/office/choropleth')) return <ChoroplethScreen path={path} />;
   if (path === '/office/trends') return <TrendsScreen />;
   if (path === '/office/compare') return <CompareScreen />;
+  if (path === '/office/signoff') return <SignoffScreen />;
   return null;
 }

@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import { t, useT } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { useStore } from '../../store';
+import { StatePill } from '../signoff';
 import { DownloadButton, formatChange, formatValue, Loaded, NoDataFold, Page, PeriodPicker, periodLabel, SortTable, ToDate, unitLabel, useFetch, type Column, type PeriodInfo } from '../lib';
 import {
   Breadcrumbs,
@@ -40,6 +41,7 @@ interface LeagueRow extends Named, Figure {
   no_data: boolean;
   previous: Figure;
   change: number | null;
+  approval_state?: string | null;
 }
 
 export interface League {
@@ -189,6 +191,10 @@ function LeagueBody({ data, scope, grouped, title }: { data: League; scope: Scop
       render: (r) => <span class={r.change === null ? '' : r.change > 0 ? 'op-up' : r.change < 0 ? 'op-down' : ''} data-testid="change">{formatChange(r.change, r.unit)}</span>,
     },
   );
+  // A month's rows say where each area's sign-off stands.
+  if (data.rows.some((r) => r.approval_state)) {
+    columns.push({ key: 'approval', label: t('ap_state'), value: (r) => r.approval_state ?? '', render: (r) => <StatePill state={r.approval_state} /> });
+  }
 
   return (
     <>
