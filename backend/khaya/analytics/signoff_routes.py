@@ -40,7 +40,8 @@ from .signoff import LateRule, State
 blp = Blueprint("approvals", __name__, url_prefix="/approvals",
                 description="Sign-off of LGO months: confirm, submit, approve, accept, return")
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# A month of the Common Era from 1900 (a Buddhist Era year such as 2569 is far in the future).
+_MONTH = re.compile(r"^((?:19|2\d)\d{2})-(0[1-9]|1[0-2])$")
 
 
 def _month(text: str) -> dt.date:
