@@ -15,6 +15,7 @@ from marshmallow import fields
 
 from khaya.analytics.classes import METHODS
 from khaya.analytics.indicators import INDICATORS
+from khaya.analytics.signoff import Action, State
 from khaya.auth.audit import ACTIONS
 from khaya.auth.models import Role, VolunteerType
 from khaya.collection.models import HAZARD_TYPES, PointKind, PointStatus
@@ -55,9 +56,11 @@ SOURCES: dict[str, list[str]] = {
     "op_method_": list(METHODS),
     "aud_action_": sorted(ACTIONS),
     "q_": INSPECTION_ANSWERS,
+    "ap_state_": [*State, "partly_accepted"],  # an area over several LGOs, some accepted
+    "ap_action_": list(Action),
 }
 # Keys made from the screens' own choices, not from anything the API sends.
-SCREEN_CHOICES = {"map_", "map_filter_"}
+SCREEN_CHOICES = {"map_", "map_filter_", "ap_done_"}
 
 # `prefix_${...}` as Key: a string key made from a value.
 DYNAMIC_KEY = re.compile(r"`([a-z][a-z0-9_]*_)\$\{[^`]*\}` as Key")

@@ -105,6 +105,19 @@ def test_who_may_take_which_step(dataset, client, auth, who, step, status):
     assert got == status, body
 
 
+def test_another_lgos_month_and_its_late_items_are_404(dataset, client, auth, sync):
+    _accept_october(client, auth)
+    sync([log_item(dataset.households["h4"], dt.date(2024, 10, 9), {"organic": 2.5})])
+    mine = client.get(f"{API}/{NGA}/2024-11", headers=auth("nga.staff")).get_json()
+    assert mine["late"]["logs"] == 1
+    response = client.get(f"{API}/{NGA}/2024-11", headers=auth("town.staff"))
+    assert response.status_code == 404
+    status, _ = _post(client, auth, "town.admin", f"{NGA}/{OCT}/return", reason="not mine")
+    assert status == 404
+    listed = client.get(API, headers=auth("town.staff"), query_string={"month": "2024-11"})
+    assert [row["lgo_code"] for row in listed.get_json()["lgos"]] == [TOWN]
+
+
 def test_steps_out_of_order_and_a_running_month_are_refused(dataset, client, auth):
     status, body = _post(client, auth, "nga.admin", f"{NGA}/{OCT}/approve")
     assert (status, body["code"]) == (409, "approval_state")

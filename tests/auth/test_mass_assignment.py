@@ -191,6 +191,11 @@ def path_values(app: Flask, connection) -> dict[str, Any]:
             "log_id": log.id,
             "point_id": point.id,
             "inspection_id": inspection.id,
+            # A month's sign-off: the LGO, a month that is over, the province.
+            "lgo_code": "lamphun-town-municipality",
+            "month": "2024-10",
+            "village_code": "51010101",
+            "province_code": "51",
         }
         db.session.remove()
     return values

@@ -188,6 +188,20 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/analytics/choropleth"): FIGURES,
     ("GET", "/api/v1/analytics/summary.pdf"): FIGURES,
     ("GET", "/api/v1/volunteers/coverage"): FIGURES,
+    # A month's sign-off: the village's volunteer confirms, LGO staff submit, the LGO admin
+    # approves (and sends back a submitted month), the province accepts or sends back; the
+    # province reaches every LGO of Lamphun. A system admin may take any step.
+    ("GET", "/api/v1/approvals"): "401  403  ok   ok   ok   ok   ok",
+    ("GET", "/api/v1/approvals/<lgo_code>/<month>"): "401  403  in   in   in   ok   ok",
+    ("POST", "/api/v1/approvals/<lgo_code>/<month>/villages/<village_code>/confirm"):
+        "401  403  in   in   in   403  ok",
+    ("POST", "/api/v1/approvals/<lgo_code>/<month>/submit"): "401  403  403  in   in   403  ok",
+    ("POST", "/api/v1/approvals/<lgo_code>/<month>/approve"): "401  403  403  403  in   403  ok",
+    ("POST", "/api/v1/approvals/<lgo_code>/<month>/accept"): "401  403  403  403  403  ok   ok",
+    ("POST", "/api/v1/approvals/<lgo_code>/<month>/return"): "401  403  403  403  in   ok   ok",
+    ("PUT", "/api/v1/approvals/settings/lgos/<lgo_code>"): "401  403  403  403  in   ok   ok",
+    ("PUT", "/api/v1/approvals/settings/provinces/<province_code>"):
+        "401  403  403  403  403  ok   ok",
     ("GET", "/api/v1/exports/monthly.csv"): FIGURES,
     ("GET", "/api/v1/exports/monthly.xlsx"): FIGURES,
     ("POST", "/api/v1/exports/jobs"): FIGURES,

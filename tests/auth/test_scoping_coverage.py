@@ -36,6 +36,9 @@ NGA = "mueang-nga-subdistrict-municipality"
 
 _ROLLUP = ("an analytics rollup: counts per village, no household. Figures are served only for "
            "areas that analytics.territory.select_areas has checked against the caller's reach")
+_SIGNOFF = ("a month's sign-off of an LGO (states, steps, village confirmations): read and "
+            "changed only through the sign-off routes, which check the LGO against the "
+            "caller's reach first")
 DELIBERATELY_UNSCOPED: dict[str, str] = {
     "Village": "the territory is public: codes, names, boundaries and the LGO a village is in",
     "LgoVersion": "an LGO's renames and upgrades, public like the territory",
@@ -51,6 +54,13 @@ DELIBERATELY_UNSCOPED: dict[str, str] = {
     "HouseholdMonth": "per-household tallies read only to sum them into village figures, and in "
                       "the PDPA copy of a household already found through the scoped register",
     "HouseholdFiscalYear": "per-household tallies read only to sum them into village figures",
+    "MonthApproval": _SIGNOFF,
+    "ApprovalStep": _SIGNOFF,
+    "VillageConfirmation": _SIGNOFF,
+    "FrozenMonth": "an accepted month's village figures (counts and kg, no household): read "
+                   "only to answer figures of areas select_areas chose for the caller",
+    "LateItem": "ids of late rows, read only to sum them into an LGO's late block after the "
+                "sign-off route checked the LGO against the caller's reach",
     "HouseholdState": "the register's history, written only by the database's triggers and read "
                       "only to count households into village figures",
 }
@@ -84,6 +94,16 @@ RAW_SQL: dict[str, tuple[str, str | None]] = {
     "analytics/registers.py:_LIVE": (AGGREGATE, None),
     "analytics/registers.py:_TOUCHED_LIVE": (AGGREGATE, None),
     "analytics/rollups.py:_LOCK": ("scope-free: advisory locks on village ids", None),
+    "analytics/signoff.py:LateItem": (SCHEMA, None),
+    "analytics/signoff.py:accept": ("scope-free: the change appliers' advisory lock", None),
+    "analytics/signoff.py:_thaw": (
+        "filters itself: one LGO-month's late items, the LGO checked by the route",
+        "test_another_lgos_month_and_its_late_items_are_404"),
+    "analytics/signoff.py:record_late": (AGGREGATE, None),
+    "analytics/signoff.py:settle_late": (AGGREGATE, None),
+    "analytics/signoff.py:_LATE_SQL": (
+        "filters itself: where lgo_id = any(:lgos), the LGOs the route checked against the "
+        "caller's reach", "test_another_lgos_month_and_its_late_items_are_404"),
     "analytics/services.py:choropleth": (
         "filters itself: joins figures of the areas select_areas chose for the caller",
         "test_a_choropleth_of_another_lgo_is_404"),
