@@ -9,9 +9,11 @@ November's view, or reopens October where the province's rule says so.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from khaya.analytics.rebuild import reconcile
@@ -231,3 +233,59 @@ def test_a_late_log_sent_by_another_client_id_twice_is_still_counted_once(datase
     november = client.get(f"{API}/{NGA}/2024-11", headers=auth("nga.staff")).get_json()
     assert november["late"]["logs"] == 1
     assert uuid.UUID(item["client_id"])
+
+
+def test_the_dla_return_is_made_only_from_accepted_months_with_who_signed(
+        dataset, client, auth, sync):
+    query = {"month": OCT, "lgo": NGA, "lang": "en"}
+    refused = client.get("/api/v1/exports/dla-return.xlsx", headers=auth("province"),
+                         query_string=query)
+    assert (refused.status_code, refused.get_json()["code"]) == (409, "month_not_accepted")
+    october = _indicators(client, auth)["indicators"]
+    _accept_october(client, auth)
+    # A late log after acceptance does not move October's return.
+    sync([log_item(dataset.households["h4"], dt.date(2024, 10, 9), {"organic": 2.5})])
+    response = client.get("/api/v1/exports/dla-return.xlsx", headers=auth("province"),
+                          query_string=query)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    sheet = load_workbook(io.BytesIO(response.data))["DLA"]
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(row for row in cells if row and row[0] == "LGO code")
+    (row,) = [dict(zip(header, r, strict=True)) for r in cells[cells.index(header) + 1:]]
+    assert row["LGO code"] == NGA
+    assert row["Sign-off"] == "accepted by the province"
+    assert row["Occupied households"] == october["participation"]["denominator"]
+    assert row["Persons in wet-bin households"] == october["carbon_tco2e"]["numerator"]
+    assert row["Greenhouse gas avoided (tCO2e)"] == pytest.approx(
+        october["carbon_tco2e"]["value"])
+    organic = october["kg_by_stream"]["breakdown"]["organic"]
+    assert row["Organic waste (kg)"] == pytest.approx(organic)
+    assert (row["Submitted by"], row["Approved by"], row["Accepted by"]) == (
+        "เจ้าหน้าที่ เทศบาลตำบลเหมืองง่า", "ผู้ดูแล เทศบาลตำบลเหมืองง่า",
+        "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดลำพูน")
+    # The consolidated returns: October has one LGO accepted and no late item of its own;
+    # November has none accepted (the late log waits in November's view, see above).
+    for month, late in ((OCT, 0), ("2024-11", None)):
+        whole = client.get("/api/v1/exports/dla-return.xlsx", headers=auth("province"),
+                           query_string={"month": month, "lang": "en"})
+        assert whole.status_code == 200
+        lines = [[c.value for c in r] for r in load_workbook(io.BytesIO(whole.data))["DLA"]
+                 .iter_rows()]
+        assert any(f"{1 if month == OCT else 0} of" in str(line[0]) for line in lines[:3])
+        if late is not None:
+            mine = next(line for line in lines if line[0] == NGA)
+            assert mine[header.index("Late items of earlier months")] == late
+    pdf = client.get("/api/v1/exports/dla-return.pdf", headers=auth("province"),
+                     query_string={"month": OCT})
+    assert pdf.status_code == 200
+    words = pdf_text(pdf.data)
+    assert "รับรองแล้ว 1 จาก" in words
+    assert "จังหวัดรับรองแล้ว" in words
+    assert "รับรองโดย" in words
+    # An LGO's staff get their own LGO's return; another LGO's is 404.
+    mine = client.get("/api/v1/exports/dla-return.pdf", headers=auth("nga.staff"),
+                      query_string={"month": OCT, "lgo": NGA})
+    assert mine.status_code == 200
+    other = client.get("/api/v1/exports/dla-return.pdf", headers=auth("town.staff"),
+                       query_string={"month": OCT, "lgo": NGA})
+    assert other.status_code == 404

@@ -76,6 +76,8 @@ QUERIES: dict[str, dict[str, Any]] = {
     "/api/v1/analytics/league.xlsx": {**_LEAGUE_OF_A, "lang": "en"},
     "/api/v1/volunteers/coverage": {"lgo": TOWN, "month": "2025-06"},
     "/api/v1/approvals": {"month": "2024-10"},
+    "/api/v1/exports/dla-return.xlsx": {"month": "2024-10"},
+    "/api/v1/exports/dla-return.pdf": {"month": "2024-10"},
     "/api/v1/analytics/indicators.csv": {"level": "village", "parent": TOWN, "period": "2024-10"},
     "/api/v1/analytics/indicators.xlsx": {"level": "lgo", "areas": TOWN, "period": "2024-10"},
     "/api/v1/analytics/series.csv": {"level": "lgo", "area": TOWN, "from": "2024-08-01",

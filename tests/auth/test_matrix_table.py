@@ -191,6 +191,9 @@ TABLE: dict[tuple[str, str], str] = {
     # A month's sign-off: the village's volunteer confirms, LGO staff submit, the LGO admin
     # approves (and sends back a submitted month), the province accepts or sends back; the
     # province reaches every LGO of Lamphun. A system admin may take any step.
+    # The monthly return to DLA: whoever exports figures (the consolidated one, without lgo).
+    ("GET", "/api/v1/exports/dla-return.xlsx"): FIGURES,
+    ("GET", "/api/v1/exports/dla-return.pdf"): FIGURES,
     ("GET", "/api/v1/approvals"): "401  403  ok   ok   ok   ok   ok",
     ("GET", "/api/v1/approvals/<lgo_code>/<month>"): "401  403  in   in   in   ok   ok",
     ("POST", "/api/v1/approvals/<lgo_code>/<month>/villages/<village_code>/confirm"):

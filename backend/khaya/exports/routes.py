@@ -7,6 +7,8 @@ POST /api/v1/exports/jobs                              {format, lgo?, from, to, 
                                                        header} -> 202, Location of the job
 GET  /api/v1/exports/jobs/{job_id}                     queued, running, done or failed
 GET  /api/v1/exports/jobs/{job_id}/download            the file, once done
+GET  /api/v1/exports/dla-return.xlsx?month=&lgo=&lang= the monthly return to DLA (accepted
+GET  /api/v1/exports/dla-return.pdf?month=&lgo=        months only; see dla_return)
 
 All need ``exports.read``: LGO roles export their LGO, provincial officers any LGO of their
 province, admins any LGO; another LGO answers 404. Each file has one header row, in
@@ -27,9 +29,9 @@ from ..auth.access import current_principal, requires
 from ..blueprint import Blueprint
 from ..common.files import attachment
 from ..extensions import db
-from . import figures, jobs, writers
+from . import dla_return, figures, jobs, writers
 from .errors import ExportTooLarge
-from .schemas import ExportArgsSchema, JobCreateSchema, JobSchema
+from .schemas import DlaReturnArgsSchema, ExportArgsSchema, JobCreateSchema, JobSchema
 
 blp = Blueprint(
     "exports", __name__, url_prefix="/exports",
@@ -103,3 +105,19 @@ def download_job(job_id: uuid.UUID):
     """Return a finished export job's file."""
     job, data = jobs.job_file(job_id, current_principal().user_id)
     return attachment(data, job.filename or f"export.{job.format}", job.content_type or "")
+
+
+def _dla_return(args: dict, fmt: str) -> Response:
+    answer = dla_return.build(g.khaya_scope, figures.parse_month(args["month"]), args.get("lgo"))
+    data = dla_return.xlsx(answer, args["lang"]) if fmt == "xlsx" else dla_return.pdf(answer)
+    return attachment(data, dla_return.filename(answer, fmt), DLA_MEDIA_TYPES[fmt])
+
+
+DLA_MEDIA_TYPES = {"xlsx": writers.XLSX_MEDIA_TYPE, "pdf": "application/pdf"}
+blp.file_routes("/dla-return", DlaReturnArgsSchema, requires("exports.read"), _dla_return,
+                media_types=DLA_MEDIA_TYPES, docs={
+                    "xlsx": "Return the monthly return to DLA as XLSX: one LGO's (409 unless "
+                            "the province accepted the month) or, without ``lgo``, every LGO "
+                            "in reach with its sign-off state and the total of the accepted.",
+                    "pdf": "Return the same monthly return to DLA as a printable Thai A4 PDF.",
+                })

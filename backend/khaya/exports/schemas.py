@@ -80,3 +80,17 @@ class JobSchema(Schema):
         if job.status is JobStatus.done else None,
         metadata={"description": "Where to fetch the file once the job is done"},
     )
+
+
+class DlaReturnArgsSchema(Schema):
+    month = Month(required=True, metadata={"description": "The month", "pattern": MONTH_PATTERN})
+    lgo = fields.String(
+        validate=validate.Length(min=1, max=80),
+        metadata={"description": "One LGO's return (refused unless the province accepted the "
+                                 "month); without it, the consolidated return of every LGO you "
+                                 "may export, with their states"},
+    )
+    lang = fields.String(
+        load_default=request_language, validate=validate.OneOf(LANGUAGES),
+        metadata={"description": "Language of the XLSX's header row (the PDF is Thai)"},
+    )

@@ -9,7 +9,7 @@ import { formatDateTime, formatNumber, nameOf, roleName, t, useT, type Key } fro
 import { auth } from '../session';
 import { useStore } from '../store';
 import { Banner, showToast } from '../ui/kit';
-import { addMonths, bangkokMonth, errorText, lastCompleteMonth, Loaded, Page, periodLabel, SortTable, useFetch } from './lib';
+import { addMonths, bangkokMonth, DownloadButton, errorText, lastCompleteMonth, Loaded, Page, periodLabel, SortTable, useFetch } from './lib';
 
 export interface Late {
   items: number;
@@ -161,6 +161,12 @@ export function SignoffPanel({ lgo, month }: { lgo: string; month: string }) {
           return (
             <>
               <p><StatePill state={d.state} />{d.accepted_at && <span class="muted small"> {t('ap_accepted_at', { when: formatDateTime(Date.parse(d.accepted_at)) })}</span>}</p>
+              {d.state === 'accepted' && (
+                <div class="button-row export-row">
+                  <DownloadButton path={`exports/dla-return.xlsx?month=${month}&lgo=${encodeURIComponent(lgo)}`} name="dla-return.xlsx" label={t('ap_dla_xlsx')} testid="dla-return-xlsx" />
+                  <DownloadButton path={`exports/dla-return.pdf?month=${month}&lgo=${encodeURIComponent(lgo)}`} name="dla-return.pdf" label={t('ap_dla_pdf')} testid="dla-return-pdf" />
+                </div>
+              )}
               {d.returned_reason && <Banner kind="warn" icon="alert"><span data-testid="approval-returned">{t('ap_returned_because', { reason: d.returned_reason })}</span></Banner>}
               <LateNote late={d.late} />
               {!over && <p class="muted">{t('ap_month_running')}</p>}
@@ -223,6 +229,10 @@ export function SignoffScreen() {
       </label>
     }>
       <p class="muted">{t('ap_province_intro')}</p>
+      <div class="button-row export-row">
+        <DownloadButton path={`exports/dla-return.xlsx?month=${month}`} name="dla-return.xlsx" label={t('ap_dla_xlsx')} testid="dla-return-xlsx" />
+        <DownloadButton path={`exports/dla-return.pdf?month=${month}`} name="dla-return.pdf" label={t('ap_dla_pdf')} testid="dla-return-pdf" />
+      </div>
       <Loaded fetched={list}>
         {(data) => (
           <SortTable

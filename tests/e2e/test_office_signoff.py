@@ -103,6 +103,10 @@ def test_the_town_submits_approves_and_the_province_accepts(browser, live_server
     assert "จังหวัดรับรองแล้ว" in row.inner_text()
     row.scroll_into_view_if_needed()
     shoot(page, "office-signoff-province", readme=True)
+    # The consolidated return to DLA for the month downloads as a workbook.
+    with page.expect_download() as got:
+        page.locator("[data-testid=dla-return-xlsx]").click()
+    assert got.value.suggested_filename == f"khaya-dla-return_province_{month}.xlsx"
     row.locator(f"[data-testid=approval-open-{TOWN}]").click()
     detail = page.locator("[data-testid=approval-detail]")
     detail.locator("[data-testid=approval-steps] li[data-action=accept]").wait_for()
