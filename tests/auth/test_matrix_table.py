@@ -192,6 +192,8 @@ TABLE: dict[tuple[str, str], str] = {
     # approves (and sends back a submitted month), the province accepts or sends back; the
     # province reaches every LGO of Lamphun. A system admin may take any step.
     # The monthly return to DLA: whoever exports figures (the consolidated one, without lgo).
+    # The carbon-credit evidence names households by code: the LGO's own staff (and admins).
+    ("POST", "/api/v1/exports/evidence"): OFFICE,
     ("GET", "/api/v1/exports/dla-return.xlsx"): FIGURES,
     ("GET", "/api/v1/exports/dla-return.pdf"): FIGURES,
     ("GET", "/api/v1/approvals"): "401  403  ok   ok   ok   ok   ok",

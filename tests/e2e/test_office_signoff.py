@@ -56,9 +56,13 @@ def month(app: Flask, live_server: str) -> Iterator[str]:
         db.session.commit()
         made = household.id
         db.session.remove()
+    # No queue worker runs beside the test server: export jobs are built in the request.
+    inline = app.config.get("EXPORT_JOBS_INLINE")
+    app.config["EXPORT_JOBS_INLINE"] = True
     try:
         yield first.strftime("%Y-%m")
     finally:
+        app.config["EXPORT_JOBS_INLINE"] = inline
         _clear(app, first)
         delete_households(app, [made])
 
@@ -87,6 +91,10 @@ def test_the_town_submits_approves_and_the_province_accepts(browser, live_server
     panel.locator("[data-testid=approval-state][data-state=approved]").wait_for()
     steps = panel.locator("[data-testid=approval-steps] li")
     assert steps.count() == 2
+    # The carbon-credit evidence of the month: a job on the queue's worker, then a download.
+    with admin.expect_download(timeout=60_000) as got:
+        admin.locator("[data-testid=carbon-evidence]").click()
+    assert got.value.suggested_filename.startswith(f"khaya-carbon-evidence_{TOWN}_")
     shoot(admin, "office-signoff-lgo-approved")
     ctx.close()
 

@@ -47,7 +47,9 @@ _LGO_WORK = frozenset(
 SESSION = "session"
 # The LGO's own steps of a month's sign-off (see analytics.signoff). A system admin may take
 # any step, as DHIS2's superuser may; each step records the role that took it.
-_SIGNOFF_STAFF = ("approvals.read", "approvals.confirm", "approvals.submit")
+_SIGNOFF_STAFF = ("approvals.read", "approvals.confirm", "approvals.submit",
+                  # The carbon-credit evidence names households (by code): the LGO's own.
+                  "evidence.export")
 PERMISSIONS: dict[Role, frozenset[str]] = {
     # A resident's scope is their own household, so "households.read" reaches only that one.
     Role.resident: frozenset({

@@ -20,7 +20,7 @@ from ..columns import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..jobs import defer
-from . import figures, tasks
+from . import evidence, figures, tasks
 from .errors import JobExpired, JobNotFound, JobNotReady
 from .models import ACTIVE, ExportJob, JobStatus
 
@@ -32,7 +32,8 @@ class TooManyJobs(DomainError):
     message_th = "คุณมีงานส่งออกที่กำลังทำอยู่มากเกินไป รอให้งานหนึ่งเสร็จก่อน"
 
 
-def create_job(user_id: int, fmt: str, request: figures.Request) -> ExportJob:
+def create_job(user_id: int, fmt: str, request: figures.Request | evidence.EvidenceRequest,
+               extra: dict | None = None) -> ExportJob:
     """Queue an export for ``user_id``: its row and its build job, flushed, not committed.
 
     The count of the user's active jobs is taken under a lock on the user's jobs, so two
@@ -51,7 +52,8 @@ def create_job(user_id: int, fmt: str, request: figures.Request) -> ExportJob:
     if active >= config.get("EXPORT_MAX_ACTIVE_JOBS", 3):
         raise TooManyJobs()
     job = ExportJob(
-        user_id=user_id, format=fmt, params=request.as_params(), status=JobStatus.queued,
+        user_id=user_id, format=fmt, params={**request.as_params(), **(extra or {})},
+        status=JobStatus.queued,
         expires_at=now + dt.timedelta(seconds=config.get("EXPORT_JOB_TTL", 24 * 3600)),
     )
     db.session.add(job)

@@ -9,6 +9,8 @@ GET  /api/v1/exports/jobs/{job_id}                     queued, running, done or 
 GET  /api/v1/exports/jobs/{job_id}/download            the file, once done
 GET  /api/v1/exports/dla-return.xlsx?month=&lgo=&lang= the monthly return to DLA (accepted
 GET  /api/v1/exports/dla-return.pdf?month=&lgo=        months only; see dla_return)
+POST /api/v1/exports/evidence                          {lgo, period | from, to} -> 202: the
+                                                       carbon-credit evidence ZIP as a job
 
 All need ``exports.read``: LGO roles export their LGO, provincial officers any LGO of their
 province, admins any LGO; another LGO answers 404. Each file has one header row, in
@@ -24,14 +26,24 @@ from __future__ import annotations
 import uuid
 
 from flask import Response, current_app, g, url_for
+from sqlalchemy import select
 
+from ..analytics.services import period_of
+from ..areas.models import Lgo
+from ..auth import audit
 from ..auth.access import current_principal, requires
 from ..blueprint import Blueprint
 from ..common.files import attachment
 from ..extensions import db
-from . import dla_return, figures, jobs, writers
+from . import dla_return, evidence, figures, jobs, writers
 from .errors import ExportTooLarge
-from .schemas import DlaReturnArgsSchema, ExportArgsSchema, JobCreateSchema, JobSchema
+from .schemas import (
+    DlaReturnArgsSchema,
+    EvidenceCreateSchema,
+    ExportArgsSchema,
+    JobCreateSchema,
+    JobSchema,
+)
 
 blp = Blueprint(
     "exports", __name__, url_prefix="/exports",
@@ -104,7 +116,36 @@ def get_job(job_id: uuid.UUID):
 def download_job(job_id: uuid.UUID):
     """Return a finished export job's file."""
     job, data = jobs.job_file(job_id, current_principal().user_id)
+    if job.params.get("kind") == "evidence":
+        # Carbon evidence names households (by code): each download is an export of each.
+        audit.record("export", "household",
+                     [(h, job.params["lgo_id"]) for h in job.params.get("households", [])],
+                     details={"document": "carbon_evidence", "job": str(job.id)})
+        db.session.commit()
     return attachment(data, job.filename or f"export.{job.format}", job.content_type or "")
+
+
+@blp.route("/evidence", methods=["POST"])
+@requires("evidence.export")
+@blp.arguments(EvidenceCreateSchema)
+@blp.response(202, JobSchema)
+def create_evidence(data):
+    """Queue the carbon-credit evidence of an LGO for a crediting period (a ZIP: households by
+    code with their share of tCO2e, the inspections that verified them, their photos and a
+    SHA-256 manifest); poll the Location it answers with. LGO roles, for their own LGO."""
+    (code,) = figures.lgos_for(g.khaya_scope, data["lgo"])
+    period = period_of(data.get("period"), data.get("from_"), data.get("to"))
+    request = evidence.EvidenceRequest(code, period.start, period.end)
+    lgo_id = db.session.execute(select(Lgo.id).where(Lgo.code == code)).scalar_one()
+    job_id = jobs.create_job(current_principal().user_id, "zip", request,
+                             extra={"lgo_id": lgo_id}).id
+    audit.record("export", "lgo", [(code, lgo_id)],
+                 details={"document": "carbon_evidence", "start": period.start.isoformat(),
+                          "end": period.end.isoformat(), "job": str(job_id)})
+    db.session.commit()
+    jobs.start(job_id)
+    job = jobs.get_job(job_id, current_principal().user_id)
+    return job, 202, {"Location": url_for("exports.get_job", job_id=job_id)}
 
 
 def _dla_return(args: dict, fmt: str) -> Response:

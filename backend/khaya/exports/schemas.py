@@ -94,3 +94,12 @@ class DlaReturnArgsSchema(Schema):
         load_default=request_language, validate=validate.OneOf(LANGUAGES),
         metadata={"description": "Language of the XLSX's header row (the PDF is Thai)"},
     )
+
+
+class EvidenceCreateSchema(Schema):
+    lgo = fields.String(required=True, validate=validate.Length(min=1, max=80),
+                        metadata={"description": "The LGO whose evidence to build"})
+    period = fields.String(validate=validate.Length(min=1, max=20), metadata={
+        "description": "The crediting period: 2024-11, FY2568; or from and to"})
+    from_ = fields.Date(data_key="from", metadata={"description": "First day of a range"})
+    to = fields.Date(metadata={"description": "Last day of a range"})

@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from ..columns import utcnow
 from ..extensions import db
 from ..jobs import in_app, queue
-from . import figures, writers
+from . import evidence, figures, writers
 from .models import ACTIVE, ExportJob, JobStatus
 
 log = logging.getLogger(__name__)
@@ -28,11 +28,18 @@ def build(job_id: uuid.UUID) -> None:
             return
         job.status, job.started_at = JobStatus.running, utcnow()
         db.session.commit()
-        request = figures.Request.from_params(job.params)
-        data = writers.render(request, figures.rows(request), job.format)
+        if job.params.get("kind") == "evidence":
+            proof = evidence.EvidenceRequest.from_params(job.params)
+            data, households = evidence.build(proof)
+            # Kept so that each download records an export of each household it names.
+            job.params = {**job.params, "households": households}
+            job.filename, job.content_type = evidence.filename(proof), evidence.MEDIA_TYPE
+        else:
+            request = figures.Request.from_params(job.params)
+            data = writers.render(request, figures.rows(request), job.format)
+            job.filename = writers.filename(request, job.format)
+            job.content_type = writers.MEDIA_TYPES[job.format]
         job.data, job.size = data, len(data)
-        job.filename = writers.filename(request, job.format)
-        job.content_type = writers.MEDIA_TYPES[job.format]
         job.status, job.finished_at = JobStatus.done, utcnow()
         db.session.commit()
     except Exception:

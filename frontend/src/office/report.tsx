@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { formatNumber, lang, nameOf, t, useT, type Key } from '../i18n';
 import { auth } from '../session';
 import { useStore } from '../store';
-import { SignoffPanel } from './signoff';
+import { EvidenceButton, SignoffPanel } from './signoff';
 import { addMonths, bangkokMonth, DownloadButton, formatValue, lastCompleteMonth, Loaded, NoDataFold, Page, PeriodPicker, SortTable, ToDate, unitLabel, useFetch, type PeriodInfo } from './lib';
 
 interface Figure {
@@ -65,6 +65,7 @@ export function Report() {
         <DownloadButton path={`exports/monthly.csv?${monthly}`} name="monthly.csv" label={t('rep_monthly_csv')} testid="export-monthly-csv" />
         <DownloadButton path={`exports/monthly.xlsx?${monthly}`} name="monthly.xlsx" label={t('rep_monthly_xlsx')} testid="export-monthly-xlsx" />
         <DownloadButton path={`analytics/summary.pdf?level=village&parent=${lgo}&period=${period}`} name="summary.pdf" label={t('rep_summary_pdf')} testid="export-summary" />
+        <EvidenceButton lgo={me?.user.lgo_code ?? ''} period={period} />
       </div>
       <h2>{t('rep_figures')}</h2>
       <Loaded fetched={whole}>

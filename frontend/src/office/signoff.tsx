@@ -9,7 +9,7 @@ import { formatDateTime, formatNumber, nameOf, roleName, t, useT, type Key } fro
 import { auth } from '../session';
 import { useStore } from '../store';
 import { Banner, showToast } from '../ui/kit';
-import { addMonths, bangkokMonth, DownloadButton, errorText, lastCompleteMonth, Loaded, Page, periodLabel, SortTable, useFetch } from './lib';
+import { addMonths, bangkokMonth, download, DownloadButton, errorText, lastCompleteMonth, Loaded, Page, periodLabel, SortTable, useFetch } from './lib';
 
 export interface Late {
   items: number;
@@ -271,5 +271,33 @@ export function SignoffScreen() {
         </Loaded>
       )}
     </Page>
+  );
+}
+
+/** The carbon-credit evidence of the LGO for a period: built as a job, downloaded when done. */
+export function EvidenceButton({ lgo, period }: { lgo: string; period: string }) {
+  useT();
+  const [busy, setBusy] = useState(false);
+  const make = async () => {
+    setBusy(true);
+    try {
+      const job = await api<{ id: string; status: string }>('exports/evidence', { method: 'POST', body: { lgo, period } });
+      let state = job.status;
+      // A worker builds it; an LGO's year is a few seconds' work.
+      for (let tries = 0; state !== 'done' && state !== 'failed' && tries < 150; tries++) {
+        await new Promise((resolve) => window.setTimeout(resolve, 2000));
+        state = (await api<{ status: string }>(`exports/jobs/${job.id}`)).status;
+      }
+      if (state === 'done') await download(`exports/jobs/${job.id}/download`, 'carbon-evidence.zip');
+      else showToast(t('ap_evidence_failed'), 'warn');
+    } catch (error) {
+      showToast(errorText(error), 'warn');
+    }
+    setBusy(false);
+  };
+  return (
+    <button type="button" class="button button-quiet button-small" disabled={busy} onClick={() => void make()} data-testid="carbon-evidence">
+      {busy ? t('ap_evidence_busy') : t('ap_evidence')}
+    </button>
   );
 }
