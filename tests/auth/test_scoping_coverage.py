@@ -95,7 +95,7 @@ RAW_SQL: dict[str, tuple[str, str | None]] = {
     "analytics/registers.py:_TOUCHED_LIVE": (AGGREGATE, None),
     "analytics/rollups.py:_LOCK": ("scope-free: advisory locks on village ids", None),
     "analytics/signoff.py:LateItem": (SCHEMA, None),
-    "analytics/signoff.py:accept": ("scope-free: the change appliers' advisory lock", None),
+    "analytics/acceptance.py:accept": ("scope-free: the change appliers' advisory lock", None),
     "analytics/signoff.py:_thaw": (
         "filters itself: one LGO-month's late items, the LGO checked by the route",
         "test_another_lgos_month_and_its_late_items_are_404"),
@@ -110,6 +110,12 @@ RAW_SQL: dict[str, tuple[str, str | None]] = {
     "analytics/tasks.py:refresh": (SESSION, None),
     "areas/models.py:LgoVersion": (SCHEMA, None),
     "common/routes.py:Health.get": ("scope-free: the database and PostGIS versions", None),
+    "exports/evidence.py:_COUNTED": (
+        "filters itself: the villages of one LGO, checked against the caller's reach when the "
+        "evidence job was asked for", "test_the_evidence_is_the_lgos_own"),
+    "exports/evidence.py:_INSPECTIONS": (
+        "filters itself: inspections of the households _COUNTED found",
+        "test_the_evidence_is_the_lgos_own"),
     "households/models.py:Household": (SCHEMA, None),
     "jobs/changes.py:PendingChange": (SCHEMA, None),
     "jobs/changes.py:backlog": (QUEUE, None),

@@ -58,7 +58,6 @@ from ..columns import TIMESTAMP, pg_enum, utcnow
 from ..common.time import local_today
 from ..errors import Conflict, DomainError
 from ..extensions import Model, db
-from ..jobs import changes
 from .facts import run
 from .periods import MONTH, Period, next_month
 
@@ -218,7 +217,7 @@ def states(lgo_ids: Sequence[int], month: dt.date) -> dict[int, str]:
             for lgo_id, row in state_of(lgo_ids, month).items()}
 
 
-def _step(lgo: Lgo, month: dt.date, action: Action, actor: Any, role: str | None, *,
+def record_step(lgo: Lgo, month: dt.date, action: Action, actor: Any, role: str | None, *,
           reason: str | None = None, village: Village | None = None) -> None:
     db.session.add(ApprovalStep(lgo_id=lgo.id, month=month, action=action,
                                 village_id=village.id if village else None,
@@ -233,7 +232,7 @@ def _check_over(month: dt.date) -> None:
         raise MonthNotOver()
 
 
-def _move(lgo: Lgo, month: dt.date, frm: set[State], to: State) -> MonthApproval:
+def move_state(lgo: Lgo, month: dt.date, frm: set[State], to: State) -> MonthApproval:
     row = db.session.execute(
         select(MonthApproval).where(MonthApproval.lgo_id == lgo.id, MonthApproval.month == month)
         .with_for_update()).scalar_one_or_none()
@@ -259,7 +258,7 @@ def confirm_village(lgo: Lgo, village: Village, month: dt.date, actor: int,
     if exists is None:
         db.session.add(VillageConfirmation(village_id=village.id, month=month, lgo_id=lgo.id,
                                            confirmed_by_id=actor))
-    _step(lgo, month, Action.confirm, actor, role, village=village)
+    record_step(lgo, month, Action.confirm, actor, role, village=village)
     db.session.flush()
 
 
@@ -276,41 +275,24 @@ def submit(lgo: Lgo, month: dt.date, actor: int, role: str | None) -> MonthAppro
         missing = sorted(v.code for v in lgo.villages if v.id not in confirmed(lgo, month))
         if missing:
             raise VillagesUnconfirmed(extra={"unconfirmed": missing})
-    row = _move(lgo, month, {State.open}, State.submitted)
-    _step(lgo, month, Action.submit, actor, role)
+    row = move_state(lgo, month, {State.open}, State.submitted)
+    record_step(lgo, month, Action.submit, actor, role)
     return row
 
 
 def approve(lgo: Lgo, month: dt.date, actor: int, role: str | None) -> MonthApproval:
-    row = _move(lgo, month, {State.submitted}, State.approved)
-    _step(lgo, month, Action.approve, actor, role)
-    return row
-
-
-def accept(lgo: Lgo, month: dt.date, actor: int, role: str | None) -> MonthApproval:
-    """Accept the month and store its figures (every pending change applied first)."""
-    from . import changes as applier  # the applier imports this module for late items
-
-    row = _move(lgo, month, {State.approved}, State.accepted)
-    # The appliers' lock: no change is applied between counting the rollups and storing them,
-    # so each row is either in the stored figures or recorded late, never neither.
-    run(text("select pg_advisory_xact_lock(:namespace, :key)"),
-        dict(zip(("namespace", "key"), changes.APPLY_LOCK, strict=True)))
-    applier.apply_all()
-    db.session.add(FrozenMonth(lgo_id=lgo.id, month=month, accepted_by_id=actor,
-                               **_snapshot(lgo, month)))
-    _step(lgo, month, Action.accept, actor, role)
-    db.session.flush()
+    row = move_state(lgo, month, {State.submitted}, State.approved)
+    record_step(lgo, month, Action.approve, actor, role)
     return row
 
 
 def send_back(lgo: Lgo, month: dt.date, actor: int, role: str | None, reason: str, *,
               allowed: set[State]) -> MonthApproval:
     """Send the month back to open with a reason; its stored figures, if any, are dropped."""
-    row = _move(lgo, month, allowed, State.open)
+    row = move_state(lgo, month, allowed, State.open)
     row.returned_reason = reason
     _thaw(lgo.id, month)
-    _step(lgo, month, Action.send_back, actor, role, reason=reason)
+    record_step(lgo, month, Action.send_back, actor, role, reason=reason)
     return row
 
 
@@ -324,20 +306,7 @@ def _thaw(lgo_id: int, month: dt.date) -> None:
     db.session.flush()
 
 
-def _snapshot(lgo: Lgo, month: dt.date) -> dict[str, Any]:
-    from .figures import gather
-
-    period = Period(MONTH, month, next_month(month) - dt.timedelta(days=1))
-    figures = gather(period, [v.id for v in lgo.villages], local_today())
-    return {
-        "villages": {str(v): _encode(numbers) for v, numbers in figures.villages.items()},
-        "hazards": [[lgo_id, village_id, _encode(kg)]
-                    for lgo_id, village_id, kg in figures.hazards if lgo_id == lgo.id],
-        "late": late_block([lgo.id], month).get(lgo.id, EMPTY_LATE),
-    }
-
-
-def _encode(numbers: dict[str, Any]) -> dict[str, Any]:
+def encode_numbers(numbers: dict[str, Any]) -> dict[str, Any]:
     return {k: {"d": str(v)} if isinstance(v, Decimal) else v for k, v in numbers.items()}
 
 
@@ -412,7 +381,7 @@ def settle_late() -> int:
             lgo = db.session.get(Lgo, lgo_id)
             _thaw(lgo_id, month)
             if lgo is not None:
-                _step(lgo, month, Action.reopen, None, None,
+                record_step(lgo, month, Action.reopen, None, None,
                       reason="Late items arrived: reopened by the province's rule.")
     run(text("update late_items set settled = true where id = any(:ids)"),
         {"ids": [r.id for r in rows]})

@@ -33,7 +33,7 @@ from ..auth.scoping import Scope, current_scope, unscoped
 from ..blueprint import Blueprint
 from ..common.schemas import StrictSchema
 from ..extensions import db
-from . import signoff
+from . import acceptance, signoff
 from .errors import AreaNotFound, InvalidQuery
 from .signoff import LateRule, State
 
@@ -213,10 +213,10 @@ def confirm_village(lgo_code: str, month: str, village_code: str):
     return _detail(lgo, day)
 
 
-def _step_route(name: str, permission: str, doc: str):
+def _step_route(name: str, permission: str, doc: str, take: Any):
     def view(lgo_code: str, month: str):
         lgo, day = _lgo(lgo_code, permission), _month(month)
-        getattr(signoff, name)(lgo, day, *_who())
+        take(lgo, day, *_who())
         db.session.commit()
         return _detail(lgo, day)
 
@@ -228,10 +228,13 @@ def _step_route(name: str, permission: str, doc: str):
     blp.route(f"/<lgo_code>/<month>/{name}", methods=["POST"])(decorated)
 
 
-_step_route("submit", "approvals.submit", "Submit the LGO's month (LGO staff or admin).")
-_step_route("approve", "approvals.approve", "Approve the LGO's submitted month (LGO admin).")
+_step_route("submit", "approvals.submit", "Submit the LGO's month (LGO staff or admin).",
+            signoff.submit)
+_step_route("approve", "approvals.approve", "Approve the LGO's submitted month (LGO admin).",
+            signoff.approve)
 _step_route("accept", "approvals.accept",
-            "Accept the LGO's approved month (provincial office): its figures are frozen.")
+            "Accept the LGO's approved month (provincial office): its figures are frozen.",
+            acceptance.accept)
 
 
 @blp.route("/<lgo_code>/<month>/return", methods=["POST"])

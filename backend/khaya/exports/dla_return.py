@@ -146,9 +146,11 @@ def xlsx(answer: dict[str, Any], lang: str) -> bytes:
         title=[title, f"{answer['province']} · {label}",
                (f"รับรองแล้ว {answer['accepted']} จาก {answer['lgos']} อปท." if lang == "th"
                 else f"{answer['accepted']} of {answer['lgos']} LGOs accepted")],
-        about=[("Source", "Khaya: figures of months the province accepted (frozen at "
-                          "acceptance); late items of earlier months counted in this month."),
-               ("Month", f"{month:%Y-%m}")],
+        about=[("ที่มา / Source", "Khaya: ตัวเลขของเดือนที่จังหวัดรับรองแล้ว (ล็อกไว้เมื่อรับรอง) "
+                                 "และข้อมูลของเดือนก่อนที่มาช้าซึ่งนับในเดือนนี้ / figures of "
+                                 "months the province accepted (frozen at acceptance); late "
+                                 "items of earlier months counted in this month."),
+               ("เดือน / Month", f"{month:%Y-%m}")],
     ), "xlsx")
 
 

@@ -113,8 +113,9 @@ def build(request: EvidenceRequest) -> tuple[bytes, list[int]]:
     t_factor = Decimal(str(current_app.config["CARBON_TCO2E_PER_TONNE"]))
     counted = db.session.execute(_COUNTED, {"villages": sorted(villages), "day": day}).all()
     codes = {r.id: household_code(villages[r.village_id].code, r.id) for r in counted}
-    households: list[list[Any]] = [["household_code", "village_code", "village_name", "arrangement", "persons",
-                   "days", "food_waste_kg", "tco2e", "verified_by_inspection", "verified_on"]]
+    households: list[list[Any]] = [[
+        "household_code", "village_code", "village_name", "arrangement", "persons", "days",
+        "food_waste_kg", "tco2e", "verified_by_inspection", "verified_on"]]
     total_persons, total_t = 0, Decimal(0)
     for r in counted:
         kg = r.members * kg_factor * days
@@ -124,9 +125,10 @@ def build(request: EvidenceRequest) -> tuple[bytes, list[int]]:
         households.append([codes[r.id], villages[r.village_id].code,
                            villages[r.village_id].name_th, r.arrangement, r.members, days,
                            kg, share, r.inspection_id, r.inspected_on.isoformat()])
-    inspections: list[list[Any]] = [["household_code", "inspection_id", "inspected_on", "inspector_role",
-                    "distance_from_house_m", "gps_accuracy_m", "location_check", "lgo_review",
-                    "passed", "photo"]]
+    inspections: list[list[Any]] = [[
+        "household_code", "inspection_id", "inspected_on", "inspector_role",
+        "distance_from_house_m", "gps_accuracy_m", "location_check", "lgo_review", "passed",
+        "photo"]]
     photo_files: dict[str, bytes] = {}
     found = db.session.execute(_INSPECTIONS, {
         "households": sorted(codes), "deciding": [r.inspection_id for r in counted],
@@ -145,7 +147,8 @@ def build(request: EvidenceRequest) -> tuple[bytes, list[int]]:
                             "" if i.distance_m is None else round(i.distance_m, 1),
                             "" if i.gps_accuracy_m is None else i.gps_accuracy_m,
                             i.location_flag or "ok", i.review or "", i.passed, name])
-    summary: list[list[Any]] = [["field", "value"], ["lgo_code", lgo.code], ["lgo_name", lgo.name_th],
+    summary: list[list[Any]] = [
+               ["field", "value"], ["lgo_code", lgo.code], ["lgo_name", lgo.name_th],
                ["period_start", request.start.isoformat()], ["period_end", day.isoformat()],
                ["days", days], ["kg_food_waste_per_person_day", kg_factor],
                ["tco2e_per_tonne_food_waste", t_factor], ["households", len(counted)],
