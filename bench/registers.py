@@ -1,6 +1,6 @@
 """The register at month ends, with its history: what recounting it costs.
 
-    .venv/bin/python bench/registers.py [--months 12] [--repeat 5]
+    .venv/bin/python bench/registers.py [--months 12] [--repeat 5] [--database NAME]
 
 Uses its own database (khaya_bench on the private cluster, migrated and seeded with the
 Lamphun demo: about 6,500 households with their spans in ``household_states``). Times, in one
@@ -45,10 +45,13 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-prepare", action="store_true",
-                        help="use khaya_bench as it is (to time another checkout's code on it)")
+                        help="use the database as it is (to time another checkout's code on it)")
+    parser.add_argument("--database", default="khaya_bench",
+                        help="another database on the private cluster, such as one made by "
+                             "python -m seed scale (used as it is)")
     args = parser.parse_args()
-    url = database_url("khaya_bench")
-    if not args.no_prepare:
+    url = database_url(args.database)
+    if not args.no_prepare and args.database == "khaya_bench":
         say("preparing khaya_bench (migrations, Lamphun demo)")
         prepare_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
