@@ -79,6 +79,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/ogc/collections"): EVERYONE,
     ("GET", "/ogc/collections/<collectionId>"): EVERYONE,
     ("GET", "/ogc/collections/<collectionId>/items"): EVERYONE,
+    ("GET", "/ogc/collections/<collectionId>/queryables"): EVERYONE,
     ("GET", "/ogc/collections/<collectionId>/items/<featureId>"): EVERYONE,
     # Signing in and out.
     ("POST", "/api/v1/auth/login"): EVERYONE,

@@ -29,6 +29,8 @@ ALWAYS_REVALIDATE = frozenset({"sw.js", "index.html", "manifest.webmanifest"})
 # Vite puts a content hash in every file name under assets/, so a name never changes meaning.
 IMMUTABLE_PREFIX = "assets/"
 YEAR = 365 * 24 * 3600
+# Paths under these are the APIs' (/api/v1, /ogc): the web app never answers for them.
+API_ROOTS = frozenset({"api", "ogc"})
 
 
 @web.route("/", defaults={"path": ""})
@@ -36,7 +38,8 @@ YEAR = 365 * 24 * 3600
 def frontend(path: str):
     """Serve a built file, or the app shell so client-side routes load."""
     folder = _frontend_dir()
-    if path.startswith("api/"):
+    if path.split("/", 1)[0] in API_ROOTS:
+        # An unknown API path is a JSON 404 (the error handler's), never the app's page.
         raise NotFound()
     if path and (folder / path).is_file():
         if path in ALWAYS_REVALIDATE:

@@ -1,10 +1,11 @@
 """OGC API - Features (Part 1: Core, GeoJSON, OpenAPI 3.0) over the public map layers.
 
-Features are built in SQL (``ST_AsGeoJSON`` inside ``json_build_object``), paged by ``limit``
-and ``offset`` in a stable order (area code, point id). ``bbox`` is in CRS84 (longitude,
-latitude), the axis order of the stored SRID 4326 columns, so it is compared as it comes and
-the GiST index serves it. The collections have no temporal extent: ``datetime`` is accepted
-and filters nothing.
+Collections can be filtered on their public properties (Part 3, queryables and CQL2, and the
+``name=value`` parameters of Part 1; see ``ogc_filter``). Features are built in SQL
+(``ST_AsGeoJSON`` inside ``json_build_object``), paged by ``limit`` and ``offset`` in a stable
+order (area code, point id). ``bbox`` is in CRS84 (longitude, latitude), the axis order of the
+stored SRID 4326 columns, so it is compared as it comes and the GiST index serves it. The
+collections have no temporal extent: ``datetime`` is accepted and filters nothing.
 """
 
 from __future__ import annotations
@@ -23,13 +24,22 @@ from ..common.geo import GEOJSON_DECIMALS, SRID
 from ..common.time import local_today
 from ..errors import NotFound
 from ..extensions import db
-from . import indicators, layers
+from . import indicators, layers, ogc_filter
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
 )
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -144,26 +154,47 @@ def _bbox_clause(collection_id: str, bbox: tuple[float, ...]):
     return geom.intersects(func.ST_MakeEnvelope(min_x, min_y, max_x, max_y, SRID))
 
 
+def queryables(collection_id: str) -> dict[str, str]:
+    """Return the properties a collection can be filtered on, with their JSON Schema types."""
+    collection(collection_id)
+    sub = _base(collection_id)[0].subquery("b")
+    return {
+        name: ogc_filter.json_type(column) or "string"
+        for name, column in ogc_filter.queryable_columns(sub).items()
+    }
+
+
 def items(
     collection_id: str,
     *,
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
     bbox: tuple[float, ...] | None = None,
+    properties: dict[str, list[str]] | None = None,
+    cql: str | None = None,
+    cql_lang: str = "cql2-text",
 ) -> tuple[str, int, int]:
     """Return one page of features as a JSON array text, with numberMatched and numberReturned.
 
     A ``limit`` above ``MAX_LIMIT`` is served as ``MAX_LIMIT``, as OGC API - Features asks.
+    ``properties`` (``name=value`` parameters) and ``cql`` (a CQL2 filter) narrow the features
+    on their public properties (see ``ogc_filter``).
     """
     collection(collection_id)
     limit = min(limit, MAX_LIMIT)
     base, period = _base(collection_id)
     if bbox:
         base = base.where(_bbox_clause(collection_id, bbox))
+    whole = base.subquery("w")
+    columns = ogc_filter.queryable_columns(whole)
+    clauses = ogc_filter.property_clauses(columns, properties or {})
+    if cql:
+        clauses.append(ogc_filter.cql_clause(columns, whole.c.geom, cql, cql_lang))
+    filtered = select(whole).where(*clauses)
     matched = db.session.execute(
-        select(func.count()).select_from(base.subquery()), execution_options=unscoped()
+        select(func.count()).select_from(filtered.subquery()), execution_options=unscoped()
     ).scalar_one()
-    sub = base.subquery("b")
+    sub = filtered.subquery("b")
     ordered = (
         select(sub).order_by(_key(collection_id, sub)).limit(limit).offset(offset).subquery("f")
     )

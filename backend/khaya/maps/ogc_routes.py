@@ -6,12 +6,17 @@ GET /ogc/conformance                                core, geojson, oas30
 GET /ogc/collections                                villages tambons districts lgos
                                                     collection-points
 GET /ogc/collections/{collectionId}
+GET /ogc/collections/{collectionId}/queryables      the properties a filter may name (Part 3)
 GET /ogc/collections/{collectionId}/items           GeoJSON; limit (100, at most 1000), offset,
-                                                    bbox (CRS84), bbox-crs, datetime
+                                                    bbox (CRS84), bbox-crs, datetime,
+                                                    filter (CQL2 text or JSON), filter-lang,
+                                                    and name=value for any queryable
 GET /ogc/collections/{collectionId}/items/{featureId}
 
 Everything here is public. Invalid or unknown query parameters answer 400, as OGC API -
-Features requires (the rest of the API answers 422).
+Features requires (the rest of the API answers 422). The landing page answers with and without
+the trailing slash (OWSLib asks for ``/ogc/``); any other unknown path under ``/ogc`` is a JSON
+404, never the web app's page.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Response, current_app, request, url_for
+from marshmallow import INCLUDE
 
 from ..auth.access import public
 from ..blueprint import Blueprint
@@ -33,9 +39,11 @@ from .schemas import (
     FormatArgsSchema,
     ItemsArgsSchema,
     LandingPageSchema,
+    QueryablesSchema,
 )
 
 JSON = "application/json"
+SCHEMA_MEDIA_TYPE = "application/schema+json"
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
 
 
@@ -59,7 +67,7 @@ def _link(endpoint: str, rel: str, type_: str, title: str, **values: Any) -> dic
             "title": title}
 
 
-@blp.route("")
+@blp.route("", strict_slashes=False)
 @public
 @blp.arguments(FormatArgsSchema, location="query")
 @blp.response(200, LandingPageSchema)
@@ -124,6 +132,8 @@ def _collection(cid: str, extent: list[float] | None) -> dict[str, Any]:
             _link("ogc.collection", "self", JSON, meta.title, collectionId=cid),
             _link("ogc.items", "items", GEOJSON_MEDIA_TYPE, f"{meta.title}: features",
                   collectionId=cid),
+            _link("ogc.queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                  SCHEMA_MEDIA_TYPE, f"{meta.title}: queryables", collectionId=cid),
         ],
     }
     if extent:
@@ -161,16 +171,44 @@ def _page_link(rel: str, title: str, offset: int) -> dict[str, str]:
     return {"href": href, "rel": rel, "type": GEOJSON_MEDIA_TYPE, "title": title}
 
 
+@blp.route("/collections/<collectionId>/queryables")
+@public
+@blp.arguments(FormatArgsSchema, location="query")
+@blp.response(200, QueryablesSchema, content_type=SCHEMA_MEDIA_TYPE)
+def queryables(_args, collectionId: str):  # noqa: N803
+    """List the properties the collection's items can be filtered on, as a JSON Schema."""
+    properties: dict[str, Any] = {
+        name: {"title": name, "type": kind} for name, kind in ogc.queryables(collectionId).items()
+    }
+    properties["geometry"] = {
+        "format": "geometry-any", "x-ogc-role": "primary-geometry", "title": "geometry"
+    }
+    body = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": url_for("ogc.queryables", collectionId=collectionId, _external=True),
+        "type": "object",
+        "title": ogc.collection(collectionId).title,
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    return Response(current_app.json.dumps(body), mimetype=SCHEMA_MEDIA_TYPE)
+
+
 @blp.route("/collections/<collectionId>/items")
 @public
-@blp.arguments(ItemsArgsSchema, location="query")
+# Parameters the schema does not name are queryables' ``name=value`` filters: let them through
+# to the view, which refuses any that is not a queryable of the collection.
+@blp.arguments(ItemsArgsSchema, location="query", unknown=INCLUDE)
 @blp.response(200, content_type=GEOJSON_MEDIA_TYPE)
 def items(args, collectionId: str):  # noqa: N803
     """Return one page of a collection's features as a GeoJSON FeatureCollection."""
     limit = min(args["limit"], ogc.MAX_LIMIT)
     offset = args["offset"]
+    named = {field.data_key or name for name, field in ItemsArgsSchema().fields.items()}
+    properties = {key: request.args.getlist(key) for key in request.args if key not in named}
     features, matched, returned = ogc.items(
-        collectionId, limit=limit, offset=offset, bbox=args.get("bbox")
+        collectionId, limit=limit, offset=offset, bbox=args.get("bbox"),
+        properties=properties, cql=args.get("filter"), cql_lang=args["filter_lang"],
     )
     links = [
         {"href": request.url, "rel": "self", "type": GEOJSON_MEDIA_TYPE, "title": "This page"},

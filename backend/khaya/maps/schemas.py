@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from .ogc import CRS84, DEFAULT_LIMIT, MAX_LIMIT
+from .ogc_filter import FILTER_LANGS, MAX_FILTER_LENGTH
 
 
 class OgcBBox(fields.Field):
@@ -58,6 +59,29 @@ class ItemsArgsSchema(FormatArgsSchema):
         validate=validate.Length(min=1, max=100),
         metadata={"description": "Accepted for conformance; the collections are not temporal"},
     )
+    filter = fields.String(
+        validate=validate.Length(min=1, max=MAX_FILTER_LENGTH),
+        metadata={"description": "A CQL2 filter on the collection's queryables, e.g. "
+                  "lgo_code = 'lamphun-town' AND participation >= 0.5"},
+    )
+    filter_lang = fields.String(
+        data_key="filter-lang", load_default="cql2-text", validate=validate.OneOf(FILTER_LANGS),
+    )
+    filter_crs = fields.String(
+        data_key="filter-crs", validate=validate.OneOf([CRS84]),
+        metadata={"description": "Only CRS84 is offered"},
+    )
+
+
+class QueryablesSchema(Schema):
+    """A JSON Schema of the properties a collection can be filtered on (Part 3)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    type = fields.String()
+    title = fields.String()
+    properties = fields.Dict()
 
 
 class LinkSchema(Schema):
