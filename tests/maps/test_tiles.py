@@ -7,10 +7,11 @@ import uuid
 
 import mapbox_vector_tile
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects import postgresql
 
 from khaya.areas.models import Lgo, Village
+from khaya.auth import audit
 from khaya.auth.models import AuditEvent
 from khaya.collection.models import CollectionPoint
 from khaya.common.geo import point as geo_point
@@ -203,25 +204,74 @@ def test_below_the_minimum_zoom_the_households_layer_is_empty(
     assert response.data == b""
 
 
-def test_a_household_tile_is_audited_per_household(
+def test_a_household_tile_is_audited_once_and_answers_who_saw_each_household(
     app, client, auth, make_household, village_point
 ):
-    made = make_household()
+    made = [make_household() for _ in range(3)]
+    far = make_household(NGA_VILLAGE, who="nga.staff")
     z, x, y = tile_of(*village_point(TOWN_VILLAGE), 16)
     first = client.get(url("households", z, x, y), headers=auth("town.staff"))
     assert first.status_code == 200
     client.get(url("households", z, x, y),
                headers={**auth("town.staff"), "If-None-Match": first.headers["ETag"]})
+    shown = features(first, "households")
     with app.app_context():
         events = db.session.execute(
-            select(AuditEvent).where(
-                AuditEvent.entity == "household", AuditEvent.entity_id == str(made["id"]),
-                AuditEvent.action == "list",
-            )
+            select(AuditEvent).where(AuditEvent.entity == "household_tile")
         ).scalars().all()
-        assert len(events) == 1, "the 304 must not be audited, the 200 must"
-        assert events[0].details == {"via": "tile", "tile": f"{z}/{x}/{y}"}
+        assert len(events) == 1, "one event for the 200, none for the 304, not one a household"
+        village_id = db.session.execute(
+            select(Household.village_id).where(Household.id == made[0]["id"])
+        ).scalar_one()
+        assert events[0].entity_id == f"{z}/{x}/{y}"
+        assert events[0].details == {"tile": f"{z}/{x}/{y}", "households": len(shown),
+                                     "village_ids": [village_id]}
+        per_household = db.session.execute(
+            select(AuditEvent).where(AuditEvent.entity == "household",
+                                     AuditEvent.action == "list")
+        ).scalars().all()
+        assert per_household == []
         db.session.remove()
+    # Who saw each household: the tile view for the three on it, nothing for the one elsewhere.
+    admin = auth("town.admin")
+    for household in made:
+        trail = client.get(f"/api/v1/audit-events?entity=household&entity_id={household['id']}",
+                           headers=admin).get_json()["items"]
+        views = [e for e in trail if e["entity"] == "household_tile"]
+        assert [e["entity_id"] for e in views] == [f"{z}/{x}/{y}"], trail
+    nga_trail = client.get(f"/api/v1/audit-events?entity=household&entity_id={far['id']}",
+                           headers=auth("nga.admin")).get_json()["items"]
+    assert [e for e in nga_trail if e["entity"] == "household_tile"] == []
+
+
+def test_a_tile_view_is_not_counted_for_a_household_of_a_village_it_did_not_show(
+    app, client, auth, make_household, village_point
+):
+    """A volunteer's tile shows only their villages: a neighbour's house under the same tile,
+    in another village, was not seen by them."""
+    made = make_household()
+    z, x, y = tile_of(*village_point(TOWN_VILLAGE), 16)
+    with app.app_context():
+        lgo_id, point = db.session.execute(
+            select(Household.lgo_id, Household.point).where(Household.id == made["id"])
+        ).one()
+        other_village = db.session.execute(
+            select(Village.id).where(Village.lgo_id == lgo_id, Village.code != TOWN_VILLAGE)
+            .limit(1)
+        ).scalar_one()
+        db.session.execute(
+            insert(AuditEvent).values(
+                action="list", entity="household_tile", entity_id=f"{z}/{x}/{y}", lgo_id=lgo_id,
+                details={"tile": f"{z}/{x}/{y}", "households": 1, "village_ids": [other_village]},
+                area=tiles.envelope_4326(z, x, y),
+            )
+        )
+        assert db.session.execute(
+            select(func.count()).select_from(AuditEvent).where(audit.tile_views_of(made["id"]))
+        ).scalar_one() == 0
+        db.session.rollback()
+        db.session.remove()
+    assert point is not None
 
 
 def test_an_edit_invalidates_the_cached_tile_and_its_etag(

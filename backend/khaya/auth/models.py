@@ -7,6 +7,7 @@ import enum
 import uuid
 from typing import Any
 
+from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import INET, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -209,6 +211,9 @@ class AuditEvent(Scoped, Model):
         # "Who accessed household X" walks this index newest first.
         Index("ix_audit_events_entity", "entity", "entity_id", "at"),
         Index("ix_audit_events_lgo_at", "lgo_id", "at"),
+        # "Who saw household X" on a map: the tile views whose area holds its point.
+        Index("ix_audit_events_area", "area", postgresql_using="gist",
+              postgresql_where=text("area is not null")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -223,5 +228,9 @@ class AuditEvent(Scoped, Model):
     method: Mapped[str | None] = mapped_column(String(10))
     ip: Mapped[str | None] = mapped_column(INET)
     details: Mapped[dict | None] = mapped_column(JSONB)
+    # The ground a map tile showed (its envelope), for events of entity "household_tile".
+    area: Mapped[Any] = mapped_column(
+        Geometry("POLYGON", srid=4326, spatial_index=False), nullable=True
+    )
     # Who it was, by name, for the "who accessed household X" answer.
     actor: Mapped[User | None] = relationship(viewonly=True)

@@ -14,8 +14,10 @@ The households layer: anonymous callers get 401, roles without ``households.read
 caller with it gets only the households of their scope (their LGO, a volunteer's villages, a
 resident's own household); a tile outside it is empty, not an error. Below
 ``MAPS_HOUSEHOLDS_MIN_ZOOM`` (14) the layer is empty: at that scale the map shows village
-aggregates. Each household a 200 tile carries is
-written to the audit log as a "list" read; a 304 sends no data and records nothing.
+aggregates. A 200 tile is written to the audit log as one "list" event per LGO whose households
+it shows (entity ``household_tile``: the tile, how many households, their villages and the
+tile's area), from which "who saw household X" is answered; a 304 sends no data and records
+nothing.
 """
 
 from __future__ import annotations
@@ -93,9 +95,10 @@ def households_tile(z: int, x: int, y: int):
     tile, rendered = tiles.get_tile(HOUSEHOLDS, z, x, y, scope=g.khaya_scope)
     response = _tile_response(tile, private=True)
     changed = rendered and tiles.compact_versions()
-    if response.status_code == 200 and tile.households:
-        audit.record(
-            "list", "household", tile.households, details={"via": "tile", "tile": f"{z}/{x}/{y}"}
+    if response.status_code == 200 and tile.shown:
+        audit.record_tile(
+            f"{z}/{x}/{y}", tiles.envelope_4326(z, x, y),
+            [(s.lgo_id, s.households, s.village_ids) for s in tile.shown],
         )
         changed = True
     if changed:

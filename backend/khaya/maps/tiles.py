@@ -24,7 +24,7 @@ from sqlalchemy import (
     literal_column,
     select,
 )
-from sqlalchemy.dialects.postgresql import array as pg_array
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql import Select
 
 from ..areas.models import Village
@@ -67,12 +67,21 @@ def tile_cache() -> LRUCache:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """What a household tile shows of one LGO: how many households, in which villages."""
+
+    lgo_id: int
+    households: int
+    village_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Tile:
-    """An encoded tile, its ETag and the households it shows (for the audit log)."""
+    """An encoded tile, its ETag and, for the households layer, what it shows of each LGO."""
 
     data: bytes
     etag: str
-    households: tuple[tuple[int, int], ...] = ()
+    shown: tuple[Shown, ...] = ()
 
 
 def valid_tile(z: int, x: int, y: int) -> bool:
@@ -100,7 +109,8 @@ def get_tile(
     if tile is not None:
         return tile, False
     tile = _render(layer, z, x, y, scope=scope, today=today, version=version, snap=snap)
-    cache.put(key, tile, len(tile.data) + 16 * len(tile.households) + 200)
+    audit_bytes = sum(8 * len(s.village_ids) + 64 for s in tile.shown)
+    cache.put(key, tile, len(tile.data) + audit_bytes + 200)
     return tile, True
 
 
@@ -128,7 +138,7 @@ def _render(
     version: int,
     snap: indicators.Snapshot,
 ) -> Tile:
-    households: tuple[tuple[int, int], ...] = ()
+    shown: tuple[Shown, ...] = ()
     if layer == HOUSEHOLDS:
         if scope is None:
             raise ValueError("the households layer needs the caller's scope")
@@ -136,20 +146,25 @@ def _render(
         if z < min_zoom:
             data = b""
         else:
-            data, households = _households_tile(z, x, y, scope, today)
+            data, shown = _households_tile(z, x, y, scope, today)
     else:
         data = _encode(_public_rows(layer, z, x, y, snap), layer, "fid")
     digest = hashlib.blake2b(data, digest_size=12).hexdigest()
-    return Tile(data=data, etag=f"{version}-{digest}", households=households)
+    return Tile(data=data, etag=f"{version}-{digest}", shown=shown)
 
 
 def _envelope(z: int, x: int, y: int):
     return func.ST_TileEnvelope(z, x, y)
 
 
+def envelope_4326(z: int, x: int, y: int):
+    """Return the tile's envelope in SRID 4326 (the ground a tile covers, for the audit)."""
+    return func.ST_Transform(_envelope(z, x, y), 4326)
+
+
 def _in_tile(geom, z: int, x: int, y: int):
     # Transform the envelope, not the column, so the GiST index on geom is used.
-    return geom.op("&&")(func.ST_Transform(_envelope(z, x, y), 4326))
+    return geom.op("&&")(envelope_4326(z, x, y))
 
 
 def _mvt_geom(geom, z: int, x: int, y: int):
@@ -180,8 +195,8 @@ def _public_rows(layer: str, z: int, x: int, y: int, snap: indicators.Snapshot) 
 
 def _households_tile(
     z: int, x: int, y: int, scope: Scope, today: dt.date
-) -> tuple[bytes, tuple[tuple[int, int], ...]]:
-    """Encode the in-scope households of a tile; return the bytes and (id, lgo id) pairs.
+) -> tuple[bytes, tuple[Shown, ...]]:
+    """Encode the in-scope households of a tile; return the bytes and what it shows per LGO.
 
     Only what a map needs: no name, phone or house number (an address detail).
     """
@@ -191,6 +206,7 @@ def _households_tile(
         select(
             h.id.label("fid"),
             h.lgo_id.label("lgo_id"),
+            h.village_id.label("village_id"),
             Village.code.label("village_code"),
             cast(h.wet_bin, Text).label("wet_bin"),
             h.verified_on.is_not(None).label("verified"),
@@ -206,17 +222,38 @@ def _households_tile(
         .where(h.active.is_(True), _in_tile(h.point, z, x, y), scope_clause(h, scope))
         .order_by(h.id)
     )
-    # A CTE is computed once: the tile and the audit list come from the same rows.
+    # A CTE is computed once: the tile and the audit summary come from the same rows.
     t = rows.cte("t")
     shown = t.c.geom.is_not(None)
-    m = select(*[c for c in t.c if c.key != "lgo_id"]).where(shown).subquery("m")
+    m = select(*[c for c in t.c if c.key not in ("lgo_id", "village_id")]).where(
+        shown
+    ).subquery("m")
+    per_lgo = (
+        select(
+            t.c.lgo_id,
+            func.count().label("n"),
+            func.array_agg(aggregate_order_by(t.c.village_id.distinct(), t.c.village_id)).label(
+                "villages"
+            ),
+        )
+        .where(shown)
+        .group_by(t.c.lgo_id)
+        .subquery("l")
+    )
+    summary = select(
+        func.json_agg(aggregate_order_by(
+            func.json_build_array(per_lgo.c.lgo_id, per_lgo.c.n, per_lgo.c.villages),
+            per_lgo.c.lgo_id,
+        ))
+    ).scalar_subquery()
     stmt = select(
-        func.ST_AsMVT(literal_column("m"), "households", EXTENT, "geom", "fid"),
-        select(func.array_agg(pg_array([t.c.fid, t.c.lgo_id]))).where(shown).scalar_subquery(),
+        func.ST_AsMVT(literal_column("m"), "households", EXTENT, "geom", "fid"), summary
     ).select_from(m)
-    data, pairs = db.session.execute(stmt).one()
-    households = tuple((int(fid), int(lgo_id)) for fid, lgo_id in pairs or [])
-    return bytes(data or b""), households
+    data, lgos = db.session.execute(stmt).one()
+    seen = tuple(
+        Shown(int(lgo_id), int(n), tuple(int(v) for v in ids)) for lgo_id, n, ids in lgos or []
+    )
+    return bytes(data or b""), seen
 
 
 def clear_caches() -> None:

@@ -75,7 +75,7 @@ def export_household(household_id: int) -> dict[str, Any]:
         .order_by(LedgerEntry.entry_date, LedgerEntry.id)).scalars()
     accesses = db.session.execute(
         select(AuditEvent.at, AuditEvent.actor_role, AuditEvent.action, AuditEvent.endpoint)
-        .where(AuditEvent.entity == "household", AuditEvent.entity_id == str(household.id))
+        .where(audit.household_events(household.id))
         .order_by(AuditEvent.at, AuditEvent.id), execution_options=unscoped()).all()
     audit.record("export", "household", [(household.id, household.lgo_id)],
                  details={"document": "subject_access"})
