@@ -22,6 +22,7 @@ build_hash() {
         (cd "$FE" && find src sw shared public index.html vite.config.ts tsconfig.json package.json \
             package-lock.json -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
         echo "VITE_TILE_URL=${VITE_TILE_URL:-}"
+        echo "precompressed: brotli and gzip"
     } | sha
 }
 
@@ -67,5 +68,8 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$LOCK" ]; then
 fi
 say "building the phone app (node $(node --version))"
 (cd "$FE" && quietly frontend-build npm run --silent build)
+# Brotli and gzip copies beside each file, made once here instead of on every request;
+# WhiteNoise serves the one the browser accepts (see backend/khaya/common/web.py).
+"$ROOT/.venv/bin/python" -m whitenoise.compress --quiet "$FE/dist"
 echo "$WANT" > "$FE/dist/.build-hash"
 say "built $(find "$FE/dist" -type f | wc -l) files into frontend/dist"

@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import errors
-from .common import security
+from .common import security, web
 from .config import Config
 from .extensions import api, db, limiter, migrate
 from .untrusted import JSONProvider
@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     blueprints.register(app, api)
     errors.init_app(app)
     security.init_app(app)
+    web.init_static(app)
 
     from . import cli
 

@@ -1,29 +1,17 @@
 /** The app shell: top bar with sync state and language, banners, the routed screen, bottom nav. */
 import type { ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getMeta, type OutboxItem } from '../shared/db';
+import { getMeta } from '../shared/db';
 import { onEvent } from '../shared/util';
 import { formatDateTime, lang, setLang, t, useT, type Key } from './i18n';
-import { Link, match, navigate, route } from './router';
+import { Link, navigate, route } from './router';
 import { auth, modeOf, officeOnly, onDesk, isOfficeUser as officeUser } from './session';
 import { useStore } from './store';
 import { applyUpdate, readyOffline, updateAvailable } from './sw-bridge';
 import { syncState } from './sync';
 import { Icon, type IconName } from './ui/icons';
 import { Banner, showToast, Toast } from './ui/kit';
-import { Card } from './screens/card';
-import { DepositScreen } from './screens/deposit';
-import { HouseholdScreen, useHousehold } from './screens/household';
-import { Households } from './screens/households';
-import { InspectScreen } from './screens/inspect';
-import { LogForm } from './screens/log-form';
 import { Login } from './screens/login';
-import { Outbox } from './screens/outbox';
-import { Passbook } from './screens/passbook';
-import { History, ResidentHome } from './screens/resident';
-import { QrOpen, Scan } from './screens/scan';
-import { Settings } from './screens/settings';
-import { Screen } from './ui/kit';
 
 /** The office screens are for desk work: they load (from the precache) on first use. */
 function LazyOffice({ path }: { path: string }) {
@@ -32,15 +20,6 @@ function LazyOffice({ path }: { path: string }) {
     void import('./office/shell').then((m) => setShell(() => m.default));
   }, []);
   return Shell ? <Shell path={path} /> : <div class="loading full" role="status"><span class="spinner" /></div>;
-}
-
-/** Leaflet is big and only the map needs it: that screen loads (from the precache) on first use. */
-function LazyMap() {
-  const [Screen, setScreen] = useState<ComponentType | null>(null);
-  useEffect(() => {
-    void import('./screens/map').then((m) => setScreen(() => m.default));
-  }, []);
-  return Screen ? <Screen /> : <div class="loading" role="status"><span class="spinner" /></div>;
 }
 
 const RESIDENT_NAV: [string, Key, IconName][] = [
@@ -102,56 +81,14 @@ function ClockWarning() {
   return message ? <Banner kind="warn" icon="alert"><span data-testid="clock-warning">{message}</span></Banner> : null;
 }
 
-function FixScreen({ seq }: { seq: number }) {
-  useT();
-  const { items } = useStore(syncState);
-  const { session } = useStore(auth);
-  const item: OutboxItem | undefined = items.find((i) => i.seq === seq);
-  if (!item || item.household_id === null) return <Screen title={t('outbox_fix')} back="/outbox"><p class="empty">{t('outbox_empty')}</p></Screen>;
-  if (item.kind === 'inspection') return <InspectScreen id={item.household_id} fix={item} />;
-  if (item.kind === 'deposit') return <DepositScreen id={item.household_id} fix={item} />;
-  return (
-    <Screen title={t('outbox_fix')} back="/outbox">
-      <LogForm householdId={item.household_id} userId={session!.user_id} fix={item} onSaved={() => history.back()} />
-    </Screen>
-  );
-}
-
-function HouseLine({ id }: { id: number }) {
-  const household = useHousehold(id);
-  return household.data ? <p class="lead">{t('house_no')} <strong>{household.data.house_number}</strong></p> : null;
-}
-
-function VolunteerLog({ id }: { id: number }) {
-  useT();
-  const { session } = useStore(auth);
-  return (
-    <Screen title={t('log_for_household')} back={`/households/${id}`}>
-      <HouseLine id={id} />
-      <LogForm householdId={id} userId={session!.user_id} onSaved={() => history.back()} />
-    </Screen>
-  );
-}
-
-function Routed({ path, resident }: { path: string; resident: boolean }) {
-  let p: Record<string, string> | null;
-  if ((p = match('/h/:token', path))) return <QrOpen token={p.token} />;
-  if (path === '/outbox') return <Outbox />;
-  if (path === '/settings') return <Settings />;
-  if (path === '/map') return <LazyMap />;
-  if ((p = match('/fix/:seq', path))) return <FixScreen seq={Number(p.seq)} />;
-  if (resident) {
-    if (path === '/history') return <History />;
-    if (path === '/card') return <Card />;
-    if (path === '/passbook') return <Passbook />;
-    return <ResidentHome />;
-  }
-  if (path === '/scan') return <Scan />;
-  if ((p = match('/households/:id/inspect', path))) return <InspectScreen id={Number(p.id)} />;
-  if ((p = match('/households/:id/log', path))) return <VolunteerLog id={Number(p.id)} />;
-  if ((p = match('/households/:id/deposit', path))) return <DepositScreen id={Number(p.id)} />;
-  if ((p = match('/households/:id', path))) return <HouseholdScreen id={Number(p.id)} />;
-  return <Households />;
+/** The signed-in screens load on first use (from the precache once the app is installed), so
+ * a first visit downloads only the shell and the sign-in screen. */
+function LazyRoutes({ path, resident }: { path: string; resident: boolean }) {
+  const [Routes, setRoutes] = useState<ComponentType<{ path: string; resident: boolean }> | null>(null);
+  useEffect(() => {
+    void import('./routes').then((m) => setRoutes(() => m.default));
+  }, []);
+  return Routes ? <Routes path={path} resident={resident} /> : <div class="loading" role="status"><span class="spinner" /></div>;
 }
 
 export function App() {
@@ -223,7 +160,7 @@ export function App() {
       </div>
       <main id="main" tabIndex={-1}>
         <ClockWarning />
-        <Routed path={path} resident={resident} />
+        <LazyRoutes path={path} resident={resident} />
       </main>
       <nav class="bottom-nav" aria-label={t('main_nav')}>
         {nav.map(([href, key, icon]) => (

@@ -2,8 +2,8 @@
 import { ApiError, OfflineError, setLanguage } from '../shared/api';
 import { getMeta, setMeta } from '../shared/db';
 import { store, useStore } from './store';
-import { en as officeEn, th as officeTh } from './office/strings';
-import { en as provinceEn, th as provinceTh } from './office/province/strings';
+import type { th as officeTh } from './office/strings';
+import type { th as provinceTh } from './office/province/strings';
 import { en as baseEn, th as baseTh } from './strings';
 
 export type Lang = 'th' | 'en';
@@ -11,10 +11,18 @@ export type Lang = 'th' | 'en';
 /** Every string's key: the phone screens', the office's and the provincial dashboards'. */
 export type Key = keyof typeof baseTh | keyof typeof officeTh | keyof typeof provinceTh;
 
-const DICTS: Record<Lang, Record<Key, string>> = {
-  th: { ...baseTh, ...officeTh, ...provinceTh },
-  en: { ...baseEn, ...officeEn, ...provinceEn },
+/** The phone screens' strings; the office registers its own tables when its screens load, so
+ * a phone never downloads them (this module only knows their keys' type). */
+const DICTS: Record<Lang, Partial<Record<Key, string>>> = {
+  th: { ...baseTh },
+  en: { ...baseEn },
 };
+
+/** Add a feature's string tables (called by the module that owns them, when it loads). */
+export function registerStrings(tables: Record<Lang, Record<string, string>>): void {
+  Object.assign(DICTS.th, tables.th);
+  Object.assign(DICTS.en, tables.en);
+}
 
 function initialLang(): Lang {
   try {

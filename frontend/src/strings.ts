@@ -2,6 +2,7 @@
 
 export const th = {
   app_name: 'ขยะ · Khaya',
+  o_open_office: 'เปิดหน้าสำนักงาน',
   app_tagline: 'คัดแยกขยะ ลำพูนเมืองสะอาด',
   lang_switch: 'English',
   lang_short: 'EN',
@@ -308,6 +309,7 @@ export type Key = keyof typeof th;
 
 export const en: Record<Key, string> = {
   app_name: 'Khaya · ขยะ',
+  o_open_office: 'Open the office screens',
   app_tagline: 'Waste sorting for a clean Lamphun',
   lang_switch: 'ไทย',
   lang_short: 'ไทย',

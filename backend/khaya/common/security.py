@@ -61,21 +61,30 @@ def _reject_nul() -> None:
         raise BadRequest("NUL characters are not allowed in the URL.")
 
 
+def page_headers(app: Flask) -> dict[str, str]:
+    """Return the security headers of the web app's pages and files (without HSTS)."""
+    return {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "same-origin",
+        "Permissions-Policy": "camera=(self), geolocation=(self), microphone=()",
+        "Content-Security-Policy": APP_CSP.format(tiles=_tile_origin(app.config["MAP_TILE_URL"])),
+    }
+
+
 def init_app(app: Flask) -> None:
     """Refuse oversized chunked bodies and NUL characters; add the security headers."""
     app.before_request(_refuse_oversized_stream)
     app.before_request(_reject_nul)
-    app_csp = APP_CSP.format(tiles=_tile_origin(app.config["MAP_TILE_URL"]))
+    base = page_headers(app)
 
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
-        docs = request.path.startswith("/api/v1/docs")
-        headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else app_csp)
+        if request.path.startswith("/api/v1/docs"):
+            headers.setdefault("Content-Security-Policy", DOCS_CSP)
+        for name, value in base.items():
+            headers.setdefault(name, value)
         if g.get("khaya_private"):
             # Views that need a tighter or looser rule set their own header first.
             headers.setdefault("Cache-Control", PRIVATE)

@@ -1,10 +1,22 @@
-"""Serve the PWA build (or the placeholder page before the first build) at the site root."""
+"""Serve the PWA build (or the placeholder page before the first build) at the site root.
+
+The build's files are served by WhiteNoise, in front of Flask: it picks the Brotli or gzip
+copy that ``scripts/frontend.sh`` made at build time (``python -m whitenoise.compress``) by the
+browser's ``Accept-Encoding``, answers ranges and ``If-None-Match``, and marks the hashed files
+under ``assets/`` immutable. Flask answers the rest: the app shell (for "/" and client-side
+routes), the service worker and the manifest, read afresh on every request, and any file the
+build added after the server started.
+"""
 
 from pathlib import Path
+from typing import Any
 
 import swagger_ui_bundle
-from flask import Blueprint, current_app, send_from_directory
+from flask import Blueprint, Flask, current_app, send_from_directory
 from werkzeug.exceptions import NotFound
+from whitenoise import WhiteNoise
+
+from .security import page_headers
 
 web = Blueprint("web", __name__)
 
@@ -17,9 +29,10 @@ def docs_assets(filename: str):
     return send_from_directory(SWAGGER_DIR, filename, max_age=86400)
 
 
-def _frontend_dir() -> Path:
-    root = Path(current_app.config["PROJECT_ROOT"])
-    dist = root / current_app.config["FRONTEND_DIST"]
+def _frontend_dir(app: Flask | None = None) -> Path:
+    config = (app or current_app).config
+    root = Path(config["PROJECT_ROOT"])
+    dist = root / config["FRONTEND_DIST"]
     return dist if (dist / "index.html").is_file() else root / "frontend" / "placeholder"
 
 
@@ -31,6 +44,42 @@ IMMUTABLE_PREFIX = "assets/"
 YEAR = 365 * 24 * 3600
 # Paths under these are the APIs' (/api/v1, /ogc): the web app never answers for them.
 API_ROOTS = frozenset({"api", "ogc"})
+
+
+class _BuiltFiles(WhiteNoise):
+    """WhiteNoise for the build's files, except the few whose name never changes.
+
+    The app shell, the service worker and the manifest are read from disk by Flask on every
+    request (``frontend``): a new build placed beside a running server is then offered at once
+    (the worker's update check sees it), where WhiteNoise would keep the size and ETag it read
+    at start-up.
+    """
+
+    def add_file_to_dictionary(self, url: str, path: str, stat_cache: Any = None) -> None:
+        if url.lstrip("/") in ALWAYS_REVALIDATE:
+            return
+        super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
+
+
+def init_static(app: Flask) -> None:
+    """Put WhiteNoise in front of the app for the built files, with the pages' headers."""
+    headers = page_headers(app)
+
+    def add_headers(response_headers: Any, path: str, url: str) -> None:
+        for name, value in headers.items():
+            response_headers[name] = value
+
+    app.wsgi_app = _BuiltFiles(  # type: ignore[method-assign]
+        app.wsgi_app,
+        root=str(_frontend_dir(app)),
+        prefix="/",
+        max_age=86400,
+        # The app shell for "/" and client-side routes comes from Flask (see ``frontend``).
+        index_file=False,
+        immutable_file_test=lambda path, url: url.startswith("/" + IMMUTABLE_PREFIX),
+        add_headers_function=add_headers,
+        mimetypes={".webmanifest": "application/manifest+json"},
+    )
 
 
 @web.route("/", defaults={"path": ""})

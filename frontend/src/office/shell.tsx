@@ -3,6 +3,7 @@
  * (same sign-in, same API client). A menu down the side, the page beside it; on a narrow
  * screen the menu folds above the page.
  */
+import './register-strings';
 import { useEffect } from 'preact/hooks';
 import { lang, setLang, t, useT, type Key } from '../i18n';
 import { Link, navigate } from '../router';
