@@ -56,6 +56,9 @@ export default defineConfig({
       },
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,woff2,svg,png}'],
+        // MapLibre draws the office map's households from tiles that are never kept offline: a
+        // phone does not download it ahead, an office PC fetches it with the map.
+        globIgnores: ['**/household-tiles-*.{js,css}', '**/maplibre-gl-csp-worker-*'],
         // The worker is built as a classic script: every browser that has service workers runs it.
         rollupFormat: 'iife',
         maximumFileSizeToCacheInBytes: 2 * 1024 * 1024,

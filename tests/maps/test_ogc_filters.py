@@ -183,3 +183,22 @@ def test_gdal_filters_on_the_server(app):
         )
     assert result.returncode == 0, result.stderr
     assert f"Feature Count: {len(expected)}" in result.stdout, result.stdout
+
+
+def test_a_box_with_no_area_still_filters_on_the_indicators(client):
+    """Only the box's areas carry their indicator values into the query; an empty box keeps
+    the columns, so a filter on them is still valid (and matches nothing)."""
+    body = client.get("/ogc/collections/villages/items?bbox=-10,-10,-9,-9"
+                      "&filter=participation%20%3E%3D%200").get_json()
+    assert body["numberMatched"] == 0
+    boxed = client.get("/ogc/collections/villages/items?bbox=98.9,18.5,99.1,18.7"
+                       "&filter=participation%20IS%20NULL%20OR%20participation%20%3E%3D%200"
+                       "&limit=1000").get_json()
+    plain = client.get("/ogc/collections/villages/items?bbox=98.9,18.5,99.1,18.7"
+                       "&limit=1000").get_json()
+    assert boxed["numberMatched"] == plain["numberMatched"] > 0
+    # The values a page carries are the same with and without the box.
+    everything = {f["id"]: f["properties"] for f in client.get(
+        "/ogc/collections/villages/items?limit=1000").get_json()["features"]}
+    for feature in plain["features"]:
+        assert feature["properties"] == everything[feature["id"]]

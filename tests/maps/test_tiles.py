@@ -198,7 +198,7 @@ def test_below_the_minimum_zoom_the_households_layer_is_empty(
     client, auth, make_household, village_point
 ):
     make_household()
-    z, x, y = tile_of(*village_point(TOWN_VILLAGE), 12)
+    z, x, y = tile_of(*village_point(TOWN_VILLAGE), 11)
     response = client.get(url("households", z, x, y), headers=auth("town.staff"))
     assert response.status_code == 200
     assert response.data == b""

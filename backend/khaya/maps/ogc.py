@@ -111,14 +111,27 @@ def extents() -> dict[str, list[float] | None]:
     }
 
 
-def _base(collection_id: str) -> tuple[Select, str | None]:
-    """Return a collection's select and the period of its indicators (if it has any)."""
+def _base(collection_id: str, bbox: tuple[float, ...] | None = None) -> tuple[Select, str | None]:
+    """Return a collection's select and the period of its indicators (if it has any).
+
+    With ``bbox``, only the areas in it carry their indicator values into the query: a page of
+    a small box should not read every village's values into a table.
+    """
     if collection_id == layers.POINTS:
         return layers.points_select(), None
     if collection_id not in INDICATOR_COLLECTIONS:
         return layers.area_select(collection_id), None
     period = indicators.latest_complete_month(local_today())
     values = indicators.snapshot(collection_id, period).values
+    if bbox and values:
+        model = layers.AREA_LEVELS[collection_id]
+        codes = db.session.execute(
+            select(model.code).where(_bbox_clause(collection_id, bbox)),
+            execution_options=unscoped(),
+        ).scalars()
+        # An empty box keeps the indicator columns (a row no area matches), so its queryables
+        # and properties are the collection's as everywhere.
+        values = {code: values[code] for code in codes if code in values} or {"": {}}
     return layers.area_select(collection_id, values), period
 
 
@@ -182,7 +195,7 @@ def items(
     """
     collection(collection_id)
     limit = min(limit, MAX_LIMIT)
-    base, period = _base(collection_id)
+    base, period = _base(collection_id, bbox)
     if bbox:
         base = base.where(_bbox_clause(collection_id, bbox))
     whole = base.subquery("w")

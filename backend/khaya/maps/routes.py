@@ -13,7 +13,7 @@ z/x/y outside the pyramid (z above 22, x or y of 2^z or more) and unknown layers
 The households layer: anonymous callers get 401, roles without ``households.read`` 403, and a
 caller with it gets only the households of their scope (their LGO, a volunteer's villages, a
 resident's own household); a tile outside it is empty, not an error. Below
-``MAPS_HOUSEHOLDS_MIN_ZOOM`` (14) the layer is empty: at that scale the map shows village
+``MAPS_HOUSEHOLDS_MIN_ZOOM`` (12) the layer is empty: at that scale the map shows village
 aggregates. A 200 tile is written to the audit log as one "list" event per LGO whose households
 it shows (entity ``household_tile``: the tile, how many households, their villages and the
 tile's area), from which "who saw household X" is answered; a 304 sends no data and records
@@ -67,7 +67,7 @@ def _check_tile(z: int, x: int, y: int) -> None:
 @blp.response(200, TileIndexSchema)
 def tile_index():
     """List the tile layers, their URL templates, zoom range and who may read them."""
-    min_households = current_app.config.get("MAPS_HOUSEHOLDS_MIN_ZOOM", 14)
+    min_households = current_app.config.get("MAPS_HOUSEHOLDS_MIN_ZOOM", 12)
     layers = []
     for layer in tiles.LAYERS:
         template = url_for("tiles.public_tile", layer=layer, z=0, x=0, y=0, _external=True)

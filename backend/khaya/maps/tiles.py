@@ -142,7 +142,7 @@ def _render(
     if layer == HOUSEHOLDS:
         if scope is None:
             raise ValueError("the households layer needs the caller's scope")
-        min_zoom = current_app.config.get("MAPS_HOUSEHOLDS_MIN_ZOOM", 14)
+        min_zoom = current_app.config.get("MAPS_HOUSEHOLDS_MIN_ZOOM", 12)
         if z < min_zoom:
             data = b""
         else:
@@ -188,9 +188,26 @@ def _public_rows(layer: str, z: int, x: int, y: int, snap: indicators.Snapshot) 
     if layer == layers.POINTS:
         base = layers.points_select(streams_as_text=True)
     else:
-        base = layers.area_select(layer, snap.values)
+        base = layers.area_select(layer, _values_in_tile(layer, z, x, y, snap.values))
     sub = base.where(_in_tile(layers.geometry_column(layer), z, x, y)).subquery("a")
     return select(*[c for c in sub.c if c.key != "geom"], _mvt_geom(sub.c.geom, z, x, y))
+
+
+def _values_in_tile(
+    layer: str, z: int, x: int, y: int, values: dict[str, dict]
+) -> dict[str, dict]:
+    """Keep the indicator values of the areas a tile touches (one indexed lookup of codes).
+
+    A tile shows a handful of a province's hundreds of villages: sending every village's
+    values to be read into a table for each tile cost more than drawing it.
+    """
+    if not values:
+        return values
+    model = layers.AREA_LEVELS[layer]
+    codes = db.session.execute(
+        select(model.code).where(_in_tile(model.geom, z, x, y)), execution_options=unscoped()
+    ).scalars()
+    return {code: values[code] for code in codes if code in values}
 
 
 def _households_tile(

@@ -1,13 +1,13 @@
 /**
  * The LGO's map: its villages coloured by participation this month, its households as exact
- * points (filtered by what needs doing), its collection points; click for details, or click
- * an empty spot to register a household there.
+ * points from the household vector tiles (filtered by what needs doing, as a style filter), its
+ * collection points; click a household for details, or click a spot to register one there.
  */
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../shared/api';
-import { allPages, daysSince, LOG_OVERDUE_DAYS, type Household, type Village } from '../data';
+import { LOG_OVERDUE_DAYS, type Household, type Village } from '../data';
 import { formatDate, lang, nameOf, t, useT, type Key } from '../i18n';
 import { navigate } from '../router';
 import { auth } from '../session';
@@ -15,20 +15,10 @@ import { useStore } from '../store';
 import { addBaseMap, disposeMap, escapeHtml } from '../ui/basemap';
 import { Banner, showToast } from '../ui/kit';
 import { areaColour, errorText, formErrors, lastCompleteMonth, Legend, Page, PeriodPicker, POINT_COLOURS, ToDate, useFetch, type PeriodInfo } from './lib';
+import type { Filter, HouseholdLayer } from './household-tiles';
 import { createHousehold, HouseholdForm, useLgoVillages, valuesOf, type FormValues } from './register';
 
-type Filter = 'all' | 'not_logging' | 'not_verified' | 'no_bin';
 const FILTERS: Filter[] = ['all', 'not_logging', 'not_verified', 'no_bin'];
-
-export function needs(h: Household, filter: Filter): boolean {
-  if (filter === 'not_logging') {
-    const days = daysSince(h.last_log_on);
-    return days === null || days >= LOG_OVERDUE_DAYS;
-  }
-  if (filter === 'not_verified') return h.verified_on === null;
-  if (filter === 'no_bin') return h.wet_bin === 'none';
-  return true;
-}
 
 /** Household dots: the most urgent state wins (no log this week, then bin not verified). */
 const HOUSE_COLOURS = { not_logging: '#b3261e', not_verified: '#e0a100', verified: '#1b5e20' };
@@ -36,6 +26,18 @@ const HOUSE_COLOURS = { not_logging: '#b3261e', not_verified: '#e0a100', verifie
 
 interface Choropleth extends GeoJSON.FeatureCollection {
   khaya: { unit: string; period: PeriodInfo; classes: { breaks: number[] } };
+}
+
+/** The households layer starts at this zoom (Leaflet's; the tiles' own is one less). */
+const HOUSEHOLDS_MIN_ZOOM = 13;
+
+/** Open a household's popup: its details come from the register (the read is audited). */
+function openHousehold(map: L.Map, at: L.LatLng, id: number): void {
+  const popup = L.popup().setLatLng(at).setContent('…').openOn(map);
+  api<Household>(`households/${id}`).then(
+    (h) => popup.setContent(householdPopup(h)),
+    (error) => popup.setContent(escapeHtml(errorText(error))),
+  );
 }
 
 function householdPopup(h: Household): string {
@@ -61,7 +63,9 @@ export function LgoMap() {
   const [draft, setDraft] = useState<FormValues | null>(null);
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Record<string, unknown> | undefined>();
-  const [households, setHouseholds] = useState<Household[] | null>(null);
+  // Households in the loaded tiles that the filter keeps; null until the first tiles arrive.
+  const [shown, setShown] = useState<number | null>(null);
+  const [zoom, setZoom] = useState(13);
   const [failed, setFailed] = useState<string | null>(null);
   const [noTiles, setNoTiles] = useState(false);
   const villages = useLgoVillages();
@@ -69,30 +73,43 @@ export function LgoMap() {
   const points = useFetch<GeoJSON.FeatureCollection>('collection-points/geojson');
   const box = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
-  const groups = useRef<{ villages: L.LayerGroup; households: L.LayerGroup; points: L.LayerGroup; draft: L.LayerGroup } | null>(null);
+  const groups = useRef<{ villages: L.LayerGroup; points: L.LayerGroup; draft: L.LayerGroup } | null>(null);
+  const houses = useRef<HouseholdLayer | null>(null);
   const fitted = useRef(false);
   const addingRef = useRef(adding);
   addingRef.current = adding;
-
-  useEffect(() => {
-    allPages<Household>('households').then(setHouseholds, (error) => setFailed(errorText(error)));
-  }, []);
 
   useEffect(() => {
     const m = L.map(box.current!).setView([18.5745, 99.0087], 13);
     map.current = m;
     // Villages under households under collection points, whatever order they load in.
     m.createPane('villages').style.zIndex = '350';
+    const housePane = m.createPane('households');
+    housePane.style.zIndex = '400';
+    // The households' canvas covers the map: clicks go to the map, which asks it what is there.
+    housePane.style.pointerEvents = 'none';
     m.createPane('points').style.zIndex = '450';
     groups.current = {
       villages: L.layerGroup().addTo(m),
-      households: L.layerGroup().addTo(m),
       points: L.layerGroup().addTo(m),
       draft: L.layerGroup().addTo(m),
     };
     addBaseMap(m, () => setNoTiles(true));
+    m.on('zoomend', () => setZoom(m.getZoom()));
+    let disposed = false;
+    // MapLibre is loaded with the map, never with the rest of the office.
+    void import('./household-tiles').then(({ addHouseholdLayer }) => {
+      if (disposed) return;
+      const layer = addHouseholdLayer(m, 'households', LOG_OVERDUE_DAYS, HOUSE_COLOURS);
+      layer.onChange(() => setShown(layer.count()));
+      houses.current = layer;
+    }, (error) => setFailed(errorText(error)));
     m.on('click', (e: L.LeafletMouseEvent) => {
-      if (!addingRef.current) return;
+      if (!addingRef.current) {
+        const id = houses.current?.householdAt(e.containerPoint);
+        if (id != null) openHousehold(m, e.latlng, id);
+        return;
+      }
       const lon = e.latlng.lng.toFixed(6);
       const lat = e.latlng.lat.toFixed(6);
       groups.current!.draft.clearLayers();
@@ -113,7 +130,12 @@ export function LgoMap() {
       navigate(a.getAttribute('href')!);
     };
     box.current!.addEventListener('click', onPopupClick);
-    return () => disposeMap(m);
+    return () => {
+      disposed = true;
+      houses.current?.remove();
+      houses.current = null;
+      disposeMap(m);
+    };
   }, []);
 
   useEffect(() => {
@@ -138,24 +160,12 @@ export function LgoMap() {
     }
   }, [shapes.data, show.villages, lang.get()]);
 
-  // Once per register or filter change, not on every keystroke in the add form.
-  const [visible, unplaced] = useMemo(() => {
-    const wanted = (households ?? []).filter((h) => needs(h, filter));
-    return [wanted.filter((h) => h.point), wanted.filter((h) => !h.point).length];
-  }, [households, filter]);
   useEffect(() => {
-    const g = groups.current;
-    if (!g) return;
-    g.households.clearLayers();
-    if (!show.households) return;
-    for (const h of visible) {
-      const [lon, lat] = h.point!.coordinates;
-      const colour = needs(h, 'not_logging') ? HOUSE_COLOURS.not_logging : h.verified_on ? HOUSE_COLOURS.verified : HOUSE_COLOURS.not_verified;
-      L.circleMarker([lat, lon], { radius: 5, color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95 })
-        .bindPopup(() => householdPopup(h))
-        .addTo(g.households);
-    }
-  }, [households, filter, show.households, lang.get()]);
+    houses.current?.setFilter(filter);
+  }, [filter, shown === null]);
+  useEffect(() => {
+    houses.current?.setVisible(show.households);
+  }, [show.households, shown === null]);
 
   useEffect(() => {
     const g = groups.current;
@@ -226,7 +236,7 @@ export function LgoMap() {
                   setBusy(true);
                   try {
                     const h = await createHousehold(draft);
-                    setHouseholds((list) => [...(list ?? []), h]);
+                    houses.current?.reload();
                     showToast(t('reg_created', { house: h.house_number }));
                     setAdding(false);
                   } catch (error) {
@@ -238,8 +248,8 @@ export function LgoMap() {
             </>
           ) : (
             <>
-              <p data-testid="map-count">{households === null ? '…' : t('map_shown', { n: visible.length })}</p>
-              {unplaced > 0 && <p class="muted small">{t('map_no_point', { n: unplaced })}</p>}
+              <p data-testid="map-count">{shown === null ? '…' : t('map_shown', { n: shown })}</p>
+              {zoom < HOUSEHOLDS_MIN_ZOOM && <p class="muted small" data-testid="map-zoom-in">{t('map_zoom_in')}</p>}
               {legend && (
                 <>
                   <h2>{t('ind_participation')}</h2>

@@ -4,7 +4,6 @@ export const th = {
   // shell
   o_office: 'สำนักงาน',
   o_field_app: 'หน้างานภาคสนาม',
-  o_open_office: 'เปิดหน้าสำนักงาน',
   o_nav: 'เมนูสำนักงาน',
   o_sign_out: 'ออกจากระบบ',
   o_password: 'รหัสผ่าน',
@@ -86,8 +85,8 @@ export const th = {
   map_filter_no_bin: 'ไม่มีถังขยะเปียก',
   map_add_here: 'คลิกบนแผนที่เพื่อวางตำแหน่งครัวเรือนใหม่',
   map_add_household: 'เพิ่มครัวเรือนบนแผนที่',
-  map_shown: 'แสดง {n} ครัวเรือน',
-  map_no_point: '{n} ครัวเรือนไม่มีพิกัด',
+  map_shown: 'แสดง {n} ครัวเรือนในแผนที่ส่วนนี้',
+  map_zoom_in: 'ขยายแผนที่เพื่อดูครัวเรือน',
   // register
   reg_search_hint: 'บ้านเลขที่หรือชื่อหัวหน้าครัวเรือน',
   reg_house_no: 'บ้านเลขที่',
@@ -337,7 +336,6 @@ export type OfficeKey = keyof typeof th;
 export const en: Record<OfficeKey, string> = {
   o_office: 'Office',
   o_field_app: 'Field screens',
-  o_open_office: 'Open the office screens',
   o_nav: 'Office menu',
   o_sign_out: 'Sign out',
   o_password: 'Password',
@@ -415,8 +413,8 @@ export const en: Record<OfficeKey, string> = {
   map_filter_no_bin: 'No wet bin',
   map_add_here: 'Click the map where the new household is',
   map_add_household: 'Add a household on the map',
-  map_shown: '{n} households shown',
-  map_no_point: '{n} households have no location',
+  map_shown: '{n} households in this part of the map',
+  map_zoom_in: 'Zoom in to see the households',
   reg_search_hint: 'House number or head of household',
   reg_house_no: 'House no.',
   reg_head: 'Head of household',
