@@ -12,7 +12,7 @@ help:
 	@echo "make run    set up everything and serve the Lamphun demo on http://$(HOST):$(PORT)"
 	@echo "make test   set up everything and run the whole test suite"
 	@echo "make stop   stop the web server, the job-queue workers, PostgreSQL and Redis"
-	@echo "make lint   ruff and mypy"
+	@echo "make lint   ruff, mypy, and ESLint with tsc --noEmit for the web app"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make fuzz   a long Schemathesis run over every API operation (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES))"
 	@echo "make drill  load drill at twice the Lamphun peak, then the fault drills (restarts the private PostgreSQL once)"
@@ -45,6 +45,7 @@ db-status:
 lint: setup
 	$(BIN)/ruff check backend seed tests bench
 	$(BIN)/mypy backend/khaya
+	@bash scripts/frontend.sh lint
 
 bench: setup
 	@bash scripts/db.sh ensure khaya

@@ -52,6 +52,25 @@ if command -v flock >/dev/null 2>&1; then
     flock 9
 fi
 
+install_packages() {
+    LOCK=$(cat "$FE/package.json" "$FE/package-lock.json" | sha)
+    STAMP="$FE/node_modules/.khaya-lock-hash"
+    if [ "$(cat "$STAMP" 2>/dev/null)" != "$LOCK" ]; then
+        say "installing the pinned npm packages (npm ci)"
+        (cd "$FE" && quietly npm-ci npm ci --no-audit --no-fund --loglevel=error)
+        echo "$LOCK" > "$STAMP"
+    fi
+}
+
+# `frontend.sh lint`: ESLint (with typescript-eslint's type-aware rules) and the type check.
+if [ "${1:-}" = "lint" ]; then
+    ensure_node
+    install_packages
+    say "eslint and tsc --noEmit"
+    (cd "$FE" && npx --no-install eslint --max-warnings 0 . && npm run --silent typecheck)
+    exit 0
+fi
+
 WANT=$(build_hash)
 if [ -f "$FE/dist/index.html" ] && [ "$(cat "$FE/dist/.build-hash" 2>/dev/null)" = "$WANT" ]; then
     say "dist is up to date"
@@ -59,13 +78,7 @@ if [ -f "$FE/dist/index.html" ] && [ "$(cat "$FE/dist/.build-hash" 2>/dev/null)"
 fi
 
 ensure_node
-LOCK=$(cat "$FE/package.json" "$FE/package-lock.json" | sha)
-STAMP="$FE/node_modules/.khaya-lock-hash"
-if [ "$(cat "$STAMP" 2>/dev/null)" != "$LOCK" ]; then
-    say "installing the pinned npm packages (npm ci)"
-    (cd "$FE" && quietly npm-ci npm ci --no-audit --no-fund --loglevel=error)
-    echo "$LOCK" > "$STAMP"
-fi
+install_packages
 say "building the phone app (node $(node --version))"
 (cd "$FE" && quietly frontend-build npm run --silent build)
 # Brotli and gzip copies beside each file, made once here instead of on every request;

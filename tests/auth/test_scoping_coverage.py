@@ -85,6 +85,7 @@ RAW_SQL: dict[str, tuple[str, str | None]] = {
     "analytics/indicators.py:_quick": (SESSION, None),
     "analytics/models.py:_zero_int": (SCHEMA, None),
     "households/models.py:HouseholdState": (SCHEMA, None),
+    "auth/models.py:AuditEvent": (SCHEMA, None),
     "analytics/models.py:_zero_kg": (SCHEMA, None),
     "analytics/models.py:ActivityMixin": (SCHEMA, None),
     "analytics/models.py:StaleVillage": (SCHEMA, None),
