@@ -102,15 +102,22 @@ class Server:
 
 @contextmanager
 def gunicorn(url: str, *, workers: int = 2, threads: int = 2, app: str = "khaya:create_app()",
-             ready_timeout_s: float = 60) -> Iterator[Server]:
-    """Serve Khaya on a free loopback port under gunicorn; stop it afterwards."""
+             ready_timeout_s: float = 60, code: Path | None = None) -> Iterator[Server]:
+    """Serve Khaya on a free loopback port under gunicorn; stop it afterwards.
+
+    ``code``: another checkout whose ``backend`` (and built web app) to serve instead of this
+    one's, to measure a change against the code before it on the same database.
+    """
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "KHAYA_SECRET_KEY": secrets.token_urlsafe(48)}
+    if code is not None:
+        env["PYTHONPATH"] = str(code / "backend")
+        env["KHAYA_PROJECT_ROOT"] = str(code)
     with tempfile.TemporaryFile(mode="w+") as log:
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
              "--bind", f"{LOOPBACK}:{port}", app],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=code or ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             # Its own process group: Ctrl-C reaches only us, and we stop it in order.
             start_new_session=True,
         )

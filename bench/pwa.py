@@ -11,6 +11,11 @@ slowed 4x (Emulation.setCPUThrottlingRate):
 - warm: a repeat visit, the app shell answered by the service worker;
 - home: a signed-in resident's repeat visit to the logging screen.
 
+With ``--map LOGIN [--db NAME] [--code OTHER_CHECKOUT]`` it measures the LGO office map instead:
+the bytes fetched and the time until the households show, for the code here or another
+checkout's (``git worktree add /tmp/before <commit>`` and build its web app), e.g. on a database
+made with ``python -m seed scale --lgos lamphun-town-municipality --households 50000``.
+
 For each: first contentful paint, when the screen's main control appeared (sign-in or Save
 button), and time to interactive = that moment or the end of the last long task (>50 ms) before
 a 3 s quiet window, whichever is later. Medians of --runs runs. Bytes are what goes on the wire:
@@ -183,6 +188,77 @@ def run(browser, base: str, runs: int, can_sign_in: bool) -> dict[str, list[dict
     return results
 
 
+MAP_SETTLED = """() => {
+  const text = document.querySelector('[data-testid=map-count]')?.textContent ?? '';
+  const m = text.match(/\\d[\\d,]*/);
+  return m ? Number(m[0].replace(/,/g, '')) : null;
+}"""
+
+
+def map_visit(browser, base: str, login: str) -> dict:
+    """Open the LGO map at a desk; return the time until the households show and the bytes.
+
+    "Show" is when the side panel's count of households drawn has a number that then holds for
+    2 s (the old map counted once every page of the register had arrived; the tile-drawn map
+    counts the households of the tiles in view once they are drawn).
+    """
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="th-TH",
+                                  timezone_id="Asia/Bangkok")
+    page = context.new_page()
+    page.goto(base + "/")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", RESIDENT[1])
+    page.click("[data-testid=login-submit]")
+    page.wait_for_selector(".office-nav", timeout=120_000)
+    page.goto(base + "/office")
+    page.wait_for_selector(".office-nav")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    received: dict[str, int] = {}
+    cdp.on("Network.loadingFinished",
+           lambda e: received.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+    start = time.monotonic()
+    page.click(".office-nav a[href='/office/map']")
+    last, since, shown_at = None, time.monotonic(), None
+    while time.monotonic() - start < 600:
+        value = page.evaluate(MAP_SETTLED)
+        now = time.monotonic()
+        if value != last:
+            last, since = value, now
+            if value is not None:
+                shown_at = now
+        elif value is not None and now - since >= 2.0:
+            break
+        page.wait_for_timeout(100)
+    result = {"seconds": (shown_at or time.monotonic()) - start, "households": last,
+              "bytes": sum(received.values()), "requests": len(received)}
+    context.close()
+    return result
+
+
+def map_main(args: argparse.Namespace) -> int:
+    """The office map of an LGO: bytes and time until its households show (--map)."""
+    url = database_url(args.db)
+    code = Path(args.code).resolve() if args.code else None
+    from playwright.sync_api import sync_playwright
+
+    with gunicorn(url, workers=2, threads=4, code=code) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            runs = [map_visit(browser, base, args.map) for _ in range(args.runs)]
+            browser.close()
+    which = f"the code in {code}" if code else "this checkout"
+    print(f"office map as {args.map}, {which}, database {args.db}, 1440x900, loopback, "
+          f"no throttling; {args.runs} runs:")
+    for i, r in enumerate(runs, 1):
+        print(f"  run {i}: households shown {r['households']}, after {r['seconds']:.2f} s, "
+              f"{r['bytes'] / 1024:,.0f} KiB in {r['requests']} responses")
+    print(f"  median: {statistics.median(r['seconds'] for r in runs):.2f} s, "
+          f"{statistics.median(r['bytes'] for r in runs) / 1024:,.0f} KiB")
+    return 0
+
+
 def median(values: list) -> str:
     values = [v for v in values if v is not None]
     return f"{statistics.median(values) / 1000:6.2f} s" if values else "   n/a"
@@ -192,7 +268,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--db", default="khaya_bench", help="database name (khaya_bench)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--map", metavar="LOGIN",
+                        help="measure the office map of this LGO user instead (e.g. town.staff)")
+    parser.add_argument("--code", help="with --map: serve another checkout's code (before/after)")
     args = parser.parse_args()
+    if args.map:
+        return map_main(args)
 
     subprocess.run(["bash", str(ROOT / "scripts" / "frontend.sh")], check=True,
                    stdout=subprocess.DEVNULL)

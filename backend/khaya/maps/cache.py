@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
@@ -38,9 +39,14 @@ def version_expr(sources: Iterable[str]) -> ColumnElement[int]:
     return (base + changes).label("data_version")
 
 
+@functools.lru_cache(maxsize=16)
+def _version_statement(sources: frozenset[str]) -> Any:
+    return select(version_expr(sources))
+
+
 def read_version(sources: Iterable[str]) -> int:
-    """Return the current summed version of ``sources``."""
-    return int(db.session.execute(select(version_expr(sources))).scalar_one())
+    """Return the current summed version of ``sources`` (its statement built once per set)."""
+    return int(db.session.execute(_version_statement(frozenset(sources))).scalar_one())
 
 
 def change_counts() -> dict[str, int]:

@@ -27,8 +27,17 @@ AREA_LEVELS: dict[str, Any] = {
 POINTS = "collection-points"
 
 
-def indicator_table(values: dict[str, dict[str, Any]]):
-    """Return the indicator values as a table ``ind`` (code + flat properties), in SQL."""
+def indicator_payload(values: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return indicator values as the rows ``indicator_table`` reads (its bound parameter)."""
+    return [{"code": code, **props} for code, props in values.items()]
+
+
+def indicator_table(values: dict[str, dict[str, Any]] | None):
+    """Return the indicator values as a table ``ind`` (code + flat properties), in SQL.
+
+    ``values=None`` leaves the parameter ``indicator_rows`` to be bound when the statement runs
+    (``indicator_payload``), so the statement can be built once and reused.
+    """
     columns: list[ColumnClause[Any]] = [column("code", String)]
     for name in indicators.MAP_INDICATORS:
         columns += [
@@ -37,16 +46,24 @@ def indicator_table(values: dict[str, dict[str, Any]]):
             column(f"{name}_denominator", Float),
             column(f"{name}_small", Boolean),
         ]
-    payload = [{"code": code, **props} for code, props in values.items()]
+    rows = (
+        bindparam("indicator_rows", type_=JSONB) if values is None
+        else bindparam("indicator_rows", indicator_payload(values), type_=JSONB)
+    )
     return (
-        func.jsonb_to_recordset(bindparam("indicator_rows", payload, type_=JSONB))
+        func.jsonb_to_recordset(rows)
         .table_valued(*columns)
         .render_derived(name="ind", with_types=True)
     )
 
 
-def area_select(level: str, values: dict[str, dict[str, Any]] | None = None) -> Select:
-    """Return the areas of ``level`` with their properties, indicators and ``geom``."""
+def area_select(
+    level: str, values: dict[str, dict[str, Any]] | None = None, *, bound_indicators: bool = False
+) -> Select:
+    """Return the areas of ``level`` with their properties, indicators and ``geom``.
+
+    ``bound_indicators``: join the indicator table with its rows left to bind at execution.
+    """
     model = AREA_LEVELS[level]
     columns: list[Any] = [
         model.id.label("fid"),
@@ -74,8 +91,8 @@ def area_select(level: str, values: dict[str, dict[str, Any]] | None = None) -> 
         stmt = stmt.join_from(Lgo, District, District.id == Lgo.district_id)
     else:
         stmt = stmt.select_from(District)
-    if values:
-        table = indicator_table(values)
+    if values or bound_indicators:
+        table = indicator_table(None if bound_indicators else values)
         stmt = stmt.outerjoin(table, table.c.code == model.code)
         columns += [c for c in table.c if c.key != "code"]
     return stmt.add_columns(*columns, model.geom.label("geom")).where(model.geom.is_not(None))

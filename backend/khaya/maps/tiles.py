@@ -12,23 +12,34 @@ write that commits while a tile renders always invalidates it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import (
+    BigInteger,
+    Date,
+    Integer,
     Text,
     and_,
+    any_,
+    bindparam,
     cast,
+    false,
     func,
     literal_column,
+    or_,
     select,
+    true,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import BindParameter
 
 from ..areas.models import Village
-from ..auth.scoping import Scope, scope_clause, unscoped
+from ..auth.scoping import Scope, unscoped
 from ..common.time import local_today
 from ..extensions import db
 from ..households.models import Household, Occupancy
@@ -148,77 +159,121 @@ def _render(
         else:
             data, shown = _households_tile(z, x, y, scope, today)
     else:
-        data = _encode(_public_rows(layer, z, x, y, snap), layer, "fid")
+        data = _public_tile(layer, z, x, y, snap)
     digest = hashlib.blake2b(data, digest_size=12).hexdigest()
     return Tile(data=data, etag=f"{version}-{digest}", shown=shown)
 
 
-def _envelope(z: int, x: int, y: int):
+# A tile number: a literal, or a parameter bound when a reused statement runs.
+TileNumber = int | BindParameter[int]
+
+
+def _envelope(z: TileNumber, x: TileNumber, y: TileNumber):
     return func.ST_TileEnvelope(z, x, y)
 
 
-def envelope_4326(z: int, x: int, y: int):
+def envelope_4326(z: TileNumber, x: TileNumber, y: TileNumber):
     """Return the tile's envelope in SRID 4326 (the ground a tile covers, for the audit)."""
     return func.ST_Transform(_envelope(z, x, y), 4326)
 
 
-def _in_tile(geom, z: int, x: int, y: int):
+def _in_tile(geom, z: TileNumber, x: TileNumber, y: TileNumber):
     # Transform the envelope, not the column, so the GiST index on geom is used.
     return geom.op("&&")(envelope_4326(z, x, y))
 
 
-def _mvt_geom(geom, z: int, x: int, y: int):
+def _mvt_geom(geom, z: TileNumber, x: TileNumber, y: TileNumber):
     return func.ST_AsMVTGeom(
         func.ST_Transform(geom, WEB_MERCATOR), _envelope(z, x, y), EXTENT, BUFFER, True
     ).label("geom")
 
 
-def _encode(rows: Select, layer: str, id_column: str) -> bytes:
-    """Run ``rows`` (which has a ``geom`` column) through ST_AsMVT and return the bytes."""
+def _mvt_of(rows: Select, layer: str, id_column: str) -> Select:
+    """Wrap ``rows`` (which has a ``geom`` column) in ST_AsMVT.
+
+    Public layers read past the caller's scope on purpose: collection points are public.
+    """
     sub = rows.subquery("t")
-    stmt = select(
+    return select(
         func.ST_AsMVT(literal_column("t"), layer, EXTENT, "geom", id_column)
     ).select_from(sub).where(sub.c.geom.is_not(None))
-    # Public layers read past the caller's scope on purpose: collection points are public.
-    data = db.session.execute(stmt, execution_options=unscoped()).scalar_one()
-    return bytes(data or b"")
 
 
-def _public_rows(layer: str, z: int, x: int, y: int, snap: indicators.Snapshot) -> Select:
+_Z, _X, _Y = (bindparam(name, type_=Integer) for name in ("z", "x", "y"))
+
+
+@functools.lru_cache(maxsize=32)
+def _public_statement(layer: str, with_indicators: bool) -> Select:
+    """The statement that encodes a tile of a public layer, built once per layer.
+
+    z, x, y and the indicator rows are bound when it runs: building and compiling the
+    statement anew for every tile cost more than PostGIS drawing it.
+    """
     if layer == layers.POINTS:
         base = layers.points_select(streams_as_text=True)
     else:
-        base = layers.area_select(layer, _values_in_tile(layer, z, x, y, snap.values))
-    sub = base.where(_in_tile(layers.geometry_column(layer), z, x, y)).subquery("a")
-    return select(*[c for c in sub.c if c.key != "geom"], _mvt_geom(sub.c.geom, z, x, y))
+        base = layers.area_select(layer, bound_indicators=with_indicators)
+    sub = base.where(_in_tile(layers.geometry_column(layer), _Z, _X, _Y)).subquery("a")
+    rows = select(*[c for c in sub.c if c.key != "geom"], _mvt_geom(sub.c.geom, _Z, _X, _Y))
+    return _mvt_of(rows, layer, "fid")
 
 
-def _values_in_tile(
-    layer: str, z: int, x: int, y: int, values: dict[str, dict]
-) -> dict[str, dict]:
-    """Keep the indicator values of the areas a tile touches (one indexed lookup of codes).
-
-    A tile shows a handful of a province's hundreds of villages: sending every village's
-    values to be read into a table for each tile cost more than drawing it.
-    """
-    if not values:
-        return values
+@functools.lru_cache(maxsize=8)
+def _codes_statement(layer: str) -> Select:
     model = layers.AREA_LEVELS[layer]
-    codes = db.session.execute(
-        select(model.code).where(_in_tile(model.geom, z, x, y)), execution_options=unscoped()
-    ).scalars()
-    return {code: values[code] for code in codes if code in values}
+    return select(model.code).where(_in_tile(model.geom, _Z, _X, _Y))
 
 
-def _households_tile(
-    z: int, x: int, y: int, scope: Scope, today: dt.date
-) -> tuple[bytes, tuple[Shown, ...]]:
-    """Encode the in-scope households of a tile; return the bytes and what it shows per LGO.
+def _public_tile(layer: str, z: int, x: int, y: int, snap: indicators.Snapshot) -> bytes:
+    """Encode a tile of a public layer: areas with the indicators of those in it, or points.
 
-    Only what a map needs: no name, phone or house number (an address detail).
+    A tile shows a handful of a province's hundreds of villages: only their indicator values
+    go to the database (one indexed lookup of the codes first), not every village's.
+    """
+    where = {"z": z, "x": x, "y": y}
+    values = snap.values if layer in layers.AREA_LEVELS else {}
+    if values:
+        codes = db.session.execute(
+            _codes_statement(layer), where, execution_options=unscoped()
+        ).scalars()
+        values = {code: values[code] for code in codes if code in values}
+    params = {**where, "indicator_rows": layers.indicator_payload(values)} if values else where
+    data = db.session.execute(
+        _public_statement(layer, bool(values)), params, execution_options=unscoped()
+    ).scalar_one()
+    return bytes(data or b"")
+
+
+_SCOPE_KINDS = (("lgo_ids", "lgo_id"), ("village_ids", "village_id"), ("household_ids", "id"))
+
+
+def _scope_params(scope: Scope) -> tuple[tuple[str, ...] | None, dict[str, list[int]]]:
+    """Return which of a scope's id lists are in play (None: everything) and their values."""
+    if scope.everything:
+        return None, {}
+    lists = {"lgo_ids": scope.lgo_ids, "village_ids": scope.village_ids,
+             "household_ids": scope.household_ids}
+    kinds = tuple(name for name, ids in lists.items() if ids)
+    return kinds, {name: sorted(lists[name]) for name in kinds}
+
+
+@functools.lru_cache(maxsize=16)
+def _households_statement(kinds: tuple[str, ...] | None) -> Select:
+    """The statement that encodes a households tile, built once per shape of scope.
+
+    The tile, the day the month began and the scope's ids are bound when it runs (the same
+    rows ``scope_clause`` keeps: any of the scope's LGOs, villages or households).
     """
     h = Household
-    month_start = today.replace(day=1)
+    month_start = bindparam("month_start", type_=Date)
+    if kinds is None:
+        in_scope: Any = true()
+    else:
+        columns = dict(_SCOPE_KINDS)
+        in_scope = or_(false(), *[
+            getattr(h, columns[kind]) == any_(bindparam(kind, type_=ARRAY(BigInteger)))
+            for kind in kinds
+        ])
     rows = (
         select(
             h.id.label("fid"),
@@ -233,10 +288,10 @@ def _households_tile(
             and_(h.last_log_on.is_not(None), h.last_log_on >= month_start).label(
                 "logged_this_month"
             ),
-            _mvt_geom(h.point, z, x, y),
+            _mvt_geom(h.point, _Z, _X, _Y),
         )
         .join(Village, Village.id == h.village_id)
-        .where(h.active.is_(True), _in_tile(h.point, z, x, y), scope_clause(h, scope))
+        .where(h.active.is_(True), _in_tile(h.point, _Z, _X, _Y), in_scope)
         .order_by(h.id)
     )
     # A CTE is computed once: the tile and the audit summary come from the same rows.
@@ -263,10 +318,21 @@ def _households_tile(
             per_lgo.c.lgo_id,
         ))
     ).scalar_subquery()
-    stmt = select(
+    return select(
         func.ST_AsMVT(literal_column("m"), "households", EXTENT, "geom", "fid"), summary
     ).select_from(m)
-    data, lgos = db.session.execute(stmt).one()
+
+
+def _households_tile(
+    z: int, x: int, y: int, scope: Scope, today: dt.date
+) -> tuple[bytes, tuple[Shown, ...]]:
+    """Encode the in-scope households of a tile; return the bytes and what it shows per LGO.
+
+    Only what a map needs: no name, phone or house number (an address detail).
+    """
+    kinds, ids = _scope_params(scope)
+    params = {"z": z, "x": x, "y": y, "month_start": today.replace(day=1), **ids}
+    data, lgos = db.session.execute(_households_statement(kinds), params).one()
     seen = tuple(
         Shown(int(lgo_id), int(n), tuple(int(v) for v in ids)) for lgo_id, n, ids in lgos or []
     )
