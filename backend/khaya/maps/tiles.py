@@ -332,7 +332,12 @@ def _households_tile(
     """
     kinds, ids = _scope_params(scope)
     params = {"z": z, "x": x, "y": y, "month_start": today.replace(day=1), **ids}
-    data, lgos = db.session.execute(_households_statement(kinds), params).one()
+    # The statement keeps the caller's scope itself (the same rows as ``scope_clause``): the
+    # session's scoping hook would only add the same filter again and make SQLAlchemy key the
+    # whole statement anew on every tile.
+    data, lgos = db.session.execute(
+        _households_statement(kinds), params, execution_options=unscoped()
+    ).one()
     seen = tuple(
         Shown(int(lgo_id), int(n), tuple(int(v) for v in ids)) for lgo_id, n, ids in lgos or []
     )
