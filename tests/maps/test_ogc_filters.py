@@ -202,3 +202,15 @@ def test_a_box_with_no_area_still_filters_on_the_indicators(client):
         "/ogc/collections/villages/items?limit=1000").get_json()["features"]}
     for feature in plain["features"]:
         assert feature["properties"] == everything[feature["id"]]
+
+
+def test_a_page_past_the_end_still_says_how_many_match(client):
+    whole = client.get("/ogc/collections/villages/items?limit=1").get_json()
+    past = client.get("/ogc/collections/villages/items?offset=100000").get_json()
+    assert past["features"] == []
+    assert past["numberReturned"] == 0
+    assert past["numberMatched"] == whole["numberMatched"] > 0
+    boxed = client.get("/ogc/collections/villages/items?bbox=98.9,18.5,99.1,18.7"
+                       "&offset=100000").get_json()
+    assert boxed["numberMatched"] == client.get(
+        "/ogc/collections/villages/items?bbox=98.9,18.5,99.1,18.7").get_json()["numberMatched"]

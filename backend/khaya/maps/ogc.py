@@ -11,11 +11,12 @@ collections have no temporal extent: ``datetime`` is accepted and filters nothin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, func, literal, literal_column, or_, select
+from sqlalchemy import Float, Integer, Text, bindparam, func, literal, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
 from sqlalchemy.sql import Select
 
@@ -141,7 +142,7 @@ def _key(collection_id: str, sub) -> Any:
 
 
 def _feature(collection_id: str, sub, period: str | None):
-    names = [c.key for c in sub.c if c.key not in ("fid", "geom")]
+    names = [c.key for c in sub.c if c.key not in ("fid", "geom", "_matched")]
     pairs: list[Any] = []
     for name in names:
         pairs += [name, sub.c[name]]
@@ -165,6 +166,97 @@ def _bbox_clause(collection_id: str, bbox: tuple[float, ...]):
             geom.intersects(func.ST_MakeEnvelope(-180, min_y, max_x, max_y, SRID)),
         )
     return geom.intersects(func.ST_MakeEnvelope(min_x, min_y, max_x, max_y, SRID))
+
+
+def _box_params(bbox: tuple[float, ...]) -> tuple[str, dict[str, float]]:
+    min_x, min_y, max_x, max_y = (bbox[0], bbox[1], bbox[3], bbox[4]) if len(bbox) == 6 else bbox
+    shape = "wrap" if min_x > max_x else "box"
+    return shape, {"min_x": min_x, "min_y": min_y, "max_x": max_x, "max_y": max_y}
+
+
+def _bound_box_clause(collection_id: str, shape: str):
+    geom = layers.geometry_column(collection_id)
+    x0, y0, x1, y1 = (bindparam(n, type_=Float) for n in ("min_x", "min_y", "max_x", "max_y"))
+    if shape == "wrap":
+        return or_(
+            geom.intersects(func.ST_MakeEnvelope(x0, y0, 180, y1, SRID)),
+            geom.intersects(func.ST_MakeEnvelope(-180, y0, x1, y1, SRID)),
+        )
+    return geom.intersects(func.ST_MakeEnvelope(x0, y0, x1, y1, SRID))
+
+
+@functools.lru_cache(maxsize=64)
+def _page_statement(
+    collection_id: str, shape: str | None, with_values: bool, period: str | None
+) -> Select:
+    """One page of an unfiltered collection (or a box of it), built once per kind of request.
+
+    The box, the page and the indicator rows are bound when it runs; the number matched comes
+    from a window count in the same statement.
+    """
+    if collection_id == layers.POINTS:
+        base = layers.points_select()
+    else:
+        base = layers.area_select(collection_id, bound_indicators=with_values)
+    if shape:
+        base = base.where(_bound_box_clause(collection_id, shape))
+    whole = base.subquery("w")
+    ordered = (
+        select(whole, func.count().over().label("_matched"))
+        .order_by(_key(collection_id, whole))
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery("f")
+    )
+    feature = _feature(collection_id, ordered, period)
+    return select(
+        func.coalesce(
+            func.json_agg(aggregate_order_by(feature, _key(collection_id, ordered))),
+            literal_column("'[]'::json"),
+        ).cast(Text),
+        func.count(),
+        func.max(ordered.c._matched),
+    ).select_from(ordered)
+
+
+@functools.lru_cache(maxsize=8)
+def _codes_in_box(collection_id: str, shape: str) -> Select:
+    model = layers.AREA_LEVELS[collection_id]
+    return select(model.code).where(_bound_box_clause(collection_id, shape))
+
+
+def _quick_page(
+    collection_id: str, limit: int, offset: int, bbox: tuple[float, ...] | None
+) -> tuple[str, int, int]:
+    """A page without property filters, through a statement built once (see ``_page_statement``)."""
+    shape, box = _box_params(bbox) if bbox else (None, {})
+    params: dict[str, Any] = {"limit": limit, "offset": offset, **box}
+    period = None
+    values: dict[str, dict] = {}
+    if collection_id in INDICATOR_COLLECTIONS:
+        period = indicators.latest_complete_month(local_today())
+        values = indicators.snapshot(collection_id, period).values
+        if values and shape:
+            codes = db.session.execute(
+                _codes_in_box(collection_id, shape), box, execution_options=unscoped()
+            ).scalars()
+            # An empty box keeps the indicator columns (a row no area matches).
+            values = {code: values[code] for code in codes if code in values} or {"": {}}
+    if values:
+        params["indicator_rows"] = layers.indicator_payload(values)
+    features, returned, matched = db.session.execute(
+        _page_statement(collection_id, shape, bool(values), period), params,
+        execution_options=unscoped(),
+    ).one()
+    if matched is None:
+        # A page past the end holds no row to carry the count: count apart.
+        base, _ = _base(collection_id, bbox)
+        if bbox:
+            base = base.where(_bbox_clause(collection_id, bbox))
+        matched = db.session.execute(
+            select(func.count()).select_from(base.subquery()), execution_options=unscoped()
+        ).scalar_one()
+    return features, int(matched), int(returned)
 
 
 def queryables(collection_id: str) -> dict[str, str]:
@@ -195,6 +287,8 @@ def items(
     """
     collection(collection_id)
     limit = min(limit, MAX_LIMIT)
+    if not properties and not cql:
+        return _quick_page(collection_id, limit, offset, bbox)
     base, period = _base(collection_id, bbox)
     if bbox:
         base = base.where(_bbox_clause(collection_id, bbox))
