@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 from owslib.ogcapi.features import Features
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from khaya.areas.models import Lgo, Tambon, Village
 from khaya.extensions import db
@@ -137,14 +137,8 @@ def test_cql2_text_filters_compare_like_in_between_and_null(app, client):
         assert body["numberMatched"] == len(expected), text
 
 
-def test_cql2_json_and_a_spatial_filter(app, client):
-    with app.app_context():
-        lon, lat = db.session.execute(
-            select(func.ST_X(func.ST_PointOnSurface(Village.geom)),
-                   func.ST_Y(func.ST_PointOnSurface(Village.geom)))
-            .where(Village.code == "51010101")
-        ).one()
-        db.session.remove()
+def test_cql2_json_and_a_spatial_filter(client, village_point):
+    lon, lat = village_point("51010101")
     cql = {"op": "s_intersects",
            "args": [{"property": "geometry"}, {"type": "Point", "coordinates": [lon, lat]}]}
     body = client.get("/ogc/collections/villages/items?filter-lang=cql2-json&filter="
