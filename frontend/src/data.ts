@@ -3,7 +3,7 @@ import { api } from '../shared/api';
 import type { OutboxItem } from '../shared/db';
 import { addDays, localToday } from '../shared/util';
 import { readCache } from './cache';
-import type { Me } from './session';
+import type { Me } from './roles';
 
 export interface Page<T> {
   items: T[];

@@ -7,7 +7,7 @@ import {
   accountsOf, householdsKey, loadAllMemberships, loadHouseholds, loadVillages, MEMBERSHIPS, passbookPath,
   type Household, type Page,
 } from './data';
-import { modeOf, type Me } from './session';
+import { modeOf, type Me } from './roles';
 
 let running: Promise<void> | null = null;
 

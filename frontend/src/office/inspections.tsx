@@ -10,8 +10,7 @@ import type { Inspection, Page as ApiPage } from '../data';
 import { formatDate, formatDateTime, formatDistance, formatNumber, roleName, t, useT, villageName, type Key } from '../i18n';
 import { Link } from '../router';
 import { Banner, showToast } from '../ui/kit';
-import { errorText, Loaded, Page, Pager, useFetch } from './lib';
-import { useLgoVillages } from './register';
+import { errorText, Loaded, Page, Pager, useFetch, useLgoVillages } from './lib';
 
 const FIVE = ['registered', 'bin_built', 'food_waste_in_bin', 'lid_closed', 'used_correctly'] as const;
 const STATES = ['pending', 'accepted', 'rejected', 'all'] as const;

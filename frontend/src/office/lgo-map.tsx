@@ -14,9 +14,9 @@ import { auth } from '../session';
 import { useStore } from '../store';
 import { addBaseMap, disposeMap, escapeHtml } from '../ui/basemap';
 import { Banner, showToast } from '../ui/kit';
-import { areaColour, errorText, formErrors, lastCompleteMonth, Legend, Page, PeriodPicker, POINT_COLOURS, ToDate, useFetch, type PeriodInfo } from './lib';
+import { areaColour, errorText, formErrors, lastCompleteMonth, Legend, Page, PeriodPicker, POINT_COLOURS, ToDate, useFetch, type PeriodInfo, useLgoVillages } from './lib';
 import type { Filter, HouseholdLayer } from './household-tiles';
-import { createHousehold, HouseholdForm, useLgoVillages, valuesOf, type FormValues } from './register';
+import { createHousehold, HouseholdForm, valuesOf, type FormValues } from './register';
 
 const FILTERS: Filter[] = ['all', 'not_logging', 'not_verified', 'no_bin'];
 

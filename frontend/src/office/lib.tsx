@@ -6,6 +6,9 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
 import { errorMessage, formatNumber, lang, t, useT, type Key } from '../i18n';
+import type { Page as ApiPage, Village } from '../data';
+import { auth } from '../session';
+import { useStore } from '../store';
 import { Banner, showToast } from '../ui/kit';
 
 export interface Fetched<T> {
@@ -427,4 +430,11 @@ export function Page({ title, tools, figures, children }: { title: string; tools
       {children}
     </section>
   );
+}
+
+/** The villages of the signed-in staff member's LGO (forms, filters and the map). */
+export function useLgoVillages() {
+  const { me } = useStore(auth);
+  const lgo = me?.user.lgo_code;
+  return useFetch<ApiPage<Village>>(lgo ? `areas/villages?lgo=${encodeURIComponent(lgo)}&per_page=500` : null, true);
 }

@@ -7,8 +7,7 @@ import { Link } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { Banner, showToast } from '../ui/kit';
-import { addMonths, bangkokMonth, errorText, Loaded, Page, periodLabel, SortTable, useFetch } from './lib';
-import { useLgoVillages } from './register';
+import { addMonths, bangkokMonth, errorText, Loaded, Page, periodLabel, SortTable, useFetch, useLgoVillages } from './lib';
 
 interface CoverageRow {
   user_id: number;

@@ -8,22 +8,14 @@ import { api, ApiError } from '../../shared/api';
 import type { Household, HouseholdDetail, Page as ApiPage, Village } from '../data';
 import { formatDate, formatPhone, t, useT, villageName, type Key } from '../i18n';
 import { Link, navigate } from '../router';
-import { auth } from '../session';
-import { useStore } from '../store';
 import { Banner, Reasons, showToast } from '../ui/kit';
 import { HouseholdInspections } from './inspections';
-import { DownloadButton, errorText, formErrors, Loaded, Page, Pager, useFetch } from './lib';
+import { DownloadButton, errorText, formErrors, Loaded, Page, Pager, useFetch, useLgoVillages } from './lib';
 
 export const OCCUPANCY = ['occupied', 'vacant'] as const;
 export const WET_BIN = ['has_bin', 'communal', 'no_space', 'none'] as const;
 
 /** The villages of the signed-in user's LGO, in code order. */
-export function useLgoVillages() {
-  const { me } = useStore(auth);
-  const lgo = me?.user.lgo_code;
-  return useFetch<ApiPage<Village>>(lgo ? `areas/villages?lgo=${encodeURIComponent(lgo)}&per_page=500` : null, true);
-}
-
 // ---------- the form ----------
 
 export interface FormValues {
