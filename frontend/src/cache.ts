@@ -47,7 +47,7 @@ export async function clearCacheFor(userId: number): Promise<void> {
   await tx.done;
 }
 
-export interface Loaded<T> {
+export interface LoadResult<T> {
   data: T | undefined;
   fetchedAt: number | null;
   fromCache: boolean;
@@ -57,8 +57,8 @@ export interface Loaded<T> {
 }
 
 /** Run a loader through the cache under key: stored data first, the fresh answer when it comes. */
-export function useLoad<T>(key: string | null, loader: () => Promise<T>, offlineFallback?: () => Promise<T | undefined>): Loaded<T> {
-  const [state, setState] = useState<Omit<Loaded<T>, 'reload'>>({
+export function useLoad<T>(key: string | null, loader: () => Promise<T>, offlineFallback?: () => Promise<T | undefined>): LoadResult<T> {
+  const [state, setState] = useState<Omit<LoadResult<T>, 'reload'>>({
     data: undefined, fetchedAt: null, fromCache: false, loading: Boolean(key), error: null,
   });
   const [tick, setTick] = useState(0);
@@ -112,6 +112,6 @@ export function useLoad<T>(key: string | null, loader: () => Promise<T>, offline
 }
 
 /** Load one API path through the cache. */
-export function useCached<T>(path: string | null): Loaded<T> {
+export function useCached<T>(path: string | null): LoadResult<T> {
   return useLoad<T>(path, () => api<T>(path!));
 }

@@ -12,7 +12,7 @@ import { formatDate, lang, nameOf, t, useT, type Key } from '../i18n';
 import { navigate } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
-import { addBaseMap, disposeMap, escapeHtml } from '../ui/basemap';
+import { escapeHtml, useLeafletMap } from '../ui/basemap';
 import { Banner, showToast } from '../ui/kit';
 import { areaColour, errorText, formErrors, lastCompleteMonth, Legend, Page, PeriodPicker, POINT_COLOURS, ToDate, useFetch, type PeriodInfo, useLgoVillages } from './lib';
 import type { Filter, HouseholdLayer } from './household-tiles';
@@ -71,17 +71,13 @@ export function LgoMap() {
   const villages = useLgoVillages();
   const shapes = useFetch<Choropleth>(lgo ? `analytics/choropleth?level=village&parent=${encodeURIComponent(lgo)}&indicator=participation&period=${period}&tolerance=0.0002` : null);
   const points = useFetch<GeoJSON.FeatureCollection>('collection-points/geojson');
-  const box = useRef<HTMLDivElement>(null);
-  const map = useRef<L.Map | null>(null);
   const groups = useRef<{ villages: L.LayerGroup; points: L.LayerGroup; draft: L.LayerGroup } | null>(null);
   const houses = useRef<HouseholdLayer | null>(null);
   const fitted = useRef(false);
   const addingRef = useRef(adding);
   addingRef.current = adding;
 
-  useEffect(() => {
-    const m = L.map(box.current!).setView([18.5745, 99.0087], 13);
-    map.current = m;
+  const setUp = (m: L.Map) => {
     // Villages under households under collection points, whatever order they load in.
     m.createPane('villages').style.zIndex = '350';
     const housePane = m.createPane('households');
@@ -94,7 +90,6 @@ export function LgoMap() {
       points: L.layerGroup().addTo(m),
       draft: L.layerGroup().addTo(m),
     };
-    addBaseMap(m, () => setNoTiles(true));
     m.on('zoomend', () => setZoom(m.getZoom()));
     let disposed = false;
     // MapLibre is loaded with the map, never with the rest of the office.
@@ -134,9 +129,9 @@ export function LgoMap() {
       disposed = true;
       houses.current?.remove();
       houses.current = null;
-      disposeMap(m);
     };
-  }, []);
+  };
+  const { box, map } = useLeafletMap({ center: [18.5745, 99.0087], zoom: 13, onNoTiles: () => setNoTiles(true), setUp });
 
   useEffect(() => {
     const g = groups.current;

@@ -13,7 +13,7 @@ import { formatDate, formatNumber, lang, nameOf, t, useT, type Key } from '../i1
 import { auth } from '../session';
 import { useStore } from '../store';
 import { STREAMS, streamName } from '../streams';
-import { addBaseMap, disposeMap } from '../ui/basemap';
+import { useLeafletMap } from '../ui/basemap';
 import { Banner, Reasons, showToast } from '../ui/kit';
 import { type Fetched, formErrors, Loaded, Page, POINT_COLOURS, useFetch } from './lib';
 
@@ -86,25 +86,21 @@ export function Points() {
   const [draft, setDraft] = useState<PointDraft | null>(null);
   const [errors, setErrors] = useState<Record<string, unknown> | undefined>();
   const [busy, setBusy] = useState(false);
-  const box = useRef<HTMLDivElement>(null);
-  const map = useRef<L.Map | null>(null);
-  const group = useRef<L.LayerGroup | null>(null);
   const draftRef = useRef(draft);
   draftRef.current = draft;
-
-  useEffect(() => {
-    const m = L.map(box.current!).setView([18.5745, 99.0087], 13);
-    map.current = m;
-    group.current = L.layerGroup().addTo(m);
-    addBaseMap(m, () => box.current?.parentElement?.classList.add('map-plain'));
+  const { box, map, layer: group } = useLeafletMap({
+    center: [18.5745, 99.0087],
+    zoom: 13,
+    onNoTiles: () => box.current?.parentElement?.classList.add('map-plain'),
     // A click places a new point, or moves the one being edited.
-    m.on('click', (e: L.LeafletMouseEvent) => {
-      const at: [string, string] = [e.latlng.lng.toFixed(6), e.latlng.lat.toFixed(6)];
-      setErrors(undefined);
-      setDraft((d) => (d ? { ...d, lon: at[0], lat: at[1] } : draftOf(null, at)));
-    });
-    return () => disposeMap(m);
-  }, []);
+    setUp: (m) => {
+      m.on('click', (e: L.LeafletMouseEvent) => {
+        const at: [string, string] = [e.latlng.lng.toFixed(6), e.latlng.lat.toFixed(6)];
+        setErrors(undefined);
+        setDraft((d) => (d ? { ...d, lon: at[0], lat: at[1] } : draftOf(null, at)));
+      });
+    },
+  });
 
   useEffect(() => {
     const g = group.current;

@@ -6,7 +6,7 @@
  */
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
 import { useCached, useLoad } from '../cache';
 import type { GeoPoint } from '../data';
@@ -15,7 +15,7 @@ import { auth, modeOf } from '../session';
 import { useStore } from '../store';
 import { STREAMS, StreamChips, streamName, type Stream } from '../streams';
 import { Icon } from '../ui/icons';
-import { addBaseMap, disposeMap, escapeHtml } from '../ui/basemap';
+import { escapeHtml, useLeafletMap } from '../ui/basemap';
 import { Banner, LoadState, Screen } from '../ui/kit';
 import { useMyHousehold } from './resident';
 
@@ -69,18 +69,13 @@ export default function MapScreen() {
   const [stream, setStream] = useState<Stream | ''>('');
   const key = origin ? `derived:nearest:${origin[0].toFixed(3)},${origin[1].toFixed(3)}:${stream}` : null;
   const points = useLoad(key, () => loadNearest(origin!, stream));
-  const box = useRef<HTMLDivElement>(null);
-  const map = useRef<L.Map | null>(null);
-  const layer = useRef<L.LayerGroup | null>(null);
   const [noTiles, setNoTiles] = useState(false);
-
-  useEffect(() => {
-    const m = L.map(box.current!, { zoomControl: true, attributionControl: true }).setView([LAMPHUN[1], LAMPHUN[0]], 14);
-    map.current = m;
-    layer.current = L.layerGroup().addTo(m);
-    addBaseMap(m, () => setNoTiles(true));
-    return () => disposeMap(m);
-  }, []);
+  const { box, map, layer } = useLeafletMap({
+    center: [LAMPHUN[1], LAMPHUN[0]],
+    zoom: 14,
+    options: { zoomControl: true, attributionControl: true },
+    onNoTiles: () => setNoTiles(true),
+  });
 
   useEffect(() => {
     const m = map.current;

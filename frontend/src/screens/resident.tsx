@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { OutboxItem } from '../../shared/db';
 import { localToday } from '../../shared/util';
-import { useCached, type Loaded } from '../cache';
+import { useCached, type LoadResult } from '../cache';
 import { loggedDates, streak, type Household, type Page, type SortingLog } from '../data';
 import { formatDate, formatNumber, t, useT, type Key } from '../i18n';
 import { auth } from '../session';
@@ -14,7 +14,7 @@ import { LogForm, type Correcting } from './log-form';
 import { CorrectedPill, OutboxRow } from './outbox-row';
 
 /** The resident's own household: the register answers a resident with just that one. */
-export function useMyHousehold(enabled = true): Loaded<Household | null> & { id: number | null } {
+export function useMyHousehold(enabled = true): LoadResult<Household | null> & { id: number | null } {
   const list = useCached<Page<Household>>(enabled ? 'households' : null);
   const household = list.data ? list.data.items[0] ?? null : undefined;
   return { ...list, data: household, id: household?.id ?? null };

@@ -3,7 +3,49 @@
  * plain ground (onMissing is called so the screen can say so).
  */
 import L from 'leaflet';
+import type { RefObject } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { tileUrl } from '../settings';
+
+export interface MapSetup {
+  /** Where the map opens: [latitude, longitude] and zoom (a screen fits its data later). */
+  center: [number, number];
+  zoom: number;
+  options?: L.MapOptions;
+  /** Called when there is no base map (offline, no tile URL, the tiles fail). */
+  onNoTiles?: () => void;
+  /** The screen's own set-up on the new map; what it returns runs before the map goes. */
+  setUp?: (map: L.Map) => (() => void) | void;
+}
+
+/**
+ * Every Leaflet map of the app: made once in ``box`` with the base map and a layer group for
+ * the screen's features, taken down (``disposeMap``) when the screen closes.
+ */
+export function useLeafletMap(setup: MapSetup): {
+  box: RefObject<HTMLDivElement>;
+  map: RefObject<L.Map | null>;
+  layer: RefObject<L.LayerGroup | null>;
+} {
+  const box = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const layer = useRef<L.LayerGroup | null>(null);
+  useEffect(() => {
+    const m = L.map(box.current!, setup.options).setView(setup.center, setup.zoom);
+    map.current = m;
+    layer.current = L.layerGroup().addTo(m);
+    addBaseMap(m, () => setup.onNoTiles?.());
+    const tearDown = setup.setUp?.(m);
+    return () => {
+      tearDown?.();
+      map.current = null;
+      layer.current = null;
+      disposeMap(m);
+    };
+    // Made once per screen: later changes of ``setup`` do not remake the map.
+  }, []);
+  return { box, map, layer };
+}
 
 export function addBaseMap(map: L.Map, onMissing: () => void): void {
   void tileUrl().then((url) => {

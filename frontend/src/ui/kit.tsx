@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { OfflineError } from '../../shared/api';
 import type { ItemStatus } from '../../shared/db';
 import { SERVER_FAILED } from '../../shared/outbox';
-import type { Loaded } from '../cache';
+import type { LoadResult } from '../cache';
 import { errorMessage, formatDate, formatDateTime, t, useT, type Key } from '../i18n';
 import { goBack } from '../router';
 import { store, useStore } from '../store';
@@ -96,7 +96,7 @@ export function Reasons({ errors }: { errors: Record<string, unknown> | undefine
 }
 
 /** Loading, offline-without-data and error states around a cached load. */
-export function LoadState<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ComponentChildren }) {
+export function LoadState<T>({ loaded, children }: { loaded: LoadResult<T>; children: (data: T) => ComponentChildren }) {
   useT();
   if (loaded.data !== undefined) {
     return (

@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { lang, t, useT, type Key } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { useStore } from '../../store';
-import { addBaseMap, disposeMap, escapeHtml } from '../../ui/basemap';
+import { escapeHtml, useLeafletMap } from '../../ui/basemap';
 import { areaColour, formatValue, Legend, Loaded, NoDataFold, Page, PeriodPicker, periodLabel, SortTable, ToDate, unitLabel, useFetch, type Column, type PeriodInfo } from '../lib';
 import {
   Breadcrumbs,
@@ -61,18 +61,13 @@ export function ChoroplethScreen({ path }: { path: string }) {
   const shapes = useFetch<Choropleth>(
     parent ? `analytics/choropleth?${query({ level, parent, indicator, period, method, classes, tolerance: level === 'lgo' ? 0.002 : 0.0002 })}` : null,
   );
-  const box = useRef<HTMLDivElement>(null);
-  const map = useRef<L.Map | null>(null);
-  const layer = useRef<L.LayerGroup | null>(null);
+  const { box, map, layer } = useLeafletMap({
+    center: [18.3, 99.0],
+    zoom: 9,
+    options: { preferCanvas: false, zoomSnap: 0.25 },
+    onNoTiles: () => setNoTiles(true),
+  });
   const fittedFor = useRef<string | null>(null);
-
-  useEffect(() => {
-    const m = L.map(box.current!, { preferCanvas: false, zoomSnap: 0.25 }).setView([18.3, 99.0], 9);
-    map.current = m;
-    layer.current = L.layerGroup().addTo(m);
-    addBaseMap(m, () => setNoTiles(true));
-    return () => disposeMap(m);
-  }, []);
 
   useEffect(() => {
     const group = layer.current;
