@@ -50,6 +50,7 @@ DELIBERATELY_UNSCOPED: dict[str, str] = {
     "VillageMonth": _ROLLUP,
     "VillageFiscalYear": _ROLLUP,
     "VillageRegister": _ROLLUP,
+    "VillageRegisterStep": _ROLLUP,
     "StaleVillage": "the rollups' work list: village ids waiting to be recounted, never served",
     "HouseholdMonth": "per-household tallies read only to sum them into village figures, and in "
                       "the PDPA copy of a household already found through the scoped register",
@@ -93,7 +94,9 @@ RAW_SQL: dict[str, tuple[str, str | None]] = {
     "analytics/rebuild.py:compare": ("scope-free: the admin CLI checking the rollups", None),
     "analytics/registers.py:_UPSERT": (AGGREGATE, None),
     "analytics/registers.py:_LIVE": (AGGREGATE, None),
-    "analytics/registers.py:_TOUCHED_LIVE": (AGGREGATE, None),
+    "analytics/registers.py:_CLEAR_STEPS": (AGGREGATE, None),
+    "analytics/registers.py:_FILL_STEPS": (AGGREGATE, None),
+    "analytics/registers.py:_STEP_ON": (AGGREGATE, None),
     "analytics/rollups.py:_LOCK": ("scope-free: advisory locks on village ids", None),
     "analytics/signoff.py:LateItem": (SCHEMA, None),
     "analytics/acceptance.py:accept": ("scope-free: the change appliers' advisory lock", None),

@@ -3,7 +3,7 @@
 A month reads ``village_months``, a fiscal year ``village_fiscal_years``, a day
 ``village_days``; a custom range sums ``village_days`` and counts distinct households from the
 day masks of ``household_months``. The register comes from the month-end rows when the period
-ends on a month's last day or is still running, else live (``registers.at``). Households and
+ends on a month's last day or is still running, else from the register's steps. Households and
 persons are counted once per village; the caller sums villages into areas.
 """
 
@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, func, literal, select
+from sqlalchemy import Integer, and_, any_, case, cast, func, literal, or_, select, union
 
 from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
-from ..households.models import Household, HouseholdState
+from ..households.models import Household, HouseholdState, Occupancy
 from . import registers, signoff
-from .facts import run
+from .facts import among, run
 from .models import (
     ACTIVITY,
     DEPOSIT_SUMS,
@@ -102,7 +102,7 @@ def _rows(model: Any, where: Any, ids: list[int], columns: tuple[str, ...]) -> d
         return {}
     rows = run(
         select(model.village_id, *(getattr(model, c) for c in columns))
-        .where(where, model.village_id.in_(ids))
+        .where(where, among(model.village_id, ids))
     ).tuples()
     return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
 
@@ -112,7 +112,7 @@ def _summed_days(period: Period, ids: list[int], columns: tuple[str, ...]) -> di
         return {}
     rows = run(
         select(VillageDay.village_id, *(func.sum(getattr(VillageDay, c)) for c in columns))
-        .where(VillageDay.day.between(period.start, period.end), VillageDay.village_id.in_(ids))
+        .where(VillageDay.day.between(period.start, period.end), among(VillageDay.village_id, ids))
         .group_by(VillageDay.village_id)
     ).tuples()
     return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
@@ -141,36 +141,29 @@ def _distinct(period: Period, ids: list[int]) -> dict[int, Numbers]:
                .label("households"),
                func.count(hm.household_id.distinct())
                .filter(hm.deposit_days.op("&")(mask) != 0).label("depositors"))
-        .where(*_in_period(hm, period), hm.village_id.in_(ids))
+        .where(*_in_period(hm, period), among(hm.village_id, ids))
         .group_by(hm.village_id)
     ).all()
     return {r.village_id: {"households": r.households, "depositors": r.depositors} for r in rows}
 
 
 def register_of(period: Period, ids: list[int], today: dt.date) -> dict[int, Numbers]:
-    """The register at the period's end: a month-end row, or the nearest one moved on.
+    """The register at the period's end: the month-end row when the period ends on a month's
+    last day or runs until today, else the village's step in force that day.
 
-    A month's row holds the register at its end (or now, while it runs). Villages marked
-    stale, or whose rows are missing (a new month before ``analytics refresh``), are moved on
-    from the month before, or counted live as the last resort.
+    Villages marked stale, or whose month-end rows are missing (a new month before ``analytics
+    refresh``), are counted live.
     """
     as_of = period.as_of(today)
     month = as_of.replace(day=1)
     month_end = next_month(month) - dt.timedelta(days=1)
-    before = month - dt.timedelta(days=1)
     stale = pending_stale()
+    wanted = [v for v in ids if v not in stale]
     found: dict[int, Numbers] = {}
-    bases = [before] if as_of.day <= 15 and as_of not in (month_end, today) else [month_end,
-                                                                                  before]
-    for base_day in bases:
-        wanted = [v for v in ids if v not in found and v not in stale]
-        if not wanted:
-            break
-        base = registers.snapshot(base_day.replace(day=1), wanted)
-        if base_day == month_end and as_of in (month_end, today):
-            found.update(base)
-        elif base:
-            found.update(registers.moved_on(base, base_day, as_of, list(base)))
+    if wanted and as_of in (month_end, today):
+        found.update(registers.snapshot(month, wanted))
+    elif wanted:
+        found.update(registers.on(as_of, wanted))
     missing = [v for v in ids if v not in found]
     if missing:
         found.update(registers.at(as_of, missing))
@@ -182,25 +175,39 @@ def _off_register(period: Period, ids: list[int], as_of: dt.date | None) -> dict
 
     They logged, so they are in the rollups' distinct counts, but not in the denominator.
     """
-    # last_log_on is at least every accepted log's date: an exact pre-filter, so only the
-    # few off-register households that logged lately are looked up.
-    gone = (select(HouseholdState.household_id.label("id"))
-            .join(Household, Household.id == HouseholdState.household_id)
-            .where(off_register_on(as_of), Household.last_log_on >= period.start)
-            .subquery("gone"))
+    # Off the register on that day is either off it now (households holds the current values)
+    # or a closed span of household_states: both are few and indexed. last_log_on is at least
+    # every accepted log's date, an exact pre-filter, so only the few off-register households
+    # that logged lately are looked up, as an array made first (a join would read every
+    # household-month of the period instead).
+    s = HouseholdState
+    candidates = union(
+        select(Household.id).where(or_(~Household.active,
+                                       Household.occupancy != Occupancy.occupied),
+                                   Household.last_log_on >= period.start),
+        select(s.household_id).where(~and_(s.active, s.occupancy == Occupancy.occupied),
+                                     s.valid_until > as_of),
+    )
+    last_log_on = (select(Household.last_log_on)
+                   .where(Household.id == s.household_id).scalar_subquery())
+    gone = any_(func.array(
+        select(s.household_id)
+        .where(s.household_id == any_(func.array(candidates.scalar_subquery())),
+               off_register_on(as_of), last_log_on >= period.start)
+        .scalar_subquery()))
     if period.kind == FISCAL_YEAR:
         hfy = HouseholdFiscalYear
         stmt = (select(hfy.village_id, func.count(hfy.household_id.distinct()))
-                .join(gone, gone.c.id == hfy.household_id)
-                .where(hfy.fiscal_year == int(period.label[2:]), hfy.months != 0,
-                       hfy.village_id.in_(ids))
+                .where(hfy.household_id == gone,
+                       hfy.fiscal_year == int(period.label[2:]), hfy.months != 0,
+                       among(hfy.village_id, ids))
                 .group_by(hfy.village_id))
     else:
         hm = HouseholdMonth
         days = hm.days if period.kind == MONTH else hm.days.op("&")(_day_mask(hm, period))
         stmt = (select(hm.village_id, func.count(hm.household_id.distinct()))
-                .join(gone, gone.c.id == hm.household_id)
-                .where(*_in_period(hm, period), hm.village_id.in_(ids),
+                .where(hm.household_id == gone,
+                       *_in_period(hm, period), among(hm.village_id, ids),
                        cast(days, Integer) != 0)
                 .group_by(hm.village_id))
     return {village_id: {"off_register": n} for village_id, n in run(stmt).tuples()}

@@ -179,3 +179,19 @@ Index("ix_households_deactivated_on", Household.deactivated_on,
       postgresql_where=Household.deactivated_on.isnot(None))
 # Inspected and passed households are recounted per village and period.
 Index("ix_inspections_village_date", Inspection.village_id, Inspection.inspected_on)
+
+
+class VillageRegisterStep(Model):
+    """The register of a village from ``day`` until the village's next step: a row for each day
+    on which its register changed (see ``analytics.registers``)."""
+
+    __tablename__ = "village_register_steps"
+
+    village_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    occupied: Mapped[int] = _zero_int()
+    persons: Mapped[int] = _zero_int()
+    arrangements: Mapped[int] = _zero_int()
+    verified: Mapped[int] = _zero_int()
+    verified_persons: Mapped[int] = _zero_int()
+    bank_members: Mapped[int] = _zero_int()

@@ -48,6 +48,7 @@ from .models import (
     VillageFiscalYear,
     VillageMonth,
     VillageRegister,
+    VillageRegisterStep,
 )
 from .periods import fiscal, month_starts, next_month
 from .rollups import inspection_select, refresh_stale
@@ -63,6 +64,7 @@ TABLES: tuple[tuple[Any, str], ...] = (
     (VillageMonth, "month"),
     (VillageFiscalYear, "fiscal_year"),
     (VillageRegister, "month"),
+    (VillageRegisterStep, "day"),
 )
 VILLAGE_SUMS = LOGS.village_sums + DEPOSITS.village_sums
 
@@ -179,7 +181,12 @@ def build(start: dt.date, end: dt.date) -> None:
     run(text(f"insert into tmp_village_registers (month, village_id, {', '.join(REGISTER)}) "
              f"{registers.SELECT_SQL}"),
         registers.params(None, months, [next_month(m) - dt.timedelta(days=1) for m in months]))
-    for model in (VillageMonth, VillageFiscalYear, VillageRegister):
+    # The steps of the range, counted from the whole history (a step holds until the next).
+    run(text(f"insert into tmp_village_register_steps (village_id, day, {', '.join(REGISTER)}) "
+             f"select * from ({registers.STEPS_SQL}) as steps "
+             "where day between :start and :end"),
+        {"villages": None, "start": start, "end": end})
+    for model in (VillageMonth, VillageFiscalYear, VillageRegister, VillageRegisterStep):
         run(text(f"analyze tmp_{model.__tablename__}"))
 
 
@@ -256,9 +263,11 @@ def replace(start: dt.date, end: dt.date) -> None:
 def reconcile(start: dt.date, end: dt.date, *, repair: bool = False) -> Report:
     """Rebuild start..end (widened to fiscal years) from raw rows, compare, optionally repair.
 
-    Changes still pending are applied first, in this transaction: the live rollups are compared
-    as they will stand once the workers catch up (roll back to leave them to the workers)."""
+    Changes still pending are applied first, and villages marked stale rebuilt, in this
+    transaction: the live rollups are compared as they will stand once the workers catch up
+    (roll back to leave them to the workers)."""
     apply_all()
+    refresh_stale(limit=100_000)
     start, end = widen(start, end)
     start = max(start, raw_logs_kept_from() or start)
     build(start, end)
@@ -283,5 +292,6 @@ def rebuild(start: dt.date, end: dt.date) -> Report:
     replace(start, end)
     # The register of the year before too: a league table compares with the previous year.
     registers.rebuild(None, fiscal(fiscal_year(start) - 1).start, start - dt.timedelta(days=1))
+    registers.rebuild_steps(None)
     refresh_stale(limit=100_000)
     return Report(start, end, repaired=True)

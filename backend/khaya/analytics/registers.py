@@ -20,8 +20,11 @@ held on ``d``; verification comes from the inspections. Both are exact at any da
 today leaves every earlier period's figures as they were.
 
 ``village_registers`` keeps these at every month's end; the current month's row holds the
-register as it stands. Triggers mark a village stale when the register or its bank accounts
-change; until its rows are rebuilt, readers compute that village live (same query).
+register as it stands. ``village_register_steps`` keeps them for any day: a row per village and
+day on which its register changed, holding until the village's next row, so a day or a custom
+range reads one row per village however long the history. Triggers mark a village stale when
+the register or its bank accounts change; until its rows are rebuilt, readers compute that
+village live (the same counting).
 """
 
 from __future__ import annotations
@@ -34,27 +37,26 @@ from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.sql import ColumnElement
 
 from ..households.models import HouseholdState, Occupancy
-from .facts import run
+from .facts import among, run
 from .models import REGISTER, VillageRegister
 from .periods import month_starts, next_month
 
-_SELECT = """
-with ends as (
-    select * from unnest(cast(:months as date[]), cast(:ends as date[])) as e(month, day)
-), h as (
-    -- The spans in which a registered household was occupied: its village, members and
-    -- wet-bin arrangement as they held then (household_states, the register's history).
+# The inputs of the register, per household: the spans in which a registered household was
+# occupied (its village, members and wet-bin arrangement as they held then: household_states,
+# the register's history), the spans of its verification, and the day it joined a bank.
+_INPUTS = """
+h as (
     select s.household_id as id, s.village_id, s.valid_from, s.valid_until, r.registered_on,
            s.members, s.wet_bin
     from household_states s join households r on r.id = s.household_id
     where s.active and s.occupancy = 'occupied'
       and (cast(:villages as int[]) is null or s.village_id = any(cast(:villages as int[])))
-      and {households}
 ), decided as (
     -- The last inspection of a day decides it; the state holds until the next inspected day.
     select distinct on (i.household_id, i.inspected_on) i.household_id, i.inspected_on, i.passed,
            i.wet_bin
-    from {inspections} i.counted and i.inspected_on <= (select max(day) from ends)
+    from inspections i join (select distinct id from h) hh on hh.id = i.household_id
+    where i.counted {decided_until}
     order by i.household_id, i.inspected_on, i.received_at desc, i.id desc
 ), spans as (
     select household_id, passed, inspected_on as since,
@@ -63,9 +65,24 @@ with ends as (
     from decided
 ), accounts as (
     select m.household_id, min(m.joined_on) as joined_on
-    from {members} m.active
+    from waste_bank_members m join (select distinct id from h) hh on hh.id = m.household_id
+    where m.active
     group by m.household_id
-), grid as (
+)"""
+# How a household counts on a day ``{day}`` when h holds for it: the arrangement is the one the
+# deciding inspection confirmed when it passed (it is written to the register when it arrives,
+# which may be long after its day), else the register's own as it held then.
+_HELD = """
+left join spans s on s.household_id = h.id and s.since <= {day}
+     and (s.until is null or s.until > {day})
+cross join lateral (select coalesce(s.confirmed, h.wet_bin) as arrangement) as held
+left join accounts a on a.household_id = h.id"""
+
+SELECT_SQL = f"""
+with ends as (
+    select * from unnest(cast(:months as date[]), cast(:ends as date[])) as e(month, day)
+), {_INPUTS.format(decided_until="and i.inspected_on <= (select max(day) from ends)")},
+grid as (
     select v.id as village_id, ends.month, ends.day from villages v cross join ends
     where cast(:villages as int[]) is null or v.id = any(cast(:villages as int[]))
 )
@@ -81,45 +98,71 @@ select grid.month, grid.village_id,
 from grid
 left join h on h.village_id = grid.village_id and h.registered_on <= grid.day
      and h.valid_from <= grid.day and (h.valid_until is null or h.valid_until > grid.day)
-left join spans s on s.household_id = h.id and s.since <= grid.day
-     and (s.until is null or s.until > grid.day)
--- The arrangement on that day: the one the deciding inspection confirmed when it passed (it is
--- written to the register when it arrives, which may be long after its day), else the
--- register's own as it held then.
-cross join lateral (select coalesce(s.confirmed, h.wet_bin) as arrangement) as held
-left join accounts a on a.household_id = h.id
+{_HELD.format(day="grid.day")}
 group by grid.month, grid.village_id
 """
-# Households whose register figures may differ between two days: registered, changed in the
-# register (a new span of household_states: deactivation included), inspected or enrolled at a
-# bank in between. Every other household counts the same on both.
-_TOUCHED = """s.household_id = any(array(
-    select id from households where registered_on > :after and registered_on <= :day
-    union
-    select household_id from household_states where valid_from > :after and valid_from <= :day
-    union
-    select household_id from inspections
-    where (cast(:villages as int[]) is null or village_id = any(cast(:villages as int[])))
-      and inspected_on > :after and inspected_on <= :day
-    union
-    select household_id from waste_bank_members where joined_on > :after and joined_on <= :day))"""
-# With few households, look their inspections and accounts up by index (arrays, not joins).
-_FEW = {"households": _TOUCHED,
-        "inspections": "inspections i where i.household_id = any(array(select id from h)) and",
-        "members": "waste_bank_members m where m.household_id = any(array(select id from h)) and"}
-_ALL = {"households": "true",
-        "inspections": "inspections i join h on h.id = i.household_id where",
-        "members": "waste_bank_members m join h on h.id = m.household_id where"}
+# The register as steps: a household counts the same between two of its breaks (registered,
+# a span of household_states begins or ends, an inspected day, joined a bank). Each break adds
+# what the household counts from that day, in its village then, and takes it back at its next
+# break; summed per village and day, then run through the days, these give the register from
+# each day on. Its cost is that of the households' breaks, not of the days.
+STEPS_SQL = f"""
+with {_INPUTS.format(decided_until="")},
+breaks as (
+    select id as household_id, greatest(valid_from, registered_on) as day from h
+    union select id, valid_until from h where valid_until is not null
+    union select household_id, since from spans
+    union select household_id, joined_on from accounts
+), stepped as (
+    select household_id, day, lead(day) over (partition by household_id order by day) as next_day
+    from breaks
+), counts as (
+    select h.village_id, b.day, b.next_day, h.members as persons,
+           (held.arrangement <> 'none')::int as arrangements,
+           (held.arrangement <> 'none' and coalesce(s.passed, false))::int as verified,
+           case when held.arrangement in ('has_bin', 'communal') and s.passed then h.members
+                else 0 end as verified_persons,
+           coalesce((a.joined_on <= b.day)::int, 0) as bank_members
+    from stepped b
+    join h on h.id = b.household_id and h.registered_on <= b.day and h.valid_from <= b.day
+         and (h.valid_until is null or h.valid_until > b.day)
+    {_HELD.format(day="b.day")}
+), deltas as (
+    select village_id, day, sum(occupied) as occupied, sum(persons) as persons,
+           sum(arrangements) as arrangements, sum(verified) as verified,
+           sum(verified_persons) as verified_persons, sum(bank_members) as bank_members
+    from (select village_id, day, 1 as occupied, persons, arrangements, verified,
+                 verified_persons, bank_members from counts
+          union all
+          select village_id, next_day, -1, -persons, -arrangements, -verified,
+                 -verified_persons, -bank_members from counts where next_day is not null) as d
+    group by village_id, day
+    having bool_or(occupied <> 0 or persons <> 0 or arrangements <> 0 or verified <> 0
+                   or verified_persons <> 0 or bank_members <> 0)
+)
+select village_id, day, {", ".join(f"sum({c}) over w as {c}" for c in REGISTER)}
+from deltas
+window w as (partition by village_id order by day)
+"""
 _COLUMNS = ", ".join(REGISTER)
 _UPSERT = text(
-    f"insert into village_registers as t (month, village_id, {_COLUMNS}) "
-    f"{_SELECT.format(**_ALL)} "
+    f"insert into village_registers as t (month, village_id, {_COLUMNS}) {SELECT_SQL} "
     "on conflict (month, village_id) do update set "
     + ", ".join(f"{c} = excluded.{c}" for c in REGISTER)
 )
-SELECT_SQL = _SELECT.format(**_ALL)
 _LIVE = text(SELECT_SQL)
-_TOUCHED_LIVE = text(_SELECT.format(**_FEW))
+_CLEAR_STEPS = text("delete from village_register_steps "
+                    "where cast(:villages as int[]) is null or village_id = any(:villages)")
+_FILL_STEPS = text(f"insert into village_register_steps (village_id, day, {_COLUMNS}) "
+                   f"{STEPS_SQL}")
+# The step in force on a day, per village: one index probe each.
+_STEP_ON = text(f"""
+select v.id as village_id, {", ".join(f"coalesce(r.{c}, 0) as {c}" for c in REGISTER)}
+from unnest(cast(:villages as int[])) as v(id)
+left join lateral (
+    select {_COLUMNS} from village_register_steps r
+    where r.village_id = v.id and r.day <= :day order by r.day desc limit 1
+) r on true""")
 
 
 def params(village_ids: Sequence[int] | None, months: list[dt.date],
@@ -136,30 +179,11 @@ def at(day: dt.date, village_ids: Sequence[int] | None) -> dict[int, dict[str, i
     return {row["village_id"]: {c: row[c] for c in REGISTER} for row in rows}
 
 
-def moved_on(base: dict[int, dict[str, int]], base_day: dt.date, day: dt.date,
-             village_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Return the register at ``day`` from ``base``, the register at ``base_day``.
-
-    Only the households touched between the two days (either order) are counted again, at
-    both, and the difference is applied: the cost is that of the events in between.
-    """
-    villages = sorted(village_ids)
-    out = {v: dict(base[v]) for v in villages}
-    rows = run(_TOUCHED_LIVE, {**params(villages, [base_day, day], [base_day, day]),
-                               "after": min(base_day, day), "day": max(base_day, day)})
-    for row in rows.mappings():
-        sign = 1 if row["month"] == day else -1
-        numbers = out[row["village_id"]]
-        for c in REGISTER:
-            numbers[c] += sign * row[c]
-    return out
-
-
 def snapshot(month: dt.date, village_ids: Sequence[int]) -> dict[int, dict[str, int]]:
     """Return the stored month-end rows of these villages (missing ones are left out)."""
     rows = run(
         select(VillageRegister.village_id, *(getattr(VillageRegister, c) for c in REGISTER))
-        .where(VillageRegister.month == month, VillageRegister.village_id.in_(sorted(village_ids)))
+        .where(VillageRegister.month == month, among(VillageRegister.village_id, village_ids))
     ).tuples()
     return {row[0]: dict(zip(REGISTER, row[1:], strict=True)) for row in rows}
 
@@ -179,8 +203,26 @@ def rebuild(village_ids: Sequence[int] | None, first: dt.date, last: dt.date) ->
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def on(day: dt.date, village_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Return the register of these villages at the end of ``day`` from the stored steps
+    (a village with no step by then has none: zeros)."""
+    rows = run(_STEP_ON, {"villages": sorted(village_ids), "day": day}).mappings()
+    return {row["village_id"]: {c: row[c] for c in REGISTER} for row in rows}
+
+
+def rebuild_steps(village_ids: Sequence[int] | None) -> int:
+    """Rebuild the register steps of these villages (``None``: all) over their whole history:
+    the cost is their households' breaks. Returns the rows written."""
+    chosen = {"villages": None if village_ids is None else sorted(village_ids)}
+    run(_CLEAR_STEPS, chosen)
+    result = run(_FILL_STEPS, chosen)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def refresh(village_ids: Sequence[int], *, through: dt.date) -> int:
-    """Rebuild these villages' rows over every month built so far, and ``through``'s month."""
+    """Rebuild these villages' steps, and their month-end rows over every month built so far
+    and ``through``'s month."""
+    rebuild_steps(village_ids)
     first, last = built_range()
     if first is None or last is None:
         return 0

@@ -21,7 +21,7 @@ from ..common.time import fiscal_year, local_today
 from . import classes, periods, signoff
 from . import definitions as texts
 from .errors import InvalidQuery
-from .facts import run
+from .facts import among, run
 from .indicators import INDICATORS, evaluate, evaluate_periods, indicator_names
 from .periods import MONTH, Period, PeriodError
 from .territory import Area, Territory, load, select_areas
@@ -82,7 +82,7 @@ def approval_states(areas: Sequence[Area], period: Period) -> dict[str, str | No
     if period.kind != MONTH or not areas:
         return {}
     wanted = sorted({v for a in areas for v in a.village_ids})
-    lgo_of = dict(run(select(Village.id, Village.lgo_id).where(Village.id.in_(wanted))
+    lgo_of = dict(run(select(Village.id, Village.lgo_id).where(among(Village.id, wanted))
                       ).tuples().all())
     states = signoff.states(sorted(set(lgo_of.values())), period.start)
     out: dict[str, str | None] = {}

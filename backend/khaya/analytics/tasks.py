@@ -61,10 +61,18 @@ def apply_changes() -> int:
     return drain()
 
 
-# A safety net: whatever a lost wake-up would leave is applied within a minute.
+# Villages marked stale that each minute's catch-up rebuilds (they are read live until then).
+CATCH_UP_STALE = 50
+
+
+# A safety net: whatever a lost wake-up would leave is applied within a minute, and villages
+# left stale (by register edits, or a migration) are rebuilt within minutes, not overnight.
 @queue.periodic(cron="* * * * *")
 @queue.task(name="khaya.analytics.catch_up", queue="rollups",
             queueing_lock="analytics_catch_up")
 @in_app
 def catch_up(timestamp: int) -> int:
-    return drain()
+    applied = drain()
+    rollups.refresh_stale(limit=CATCH_UP_STALE)
+    db.session.commit()
+    return applied
