@@ -4,11 +4,11 @@
 
 Uses its own database (khaya_bench on the private cluster, migrated and seeded with the
 Lamphun demo: about 6,500 households with their spans in ``household_states``). Times, in one
-transaction that is rolled back, the three ways the figures read the register: every village's
-month-end rows for ``--months`` months (``analytics refresh``, the worker after a register
-edit), the live register of every village today (a village marked stale), and a register moved
-on from a month end by the households touched in between (``registers.moved_on``, a custom
-range). Prints the median and the fastest of ``--repeat`` runs, and the rows of the history
+transaction that is rolled back, how the figures get the register: every village's month-end
+rows for ``--months`` months (``analytics refresh``, the worker after a register edit), every
+village's steps over their whole history (the same), the live register of every village today
+(a village marked stale), and the register of a day mid-month read from the steps (a day or a
+custom range). Prints the median and the fastest of ``--repeat`` runs, and the rows of the history
 table. Run it with PYTHONPATH pointing at another checkout's backend to time that code on the
 same database. Not a test: it prints figures and exits 0.
 """
@@ -75,13 +75,13 @@ def main() -> None:
               f"{spans:,} register spans; {len(months)} month ends ({first:%Y-%m} to "
               f"{last:%Y-%m})")
         print(f"code:       {registers.__file__}")
-        base = registers.at(base_day, villages)
         for name, work in (
             (f"month-end rows, {len(months)} months, all villages",
              lambda: registers.rebuild(None, first, last)),
             ("live register today, all villages", lambda: registers.at(today, None)),
-            ("moved on from last month's end to today",
-             lambda: registers.moved_on(base, base_day, today, villages)),
+            ("steps, all villages, whole history", lambda: registers.rebuild_steps(None)),
+            ("a day mid-month from the steps, all villages",
+             lambda: registers.on(base_day - dt.timedelta(days=14), villages)),
         ):
             median, fastest = timed(work, args.repeat)
             print(f"{name:<48} median {median:8.1f} ms   fastest {fastest:8.1f} ms")
