@@ -1,12 +1,13 @@
-/** The LGO office: menu entries and the screen for each path under /office. */
+/** The LGO office: menu entries and the screen for each path under /office, from each feature's folder. */
 import type { Key } from '../i18n';
 import { match } from '../router';
 import type { IconName } from '../ui/icons';
-import { Reviews } from './inspections';
-import { LgoMap } from './lgo-map';
 import { BankOffice, Banks } from './banks';
-import { Hazardous, Points } from './operations';
+import { Hazardous } from './hazardous';
+import { Reviews } from './inspections';
+import { LgoMap } from './map';
 import { Audit, Volunteers } from './people';
+import { Points } from './points';
 import { HouseholdOffice, ImportHouseholds, NewHousehold, PrintCards, Register } from './register';
 import { Report } from './report';
 

@@ -1,63 +1,17 @@
 /**
- * What the office screens share: loading without the phone's offline store (office data is read
- * fresh and never kept on the device), file downloads, sortable tables, periods and map colours.
+ * What the office screens share: the states around a load (office data is read with
+ * ``store: 'none'``, never kept on the device), file downloads, sortable tables, periods and map
+ * colours.
  */
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
 import { errorMessage, formatNumber, lang, t, useT, type Key } from '../i18n';
 import type { Page as ApiPage, Village } from '../data';
+import { useLoad, type LoadResult } from '../load';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { Banner, showToast } from '../ui/kit';
-
-export interface Fetched<T> {
-  data: T | undefined;
-  loading: boolean;
-  error: unknown;
-  reload: () => void;
-}
-
-/** Answers kept for the visit: reference lists (an LGO's villages) every screen asks for. */
-const kept = new Map<string, Promise<unknown>>();
-
-function fetchKept<T>(path: string): Promise<T> {
-  if (!kept.has(path)) {
-    const answer = api<T>(path);
-    kept.set(path, answer);
-    answer.catch(() => kept.delete(path));
-  }
-  return kept.get(path) as Promise<T>;
-}
-
-/**
- * Load one API path (null: nothing yet); a new path drops the old answer. ``keep`` reuses one
- * answer for the whole visit, for lists that do not change while someone works.
- */
-export function useFetch<T>(path: string | null, keep = false): Fetched<T> {
-  const [state, setState] = useState<{ data: T | undefined; loading: boolean; error: unknown }>({ data: undefined, loading: Boolean(path), error: null });
-  const [tick, setTick] = useState(0);
-  const shown = useRef<string | null>(null);
-  const reload = useCallback(() => setTick((n) => n + 1), []);
-  useEffect(() => {
-    let live = true;
-    const same = shown.current === path;
-    shown.current = path;
-    if (!path) {
-      setState({ data: undefined, loading: false, error: null });
-      return;
-    }
-    setState((s) => (same ? { ...s, loading: true, error: null } : { data: undefined, loading: true, error: null }));
-    (keep && tick === 0 ? fetchKept<T>(path) : api<T>(path)).then(
-      (data) => live && setState({ data, loading: false, error: null }),
-      (error) => live && setState((s) => ({ ...s, loading: false, error })),
-    );
-    return () => {
-      live = false;
-    };
-  }, [path, tick]);
-  return { ...state, reload };
-}
 
 export function errorText(error: unknown): string {
   return errorMessage(error);
@@ -69,8 +23,8 @@ export function formErrors(error: unknown): Record<string, unknown> {
   return { '': errorText(error) };
 }
 
-/** Loading, error and data states around a fetch. */
-export function Loaded<T>({ fetched, children }: { fetched: Fetched<T>; children: (data: T) => ComponentChildren }) {
+/** Loading, error and data states around a load. */
+export function Loaded<T>({ fetched, children }: { fetched: LoadResult<T>; children: (data: T) => ComponentChildren }) {
   useT();
   if (fetched.error) {
     return (
@@ -403,7 +357,7 @@ export function Pager({ meta, onPage }: { meta: { page: number; pages: number };
 /** Up to when the figures count every accepted row (the rollups catch up on a worker). */
 export function Freshness() {
   useT();
-  const fresh = useFetch<{ as_of: string; pending: number }>('analytics/freshness');
+  const fresh = useLoad<{ as_of: string; pending: number }>('analytics/freshness', { store: 'none' });
   if (!fresh.data) return null;
   const time = new Date(fresh.data.as_of).toLocaleTimeString(lang.get() === 'th' ? 'th-TH' : 'en-GB', {
     hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Bangkok',
@@ -436,5 +390,5 @@ export function Page({ title, tools, figures, children }: { title: string; tools
 export function useLgoVillages() {
   const { me } = useStore(auth);
   const lgo = me?.user.lgo_code;
-  return useFetch<ApiPage<Village>>(lgo ? `areas/villages?lgo=${encodeURIComponent(lgo)}&per_page=500` : null, true);
+  return useLoad<ApiPage<Village>>(lgo ? `areas/villages?lgo=${encodeURIComponent(lgo)}&per_page=500` : null, { store: 'none', keep: true });
 }

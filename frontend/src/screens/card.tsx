@@ -1,8 +1,8 @@
 /** The resident's own QR card: what volunteers scan, with the code to type when a camera cannot. */
 import { useEffect, useState } from 'preact/hooks';
-import { useCached } from '../cache';
 import type { HouseholdDetail } from '../data';
 import { t, useT } from '../i18n';
+import { useLoad } from '../load';
 import { LoadState, Screen } from '../ui/kit';
 import { useMyHousehold } from './resident';
 import { Banner } from '../ui/kit';
@@ -36,7 +36,7 @@ function QrSvg({ text }: { text: string }) {
 export function Card() {
   useT();
   const household = useMyHousehold();
-  const detail = useCached<HouseholdDetail>(household.id ? `households/${household.id}` : null);
+  const detail = useLoad<HouseholdDetail>(household.id ? `households/${household.id}` : null, { store: 'device' });
   return (
     <Screen title={t('card_title')}>
       <LoadState loaded={household}>

@@ -5,13 +5,13 @@
  * of the volunteer's villages the phone stored on its last online visit.
  */
 import { useState } from 'preact/hooks';
-import { api } from '../../shared/api';
 import type { OutboxItem } from '../../shared/db';
 import { enqueue, resubmit } from '../../shared/outbox';
 import { localToday } from '../../shared/util';
-import { readCache, useLoad } from '../cache';
+import { readCache } from '../cache';
 import { accountsOf, MEMBERSHIPS, type Memberships } from '../data';
 import { formatBaht, formatNumber, nameOf, t, useT, type Key } from '../i18n';
+import { useLoad } from '../load';
 import { goBack } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
@@ -24,7 +24,10 @@ const MATERIALS = ['pet', 'plastic_other', 'paper', 'carton', 'glass', 'aluminiu
 
 function useAccounts(householdId: number) {
   const path = `${MEMBERSHIPS}?household_id=${householdId}`;
-  return useLoad<Memberships>(path, () => api<Memberships>(path), async () => (await readCache<Memberships>(MEMBERSHIPS))?.data);
+  return useLoad<Memberships>(path, {
+    store: 'device',
+    offlineFallback: async () => (await readCache<Memberships>(MEMBERSHIPS))?.data,
+  });
 }
 
 export function DepositScreen({ id, fix }: { id: number; fix?: OutboxItem }) {

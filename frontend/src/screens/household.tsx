@@ -1,8 +1,7 @@
 /** One household for a volunteer: its state, what is queued for it, and the three field jobs. */
-import { api } from '../../shared/api';
-import { useCached, useLoad } from '../cache';
 import { inspectionDue, logOverdue, LOG_OVERDUE_DAYS, storedHousehold, type Household, type Inspection, type Page, type SortingLog } from '../data';
 import { formatDate, formatPhone, t, useT, villageName, type Key } from '../i18n';
+import { useLoad } from '../load';
 import { Link } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
@@ -17,15 +16,15 @@ import { OutboxRow } from './outbox-row';
 /** A household by id: the server's detail, else what this phone stored of it. */
 export function useHousehold(id: number) {
   const { me } = useStore(auth);
-  return useLoad<Household>(`households/${id}`, () => api<Household>(`households/${id}`), () => storedHousehold(id, me));
+  return useLoad<Household>(`households/${id}`, { store: 'device', offlineFallback: () => storedHousehold(id, me) });
 }
 
 export function HouseholdScreen({ id }: { id: number }) {
   useT();
   const household = useHousehold(id);
   const villages = useVillages();
-  const logs = useCached<Page<SortingLog>>(`households/${id}/logs?per_page=5`);
-  const inspections = useCached<Page<Inspection>>(`households/${id}/inspections?per_page=5`);
+  const logs = useLoad<Page<SortingLog>>(`households/${id}/logs?per_page=5`, { store: 'device' });
+  const inspections = useLoad<Page<Inspection>>(`households/${id}/inspections?per_page=5`, { store: 'device' });
   const { items } = useStore(syncState);
   const queued = items.filter((i) => i.household_id === id && (i.status !== 'sent' || Date.now() - (i.sent_at ?? 0) < 3600_000)).reverse();
   const pendingLog = queued.some((i) => i.kind === 'sorting_log' && i.status === 'waiting');

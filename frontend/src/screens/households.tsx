@@ -1,9 +1,9 @@
 /** The volunteer's households: every household of the assigned villages, with overdue marks. */
 import { useMemo, useState } from 'preact/hooks';
 import type { OutboxItem } from '../../shared/db';
-import { useLoad } from '../cache';
 import { householdsKey, inspectionDue, loadHouseholds, loadVillages, logOverdue, LOG_OVERDUE_DAYS, type Household, type Village } from '../data';
 import { formatDate, t, useT, villageName } from '../i18n';
+import { useLoad } from '../load';
 import { Link } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
@@ -24,7 +24,7 @@ export function pendingBy(items: OutboxItem[]): Map<number, OutboxItem[]> {
 
 export function useVillages() {
   const { me } = useStore(auth);
-  return useLoad<Village[]>(me ? `derived:villages:${me.user.id}` : null, () => loadVillages(me!));
+  return useLoad<Village[]>(me ? `derived:villages:${me.user.id}` : null, { store: 'device', loader: () => loadVillages(me!) });
 }
 
 export function Households() {
@@ -32,7 +32,7 @@ export function Households() {
   const { me } = useStore(auth);
   const villages = useVillages();
   const codes = villages.data?.map((v) => v.code) ?? null;
-  const households = useLoad<Household[]>(codes ? householdsKey(me) : null, () => loadHouseholds(codes!));
+  const households = useLoad<Household[]>(codes ? householdsKey(me) : null, { store: 'device', loader: () => loadHouseholds(codes!) });
   const { items } = useStore(syncState);
   const [village, setVillage] = useState('');
   const [query, setQuery] = useState('');

@@ -8,9 +8,9 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
-import { useCached, useLoad } from '../cache';
 import type { GeoPoint } from '../data';
 import { formatDistance, lang, nameOf, t, useT } from '../i18n';
+import { useLoad } from '../load';
 import { auth, modeOf } from '../session';
 import { useStore } from '../store';
 import { STREAMS, StreamChips, streamName, type Stream } from '../streams';
@@ -61,14 +61,14 @@ export default function MapScreen() {
   const home = resident ? household.data?.point?.coordinates ?? null : null;
   const [gps, setGps] = useState<[number, number] | null>(null);
   const villageCode = resident ? household.data?.village_code : me?.user.volunteer?.village_codes[0];
-  const outline = useCached<GeoJSON.FeatureCollection>(villageCode ? `areas/villages/geojson?q=${villageCode}` : null);
+  const outline = useLoad<GeoJSON.FeatureCollection>(villageCode ? `areas/villages/geojson?q=${villageCode}` : null, { store: 'device' });
   // Without a home point (volunteers), start from the middle of the first assigned village.
   const centre = outline.data?.features.length ? L.geoJSON(outline.data).getBounds().getCenter() : null;
   const waiting = (resident && household.loading) || (!resident && Boolean(villageCode) && outline.loading);
   const origin: [number, number] | null = gps ?? home ?? (centre ? [centre.lng, centre.lat] : waiting ? null : LAMPHUN);
   const [stream, setStream] = useState<Stream | ''>('');
   const key = origin ? `derived:nearest:${origin[0].toFixed(3)},${origin[1].toFixed(3)}:${stream}` : null;
-  const points = useLoad(key, () => loadNearest(origin!, stream));
+  const points = useLoad(key, { store: 'device', loader: () => loadNearest(origin!, stream) });
   const [noTiles, setNoTiles] = useState(false);
   const { box, map, layer } = useLeafletMap({
     center: [LAMPHUN[1], LAMPHUN[0]],

@@ -3,15 +3,15 @@
  * ledger has it. One request names the household's accounts; each passbook then loads on its
  * own, so one that fails leaves the others (and every balance) on the screen.
  */
-import { useCached } from '../cache';
 import { accountsOf, MEMBERSHIPS, passbookPath, type Account, type Memberships, type Passbook as PassbookData } from '../data';
 import { formatBaht, formatDate, formatNumber, nameOf, t, useT, type Key } from '../i18n';
+import { useLoad } from '../load';
 import { Banner, LoadState, Screen } from '../ui/kit';
 
 function Book({ account }: { account: Account }) {
   useT();
   const { bank, member } = account;
-  const book = useCached<PassbookData>(passbookPath(account));
+  const book = useLoad<PassbookData>(passbookPath(account), { store: 'device' });
   return (
     <section class="card passbook" data-testid="passbook" data-member={member.id}>
       <h2>{nameOf(bank)}</h2>
@@ -51,7 +51,7 @@ function Book({ account }: { account: Account }) {
 
 export function Passbook() {
   useT();
-  const accounts = useCached<Memberships>(MEMBERSHIPS);
+  const accounts = useLoad<Memberships>(MEMBERSHIPS, { store: 'device' });
   return (
     <Screen title={t('passbook_title')}>
       <LoadState loaded={accounts}>

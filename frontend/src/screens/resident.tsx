@@ -2,9 +2,9 @@
 import { useState } from 'preact/hooks';
 import type { OutboxItem } from '../../shared/db';
 import { localToday } from '../../shared/util';
-import { useCached, type LoadResult } from '../cache';
 import { loggedDates, streak, type Household, type Page, type SortingLog } from '../data';
 import { formatDate, formatNumber, t, useT, type Key } from '../i18n';
+import { useLoad, type LoadResult } from '../load';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { StreamChips } from '../streams';
@@ -15,7 +15,7 @@ import { CorrectedPill, OutboxRow } from './outbox-row';
 
 /** The resident's own household: the register answers a resident with just that one. */
 export function useMyHousehold(enabled = true): LoadResult<Household | null> & { id: number | null } {
-  const list = useCached<Page<Household>>(enabled ? 'households' : null);
+  const list = useLoad<Page<Household>>(enabled ? 'households' : null, { store: 'device' });
   const household = list.data ? list.data.items[0] ?? null : undefined;
   return { ...list, data: household, id: household?.id ?? null };
 }
@@ -23,7 +23,7 @@ export function useMyHousehold(enabled = true): LoadResult<Household | null> & {
 const HISTORY_PATH = (id: number) => `households/${id}/logs?per_page=100`;
 
 function useLogs(id: number | null) {
-  return useCached<Page<SortingLog>>(id ? HISTORY_PATH(id) : null);
+  return useLoad<Page<SortingLog>>(id ? HISTORY_PATH(id) : null, { store: 'device' });
 }
 
 function householdItems(items: OutboxItem[], id: number | null, kind: OutboxItem['kind'] = 'sorting_log'): OutboxItem[] {

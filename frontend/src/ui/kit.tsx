@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { OfflineError } from '../../shared/api';
 import type { ItemStatus } from '../../shared/db';
 import { SERVER_FAILED } from '../../shared/outbox';
-import type { LoadResult } from '../cache';
+import type { LoadResult } from '../load';
 import { errorMessage, formatDate, formatDateTime, t, useT, type Key } from '../i18n';
 import { goBack } from '../router';
 import { store, useStore } from '../store';

@@ -7,10 +7,11 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { lang, t, useT, type Key } from '../../i18n';
+import { useLoad } from '../../load';
 import { Link, navigate } from '../../router';
 import { useStore } from '../../store';
 import { escapeHtml, useLeafletMap } from '../../ui/basemap';
-import { areaColour, formatValue, Legend, Loaded, NoDataFold, Page, PeriodPicker, periodLabel, SortTable, ToDate, unitLabel, useFetch, type Column, type PeriodInfo } from '../lib';
+import { areaColour, formatValue, Legend, Loaded, NoDataFold, Page, PeriodPicker, periodLabel, SortTable, ToDate, unitLabel, type Column, type PeriodInfo } from '../lib';
 import {
   Breadcrumbs,
   choice,
@@ -58,8 +59,9 @@ export function ChoroplethScreen({ path }: { path: string }) {
   const { crumbs } = useCrumbs(scope.kind === 'district' ? { kind: 'province' } : scope, province, BASE);
   const level = scope.kind === 'lgo' ? 'village' : 'lgo';
   const parent = scope.kind === 'lgo' ? scope.code : province;
-  const shapes = useFetch<Choropleth>(
+  const shapes = useLoad<Choropleth>(
     parent ? `analytics/choropleth?${query({ level, parent, indicator, period, method, classes, tolerance: level === 'lgo' ? 0.002 : 0.0002 })}` : null,
+    { store: 'none' },
   );
   const { box, map, layer } = useLeafletMap({
     center: [18.3, 99.0],

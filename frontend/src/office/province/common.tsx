@@ -5,10 +5,11 @@
  */
 import type { ComponentChildren } from 'preact';
 import { formatNumber, lang, t, useT, type Key } from '../../i18n';
+import { useLoad } from '../../load';
 import { Link } from '../../router';
 import { auth } from '../../session';
 import { store, useStore } from '../../store';
-import { DownloadButton, lastCompleteMonth, useFetch } from '../lib';
+import { DownloadButton, lastCompleteMonth } from '../lib';
 
 export interface Figure {
   value: number | null;
@@ -55,22 +56,22 @@ export function useProvince(): string | null {
   const granted = (me?.user.grants ?? [])
     .map((g) => (g as { province_code?: string | null }).province_code)
     .find((code): code is string => Boolean(code));
-  const first = useFetch<Page<Named>>(granted ? null : 'areas/provinces?per_page=1', true);
+  const first = useLoad<Page<Named>>(granted ? null : 'areas/provinces?per_page=1', { store: 'none', keep: true });
   return granted ?? first.data?.items[0]?.code ?? null;
 }
 
 export function useProvinceArea(code: string | null) {
-  return useFetch<Named>(code ? `areas/provinces/${encodeURIComponent(code)}` : null, true);
+  return useLoad<Named>(code ? `areas/provinces/${encodeURIComponent(code)}` : null, { store: 'none', keep: true });
 }
 
 export function useDistricts(province: string | null) {
-  return useFetch<Page<District>>(province ? `areas/districts?parent=${encodeURIComponent(province)}&per_page=100` : null, true);
+  return useLoad<Page<District>>(province ? `areas/districts?parent=${encodeURIComponent(province)}&per_page=100` : null, { store: 'none', keep: true });
 }
 
 /** Every LGO of the province (the PAO too), in the districts' order. */
 export function useProvinceLgos(province: string | null): { lgos: Lgo[] | undefined; districts: District[] | undefined } {
   const districts = useDistricts(province);
-  const lgos = useFetch<Page<Lgo>>(province ? 'areas/lgos?per_page=500' : null, true);
+  const lgos = useLoad<Page<Lgo>>(province ? 'areas/lgos?per_page=500' : null, { store: 'none', keep: true });
   const mine = districts.data && new Set(districts.data.items.map((d) => d.code));
   return {
     districts: districts.data?.items,
@@ -79,7 +80,7 @@ export function useProvinceLgos(province: string | null): { lgos: Lgo[] | undefi
 }
 
 export function useDefinitions() {
-  return useFetch<Definitions>('analytics/definitions', true);
+  return useLoad<Definitions>('analytics/definitions', { store: 'none', keep: true });
 }
 
 export { nameOf } from '../../i18n';

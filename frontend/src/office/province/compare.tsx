@@ -4,8 +4,9 @@
  */
 import { useState } from 'preact/hooks';
 import { t, useT } from '../../i18n';
+import { useLoad } from '../../load';
 import { store, useStore } from '../../store';
-import { formatValue, Loaded, Page, PeriodPicker, periodLabel, ToDate, unitLabel, useFetch, type PeriodInfo } from '../lib';
+import { formatValue, Loaded, Page, PeriodPicker, periodLabel, ToDate, unitLabel, type PeriodInfo } from '../lib';
 import {
   choice,
   districtName,
@@ -43,7 +44,7 @@ export function CompareScreen() {
   const { lgos, districts } = useProvinceLgos(province);
   const ready = picked.length >= MIN;
   const args = { level: 'lgo', areas: picked.join(','), period };
-  const table = useFetch<Table>(ready ? `analytics/indicators?${query(args)}` : null);
+  const table = useLoad<Table>(ready ? `analytics/indicators?${query(args)}` : null, { store: 'none' });
   const needle = filter.trim().toLowerCase();
   const visible = (lgos ?? []).filter((l) => !needle || l.name_th.includes(filter.trim()) || l.name_en.toLowerCase().includes(needle));
   const full = picked.length >= MAX;

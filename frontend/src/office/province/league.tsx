@@ -6,10 +6,11 @@
  */
 import { useState } from 'preact/hooks';
 import { t, useT } from '../../i18n';
+import { useLoad } from '../../load';
 import { Link, navigate } from '../../router';
 import { useStore } from '../../store';
 import { StatePill } from '../signoff';
-import { DownloadButton, formatChange, formatValue, Loaded, NoDataFold, Page, PeriodPicker, periodLabel, SortTable, ToDate, unitLabel, useFetch, type Column, type PeriodInfo } from '../lib';
+import { DownloadButton, formatChange, formatValue, Loaded, NoDataFold, Page, PeriodPicker, periodLabel, SortTable, ToDate, unitLabel, type Column, type PeriodInfo } from '../lib';
 import {
   Breadcrumbs,
   choice,
@@ -69,7 +70,7 @@ export function scopeOf(path: string, base: string): Scope {
 export function useCrumbs(scope: Scope, province: string | null, base: string): { crumbs: Crumb[]; lgo: Lgo | undefined } {
   const provinceArea = useProvinceArea(province);
   const districts = useDistricts(province);
-  const lgo = useFetch<Lgo>(scope.kind === 'lgo' ? `areas/lgos/${encodeURIComponent(scope.code)}` : null);
+  const lgo = useLoad<Lgo>(scope.kind === 'lgo' ? `areas/lgos/${encodeURIComponent(scope.code)}` : null, { store: 'none' });
   const districtCode = scope.kind === 'district' ? scope.code : scope.kind === 'lgo' ? lgo.data?.district_code : undefined;
   const district = districts.data?.items.find((d) => d.code === districtCode);
   const crumbs: Crumb[] = [{ label: provinceName(provinceArea.data) || t('op_province'), href: base }];
@@ -89,7 +90,7 @@ export function LeagueScreen({ path }: { path: string }) {
   const level = scope.kind === 'lgo' ? 'village' : 'lgo';
   const parent = scope.kind === 'province' ? province : scope.code;
   const args = { level, parent, indicator, period };
-  const league = useFetch<League>(parent ? `analytics/league?${query(args)}` : null);
+  const league = useLoad<League>(parent ? `analytics/league?${query(args)}` : null, { store: 'none' });
   const title = crumbs[crumbs.length - 1]?.label ?? '';
 
   return (

@@ -5,8 +5,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { t, useT } from '../../i18n';
+import { useLoad } from '../../load';
 import { useStore } from '../../store';
-import { addMonths, bangkokMonth, fiscalYearOf, formatValue, lastCompleteMonth, Loaded, Page, periodLabel, unitLabel, useFetch, type PeriodInfo } from '../lib';
+import { addMonths, bangkokMonth, fiscalYearOf, formatValue, lastCompleteMonth, Loaded, Page, periodLabel, unitLabel, type PeriodInfo } from '../lib';
 import {
   choice,
   districtName,
@@ -97,7 +98,7 @@ export function TrendsScreen() {
   const choices = kind === 'lgo' ? (lgos ?? []).filter((l) => l.type !== 'PAO') : (districts ?? []);
   // Open on the area ranked first last month, not on the first in the list (which may have
   // nothing to draw).
-  const ranked = useFetch<LeagueRows>(province ? `analytics/league?${query({ level: kind, parent: province, indicator })}` : null, true);
+  const ranked = useLoad<LeagueRows>(province ? `analytics/league?${query({ level: kind, parent: province, indicator })}` : null, { store: 'none', keep: true });
   useEffect(() => {
     if (!choices.length || choices.some((c) => c.code === area) || !(ranked.data || ranked.error)) return;
     const codes = new Set(choices.map((c) => c.code));
@@ -113,7 +114,7 @@ export function TrendsScreen() {
     from: spanStart(granularity, span),
     to: spanEnd(granularity),
   };
-  const series = useFetch<Series>(area && shown.length ? `analytics/series?${query(args)}` : null);
+  const series = useLoad<Series>(area && shown.length ? `analytics/series?${query(args)}` : null, { store: 'none' });
   const units = Object.fromEntries((definitions.data?.indicators ?? []).map((d) => [d.name, d.unit]));
   const spans = granularity === 'month' ? [12, 18, 24] : [3, 5];
 

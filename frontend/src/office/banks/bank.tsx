@@ -1,19 +1,21 @@
 /**
- * The LGO's waste banks: the list (the server answers only the caller's own LGO's), and one
- * bank's next buying day, buying days, ledger, members by household, prices and passbook PDFs.
+ * One of the LGO's waste banks: its next buying day and buying days, members by household with
+ * their passbook PDFs, the ledger, and prices.
  */
 import { useState } from 'preact/hooks';
-import { api } from '../../shared/api';
-import type { Bank, Member, Page as ApiPage, Price } from '../data';
-import { formatBaht, formatDate, formatNumber, formatPhone, lang, nameOf, t, useT, type Key } from '../i18n';
-import { Link } from '../router';
-import { auth } from '../session';
-import { useStore } from '../store';
-import { Banner, Reasons, showToast } from '../ui/kit';
-import { DownloadButton, errorText, formErrors, Loaded, Page, Pager, useFetch } from './lib';
-import { type Opening, openingText } from './operations';
+import { api } from '../../../shared/api';
+import type { Bank, Member, Page as ApiPage } from '../../data';
+import { formatBaht, formatDate, formatNumber, formatPhone, lang, nameOf, t, useT, type Key } from '../../i18n';
+import { useLoad } from '../../load';
+import { Link } from '../../router';
+import { auth } from '../../session';
+import { useStore } from '../../store';
+import { Banner, showToast } from '../../ui/kit';
+import { DownloadButton, errorText, Loaded, Page, Pager } from '../lib';
+import { type Opening, openingText } from '../opening';
+import { Prices } from './prices';
 
-interface BankFull extends Bank {
+export interface BankFull extends Bank {
   host: string | null;
   partner_buyer: string | null;
   buying_schedule: Opening;
@@ -29,47 +31,8 @@ interface Entry {
   lines: { material: string; kg: number }[];
 }
 
-const MATERIALS = ['pet', 'plastic_other', 'paper', 'carton', 'glass', 'aluminium', 'iron', 'other'] as const;
-
-function NextBuyingDay({ day }: { day: string | null }) {
+export function NextBuyingDay({ day }: { day: string | null }) {
   return <span data-testid="next-buying-day">{day ? formatDate(day) : t('bank_no_next_day')}</span>;
-}
-
-export function Banks() {
-  useT();
-  const banks = useFetch<ApiPage<BankFull>>('waste-banks?per_page=100');
-  return (
-    <Page title={t('on_banks')}>
-      <Loaded fetched={banks}>
-        {(data) => data.items.length === 0 ? <Banner kind="info" icon="book">{t('bank_none')}</Banner> : (
-          <div class="table-wrap">
-            <table class="data-table" data-testid="banks-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('o_name')}</th>
-                  <th scope="col">{t('bank_host')}</th>
-                  <th scope="col">{t('bank_next_day')}</th>
-                  <th scope="col">{t('bank_buying_days')}</th>
-                  <th scope="col">{t('reg_status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((b) => (
-                  <tr key={b.id} data-testid="bank-row">
-                    <td><Link href={`/office/banks/${b.id}`}>{nameOf(b)}</Link></td>
-                    <td>{b.host ?? ''}</td>
-                    <td><NextBuyingDay day={b.next_buying_day} /></td>
-                    <td>{openingText(b.buying_schedule)}</td>
-                    <td>{b.active ? t('reg_active') : t('reg_inactive')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Loaded>
-    </Page>
-  );
 }
 
 /** Add or remove the dated days the bank buys on (the buyer's truck comes on set dates). */
@@ -159,7 +122,7 @@ function Members({ bank, members }: { bank: number; members: ApiPage<Member> }) 
 function Ledger({ bank, members }: { bank: number; members: Map<number, Member> }) {
   useT();
   const [page, setPage] = useState(1);
-  const ledger = useFetch<ApiPage<Entry>>(`waste-banks/${bank}/ledger?per_page=25&page=${page}`);
+  const ledger = useLoad<ApiPage<Entry>>(`waste-banks/${bank}/ledger?per_page=25&page=${page}`, { store: 'none' });
   return (
     <Loaded fetched={ledger}>
       {(data) => (
@@ -192,65 +155,15 @@ function Ledger({ bank, members }: { bank: number; members: Map<number, Member> 
   );
 }
 
-function Prices({ bank }: { bank: number }) {
-  useT();
-  const prices = useFetch<{ on: string; prices: Price[] }>(`waste-banks/${bank}/prices`);
-  const [price, setPrice] = useState({ material: 'pet', price_per_kg: '', valid_from: '' });
-  const [errors, setErrors] = useState<Record<string, unknown> | undefined>();
-  return (
-    <>
-      <h2>{t('bank_prices')}</h2>
-      <Loaded fetched={prices}>
-        {(data) => (
-          <table class="data-table" data-testid="prices-table">
-            <thead><tr><th scope="col">{t('bank_material')}</th><th scope="col" class="num">{t('bank_price')}</th><th scope="col">{t('bank_valid_from')}</th></tr></thead>
-            <tbody>
-              {data.prices.map((p) => (
-                <tr key={p.material}><td>{t(`material_${p.material}` as Key)}</td><td class="num">{formatNumber(p.price_per_kg, 2)}</td><td>{formatDate(p.valid_from)}</td></tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Loaded>
-      <form
-        class="office-form"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          try {
-            await api(`waste-banks/${bank}/prices`, { method: 'POST', body: { material: price.material, price_per_kg: price.price_per_kg, valid_from: price.valid_from } });
-            setErrors(undefined);
-            showToast(t('o_saved'));
-            prices.reload();
-          } catch (error) {
-            setErrors(formErrors(error));
-          }
-        }}
-      >
-        <h2>{t('bank_new_price')}</h2>
-        <label class="field">
-          <span>{t('bank_material')}</span>
-          <select class="input" value={price.material} onChange={(e) => setPrice({ ...price, material: (e.target as HTMLSelectElement).value })}>
-            {MATERIALS.map((m) => <option key={m} value={m}>{t(`material_${m}` as Key)}</option>)}
-          </select>
-        </label>
-        <label class="field"><span>{t('bank_price')}</span><input class="input" inputMode="decimal" value={price.price_per_kg} onInput={(e) => setPrice({ ...price, price_per_kg: (e.target as HTMLInputElement).value })} required /></label>
-        <label class="field"><span>{t('bank_valid_from')}</span><input class="input" type="date" value={price.valid_from} onInput={(e) => setPrice({ ...price, valid_from: (e.target as HTMLInputElement).value })} required /></label>
-        {errors && <Banner kind="error" icon="alert"><Reasons errors={errors} /></Banner>}
-        <button type="submit" class="button button-primary button-small">{t('o_save')}</button>
-      </form>
-    </>
-  );
-}
-
 /** One of the LGO's banks; another LGO's (opened by its address) says so and offers nothing. */
 export function BankOffice({ id }: { id: number }) {
   useT();
   const { me } = useStore(auth);
-  const bank = useFetch<BankFull>(`waste-banks/${id}`);
+  const bank = useLoad<BankFull>(`waste-banks/${id}`, { store: 'none' });
   const mine = Boolean(bank.data && (me?.roles.includes('admin')
     || me?.user.grants.some((g) => (g.role === 'lgo_staff' || g.role === 'lgo_admin') && g.lgo_code === bank.data!.lgo_code)));
   const [page, setPage] = useState(1);
-  const members = useFetch<ApiPage<Member>>(mine ? `waste-banks/${id}/members?per_page=200&page=${page}` : null);
+  const members = useLoad<ApiPage<Member>>(mine ? `waste-banks/${id}/members?per_page=200&page=${page}` : null, { store: 'none' });
   const byId = new Map((members.data?.items ?? []).map((m) => [m.id, m]));
 
   return (

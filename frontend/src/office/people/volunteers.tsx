@@ -1,13 +1,12 @@
-/** Volunteers and who looked at what: each volunteer's coverage, village assignment, the audit log. */
+/** The LGO's volunteers: each one's coverage of their villages this month, and their village assignment. */
 import { useState } from 'preact/hooks';
-import { api } from '../../shared/api';
-import type { Page as ApiPage } from '../data';
-import { formatDate, formatDateTime, roleName, t, useT, villageName, type Key } from '../i18n';
-import { Link } from '../router';
-import { auth } from '../session';
-import { useStore } from '../store';
-import { Banner, showToast } from '../ui/kit';
-import { addMonths, bangkokMonth, errorText, Loaded, Page, periodLabel, SortTable, useFetch, useLgoVillages } from './lib';
+import { api } from '../../../shared/api';
+import { formatDate, t, useT, villageName, type Key } from '../../i18n';
+import { useLoad } from '../../load';
+import { auth } from '../../session';
+import { useStore } from '../../store';
+import { Banner, showToast } from '../../ui/kit';
+import { addMonths, bangkokMonth, errorText, Loaded, Page, periodLabel, SortTable, useLgoVillages } from '../lib';
 
 interface CoverageRow {
   user_id: number;
@@ -33,7 +32,7 @@ export function Volunteers({ admin }: { admin: boolean }) {
   const { me } = useStore(auth);
   const lgo = me?.user.lgo_code ?? '';
   const [month, setMonth] = useState(bangkokMonth());
-  const coverage = useFetch<Coverage>(lgo ? `volunteers/coverage?lgo=${encodeURIComponent(lgo)}&month=${month}` : null);
+  const coverage = useLoad<Coverage>(lgo ? `volunteers/coverage?lgo=${encodeURIComponent(lgo)}&month=${month}` : null, { store: 'none' });
   const villages = useLgoVillages();
   const byCode = new Map((villages.data?.items ?? []).map((v) => [v.code, v]));
   const [editing, setEditing] = useState<CoverageRow | null>(null);
@@ -127,76 +126,6 @@ export function Volunteers({ admin }: { admin: boolean }) {
             <button type="button" class="button button-quiet" onClick={() => setEditing(null)}>{t('o_cancel')}</button>
           </div>
         </form>
-      )}
-    </Page>
-  );
-}
-
-// ---------- the audit log ----------
-
-interface AuditEvent {
-  id: number;
-  at: string;
-  actor_id: number | null;
-  actor_name: string | null;
-  actor_role: string | null;
-  action: string;
-  entity: string;
-  entity_id: string;
-  endpoint: string | null;
-  method: string | null;
-  ip: string | null;
-}
-
-export function Audit({ initial }: { initial: string }) {
-  useT();
-  const [input, setInput] = useState(initial);
-  const [household, setHousehold] = useState(initial);
-  const events = useFetch<ApiPage<AuditEvent>>(/^\d+$/.test(household) ? `audit-events?entity=household&entity_id=${household}&per_page=100` : null);
-  return (
-    <Page title={t('on_audit')}>
-      <form
-        class="filters"
-        role="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setHousehold(input.trim());
-          history.replaceState(null, '', `/office/audit?household=${encodeURIComponent(input.trim())}`);
-        }}
-      >
-        <label class="field inline-field">
-          <span>{t('aud_household')}</span>
-          <input class="input" inputMode="numeric" value={input} onInput={(e) => setInput((e.target as HTMLInputElement).value)} data-testid="audit-household" />
-        </label>
-        <button type="submit" class="button button-secondary button-small">{t('o_search')}</button>
-      </form>
-      {!household && <p class="muted">{t('aud_hint')}</p>}
-      {household && (
-        <p><Link href={`/office/households/${household}`}>{t('reg_edit')} #{household}</Link></p>
-      )}
-      {household && (
-        <Loaded fetched={events}>
-          {(data) => data.items.length === 0 ? <p class="empty">{t('aud_none')}</p> : (
-            <div class="table-wrap">
-              <table class="data-table" data-testid="audit-table">
-                <thead>
-                  <tr><th scope="col">{t('aud_when')}</th><th scope="col">{t('aud_who')}</th><th scope="col">{t('aud_role')}</th><th scope="col">{t('aud_action')}</th><th scope="col">{t('aud_what')}</th></tr>
-                </thead>
-                <tbody>
-                  {data.items.map((e) => (
-                    <tr key={e.id}>
-                      <td>{formatDateTime(Date.parse(e.at))}</td>
-                      <td>{e.actor_name ?? (e.actor_id === null ? '–' : `#${e.actor_id}`)}</td>
-                      <td>{e.actor_role ? roleName(e.actor_role) : '–'}</td>
-                      <td data-action={e.action}>{t(`aud_action_${e.action}` as Key)}</td>
-                      <td>{e.method} {e.endpoint}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </Loaded>
       )}
     </Page>
   );

@@ -11,7 +11,7 @@ import '@maplibre/maplibre-gl-leaflet';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { addProtocol, setWorkerUrl, type ExpressionSpecification, type Map as GlMap } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-csp-worker.js?url';
-import { api } from '../../shared/api';
+import { api } from '../../../shared/api';
 
 export type Filter = 'all' | 'not_logging' | 'not_verified' | 'no_bin';
 

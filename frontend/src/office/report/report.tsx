@@ -1,10 +1,11 @@
 /** The LGO's monthly report: its indicators for a month or fiscal year, by village, with exports. */
 import { useState } from 'preact/hooks';
-import { formatNumber, lang, nameOf, t, useT, type Key } from '../i18n';
-import { auth } from '../session';
-import { useStore } from '../store';
-import { EvidenceButton, SignoffPanel } from './signoff';
-import { addMonths, bangkokMonth, DownloadButton, formatValue, lastCompleteMonth, Loaded, NoDataFold, Page, PeriodPicker, SortTable, ToDate, unitLabel, useFetch, type PeriodInfo } from './lib';
+import { formatNumber, lang, nameOf, t, useT, type Key } from '../../i18n';
+import { useLoad } from '../../load';
+import { auth } from '../../session';
+import { useStore } from '../../store';
+import { addMonths, bangkokMonth, DownloadButton, formatValue, lastCompleteMonth, Loaded, NoDataFold, Page, PeriodPicker, SortTable, ToDate, unitLabel, type PeriodInfo } from '../lib';
+import { EvidenceButton, SignoffPanel } from '../signoff';
 
 interface Figure {
   value: number | null;
@@ -52,9 +53,9 @@ export function Report() {
   const { me } = useStore(auth);
   const lgo = encodeURIComponent(me?.user.lgo_code ?? '');
   const [period, setPeriod] = useState(lastCompleteMonth());
-  const whole = useFetch<Table>(lgo ? `analytics/indicators?level=lgo&areas=${lgo}&period=${period}&indicators=${HEADLINE.join(',')}` : null);
+  const whole = useLoad<Table>(lgo ? `analytics/indicators?level=lgo&areas=${lgo}&period=${period}&indicators=${HEADLINE.join(',')}` : null, { store: 'none' });
   const villageArgs = `level=village&parent=${lgo}&period=${period}&indicators=${BY_VILLAGE.join(',')}`;
-  const villages = useFetch<Table>(lgo ? `analytics/indicators?${villageArgs}` : null);
+  const villages = useLoad<Table>(lgo ? `analytics/indicators?${villageArgs}` : null, { store: 'none' });
   const [from, to] = monthsOf(period);
   const language = lang.get();
   const monthly = `lgo=${lgo}&from=${from}&to=${to}&lang=${language}`;

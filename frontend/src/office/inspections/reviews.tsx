@@ -1,28 +1,27 @@
 /**
  * The LGO's review of flagged inspections: recorded far from the house, without GPS, or from a
  * mock location. A flagged pass verifies nothing (no sign, no figure) until someone here accepts
- * it; every decision carries a reason and lands in the household's audit trail. The same
- * decision form sits on a household's own page.
+ * it; every decision carries a reason and lands in the household's audit trail.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../shared/api';
-import type { Inspection, Page as ApiPage } from '../data';
-import { formatDate, formatDateTime, formatDistance, formatNumber, roleName, t, useT, villageName, type Key } from '../i18n';
-import { Link } from '../router';
-import { Banner, showToast } from '../ui/kit';
-import { errorText, Loaded, Page, Pager, useFetch, useLgoVillages } from './lib';
+import { api } from '../../../shared/api';
+import type { Inspection, Page as ApiPage } from '../../data';
+import { formatDate, formatDateTime, roleName, t, useT, villageName, type Key } from '../../i18n';
+import { useLoad } from '../../load';
+import { Link } from '../../router';
+import { Banner } from '../../ui/kit';
+import { Loaded, Page, Pager, useLgoVillages } from '../lib';
+import { Location, Result, ReviewForm } from './parts';
 
-const FIVE = ['registered', 'bin_built', 'food_waste_in_bin', 'lid_closed', 'used_correctly'] as const;
 const STATES = ['pending', 'accepted', 'rejected', 'all'] as const;
 const FLAGS = ['far', 'no_location', 'mock_location'] as const;
-const SUGGESTIONS: Key[] = ['rv_suggest_photo', 'rv_suggest_point', 'rv_suggest_signal', 'rv_suggest_not_there', 'rv_suggest_wrong_house'];
 
 interface Person {
   id: number;
   display_name: string;
 }
 
-export interface ReviewItem extends Inspection {
+interface ReviewItem extends Inspection {
   house_number: string;
   village_code: string;
   village_name_th: string;
@@ -64,70 +63,6 @@ function Photo({ id, house }: { id: string; house: string }) {
     <button type="button" class={`photo-button${big ? ' big' : ''}`} onClick={() => setBig(!big)} aria-expanded={big}>
       <img src={url} alt={t('rv_photo_alt', { house })} />
     </button>
-  );
-}
-
-/** The reason and the two buttons; one decision per inspection, then it is final. */
-export function ReviewForm({ item, onDone }: { item: { id: number; passed: boolean }; onDone: () => void }) {
-  useT();
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const decide = async (decision: 'accept' | 'reject') => {
-    if (!reason.trim()) {
-      setProblem(t('rv_reason_needed'));
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    try {
-      await api(`inspections/${item.id}/review`, { method: 'POST', body: { decision, reason: reason.trim() } });
-      showToast(decision === 'accept' ? t('rv_accepted_toast') : t('rv_rejected_toast'));
-      onDone();
-    } catch (error) {
-      setProblem(errorText(error));
-    }
-    setBusy(false);
-  };
-  const list = `rv-reasons-${item.id}`;
-  return (
-    <form class="review-form" onSubmit={(e) => e.preventDefault()} data-testid="review-form">
-      <label class="field">
-        <span>{t('rv_reason')}</span>
-        <input class="input" list={list} value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} data-testid="review-reason" />
-        <datalist id={list}>{SUGGESTIONS.map((k) => <option key={k} value={t(k)} />)}</datalist>
-      </label>
-      <div class="review-buttons">
-        <button type="button" class="button button-primary button-small" disabled={busy} onClick={() => void decide('accept')} data-testid="review-accept">{t('rv_accept')}</button>
-        <button type="button" class="button button-danger button-small" disabled={busy} onClick={() => void decide('reject')} data-testid="review-reject">{t('rv_reject')}</button>
-      </div>
-      {problem && <p class="bad-text" role="alert">{problem}</p>}
-    </form>
-  );
-}
-
-function Result({ item }: { item: Inspection }) {
-  const failed = FIVE.filter((k) => !item[k]).map((k) => t(`q_${k}` as Key));
-  return (
-    <>
-      <strong class={item.passed ? 'ok-text' : 'bad-text'}>{item.passed ? t('passed') : t('failed')}</strong>
-      {failed.length > 0 && <div class="muted small">{t('rv_failed_points', { points: failed.join(', ') })}</div>}
-      {item.wet_bin && <div class="muted small">{t('rv_confirmed', { a: t(`wet_bin_${item.wet_bin}` as Key) })}</div>}
-    </>
-  );
-}
-
-function Location({ item }: { item: Inspection & { superseded?: boolean } }) {
-  return (
-    <>
-      <strong class="flag-text">
-        {item.location_flag === 'far' && item.distance_m !== null
-          ? t('rv_distance', { d: formatDistance(item.distance_m) })
-          : t(`rv_flag_${item.location_flag}` as Key)}
-      </strong>
-      <div class="muted small">{item.gps_accuracy_m !== null ? t('rv_accuracy', { n: formatNumber(item.gps_accuracy_m) }) : t('rv_no_accuracy')}</div>
-      {item.superseded && <div class="muted small" data-testid="superseded">{t('rv_superseded')}</div>}
-    </>
   );
 }
 
@@ -195,7 +130,7 @@ export function Reviews() {
   const [page, setPage] = useState(1);
   const villages = useLgoVillages();
   const query = new URLSearchParams({ state, page: String(page), per_page: '25', ...(flag ? { flag } : {}), ...(village ? { village } : {}) });
-  const queue = useFetch<ApiPage<ReviewItem>>(`inspections/reviews?${query}`);
+  const queue = useLoad<ApiPage<ReviewItem>>(`inspections/reviews?${query}`, { store: 'none' });
   return (
     <Page title={t('on_reviews')}>
       <p class="office-intro">{t('rv_intro')}</p>
@@ -234,39 +169,5 @@ export function Reviews() {
         )}
       </Loaded>
     </Page>
-  );
-}
-
-/** A household's recent inspections on its office page, flagged ones decidable here too. */
-export function HouseholdInspections({ id, onChange }: { id: number; onChange: () => void }) {
-  useT();
-  const list = useFetch<ApiPage<Inspection>>(`households/${id}/inspections?per_page=5`);
-  const done = () => {
-    list.reload();
-    onChange();
-  };
-  return (
-    <section class="household-inspections" data-testid="household-inspections">
-      <h2>{t('rv_household')}</h2>
-      <Loaded fetched={list}>
-        {(page) => page.items.length === 0 ? <p class="muted">{t('rv_never')}</p> : (
-          <ul class="plain-list">
-            {page.items.map((item) => (
-              <li key={item.id} data-testid="household-inspection" data-flag={item.location_flag ?? ''} data-review={item.review ?? ''}>
-                <div><strong>{formatDate(item.inspected_on)}</strong> · <Result item={item} /></div>
-                {item.location_flag && (
-                  <div class="flag-block">
-                    <Location item={item} />
-                    {item.review === 'pending'
-                      ? <ReviewForm item={item} onDone={done} />
-                      : <div><strong>{t(`rv_state_${item.review}` as Key)}</strong> · {item.counted ? t('rv_counts') : t('rv_not_counted')}{item.review_reason && <> · {item.review_reason}</>}</div>}
-                  </div>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
-      </Loaded>
-    </section>
   );
 }

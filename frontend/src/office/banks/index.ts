@@ -1,0 +1,3 @@
+/** Waste banks: what the LGO routes to. */
+export { BankOffice } from './bank';
+export { Banks } from './list';

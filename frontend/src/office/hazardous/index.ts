@@ -1,0 +1,2 @@
+/** The hazardous-waste chain: what the LGO routes to. */
+export { Hazardous } from './hazardous';

@@ -1,0 +1,2 @@
+/** Collection points: what the LGO routes to. */
+export { Points } from './points';
