@@ -8,7 +8,7 @@ from .analytics.signoff_routes import blp as approvals_blp
 from .areas.routes import blp as areas_blp
 from .auth.routes import blp as auth_blp
 from .blueprint import document_decimals_as_numbers
-from .collection.routes import hazardous_blp, points_blp
+from .collection.routes import calendar_blp, hazardous_blp, points_blp, schedules_blp
 from .common.routes import blp as common_blp
 from .common.web import web
 from .exports.routes import blp as exports_blp
@@ -39,6 +39,8 @@ def register(app: Flask, api: Api) -> None:
         memberships_blp,
         points_blp,
         hazardous_blp,
+        schedules_blp,
+        calendar_blp,
         privacy_blp,
         tiles_blp,
         exports_blp,

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from khaya.areas.models import Village
 from khaya.auth.models import User
-from khaya.collection.models import CollectionPoint
+from khaya.collection.models import CollectionPoint, Schedule, ScheduleKind
 from khaya.extensions import db
 from khaya.households.models import Household
 from khaya.participation.models import Inspection, SortingLog
@@ -176,7 +176,10 @@ def path_values(app: Flask, connection) -> dict[str, Any]:
             village_id=village.id, inspected_on=dt.date(2024, 2, 1), registered=True,
             bin_built=True, food_waste_in_bin=True, lid_closed=True, used_correctly=True,
             passed=True, location_flag="far")
-        db.session.add_all([log, point, inspection])
+        schedule = Schedule(lgo_id=village.lgo_id, kind=ScheduleKind.collection,
+                            stream="organic", rule="FREQ=WEEKLY;BYDAY=TU",
+                            starts_on=dt.date(2026, 1, 6), exceptions=[])
+        db.session.add_all([log, point, inspection, schedule])
         db.session.flush()
         bank, member, entry = bank_with_member(village.lgo_id, household, name="mass bank",
                                                amount=Decimal("1.00"))
@@ -190,6 +193,7 @@ def path_values(app: Flask, connection) -> dict[str, Any]:
             "household_id": household.id,
             "log_id": log.id,
             "point_id": point.id,
+            "schedule_id": schedule.id,
             "inspection_id": inspection.id,
             # A month's sign-off: the LGO, a month that is over, the province.
             "lgo_code": "lamphun-town-municipality",

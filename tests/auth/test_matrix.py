@@ -28,7 +28,7 @@ from werkzeug.routing import Rule
 from khaya.areas.models import Lgo, Village
 from khaya.auth.access import PERMISSIONS, Access
 from khaya.auth.models import Role, RoleGrant, User
-from khaya.collection.models import CollectionPoint
+from khaya.collection.models import CollectionPoint, Schedule, ScheduleKind
 from khaya.common.geo import point as geo_point
 from khaya.extensions import db
 from khaya.households.models import Household
@@ -159,6 +159,8 @@ class Objects:
     point_b: int
     inspection_a: int
     inspection_b: int
+    schedule_a: int
+    schedule_b: int
 
 
 class MissingSample(LookupError):
@@ -184,6 +186,7 @@ SAMPLES: dict[str, Callable[[Rule, Objects], tuple[Any, Any]]] = {
     "log_id": lambda _rule, o: (o.log_a, o.log_b),
     "photo_id": lambda _rule, o: (o.photo_a, o.photo_b),
     "point_id": lambda _rule, o: (o.point_a, o.point_b),
+    "schedule_id": lambda _rule, o: (o.schedule_a, o.schedule_b),
     # A flagged inspection waiting for its LGO's review.
     "inspection_id": lambda _rule, o: (o.inspection_a, o.inspection_b),
     # Banks themselves are readable across LGOs; their members and entries are not, so the
@@ -309,6 +312,13 @@ def objects(app: Flask, connection) -> Objects:
             for key, code, lon, lat in (("a", TOWN, 99.0121, 18.5865), ("b", NGA, 99.032, 18.613))
         }
         db.session.add_all(points.values())
+        schedules = {
+            key: Schedule(lgo_id=lgo_ids[code], kind=ScheduleKind.collection, stream="organic",
+                          rule="FREQ=WEEKLY;BYDAY=TU", starts_on=dt.date(2026, 1, 6),
+                          exceptions=[])
+            for key, code in (("a", TOWN), ("b", NGA))
+        }
+        db.session.add_all(schedules.values())
         banks = {
             key: tuple(row.id for row in bank_with_member(lgo_ids[code], households[key][0]))
             for key, code in (("a", TOWN), ("b", NGA))
@@ -331,6 +341,8 @@ def objects(app: Flask, connection) -> Objects:
             point_b=points["b"].id,
             inspection_a=households["a"][3].id,
             inspection_b=households["b"][3].id,
+            schedule_a=schedules["a"].id,
+            schedule_b=schedules["b"].id,
             bank_a=banks["a"][0],
             bank_b=banks["b"][0],
             member_a=banks["a"][1],

@@ -123,6 +123,13 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/collection-points/<int:point_id>"): EVERYONE,
     ("POST", "/api/v1/collection-points"): OFFICE,
     ("PATCH", "/api/v1/collection-points/<int:point_id>"): OFFICE_OBJECT,
+    # Collection schedules: the LGO keeps its own; every village's calendar is public.
+    ("GET", "/api/v1/schedules"): OFFICE,
+    ("POST", "/api/v1/schedules"): OFFICE,
+    ("PATCH", "/api/v1/schedules/<int:schedule_id>"): OFFICE_OBJECT,
+    ("DELETE", "/api/v1/schedules/<int:schedule_id>"): OFFICE_OBJECT,
+    ("GET", "/api/v1/villages/<village_code>/calendar"): EVERYONE,
+    ("GET", "/api/v1/villages/<village_code>/calendar.ics"): EVERYONE,
     # Hazardous waste: the LGO records collections and hand-overs; totals are figures.
     ("GET", "/api/v1/hazardous/collections"): OFFICE,
     ("POST", "/api/v1/hazardous/collections"): OFFICE,

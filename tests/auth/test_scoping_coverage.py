@@ -70,6 +70,9 @@ UNMAPPED_COLUMNS: dict[tuple[str, str], str] = {
     ("WasteBank", "village_id"): "a bank meets in a village but is its LGO's; anyone signed in "
                                  "reads its name and prices, and its members and books are "
                                  "scoped by their own village",
+    ("Schedule", "village_id"): "a collection schedule is its LGO's (the village says where it "
+                                "holds); anyone reads it through the village's calendar, and "
+                                "only the LGO's staff change it",
 }
 
 # Every text() in backend/khaya, by "module path:function, class or constant", with why the

@@ -82,3 +82,22 @@ class ClientIdTaken(Conflict):
     code = "client_id_taken"
     message = "That client_id belongs to a record you cannot see; generate a new one."
     message_th = "client_id นี้เป็นของรายการที่คุณไม่มีสิทธิ์เห็น ให้สร้างรหัสใหม่"
+
+
+class ScheduleNotFound(NotFound):
+    code = "schedule_not_found"
+    message = "No such collection schedule in your area."
+    message_th = "ไม่พบตารางเก็บขยะนี้ในพื้นที่ของคุณ"
+
+
+class VillageNotFound(NotFound):
+    code = "village_not_found"
+    message = "No village has that code."
+    message_th = "ไม่พบหมู่บ้านรหัสนี้"
+
+
+class InvalidSchedule(DomainError):
+    status = 422
+    code = "invalid_schedule"
+    message = "The collection schedule has invalid fields."
+    message_th = "ข้อมูลตารางเก็บขยะบางช่องไม่ถูกต้อง"

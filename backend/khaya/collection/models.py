@@ -1,4 +1,5 @@
-"""Collection points, hazardous drop-off collections and hand-overs to the PAO."""
+"""Collection points, collection schedules, hazardous drop-off collections and hand-overs to the
+PAO."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import uuid
 from decimal import Decimal
 
 from geoalchemy2 import Geometry, WKBElement
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, Time
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -132,3 +133,54 @@ class HazardousHandover(HazardKgMixin, Scoped, Model):
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow)
+
+
+class ScheduleKind(enum.StrEnum):
+    collection = "collection"  # a stream collected in the village (kerbside, a truck's round)
+    dropoff = "dropoff"  # days a collection point takes a stream (hazardous drop-off days)
+
+
+STREAMS = ("organic", "recyclable", "general", "hazardous")
+
+
+class Schedule(Scoped, Model):
+    """When a stream is collected, or a point takes it: a recurrence rule (RFC 5545 RRULE) from
+    ``starts_on``, with exceptions (a holiday, a moved day).
+
+    ``village_id`` null: every village of the LGO that has no schedule of its own for the same
+    kind and stream (a village's own replaces the LGO's). Public information, like the points.
+    """
+
+    __tablename__ = "collection_schedules"
+    __scope_columns__ = {"lgo": "lgo_id"}
+    __table_args__ = (
+        CheckConstraint(f"stream in ({', '.join(repr(s) for s in STREAMS)})",
+                        name="known_stream"),
+        CheckConstraint("ends_on is null or ends_on >= starts_on", name="ends_after_start"),
+        CheckConstraint("kind <> 'dropoff' or point_id is not null", name="dropoff_has_point"),
+        Index("ix_collection_schedules_lgo_village", "lgo_id", "village_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lgo_id: Mapped[int] = mapped_column(ForeignKey("lgos.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    point_id: Mapped[int | None] = mapped_column(ForeignKey("collection_points.id"))
+    kind: Mapped[ScheduleKind] = mapped_column(pg_enum(ScheduleKind, "schedule_kind"))
+    stream: Mapped[str] = mapped_column(String(12))
+    # The RRULE's value without DTSTART, UNTIL or COUNT (starts_on and ends_on hold those):
+    # "FREQ=WEEKLY;BYDAY=TU", "FREQ=MONTHLY;BYDAY=1FR,3FR".
+    rule: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    starts_at: Mapped[dt.time | None] = mapped_column(Time)
+    ends_at: Mapped[dt.time | None] = mapped_column(Time)
+    # [{"day": "2026-12-08", "moved_to": "2026-12-09" or null, "note_th": ..., "note_en": ...}]
+    exceptions: Mapped[list] = mapped_column(JSONB, default=list)
+    note_th: Mapped[str | None] = mapped_column(Text)
+    note_en: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow, onupdate=utcnow)
+
+    lgo: Mapped[Lgo] = relationship(lazy="joined", innerjoin=True)
+    village: Mapped[Village | None] = relationship(lazy="joined")
+    point: Mapped[CollectionPoint | None] = relationship(lazy="joined")

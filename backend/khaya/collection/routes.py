@@ -12,6 +12,12 @@ POST  /api/v1/hazardous/handovers                hazardous.write; retry-safe wit
 GET   /api/v1/hazardous/handovers                hazardous.write
 GET   /api/v1/hazardous/totals                   analytics.read; LGO roles see their LGO,
                                                  province officers every LGO of their province
+GET   /api/v1/schedules                          points.write; the LGO's collection schedules
+POST  /api/v1/schedules                          points.write
+PATCH /api/v1/schedules/{schedule_id}            points.write; another LGO's answers 404
+DELETE /api/v1/schedules/{schedule_id}           points.write
+GET   /api/v1/villages/{code}/calendar           public; next collection days, drop-offs, banks
+GET   /api/v1/villages/{code}/calendar.ics       public; the same as an iCalendar feed
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from ..auth.access import public, requires
 from ..blueprint import Blueprint
 from ..common.geo import GEOJSON_MEDIA_TYPE
 from ..extensions import db
-from . import hazardous, services
+from . import calendar, feed, hazardous, services
 from .models import HazardousCollection, HazardousHandover
 from .schemas import (
     CollectionPointCreateSchema,
@@ -42,6 +48,12 @@ from .schemas import (
     PointFilterArgsSchema,
     PointListArgsSchema,
     RecordListArgsSchema,
+    ScheduleCreateSchema,
+    ScheduleListArgsSchema,
+    ScheduleListSchema,
+    ScheduleSchema,
+    ScheduleUpdateSchema,
+    VillageCalendarSchema,
 )
 
 points_blp = Blueprint(
@@ -56,7 +68,20 @@ hazardous_blp = Blueprint(
     url_prefix="/hazardous",
     description="Hazardous waste: drop-off collections, hand-overs to the PAO, totals",
 )
+schedules_blp = Blueprint(
+    "schedules",
+    __name__,
+    url_prefix="/schedules",
+    description="Collection schedules: which stream is collected on which days, drop-off days",
+)
+calendar_blp = Blueprint(
+    "calendar",
+    __name__,
+    url_prefix="/villages",
+    description="A village's collection calendar, as JSON and as an iCalendar feed",
+)
 REPLAY = "A retry with a client_id already stored: the original record"
+ICALENDAR = "text/calendar"
 
 
 @points_blp.route("")
@@ -167,3 +192,64 @@ def list_handovers(args):
 def hazard_totals(args):
     """Return kg collected, handed over and pending per LGO: yours, or your province's."""
     return hazardous.hazard_totals(**args)
+
+
+@schedules_blp.route("")
+@requires("points.write")
+@schedules_blp.arguments(ScheduleListArgsSchema, location="query")
+@schedules_blp.response(200, ScheduleListSchema)
+def list_schedules(args):
+    """List your LGO's collection schedules (LGO-wide and per village)."""
+    return calendar.list_schedules(lgo_code=args.get("lgo_code"),
+                                   village_code=args.get("village_code"))
+
+
+@schedules_blp.route("", methods=["POST"])
+@requires("points.write")
+@schedules_blp.arguments(ScheduleCreateSchema)
+@schedules_blp.response(201, ScheduleSchema)
+def create_schedule(data):
+    """Add a collection schedule to your LGO: a stream, a recurrence rule and its exceptions."""
+    schedule = calendar.create_schedule(data)
+    db.session.commit()
+    return schedule, 201, {"Location": f"/api/v1/schedules/{schedule.id}"}
+
+
+@schedules_blp.route("/<int:schedule_id>", methods=["PATCH"])
+@requires("points.write")
+@schedules_blp.arguments(ScheduleUpdateSchema)
+@schedules_blp.response(200, ScheduleSchema)
+def update_schedule(data, schedule_id: int):
+    """Change a schedule of your LGO: its rule, days, times, notes or exceptions."""
+    schedule = calendar.update_schedule(schedule_id, data)
+    db.session.commit()
+    return schedule
+
+
+@schedules_blp.route("/<int:schedule_id>", methods=["DELETE"])
+@requires("points.write")
+@schedules_blp.response(204)
+def delete_schedule(schedule_id: int):
+    """Remove a schedule of your LGO."""
+    calendar.delete_schedule(schedule_id)
+    db.session.commit()
+
+
+@calendar_blp.route("/<village_code>/calendar")
+@public
+@calendar_blp.response(200, VillageCalendarSchema)
+def village_calendar(village_code: str):
+    """A village's next collection days per stream, drop-off points nearest first with their
+    next days, and the waste banks' next buying days."""
+    return calendar.village_calendar(village_code)
+
+
+@calendar_blp.route("/<village_code>/calendar.ics")
+@public
+@calendar_blp.response(200, content_type=ICALENDAR)
+def village_calendar_feed(village_code: str):
+    """The village's collection calendar as an iCalendar feed (RFC 5545) to subscribe to."""
+    response = Response(feed.village_feed(village_code), mimetype=ICALENDAR)
+    response.headers["Content-Disposition"] = f'inline; filename="khaya-{village_code}.ics"'
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

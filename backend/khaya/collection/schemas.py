@@ -15,9 +15,8 @@ from ..common.schemas import (
     PageMetaSchema,
     WeeklyHoursSchema,
 )
-from .models import HAZARD_KG_CEILING, HAZARD_TYPES, PointKind, PointStatus
+from .models import HAZARD_KG_CEILING, HAZARD_TYPES, STREAMS, PointKind, PointStatus, ScheduleKind
 
-STREAMS = ("organic", "recyclable", "general", "hazardous")
 LGO_CODE = validate.Regexp(
     r"^[a-z0-9-]{1,80}$", error="An LGO code such as lamphun-town-municipality."
 )
@@ -291,3 +290,109 @@ class HazardTotalsReportSchema(Schema):
     to = fields.Date()
     lgos = fields.List(fields.Nested(LgoHazardTotalsSchema))
     total = fields.Nested(HazardTotalsSchema)
+
+
+# Collection schedules and calendars ---------------------------------------------------------
+
+
+class ScheduleExceptionSchema(Schema):
+    day = fields.Date(required=True, metadata={"description": "A day the rule gives"})
+    moved_to = fields.Date(allow_none=True, load_default=None,
+                           metadata={"description": "Where the day moved; none: cancelled"})
+    note_th = Name(allow_none=True, load_default=None, validate=validate.Length(max=200))
+    note_en = Name(allow_none=True, load_default=None, validate=validate.Length(max=200))
+
+    @post_load
+    def _as_json(self, data, **kwargs):
+        return {"day": data["day"].isoformat(),
+                "moved_to": data["moved_to"].isoformat() if data["moved_to"] else None,
+                "note_th": data["note_th"], "note_en": data["note_en"]}
+
+
+class ScheduleSchema(Schema):
+    """A collection schedule as everyone sees it."""
+
+    id = fields.Integer()
+    lgo_code = fields.String(attribute="lgo.code")
+    village_code = fields.String(attribute="village.code", allow_none=True, dump_default=None)
+    point_id = fields.Integer(allow_none=True)
+    point_name_th = fields.String(attribute="point.name_th", allow_none=True, dump_default=None)
+    kind = fields.Enum(ScheduleKind, by_value=True)
+    stream = fields.String()
+    rule = fields.String(metadata={"description": "RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=TU"})
+    starts_on = fields.Date()
+    ends_on = fields.Date(allow_none=True)
+    starts_at = fields.Time(allow_none=True, format="%H:%M")
+    ends_at = fields.Time(allow_none=True, format="%H:%M")
+    exceptions = fields.List(fields.Dict())
+    note_th = fields.String(allow_none=True)
+    note_en = fields.String(allow_none=True)
+    updated_at = fields.DateTime()
+
+
+class ScheduleListSchema(Schema):
+    items = fields.List(fields.Nested(ScheduleSchema))
+
+
+class ScheduleListArgsSchema(Schema):
+    lgo_code = fields.String(validate=LGO_CODE)
+    village_code = fields.String(validate=VILLAGE_CODE)
+
+
+class ScheduleFieldsSchema(Schema):
+    village_code = fields.String(allow_none=True, validate=VILLAGE_CODE, metadata={
+        "description": "A village of the LGO; none: every village without its own"})
+    point_id = fields.Integer(allow_none=True, validate=ROW_ID)
+    stream = fields.String(validate=STREAM)
+    rule = fields.String(validate=validate.Length(min=6, max=200), metadata={
+        "description": "RFC 5545 RRULE without DTSTART, UNTIL or COUNT: FREQ=WEEKLY;BYDAY=TU "
+                       "(every Tuesday), FREQ=MONTHLY;BYDAY=1FR,3FR (1st and 3rd Friday)"})
+    starts_on = fields.Date()
+    ends_on = fields.Date(allow_none=True)
+    starts_at = fields.Time(allow_none=True, format="%H:%M")
+    ends_at = fields.Time(allow_none=True, format="%H:%M")
+    exceptions = fields.List(fields.Nested(ScheduleExceptionSchema),
+                             validate=validate.Length(max=200))
+    note_th = Name(allow_none=True, validate=validate.Length(max=500))
+    note_en = Name(allow_none=True, validate=validate.Length(max=500))
+
+
+class ScheduleCreateSchema(ScheduleFieldsSchema):
+    kind = fields.Enum(ScheduleKind, by_value=True, required=True)
+    stream = fields.String(required=True, validate=STREAM)
+    rule = fields.String(required=True, validate=validate.Length(min=6, max=200))
+    starts_on = fields.Date(required=True)
+    lgo_code = fields.String(validate=LGO_CODE, metadata={
+        "description": "Admins name the LGO; LGO staff default to (and may use) theirs"})
+
+
+class ScheduleUpdateSchema(ScheduleFieldsSchema):
+    pass
+
+
+class CalendarEntrySchema(Schema):
+    schedule = fields.Nested(ScheduleSchema)
+    next = fields.Date(allow_none=True)
+    upcoming = fields.List(fields.Date())
+    changes = fields.List(fields.Dict(), metadata={"description": "Exceptions still to come"})
+    distance_m = fields.Integer(allow_none=True, dump_default=None)
+
+
+class BankDaySchema(Schema):
+    id = fields.Integer(attribute="bank.id")
+    name_th = fields.String(attribute="bank.name_th")
+    name_en = fields.String(attribute="bank.name_en", allow_none=True)
+    village_code = fields.String(attribute="bank.village.code", allow_none=True,
+                                 dump_default=None)
+    next = fields.Date(allow_none=True)
+
+
+class VillageCalendarSchema(Schema):
+    village_code = fields.String(attribute="village.code")
+    village_name_th = fields.String(attribute="village.name_th")
+    village_name_en = fields.String(attribute="village.name_en")
+    lgo_code = fields.String(attribute="village.lgo.code")
+    today = fields.Date()
+    collections = fields.List(fields.Nested(CalendarEntrySchema))
+    dropoffs = fields.List(fields.Nested(CalendarEntrySchema))
+    banks = fields.List(fields.Nested(BankDaySchema))
