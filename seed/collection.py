@@ -32,6 +32,8 @@ from khaya.collection.models import (
     HazardousHandover,
     PointKind,
     PointStatus,
+    Schedule,
+    ScheduleKind,
 )
 from khaya.common.geo import point as geo_point
 from khaya.common.time import be_year
@@ -190,8 +192,8 @@ def load_collection_demo(session: Session, today: dt.date) -> dict[str, int]:
     Returns how many rows of each were created.
     """
     months = _months(today)
-    created = dict.fromkeys(("collection_points", "hazardous_collections",
-                             "hazardous_handovers"), 0)
+    created = dict.fromkeys(("collection_points", "collection_schedules",
+                             "hazardous_collections", "hazardous_handovers"), 0)
     existing = {
         (row.lgo_id, row.name_th): row.id
         for row in session.execute(
@@ -210,6 +212,7 @@ def load_collection_demo(session: Session, today: dt.date) -> dict[str, int]:
             existing[key] = row.id
             created["collection_points"] += 1
         points.append({**plan, "id": existing[key]})
+    created["collection_schedules"] = _schedules(session, points, today)
     handover_points = [p for p in points if p["kind"] is PointKind.pao_handover]
     for code_index, code in enumerate(DEMO_LGOS, start=1):
         dropoffs = [p for p in points
@@ -222,6 +225,44 @@ def load_collection_demo(session: Session, today: dt.date) -> dict[str, int]:
         created["hazardous_handovers"] += _insert(session, HazardousHandover, ids.assign(
             session, HazardousHandover.__table__, LEGACY_NAMESPACE, handovers))
     return created
+
+
+# Each demo LGO's calendar: general waste twice a week, recyclables on the 1st and 3rd Friday
+# (a waste bank's round), hazardous waste at its drop-off points on the first Saturday.
+DEMO_COLLECTIONS = (
+    ("general", "FREQ=WEEKLY;BYDAY=MO,TH", "06:00", "09:00",
+     "วางถุงขยะหน้าบ้านก่อน 6 โมงเช้า ขยะเปียกทำปุ๋ยในถังของบ้าน"),
+    ("recyclable", "FREQ=MONTHLY;BYDAY=1FR,3FR", "08:00", "12:00",
+     "รถรับขยะรีไซเคิลวิ่งตามซอย แยกขวดพลาสติก กระดาษ และกระป๋อง"),
+)
+
+
+def _schedules(session: Session, points: list[dict[str, Any]], today: dt.date) -> int:
+    """The demo LGOs' collection schedules, once: an LGO that has any keeps what it has."""
+    kept = set(session.execute(select(Schedule.lgo_id).distinct()).scalars())
+    starts_on = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    rows = []
+    for code in DEMO_LGOS:
+        lgo_points = [p for p in points if p["lgo"].code == code]
+        if not lgo_points or lgo_points[0]["lgo_id"] in kept:
+            continue
+        lgo_id = lgo_points[0]["lgo_id"]
+        for stream, rule, starts_at, ends_at, note in DEMO_COLLECTIONS:
+            rows.append(Schedule(lgo_id=lgo_id, kind=ScheduleKind.collection, stream=stream,
+                                 rule=rule, starts_on=starts_on, exceptions=[], note_th=note,
+                                 starts_at=dt.time.fromisoformat(starts_at),
+                                 ends_at=dt.time.fromisoformat(ends_at)))
+        for point in lgo_points:
+            if point["kind"] is PointKind.hazardous_dropoff:
+                rows.append(Schedule(lgo_id=lgo_id, kind=ScheduleKind.dropoff,
+                                     stream="hazardous", point_id=point["id"],
+                                     rule="FREQ=MONTHLY;BYDAY=1SA", starts_on=starts_on,
+                                     exceptions=[], starts_at=dt.time(9),
+                                     ends_at=dt.time(12),
+                                     note_th="หลอดไฟ ถ่านไฟฉาย กระป๋องสเปรย์ ใส่ถุงแยกมา"))
+    session.add_all(rows)
+    session.flush()
+    return len(rows)
 
 
 def _kg(rng: random.Random, rural: bool) -> dict[str, Decimal]:
