@@ -1,7 +1,7 @@
 """Dashboard latency on the full Lamphun year: league tables, a village table, a choropleth,
 a household tile and an export, served by gunicorn.
 
-    .venv/bin/python bench/analytics.py [--db khaya_bench_an] [--requests 60]
+    .venv/bin/python bench/analytics.py [--db khaya_bench_an] [--requests 60] [--code DIR]
 
 The database must hold the scale data (``flask db upgrade`` then ``python -m seed scale
 --households 185000 --days 365`` with DATABASE_URL pointing at it); without it the script says
@@ -22,6 +22,7 @@ import http.client
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -43,6 +44,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--code", type=Path, help="another checkout to serve (the code before "
+                        "a change), on the same database")
     return parser.parse_args()
 
 
@@ -161,7 +164,8 @@ def main() -> int:
                                       "to": months[i % len(months)]})),
     ]
     results: list[tuple[str, dict[str, Any]]] = []
-    with stop_on_sigterm(), gunicorn(url, workers=args.workers, threads=1) as server:
+    with stop_on_sigterm(), gunicorn(url, workers=args.workers, threads=1,
+                                     code=args.code) as server:
         tokens = {who: login(server.port, who) for who in ("province", "town.staff")}
         for name, who, paths in cases:
             say(f"measuring {name}")
@@ -169,6 +173,7 @@ def main() -> int:
             results.append((name, measure(client, paths, args.requests, args.warmup)))
     print()
     print("\n".join(machine(pg_version)))
+    print(f"code:       {args.code or 'this checkout'}")
     print(f"server:     gunicorn {args.workers} workers x 1 thread, PostgreSQL on this machine;"
           f" one client, keep-alive, {args.requests} timed requests per endpoint")
     print("data:       " + ", ".join(f"{t}={n:,}" for t, n in counts.items()))
