@@ -20,6 +20,8 @@ fi
 echo "setup: applying migrations and loading the demo (idempotent)" >&2
 quietly migrate .venv/bin/flask db upgrade
 quietly seed .venv/bin/python -m seed demo
+# The VAPID key pair reminders are signed with, made once under var/vapid/.
+quietly push-keys .venv/bin/flask push ensure-keys
 
 if [ -z "${KHAYA_SECRET_KEY:-}" ]; then
     # A demo secret kept under var/ so tokens survive restarts; production sets its own.

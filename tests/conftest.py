@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy import event, select, text
 from khaya import create_app
 from khaya.config import database_url_for_tests
 from khaya.extensions import db
+from khaya.reminders.keys import ensure_keys as ensure_vapid_keys
 from seed.accounts import load_accounts
 from seed.territory import load_territory
 
@@ -30,6 +32,9 @@ TEST_CONFIG = {
     # A rolled-back test transaction is invisible to a worker: announced changes are applied
     # in it, through the worker's code (tests/jobs runs the real queue).
     "CHANGES_INLINE": True,
+    # The reminders' VAPID key pair, made for the test run (never the demo's under var/).
+    "PUSH_VAPID_KEY_FILE": str(Path(tempfile.gettempdir()) / f"khaya-test-vapid-{os.getpid()}"
+                               / "private_key.pem"),
 }
 
 
@@ -104,6 +109,7 @@ def app(redis_url: str) -> Iterator[Flask]:
                       "RATELIMIT_STORAGE_URI": redis_url})
     with app.app_context():
         _rebuild_schema()
+        ensure_vapid_keys()
         load_territory(db.session)
         load_accounts(db.session)
         db.session.commit()

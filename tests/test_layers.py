@@ -1,7 +1,8 @@
 """The import graph of ``backend/khaya`` points down the layers DESIGN.md states.
 
     wiring (__init__, blueprints, models, cli)
-    -> outputs and entry points: maps, exports, privacy, sync
+    -> outputs and entry points: maps, exports, privacy, sync, reminders (README "Project
+       layout": it reads the domains to say what is due to whom)
     -> analytics (listens to what the domains announce; never imported by them)
     -> domains: participation, wastebank, collection -> households, users
     -> areas -> common -> auth
@@ -28,7 +29,7 @@ LAYERS: list[set[str]] = [
     {"households", "users"},
     {"participation", "wastebank", "collection"},
     {"analytics"},
-    {"maps", "exports", "privacy", "sync"},
+    {"maps", "exports", "privacy", "sync", "reminders"},
     {"__init__", "blueprints", "models", "cli"},
 ]
 WIRING = LAYERS[-1]

@@ -17,6 +17,7 @@ from .maps.ogc_routes import blp as ogc_blp
 from .maps.routes import blp as tiles_blp
 from .participation.routes import blp as participation_blp
 from .privacy.routes import blp as privacy_blp
+from .reminders.routes import blp as push_blp
 from .sync.routes import blp as sync_blp
 from .users.routes import blp as users_blp
 from .wastebank.routes import blp as wastebank_blp
@@ -42,6 +43,7 @@ def register(app: Flask, api: Api) -> None:
         schedules_blp,
         calendar_blp,
         privacy_blp,
+        push_blp,
         tiles_blp,
         exports_blp,
         analytics_blp,

@@ -9,8 +9,10 @@ def init_app(app: Flask) -> None:
     from .areas.cli import areas_cli
     from .jobs.worker import jobs_cli
     from .privacy.cli import privacy_cli
+    from .reminders.cli import push_cli
 
     app.cli.add_command(areas_cli)
     app.cli.add_command(analytics_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(push_cli)

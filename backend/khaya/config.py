@@ -50,6 +50,13 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
 
+    # Reminders by Web Push: the VAPID key file (default var/vapid/private_key.pem, made by
+    # ``flask push ensure-keys``), the contact push services may write to, and how long one
+    # message may take to hand over.
+    PUSH_VAPID_KEY_FILE: str | None = None
+    PUSH_VAPID_SUBJECT = "mailto:khaya-admin@example.org"
+    PUSH_TIMEOUT_S = 10
+
     # Local time zone: "today" for a log is the Thai calendar day.
     TIMEZONE = "Asia/Bangkok"
     # A household's point must lie within this distance of its village's boundary.

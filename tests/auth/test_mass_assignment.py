@@ -39,7 +39,9 @@ AREA_CODES = {
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 # Strings tried, in order, for a string property with a pattern.
-PATTERN_CANDIDATES = ("12", "51010101", "valid-value", TOWN, "0812345678", "2024-10")
+PATTERN_CANDIDATES = ("12", "51010101", "valid-value", TOWN, "0812345678", "2024-10",
+                      # A browser's push keys: a P-256 point and an auth secret, base64url.
+                      "B" + "A" * 86, "A" * 22)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ def example(spec: dict[str, Any], schema: dict[str, Any]) -> Any:
             return "2026-01-15"
         if schema.get("format") == "date-time":
             return "2026-01-15T09:00:00+07:00"
+        if schema.get("format") in ("url", "uri"):
+            return "https://push.example.org/send/1"
         if pattern := schema.get("pattern"):
             for text in PATTERN_CANDIDATES:
                 if re.search(pattern, text):
@@ -194,6 +198,7 @@ def path_values(app: Flask, connection) -> dict[str, Any]:
             "log_id": log.id,
             "point_id": point.id,
             "schedule_id": schedule.id,
+            "subscription_id": 1,
             "inspection_id": inspection.id,
             # A month's sign-off: the LGO, a month that is over, the province.
             "lgo_code": "lamphun-town-municipality",

@@ -33,6 +33,7 @@ from khaya.common.geo import point as geo_point
 from khaya.extensions import db
 from khaya.households.models import Household
 from khaya.participation.models import Inspection, Photo, SortingLog
+from khaya.reminders.models import PushSubscription
 from tests.factories import bank_with_member
 
 API = "/api/v1"
@@ -161,6 +162,7 @@ class Objects:
     inspection_b: int
     schedule_a: int
     schedule_b: int
+    subscription: int
 
 
 class MissingSample(LookupError):
@@ -187,6 +189,8 @@ SAMPLES: dict[str, Callable[[Rule, Objects], tuple[Any, Any]]] = {
     "photo_id": lambda _rule, o: (o.photo_a, o.photo_b),
     "point_id": lambda _rule, o: (o.point_a, o.point_b),
     "schedule_id": lambda _rule, o: (o.schedule_a, o.schedule_b),
+    # A browser's reminders belong to the person who subscribed it (see OWNER_ONLY).
+    "subscription_id": lambda _rule, o: (o.subscription, o.subscription),
     # A flagged inspection waiting for its LGO's review.
     "inspection_id": lambda _rule, o: (o.inspection_a, o.inspection_b),
     # Banks themselves are readable across LGOs; their members and entries are not, so the
@@ -210,6 +214,7 @@ SAMPLES: dict[str, Callable[[Rule, Objects], tuple[Any, Any]]] = {
 # Rules whose objects belong to the user who made them: every other caller, admins included,
 # gets 404. The matrix's callers never own the sample; tests/exports covers the owner.
 OWNER_ONLY = frozenset({
+    "/api/v1/push/subscriptions/<int:subscription_id>",
     "/api/v1/exports/jobs/<uuid:job_id>",
     "/api/v1/exports/jobs/<uuid:job_id>/download",
 })
@@ -319,6 +324,10 @@ def objects(app: Flask, connection) -> Objects:
             for key, code in (("a", TOWN), ("b", NGA))
         }
         db.session.add_all(schedules.values())
+        subscription = PushSubscription(user_id=users["a"].id, topics=["collection_tomorrow"],
+                                        endpoint="https://push.example.org/send/matrix",
+                                        p256dh="B" + "A" * 86, auth="A" * 22)
+        db.session.add(subscription)
         banks = {
             key: tuple(row.id for row in bank_with_member(lgo_ids[code], households[key][0]))
             for key, code in (("a", TOWN), ("b", NGA))
@@ -343,6 +352,7 @@ def objects(app: Flask, connection) -> Objects:
             inspection_b=households["b"][3].id,
             schedule_a=schedules["a"].id,
             schedule_b=schedules["b"].id,
+            subscription=subscription.id,
             bank_a=banks["a"][0],
             bank_b=banks["b"][0],
             member_a=banks["a"][1],

@@ -44,6 +44,8 @@ ROLES = ("anonymous", "resident", "volunteer", "lgo_staff", "lgo_admin", "provin
 WORDS = frozenset({"ok", "in", "see", "403", "401", "404", "422"})
 
 EVERYONE = "ok   ok   ok   ok   ok   ok   ok"
+# What belongs to the person who made it: nobody else, admins included, finds it.
+OWN_ONLY = "401  404  404  404  404  404  404"
 SIGNED_IN = "401  ok   ok   ok   ok   ok   ok"
 ADMIN_ONLY = "401  403  403  403  403  403  ok"
 # Figures and comparisons: LGO roles for their LGO, provincial officers, admins.
@@ -130,6 +132,11 @@ TABLE: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/schedules/<int:schedule_id>"): OFFICE_OBJECT,
     ("GET", "/api/v1/villages/<village_code>/calendar"): EVERYONE,
     ("GET", "/api/v1/villages/<village_code>/calendar.ics"): EVERYONE,
+    # Reminders: anyone signed in subscribes their browser; a subscription is its owner's.
+    ("GET", "/api/v1/push/key"): EVERYONE,
+    ("PUT", "/api/v1/push/subscription"): SIGNED_IN,
+    ("GET", "/api/v1/push/subscriptions"): SIGNED_IN,
+    ("DELETE", "/api/v1/push/subscriptions/<int:subscription_id>"): OWN_ONLY,
     # Hazardous waste: the LGO records collections and hand-overs; totals are figures.
     ("GET", "/api/v1/hazardous/collections"): OFFICE,
     ("POST", "/api/v1/hazardous/collections"): OFFICE,

@@ -62,6 +62,8 @@ DELIBERATELY_UNSCOPED: dict[str, str] = {
                    "only to answer figures of areas select_areas chose for the caller",
     "LateItem": "ids of late rows, read only to sum them into an LGO's late block after the "
                 "sign-off route checked the LGO against the caller's reach",
+    "PushSubscription": "a browser's reminders, read and changed only by the person who "
+                        "subscribed it (services filter by user_id) and by the queue's sender",
     "HouseholdState": "the register's history, written only by the database's triggers and read "
                       "only to count households into village figures",
 }

@@ -34,6 +34,7 @@ TASK_MODULES = [
     "khaya.exports.tasks",
     "khaya.analytics.tasks",
     "khaya.privacy.tasks",
+    "khaya.reminders.tasks",
 ]
 
 # The web side defers on SQLAlchemy connections (the request's transaction); a worker

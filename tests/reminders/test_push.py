@@ -1,0 +1,227 @@
+"""Reminders by Web Push, the whole path without the internet.
+
+A push service of our own on loopback stands in for the browser vendor's: it checks each
+message's VAPID signature (RFC 8292) against the key the API publishes and decrypts the payload
+(RFC 8291, aes128gcm) with the private key and auth secret a browser would hold, using
+http_ece, not the code that encrypted it. The sending runs as the queue's task does.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import http_ece
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from sqlalchemy import select
+
+from khaya.areas.models import Village
+from khaya.auth.models import Role, User
+from khaya.extensions import db
+from khaya.households.models import Household
+from khaya.reminders.models import PushDelivery, PushSubscription
+from khaya.reminders.sending import send_due
+
+API = "/api/v1"
+BANGKOK = ZoneInfo("Asia/Bangkok")
+RESIDENT = "0810000011"
+VILLAGE = "51010101"
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class PushService:
+    """One browser's subscription at a push service on loopback."""
+
+    def __init__(self) -> None:
+        self.private_key = ec.generate_private_key(ec.SECP256R1())
+        self.auth_secret = os.urandom(16)
+        self.status = 201
+        self.received: list[dict[str, Any]] = []
+        self.refused: list[str] = []
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                try:
+                    service.received.append(service.open(self.headers, body))
+                except Exception as error:  # noqa: BLE001 - the test reads what was wrong
+                    service.refused.append(repr(error))
+                    self.send_response(400)
+                else:
+                    self.send_response(service.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def subscription(self) -> dict[str, Any]:
+        point = self.private_key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+        return {"endpoint": f"{self.origin}/push/{_b64(os.urandom(12))}",
+                "keys": {"p256dh": _b64(point), "auth": _b64(self.auth_secret)}}
+
+    def open(self, headers: Any, body: bytes) -> dict[str, Any]:
+        """Check the VAPID header and decrypt the message, as a push service and browser do."""
+        scheme, _, params = headers["Authorization"].partition(" ")
+        assert scheme == "vapid", headers["Authorization"]
+        fields = dict(p.strip().split("=", 1) for p in params.split(","))
+        signer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), _unb64(fields["k"]))
+        claims = jwt.decode(fields["t"], signer, algorithms=["ES256"], audience=self.origin)
+        assert claims["exp"] > dt.datetime.now(dt.UTC).timestamp()
+        assert claims["sub"].startswith("mailto:")
+        assert headers["Content-Encoding"] == "aes128gcm"
+        plain = http_ece.decrypt(body, private_key=self.private_key,
+                                 auth_secret=self.auth_secret, version="aes128gcm")
+        return {"key": fields["k"], "ttl": int(headers["TTL"]),
+                "payload": json.loads(plain.decode())}
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def push_service():
+    service = PushService()
+    yield service
+    service.close()
+
+
+@pytest.fixture
+def resident(app, connection) -> dict[str, int]:
+    """The demo resident, linked to a household of Lamphun Town's first community that has
+    never logged."""
+    with app.app_context():
+        village = db.session.execute(select(Village).where(Village.code == VILLAGE)).scalar_one()
+        household = Household(lgo_id=village.lgo_id, village_id=village.id,
+                              house_number="push-1", members=3,
+                              registered_on=dt.date(2024, 1, 1))
+        db.session.add(household)
+        db.session.flush()
+        user = db.session.execute(select(User).where(User.phone == "+66810000011")).scalar_one()
+        next(g for g in user.grants if g.role is Role.resident).household_id = household.id
+        db.session.commit()
+        made = {"household": household.id, "lgo": village.lgo_id}
+        db.session.remove()
+    return made
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=BANGKOK)
+
+
+def test_reminders_reach_the_browser_signed_and_encrypted_once_a_day(
+        app, client, auth, push_service, resident):
+    today = dt.datetime.now(BANGKOK).date()
+    tomorrow = today + dt.timedelta(days=1)
+    weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[tomorrow.weekday()]
+    staff = auth("town.staff")
+    made = client.post(f"{API}/schedules", headers=staff, json={
+        "kind": "collection", "stream": "general", "rule": f"FREQ=WEEKLY;BYDAY={weekday}",
+        "starts_on": (today - dt.timedelta(days=14)).isoformat(), "starts_at": "06:00",
+        "ends_at": "09:00"})
+    assert made.status_code == 201, made.get_json()
+    headers = auth(RESIDENT)
+    answer = client.put(f"{API}/push/subscription", headers=headers, json={
+        "subscription": push_service.subscription,
+        "topics": ["collection_tomorrow", "not_logged", "buying_day_tomorrow"],
+        "not_logged_days": 3})
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["village_code"] == VILLAGE  # the household's, by default
+    public_key = client.get(f"{API}/push/key").get_json()["public_key"]
+
+    with app.app_context():
+        counts = send_due(_at(today, 10))
+    assert counts["sent"] == 2, (counts, push_service.refused)
+    assert not push_service.refused
+    by_topic = {m["payload"]["topic"]: m for m in push_service.received}
+    assert set(by_topic) == {"collection_tomorrow", "not_logged"}  # no bank buys tomorrow
+    collection = by_topic["collection_tomorrow"]
+    assert collection["key"] == public_key  # signed by the key browsers subscribed with
+    assert collection["payload"]["title"] == "พรุ่งนี้มีเก็บขยะ"
+    assert collection["payload"]["body"] == "ขยะทั่วไป 06:00–09:00"
+    assert collection["payload"]["url"] == "/?reminder=collection"
+    assert by_topic["not_logged"]["payload"]["title"] == "ไม่ได้บันทึกการคัดแยกขยะมา 3 วันแล้ว"
+    assert 0 < collection["ttl"] <= 24 * 3600
+
+    # Once a day per topic: later the same day nothing more goes out.
+    with app.app_context():
+        again = send_due(_at(today, 18))
+    assert again["sent"] == 0
+    assert again["already"] == 2
+    assert len(push_service.received) == 2
+    # Quiet hours (21:00-07:00 by default): the next day's reminders wait for the morning.
+    with app.app_context():
+        assert send_due(_at(tomorrow, 6))["sent"] == 0
+        # After logging, "not logged" stops: the household logged yesterday.
+        db.session.get(Household, resident["household"]).last_log_on = today
+        db.session.commit()
+        assert send_due(_at(tomorrow, 8))["sent"] == 0  # nothing collected the day after
+    assert len(push_service.received) == 2
+
+
+def test_a_subscription_the_push_service_calls_gone_is_removed(app, client, auth,
+                                                               push_service, resident):
+    today = dt.datetime.now(BANGKOK).date()
+    headers = auth(RESIDENT)
+    answer = client.put(f"{API}/push/subscription", headers=headers, json={
+        "subscription": push_service.subscription, "topics": ["not_logged"]})
+    assert answer.status_code == 200, answer.get_json()
+    push_service.status = 500  # a passing failure: the day's message may go later
+    with app.app_context():
+        assert send_due(_at(today, 9))["failed"] == 1
+        assert db.session.execute(select(PushDelivery)).scalars().all() == []
+    push_service.status = 410  # the browser dropped the subscription
+    with app.app_context():
+        assert send_due(_at(today, 10))["gone"] == 1
+        assert db.session.execute(select(PushSubscription)).scalars().all() == []
+    assert client.get(f"{API}/push/subscriptions", headers=headers).get_json()["items"] == []
+
+
+def test_subscriptions_are_their_owners_and_topics_need_what_they_watch(client, auth,
+                                                                          push_service):
+    volunteer = auth("0810000001")
+    # A volunteer has no household: "not logged" is refused, the calendar topics follow
+    # the first village they volunteer in.
+    refused = client.put(f"{API}/push/subscription", headers=volunteer, json={
+        "subscription": push_service.subscription, "topics": ["not_logged"]})
+    assert refused.status_code == 422
+    assert "topics" in refused.get_json()["errors"]
+    made = client.put(f"{API}/push/subscription", headers=volunteer, json={
+        "subscription": push_service.subscription, "topics": ["collection_tomorrow"],
+        "quiet_from": "22:00", "quiet_until": "06:00", "lang": "en"})
+    assert made.status_code == 200, made.get_json()
+    mine = made.get_json()
+    assert mine["village_code"] is not None
+    assert mine["quiet_from"] == "22:00"
+    other = auth("town.staff")
+    assert client.delete(f"{API}/push/subscriptions/{mine['id']}",
+                         headers=other).status_code == 404
+    assert client.delete(f"{API}/push/subscriptions/{mine['id']}",
+                         headers=volunteer).status_code == 204
+    assert client.put(f"{API}/push/subscription", json={
+        "subscription": push_service.subscription,
+        "topics": ["collection_tomorrow"]}).status_code == 401
