@@ -11,4 +11,4 @@ RUN pip install --no-cache-dir -c requirements.lock . \
     && useradd --system --home /app khaya
 USER khaya
 EXPOSE 8000
-CMD ["sh", "-c", "flask --app khaya db upgrade && python -m seed demo && exec gunicorn --bind 0.0.0.0:8000 --workers 2 --threads 4 'khaya:create_app()'"]
+CMD ["sh", "-c", "flask --app khaya db upgrade && python -m seed demo && flask --app khaya push ensure-keys && exec gunicorn --bind 0.0.0.0:8000 --workers 2 --threads 4 'khaya:create_app()'"]
