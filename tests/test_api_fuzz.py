@@ -367,6 +367,8 @@ def _build_dataset() -> dict[str, list[Any]]:
     db.session.add_all(points)
     db.session.flush()
     values["point_id"] = [point.id for point in points]
+    # Items of the sorting guide (guide_items.json).
+    values["key"] = ["pet_bottle", "dry_battery", "food_scraps"]
 
     # Export jobs belong to whoever started them: one finished, one queued and one failed
     # job for each signed-in role.

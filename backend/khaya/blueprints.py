@@ -3,12 +3,13 @@
 from flask import Flask
 from flask_smorest import Api
 
+from .analytics.rewards_routes import blp as rewards_blp
 from .analytics.routes import blp as analytics_blp
 from .analytics.signoff_routes import blp as approvals_blp
 from .areas.routes import blp as areas_blp
 from .auth.routes import blp as auth_blp
 from .blueprint import document_decimals_as_numbers
-from .collection.routes import calendar_blp, hazardous_blp, points_blp, schedules_blp
+from .collection.routes import calendar_blp, guide_blp, hazardous_blp, points_blp, schedules_blp
 from .common.routes import blp as common_blp
 from .common.web import web
 from .exports.routes import blp as exports_blp
@@ -42,8 +43,10 @@ def register(app: Flask, api: Api) -> None:
         hazardous_blp,
         schedules_blp,
         calendar_blp,
+        guide_blp,
         privacy_blp,
         push_blp,
+        rewards_blp,
         tiles_blp,
         exports_blp,
         analytics_blp,

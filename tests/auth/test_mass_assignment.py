@@ -198,6 +198,7 @@ def path_values(app: Flask, connection) -> dict[str, Any]:
             "log_id": log.id,
             "point_id": point.id,
             "schedule_id": schedule.id,
+            "key": "pet_bottle",  # an item of the sorting guide
             "subscription_id": 1,
             "inspection_id": inspection.id,
             # A month's sign-off: the LGO, a month that is over, the province.

@@ -189,6 +189,9 @@ SAMPLES: dict[str, Callable[[Rule, Objects], tuple[Any, Any]]] = {
     "photo_id": lambda _rule, o: (o.photo_a, o.photo_b),
     "point_id": lambda _rule, o: (o.point_a, o.point_b),
     "schedule_id": lambda _rule, o: (o.schedule_a, o.schedule_b),
+    # An item of the sorting guide is every LGO's (the change is written for the caller's LGO):
+    # two items, both in reach.
+    "key": lambda _rule, _o: ("pet_bottle", "dry_battery"),
     # A browser's reminders belong to the person who subscribed it (see OWNER_ONLY).
     "subscription_id": lambda _rule, o: (o.subscription, o.subscription),
     # A flagged inspection waiting for its LGO's review.

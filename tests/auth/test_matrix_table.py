@@ -132,6 +132,10 @@ TABLE: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/schedules/<int:schedule_id>"): OFFICE_OBJECT,
     ("GET", "/api/v1/villages/<village_code>/calendar"): EVERYONE,
     ("GET", "/api/v1/villages/<village_code>/calendar.ics"): EVERYONE,
+    # The sorting guide: anyone reads it; the LGO changes an item for its own residents.
+    ("GET", "/api/v1/guide"): EVERYONE,
+    ("PUT", "/api/v1/guide/overrides/<key>"): OFFICE,
+    ("DELETE", "/api/v1/guide/overrides/<key>"): OFFICE,
     # Reminders: anyone signed in subscribes their browser; a subscription is its owner's.
     ("GET", "/api/v1/push/key"): EVERYONE,
     ("PUT", "/api/v1/push/subscription"): SIGNED_IN,
@@ -156,6 +160,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/households/<int:household_id>/deactivate"): HOUSEHOLD_WRITE,
     ("POST", "/api/v1/households/<int:household_id>/residents"): HOUSEHOLD_WRITE,
     ("GET", "/api/v1/households/<int:household_id>/logs"): HOUSEHOLD_READ,
+    ("GET", "/api/v1/households/<int:household_id>/rewards"): HOUSEHOLD_READ,
     ("GET", "/api/v1/households/<int:household_id>/inspections"): HOUSEHOLD_READ,
     # PDPA rights: the resident and the LGO have the copy; the resident and the LGO's admin
     # may erase. Volunteers and LGO staff see the household but exercise neither right.

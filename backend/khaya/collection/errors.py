@@ -101,3 +101,22 @@ class InvalidSchedule(DomainError):
     code = "invalid_schedule"
     message = "The collection schedule has invalid fields."
     message_th = "ข้อมูลตารางเก็บขยะบางช่องไม่ถูกต้อง"
+
+
+class GuideItemNotFound(NotFound):
+    code = "guide_item_not_found"
+    message = "The sorting guide has no item with that key."
+    message_th = "ไม่พบรายการนี้ในคู่มือแยกขยะ"
+
+
+class GuideLgoNotFound(NotFound):
+    code = "lgo_not_found"
+    message = "No LGO has that code."
+    message_th = "ไม่พบ อปท. รหัสนี้"
+
+
+class InvalidGuideOverride(DomainError):
+    status = 422
+    code = "invalid_guide_override"
+    message = "The change to the sorting guide has invalid fields."
+    message_th = "ข้อมูลที่แก้ไขในคู่มือแยกขยะบางช่องไม่ถูกต้อง"

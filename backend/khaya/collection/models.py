@@ -1,5 +1,5 @@
 """Collection points, collection schedules, hazardous drop-off collections and hand-overs to the
-PAO."""
+PAO, and the LGOs' changes to the sorting guide."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ import uuid
 from decimal import Decimal
 
 from geoalchemy2 import Geometry, WKBElement
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, Time
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -184,3 +194,39 @@ class Schedule(Scoped, Model):
     lgo: Mapped[Lgo] = relationship(lazy="joined", innerjoin=True)
     village: Mapped[Village | None] = relationship(lazy="joined")
     point: Mapped[CollectionPoint | None] = relationship(lazy="joined")
+
+
+# Where an item of the sorting guide goes (guide_items.json, meta.where).
+WHERE = ("wet_bin", "waste_bank", "hazardous_dropoff", "general_collection")
+
+
+class GuideOverride(Scoped, Model):
+    """An LGO's change to one item of the sorting guide (``guide_items.json`` holds the province
+    defaults); a null field follows the default. Public information, like the points: reads see
+    past scope on purpose, changes go through it."""
+
+    __tablename__ = "guide_overrides"
+    __scope_columns__ = {"lgo": "lgo_id"}
+    __table_args__ = (
+        UniqueConstraint("lgo_id", "key", name="uq_guide_overrides_lgo_key"),
+        CheckConstraint(f"stream is null or stream in ({', '.join(repr(s) for s in STREAMS)})",
+                        name="known_stream"),
+        CheckConstraint(f'"where" is null or "where" in ({", ".join(repr(w) for w in WHERE)})',
+                        name="known_where"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lgo_id: Mapped[int] = mapped_column(ForeignKey("lgos.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    stream: Mapped[str | None] = mapped_column(String(12))
+    where: Mapped[str | None] = mapped_column(String(20))
+    prepare_th: Mapped[str | None] = mapped_column(Text)
+    prepare_en: Mapped[str | None] = mapped_column(Text)
+    note_th: Mapped[str | None] = mapped_column(Text)
+    note_en: Mapped[str | None] = mapped_column(Text)
+    hidden: Mapped[bool] = mapped_column(default=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, default=utcnow, onupdate=utcnow)
+
+    lgo: Mapped[Lgo] = relationship(lazy="joined", innerjoin=True)

@@ -1,4 +1,4 @@
-"""Collection points (public to read) and the hazardous-waste chain.
+"""Collection points (public to read), the hazardous-waste chain, schedules and the sorting guide.
 
 GET   /api/v1/collection-points                  public; filtered, paged
 GET   /api/v1/collection-points/geojson          public; map layer
@@ -18,17 +18,28 @@ PATCH /api/v1/schedules/{schedule_id}            points.write; another LGO's ans
 DELETE /api/v1/schedules/{schedule_id}           points.write
 GET   /api/v1/villages/{code}/calendar           public; next collection days, drop-offs, banks
 GET   /api/v1/villages/{code}/calendar.ics       public; the same as an iCalendar feed
+GET   /api/v1/guide?lgo=&q=                      public; what goes where, the LGO's changes and
+                                                 its banks' prices applied; q searches
+PUT   /api/v1/guide/overrides/{key}              points.write; the LGO's change to one item
+DELETE /api/v1/guide/overrides/{key}             points.write; back to the province default
 """
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, jsonify, request
 
 from ..auth.access import public, requires
 from ..blueprint import Blueprint
 from ..common.geo import GEOJSON_MEDIA_TYPE
 from ..extensions import db
-from . import calendar, feed, hazardous, services
+from . import calendar, feed, guide, hazardous, services
+from .guide_schemas import (
+    GuideArgsSchema,
+    GuideOverrideArgsSchema,
+    GuideOverrideInSchema,
+    GuideOverrideSchema,
+    GuideSchema,
+)
 from .models import HazardousCollection, HazardousHandover
 from .schemas import (
     CollectionPointCreateSchema,
@@ -80,8 +91,16 @@ calendar_blp = Blueprint(
     url_prefix="/villages",
     description="A village's collection calendar, as JSON and as an iCalendar feed",
 )
+guide_blp = Blueprint(
+    "guide",
+    __name__,
+    url_prefix="/guide",
+    description="The sorting guide: what goes where, how to prepare it, the wet-waste bin",
+)
 REPLAY = "A retry with a client_id already stored: the original record"
 ICALENDAR = "text/calendar"
+# The guide changes when an LGO edits it or a bank's price changes: an hour's staleness is fine.
+GUIDE_CACHE = "public, max-age=3600"
 
 
 @points_blp.route("")
@@ -253,3 +272,39 @@ def village_calendar_feed(village_code: str):
     response.headers["Content-Disposition"] = f'inline; filename="khaya-{village_code}.ics"'
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@guide_blp.route("")
+@public
+@guide_blp.arguments(GuideArgsSchema, location="query")
+@guide_blp.response(200, GuideSchema)
+@guide_blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
+def sorting_guide(args):
+    """The sorting guide: every item's stream, bin colour, preparation and destination (an
+    LGO's changes and its banks' prices applied with ``lgo``), or the items matching ``q``."""
+    response = jsonify(GuideSchema().dump(guide.guide(lgo=args.get("lgo"), q=args.get("q"))))
+    response.headers["Cache-Control"] = GUIDE_CACHE
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@guide_blp.route("/overrides/<key>", methods=["PUT"])
+# shared: an item of the guide is every LGO's; the change is written for the caller's own LGO.
+@requires("points.write", shared=True)
+@guide_blp.arguments(GuideOverrideInSchema)
+@guide_blp.response(200, GuideOverrideSchema)
+def put_guide_override(data, key: str):
+    """Set your LGO's version of one item of the guide (it replaces an earlier one)."""
+    change = guide.put_override(key, data)
+    db.session.commit()
+    return change
+
+
+@guide_blp.route("/overrides/<key>", methods=["DELETE"])
+@requires("points.write", shared=True)
+@guide_blp.arguments(GuideOverrideArgsSchema, location="query")
+@guide_blp.response(204)
+def delete_guide_override(args, key: str):
+    """Take back your LGO's change to an item: the province default holds again."""
+    guide.delete_override(key, args.get("lgo_code"))
+    db.session.commit()
