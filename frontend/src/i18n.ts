@@ -4,12 +4,14 @@ import { getMeta, setMeta } from '../shared/db';
 import { store, useStore } from './store';
 import type { th as officeTh } from './office/strings';
 import type { th as provinceTh } from './office/province/strings';
+import type { th as remindersTh } from './screens/reminders-strings';
 import { en as baseEn, th as baseTh } from './strings';
 
 export type Lang = 'th' | 'en';
 
-/** Every string's key: the phone screens', the office's and the provincial dashboards'. */
-export type Key = keyof typeof baseTh | keyof typeof officeTh | keyof typeof provinceTh;
+/** Every string's key: the phone screens', the office's, the provincial dashboards' and the
+ * reminders section's. */
+export type Key = keyof typeof baseTh | keyof typeof officeTh | keyof typeof provinceTh | keyof typeof remindersTh;
 
 /** The phone screens' strings; the office registers its own tables when its screens load, so
  * a phone never downloads them (this module only knows their keys' type). */
@@ -89,6 +91,20 @@ export function formatDate(iso: string | null | undefined): string {
   const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
   if (!y || !m || !d) return iso;
   return lang.get() === 'th' ? `${d} ${TH_MONTHS[m - 1]} ${y + 543}` : `${d} ${EN_MONTHS[m - 1]} ${y}`;
+}
+
+const TH_WEEKDAYS = ['อาทิตย์', 'จันทร์', 'อังคาร', 'พุธ', 'พฤหัสบดี', 'ศุกร์', 'เสาร์'];
+const EN_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** A weekday's name, Sunday = 0 as Date.getUTCDay counts: "วันพฤหัสบดี" / "Thursday". */
+export function weekdayName(day: number): string {
+  return lang.get() === 'th' ? `วัน${TH_WEEKDAYS[day]}` : EN_WEEKDAYS[day];
+}
+
+/** An ISO date with its weekday: "วันพฤหัสบดี 5 มี.ค. 2569" / "Thursday 5 Mar 2026". */
+export function formatDay(iso: string): string {
+  const day = new Date(`${iso.slice(0, 10)}T00:00:00Z`).getUTCDay();
+  return Number.isNaN(day) ? iso : `${weekdayName(day)} ${formatDate(iso)}`;
 }
 
 /** Format an instant in the phone's own time zone, with the Buddhist Era year in Thai. */

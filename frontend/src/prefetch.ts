@@ -1,8 +1,10 @@
 /**
  * Fill the phone's store with what its screens read, right after signing in and after each
- * sync, so they work offline even if the user never opened them while online.
+ * sync, so they work offline even if the user never opened them while online (a resident's
+ * household, its history, passbooks and village calendar).
  */
 import { writeCache, cachedGet } from './cache';
+import { calendarPath } from './calendar';
 import {
   accountsOf, householdsKey, loadAllMemberships, loadHouseholds, loadVillages, MEMBERSHIPS, passbookPath,
   type Household, type Page,
@@ -24,8 +26,12 @@ export function prefetch(me: Me): Promise<void> {
 async function load(me: Me): Promise<void> {
   if (modeOf(me) === 'resident') {
     const { data } = await cachedGet<Page<Household>>('households');
-    const id = data.items[0]?.id;
-    if (id) await cachedGet(`households/${id}/logs?per_page=100`);
+    const household = data.items[0];
+    if (household) {
+      await cachedGet(`households/${household.id}/logs?per_page=100`);
+      // The home card's collection days, so they show offline after the first visit.
+      await cachedGet(calendarPath(household.village_code)).catch(() => undefined);
+    }
     await keepAccounts(me, true);
     return;
   }

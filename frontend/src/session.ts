@@ -50,6 +50,8 @@ export async function signIn(login: string, password: string): Promise<void> {
 
 export async function signOut(): Promise<void> {
   const userId = auth.get().session?.user_id;
+  // Reminders are a person's: a phone signed out gets no more of theirs (push loads only here).
+  await import('./push').then((push) => push.forgetReminders()).catch(() => undefined);
   await remote.logout();
   if (userId !== undefined) await clearCacheFor(userId);
   auth.set({ status: 'signed_out' });

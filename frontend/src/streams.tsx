@@ -9,6 +9,10 @@ export const HANDLINGS: Handling[] = ['wet_bin', 'compost', 'animal_feed', 'othe
 
 const ICONS: Record<Stream, IconName> = { organic: 'leaf', recyclable: 'bottle', general: 'trash', hazardous: 'battery' };
 
+export function streamIcon(s: string): IconName {
+  return ICONS[s as Stream] ?? 'trash';
+}
+
 export function streamName(s: string): string {
   return t(`stream_${s}` as Key);
 }
@@ -19,7 +23,7 @@ export function StreamChips({ streams }: { streams: string[] }) {
     <span class="chips">
       {streams.map((s) => (
         <span key={s} class={`chip stream-${s}`}>
-          <Icon name={ICONS[s as Stream] ?? 'trash'} size={16} />
+          <Icon name={streamIcon(s)} size={16} />
           {streamName(s)}
         </span>
       ))}

@@ -2,7 +2,8 @@
  * The bridge to the service worker: the only module that touches navigator.serviceWorker.
  *
  * It registers the worker, tells the user once the app works offline, offers a waiting new
- * version as "update available" (never forced), and asks for Background Sync of the outbox.
+ * version as "update available" (never forced), asks for Background Sync of the outbox, and
+ * hands the reminders screen the worker's PushManager.
  */
 import { OUTBOX_SYNC_TAG, withLock } from '../shared/util';
 import { store } from './store';
@@ -78,4 +79,21 @@ export async function requestBackgroundSync(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Whether this browser can take reminders by Web Push at all (iOS Safari only in an app added
+ * to the home screen, and some privacy browsers never). */
+export function pushSupported(): boolean {
+  return supported() && 'PushManager' in window && 'Notification' in window;
+}
+
+/** The active worker's PushManager, or null when there is none within a few seconds. */
+export async function pushManager(): Promise<PushManager | null> {
+  if (!pushSupported()) return null;
+  // Subscribing needs an active worker: on a first visit it may still be installing.
+  const ready = await Promise.race([
+    navigator.serviceWorker.ready,
+    new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000)),
+  ]);
+  return ready?.pushManager ?? null;
 }

@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 /**
  * The service worker: precaches the app shell (Workbox), answers every client route with it,
- * and replays the outbox when the browser fires Background Sync.
+ * replays the outbox when the browser fires Background Sync, and shows the reminders the server
+ * pushes (sw/reminders.ts).
  *
  * It never activates on its own: the page's bridge asks the user and then sends SKIP_WAITING,
  * so a new version never takes over a page in the middle of saving.
@@ -10,6 +11,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { replay } from '../shared/outbox';
 import { OUTBOX_SYNC_TAG } from '../shared/util';
+import { openApp, readReminder, sameOriginUrl, showReminder } from './reminders';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
@@ -49,3 +51,12 @@ self.addEventListener('sync', ((event: SyncEvent) => {
     }),
   );
 }) as EventListener);
+
+self.addEventListener('push', (event: PushEvent) => {
+  event.waitUntil(showReminder(readReminder(event.data)));
+});
+
+self.addEventListener('notificationclick', (event: NotificationEvent) => {
+  event.notification.close();
+  event.waitUntil(openApp(sameOriginUrl((event.notification.data as { url?: unknown } | null)?.url)));
+});

@@ -32,6 +32,8 @@ def main() -> None:
         ("icon-512.png", icon, 512),
         ("maskable-512.png", svg(FULL, 0.72), 512),
         ("apple-touch-icon.png", svg(FULL, 0.8), 180),
+        # The notification badge: Android keeps only its alpha, so the bin alone, no ground.
+        ("badge-96.png", svg("", 1.2), 96),
     ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])

@@ -1,27 +1,17 @@
 """Reminders by Web Push, the whole path without the internet.
 
-A push service of our own on loopback stands in for the browser vendor's: it checks each
-message's VAPID signature (RFC 8292) against the key the API publishes and decrypts the payload
-(RFC 8291, aes128gcm) with the private key and auth secret a browser would hold, using
-http_ece, not the code that encrypted it. The sending runs as the queue's task does.
+A push service of our own on loopback (tests/pushservice.py) stands in for the browser vendor's:
+it checks each message's VAPID signature (RFC 8292) against the key the API publishes and
+decrypts the payload (RFC 8291, aes128gcm) with the private key and auth secret a browser would
+hold, using http_ece, not the code that encrypted it. The sending runs as the queue's task does.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
-import os
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import http_ece
-import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 
 from khaya.areas.models import Village
@@ -30,77 +20,12 @@ from khaya.extensions import db
 from khaya.households.models import Household
 from khaya.reminders.models import PushDelivery, PushSubscription
 from khaya.reminders.sending import send_due
+from tests.pushservice import PushService
 
 API = "/api/v1"
 BANGKOK = ZoneInfo("Asia/Bangkok")
 RESIDENT = "0810000011"
 VILLAGE = "51010101"
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-class PushService:
-    """One browser's subscription at a push service on loopback."""
-
-    def __init__(self) -> None:
-        self.private_key = ec.generate_private_key(ec.SECP256R1())
-        self.auth_secret = os.urandom(16)
-        self.status = 201
-        self.received: list[dict[str, Any]] = []
-        self.refused: list[str] = []
-        service = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                try:
-                    service.received.append(service.open(self.headers, body))
-                except Exception as error:  # noqa: BLE001 - the test reads what was wrong
-                    service.refused.append(repr(error))
-                    self.send_response(400)
-                else:
-                    self.send_response(service.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def subscription(self) -> dict[str, Any]:
-        point = self.private_key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-        return {"endpoint": f"{self.origin}/push/{_b64(os.urandom(12))}",
-                "keys": {"p256dh": _b64(point), "auth": _b64(self.auth_secret)}}
-
-    def open(self, headers: Any, body: bytes) -> dict[str, Any]:
-        """Check the VAPID header and decrypt the message, as a push service and browser do."""
-        scheme, _, params = headers["Authorization"].partition(" ")
-        assert scheme == "vapid", headers["Authorization"]
-        fields = dict(p.strip().split("=", 1) for p in params.split(","))
-        signer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), _unb64(fields["k"]))
-        claims = jwt.decode(fields["t"], signer, algorithms=["ES256"], audience=self.origin)
-        assert claims["exp"] > dt.datetime.now(dt.UTC).timestamp()
-        assert claims["sub"].startswith("mailto:")
-        assert headers["Content-Encoding"] == "aes128gcm"
-        plain = http_ece.decrypt(body, private_key=self.private_key,
-                                 auth_secret=self.auth_secret, version="aes128gcm")
-        return {"key": fields["k"], "ttl": int(headers["TTL"]),
-                "payload": json.loads(plain.decode())}
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import { Audit, Volunteers } from './people';
 import { Points } from './points';
 import { HouseholdOffice, ImportHouseholds, NewHousehold, PrintCards, Register } from './register';
 import { Report } from './report';
+import { Schedules } from './schedules';
 
 /** The audit view is for admins only; the shell leaves it out of other menus. */
 export const LGO_NAV: [string, Key, IconName][] = [
@@ -18,6 +19,7 @@ export const LGO_NAV: [string, Key, IconName][] = [
   ['/office/inspections', 'on_reviews', 'gps'],
   ['/office/volunteers', 'on_volunteers', 'user'],
   ['/office/points', 'on_points', 'trash'],
+  ['/office/schedules', 'on_schedules', 'calendar'],
   ['/office/banks', 'on_banks', 'book'],
   ['/office/hazardous', 'on_hazardous', 'battery'],
   ['/office/report', 'on_report', 'clipboard'],
@@ -36,6 +38,7 @@ export function lgoScreen(path: string, admin: boolean) {
   if (path === '/office/inspections') return <Reviews />;
   if (path === '/office/volunteers') return <Volunteers admin={admin} />;
   if (path === '/office/points') return <Points />;
+  if (path === '/office/schedules') return <Schedules />;
   if (path === '/office/banks') return <Banks />;
   if ((p = match('/office/banks/:id', path)) && /^\d+$/.test(p.id)) return <BankOffice id={Number(p.id)} />;
   if (path === '/office/hazardous') return <Hazardous />;

@@ -10,6 +10,7 @@ import { useStore } from '../store';
 import { StreamChips } from '../streams';
 import { syncState } from '../sync';
 import { Banner, LoadState, Screen, StatusPill } from '../ui/kit';
+import { CollectionDays, NextCollection, useVillageCalendar } from './collection-days';
 import { LogForm, type Correcting } from './log-form';
 import { CorrectedPill, OutboxRow } from './outbox-row';
 
@@ -58,6 +59,7 @@ export function ResidentHome() {
   const { session } = useStore(auth);
   const household = useMyHousehold();
   const logs = useLogs(household.id);
+  const calendar = useVillageCalendar(household.data?.village_code ?? null);
   const { items } = useStore(syncState);
   const mine = householdItems(items, household.id);
   const today = localToday();
@@ -94,6 +96,7 @@ export function ResidentHome() {
                 </div>
                 <div class="muted">{t('days_this_month', { n: monthDays })}</div>
                 {n === 0 && <div class="muted small">{t('streak_none')}</div>}
+                <NextCollection calendar={calendar} />
               </div>
             </section>
             {todayCount > 0 && (
@@ -122,6 +125,9 @@ export function ResidentHome() {
                 {todays.map((item) => <OutboxRow key={item.seq} item={item} corrected={gone.has(item.client_id)} />)}
               </ul>
             )}
+            {/* Below the form: logging today is the screen's job, and its Save button must
+                show without scrolling. */}
+            <CollectionDays villageCode={h.village_code} calendar={calendar} />
           </>
         )}
       </LoadState>

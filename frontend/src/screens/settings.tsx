@@ -1,4 +1,5 @@
-/** Settings: language, base map, storage, version, and signing out without losing the outbox. */
+/** Settings: language, reminders, base map, storage, version, and signing out without losing
+ * the outbox. */
 import { useEffect, useState } from 'preact/hooks';
 import { lang, roleName, setLang, t, useT } from '../i18n';
 import { navigate } from '../router';
@@ -10,6 +11,7 @@ import { Icon } from '../ui/icons';
 import { Banner, Screen } from '../ui/kit';
 import { PasswordForm } from '../ui/password';
 import { downloadUnsent } from './outbox';
+import { Reminders } from './reminders';
 
 export function Settings() {
   useT();
@@ -44,6 +46,7 @@ export function Settings() {
           <button type="button" class={lang.get() === 'en' ? 'on' : ''} aria-pressed={lang.get() === 'en'} onClick={() => setLang('en')} lang="en">English</button>
         </div>
       </section>
+      {me && <Reminders userId={me.user.id} resident={me.roles.includes('resident')} />}
       <section class="card">
         <h2>{t('storage')}</h2>
         {storage && (

@@ -1,0 +1,2 @@
+/** Collection schedules: what the LGO routes to. */
+export { Schedules } from './schedules';
