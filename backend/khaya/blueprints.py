@@ -3,6 +3,7 @@
 from flask import Flask
 from flask_smorest import Api
 
+from .analytics.discounts_routes import blp as discounts_blp
 from .analytics.rewards_routes import blp as rewards_blp
 from .analytics.routes import blp as analytics_blp
 from .analytics.signoff_routes import blp as approvals_blp
@@ -47,6 +48,7 @@ def register(app: Flask, api: Api) -> None:
         privacy_blp,
         push_blp,
         rewards_blp,
+        discounts_blp,
         tiles_blp,
         exports_blp,
         analytics_blp,

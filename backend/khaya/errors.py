@@ -114,6 +114,7 @@ FIELD_MESSAGES_TH: tuple[tuple[str, str], ...] = (
      "ตัวอักษร ตัวเลข '.', '_' หรือ '-' 3-40 ตัว และไม่ใช่เบอร์โทรศัพท์"),
     (r"A Point has \[longitude, latitude\]\.", "จุดต้องมี [ลองจิจูด, ละติจูด]"),
     (r"16 bytes, base64url\.", "ข้อมูล 16 ไบต์ในรูป base64url"),
+    (r"Not more than fee_baht\.", "ต้องไม่มากกว่าค่าธรรมเนียมเต็ม (fee_baht)"),
     (r"An uncompressed P-256 point, base64url\.", "จุด P-256 แบบไม่บีบอัดในรูป base64url"),
     (r"A comma-separated list of codes or names\.", "รายการรหัสหรือชื่อ คั่นด้วยจุลภาค"),
     (r"Cannot be in the future\.", "เป็นวันในอนาคตไม่ได้"),

@@ -88,6 +88,8 @@ FILES = {
 NO_SHARES = {
     "exports/dla-return": DataFile("exports/dla-return", "province", {"month": "2024-10"},
                                    lambda _get, _lang: {}),
+    "fee-discounts/households": DataFile("fee-discounts/households", "nga.staff",
+                                         {"month": "2024-10"}, lambda _get, _lang: {}),
 }
 
 

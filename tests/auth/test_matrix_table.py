@@ -136,6 +136,12 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/guide"): EVERYONE,
     ("PUT", "/api/v1/guide/overrides/<key>"): OFFICE,
     ("DELETE", "/api/v1/guide/overrides/<key>"): OFFICE,
+    # Fee discounts: the LGO's staff read the list (it names households); its admin sets the rule.
+    ("GET", "/api/v1/fee-discounts/rule"): OFFICE,
+    ("PUT", "/api/v1/fee-discounts/rule"): PEOPLE,
+    ("GET", "/api/v1/fee-discounts/households"): OFFICE,
+    ("GET", "/api/v1/fee-discounts/households.csv"): OFFICE,
+    ("GET", "/api/v1/fee-discounts/households.xlsx"): OFFICE,
     # Reminders: anyone signed in subscribes their browser; a subscription is its owner's.
     ("GET", "/api/v1/push/key"): EVERYONE,
     ("PUT", "/api/v1/push/subscription"): SIGNED_IN,

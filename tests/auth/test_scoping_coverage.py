@@ -62,6 +62,8 @@ DELIBERATELY_UNSCOPED: dict[str, str] = {
                    "only to answer figures of areas select_areas chose for the caller",
     "LateItem": "ids of late rows, read only to sum them into an LGO's late block after the "
                 "sign-off route checked the LGO against the caller's reach",
+    "FeeDiscountRule": "an LGO's fee-discount thresholds, read and set only for the LGO "
+                       "lgo_to_act_for checked against the caller's reach",
     "PushSubscription": "a browser's reminders, read and changed only by the person who "
                         "subscribed it (services filter by user_id) and by the queue's sender",
     "HouseholdState": "the register's history, written only by the database's triggers and read "
@@ -95,6 +97,7 @@ RAW_SQL: dict[str, tuple[str, str | None]] = {
     "analytics/models.py:_zero_kg": (SCHEMA, None),
     "analytics/models.py:ActivityMixin": (SCHEMA, None),
     "analytics/models.py:StaleVillage": (SCHEMA, None),
+    "analytics/models.py:FeeDiscountRule": (SCHEMA, None),
     "analytics/rebuild.py:build": ("scope-free: the admin CLI rebuilding every rollup", None),
     "analytics/rebuild.py:compare": ("scope-free: the admin CLI checking the rollups", None),
     "analytics/registers.py:_UPSERT": (AGGREGATE, None),

@@ -24,7 +24,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Date, Index, Integer, Numeric, SmallInteger, or_, text
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    or_,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..columns import TIMESTAMP
@@ -195,3 +205,23 @@ class VillageRegisterStep(Model):
     verified: Mapped[int] = _zero_int()
     verified_persons: Mapped[int] = _zero_int()
     bank_members: Mapped[int] = _zero_int()
+
+
+class FeeDiscountRule(Model):
+    """An LGO's rule for a lower waste fee: households verified lately that log most days.
+
+    Bangkok charges 20 baht a month instead of 60 to households that sort; an LGO sets its own
+    thresholds and its fee office applies the discount to the list Khaya exports.
+    """
+
+    __tablename__ = "fee_discount_rules"
+
+    lgo_id: Mapped[int] = mapped_column(ForeignKey("lgos.id"), primary_key=True)
+    # The household's latest counted inspection passed within this many days of the month's end.
+    verified_within_days: Mapped[int] = mapped_column(Integer, default=90)
+    # Days with a log in the month.
+    min_log_days: Mapped[int] = mapped_column(SmallInteger, default=20)
+    fee_baht: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    discounted_fee_baht: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    updated_by_id: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(TIMESTAMP, server_default=text("now()"))

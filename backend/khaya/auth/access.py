@@ -42,6 +42,8 @@ _LGO_WORK = frozenset(
         "exports.read",
         # Volunteers' coverage of the register: counts and volunteers' names, never a phone.
         "coverage.read",
+        # The households that qualify for a fee discount (names them: the LGO's own only).
+        "discounts.read",
     }
 )
 # Every signed-in person may manage their own session and account.
@@ -73,6 +75,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.lgo_staff: _LGO_WORK | {SESSION, "households.export", *_SIGNOFF_STAFF},
     Role.lgo_admin: _LGO_WORK | {
         SESSION, "users.read", "users.manage", "audit.read", "households.export",
+        "discounts.manage",
         "households.erase", *_SIGNOFF_STAFF, "approvals.approve", "approvals.return",
         "approvals.settings",
     },
@@ -88,6 +91,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         "audit.read",
         "areas.manage",
         "settings.manage",
+        "discounts.manage",
         "households.export",
         "households.erase",
         *_SIGNOFF_STAFF,
