@@ -8,17 +8,19 @@ make from a value belongs to a list checked here.
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 
 from marshmallow import fields
 
+from khaya.analytics import rewards
 from khaya.analytics.classes import METHODS
 from khaya.analytics.indicators import INDICATORS
 from khaya.analytics.signoff import Action, State
 from khaya.auth.audit import ACTIONS
 from khaya.auth.models import Role, VolunteerType
-from khaya.collection.models import HAZARD_TYPES, PointKind, PointStatus
+from khaya.collection.models import HAZARD_TYPES, WHERE, PointKind, PointStatus
 from khaya.households.models import Occupancy, WetBin
 from khaya.participation.models import OrganicHandling, Stream
 from khaya.participation.schemas import LOCATION_FLAGS, REVIEW_STATES, InspectionDataSchema
@@ -34,6 +36,9 @@ THAI = re.compile("[\u0e01-\u0e5b]")
 # The five-point inspection's answers: the yes/no fields of an inspection.
 INSPECTION_ANSWERS = [name for name, field in InspectionDataSchema().fields.items()
                       if isinstance(field, fields.Boolean) and name != "mock_location"]
+
+# The badges a household earns, as rewards.py names them where it awards them.
+BADGES = sorted(set(re.findall(r'"badge": "([a-z0-9_]+)"', inspect.getsource(rewards))))
 
 # Key prefix -> every value the API may send for it.
 SOURCES: dict[str, list[str]] = {
@@ -58,6 +63,8 @@ SOURCES: dict[str, list[str]] = {
     "q_": INSPECTION_ANSWERS,
     "ap_state_": [*State, "partly_accepted"],  # an area over several LGOs, some accepted
     "ap_action_": list(Action),
+    "where_": list(WHERE),  # where a sorting-guide item goes
+    "badge_": BADGES,
 }
 # Keys made from the screens' own choices, not from anything the API sends.
 SCREEN_CHOICES = {"map_", "map_filter_", "ap_done_"}

@@ -33,6 +33,7 @@ const VOLUNTEER_NAV: [string, Key, IconName][] = [
   ['/', 'nav_households', 'list'],
   ['/scan', 'nav_scan', 'scan'],
   ['/map', 'nav_map', 'pin'],
+  ['/guide', 'nav_guide', 'search'],
   ['/outbox', 'nav_outbox', 'outbox'],
 ];
 

@@ -276,3 +276,88 @@ export function streak(dates: Set<string>, today = localToday()): number {
   }
   return n;
 }
+
+/** Today's price of what a waste bank buys an item as, across the LGO's active banks. */
+export interface PriceRange {
+  low: number;
+  high: number;
+  banks: number;
+}
+
+/** One item of the sorting guide, as the LGO's residents see it. */
+export interface GuideItem {
+  key: string;
+  name_th: string;
+  name_en: string;
+  aliases_th: string[];
+  aliases_en: string[];
+  stream: string;
+  bin_colour: string;
+  where: string;
+  material: string | null;
+  prepare_th: string;
+  prepare_en: string;
+  note_th: string | null;
+  note_en: string | null;
+  price: PriceRange | null;
+}
+
+export interface GuideLine {
+  th: string;
+  en: string;
+}
+
+export interface WetBinGuide {
+  title_th: string;
+  title_en: string;
+  summary_th: string;
+  summary_en: string;
+  build: GuideLine[];
+  put_in: GuideLine[];
+  keep_out: GuideLine[];
+  care: GuideLine[];
+  checks: GuideLine[];
+  no_space_th: string;
+  no_space_en: string;
+}
+
+/** GET guide?lgo=: every item in the guide's order, with the LGO's changes and prices. */
+export interface Guide {
+  version: string;
+  lgo_code: string | null;
+  lgo_name_th: string | null;
+  lgo_name_en: string | null;
+  on: string;
+  items: GuideItem[];
+  wet_bin: WetBinGuide;
+}
+
+/** The guide a user reads: their household's LGO, else their own, else the province's. */
+export function guidePath(me: Me | undefined, household?: Household | null): string {
+  const lgo = household?.lgo_code ?? me?.user.lgo_code ?? me?.user.grants.find((g) => g.lgo_code)?.lgo_code;
+  return lgo ? `guide?lgo=${encodeURIComponent(lgo)}` : 'guide';
+}
+
+/** GET households/{id}/rewards: the streak, badges and the village's standing (aggregates). */
+export interface Rewards {
+  household_id: number;
+  today: string;
+  streak: { current: number; best: number; best_ended_on: string | null };
+  logged_days: number;
+  badges: { badge: string; earned_on: string }[];
+  village: {
+    period: string;
+    village_code: string;
+    village_name_th: string;
+    village_name_en: string;
+    rank: number | null;
+    value: number | null;
+    change: number | null;
+    ranked: number;
+    villages: number;
+    small_denominator: boolean;
+    no_data: boolean;
+  } | null;
+}
+
+export const rewardsPath = (householdId: number): string => `households/${householdId}/rewards`;

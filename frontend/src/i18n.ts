@@ -93,6 +93,13 @@ export function formatDate(iso: string | null | undefined): string {
   return lang.get() === 'th' ? `${d} ${TH_MONTHS[m - 1]} ${y + 543}` : `${d} ${EN_MONTHS[m - 1]} ${y}`;
 }
 
+/** A month as the API names it ("2026-11"): "พ.ย. 2569" in Thai, "Nov 2026" in English. */
+export function formatMonth(period: string): string {
+  const [y, m] = period.split('-').map(Number);
+  if (!y || !m || m > 12) return period;
+  return lang.get() === 'th' ? `${TH_MONTHS[m - 1]} ${y + 543}` : `${EN_MONTHS[m - 1]} ${y}`;
+}
+
 const TH_WEEKDAYS = ['อาทิตย์', 'จันทร์', 'อังคาร', 'พุธ', 'พฤหัสบดี', 'ศุกร์', 'เสาร์'];
 const EN_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 

@@ -9,6 +9,7 @@ import { useStore } from './store';
 import { syncState } from './sync';
 import { Card } from './screens/card';
 import { DepositScreen } from './screens/deposit';
+import { GuideScreen } from './screens/guide';
 import { HouseholdScreen, useHousehold } from './screens/household';
 import { Households } from './screens/households';
 import { InspectScreen } from './screens/inspect';
@@ -66,6 +67,7 @@ export default function Routed({ path, resident }: { path: string; resident: boo
   if (path === '/outbox') return <Outbox />;
   if (path === '/settings') return <Settings />;
   if (path === '/map') return <LazyMap />;
+  if (path === '/guide') return <GuideScreen />;
   if ((p = match('/fix/:seq', path))) return <FixScreen seq={Number(p.seq)} />;
   if (resident) {
     if (path === '/history') return <History />;

@@ -6,13 +6,16 @@ import { loggedDates, streak, type Household, type Page, type SortingLog } from 
 import { formatDate, formatNumber, t, useT, type Key } from '../i18n';
 import { useLoad, type LoadResult } from '../load';
 import { auth } from '../session';
+import { Link } from '../router';
 import { useStore } from '../store';
 import { StreamChips } from '../streams';
 import { syncState } from '../sync';
+import { Icon } from '../ui/icons';
 import { Banner, LoadState, Screen, StatusPill } from '../ui/kit';
 import { CollectionDays, NextCollection, useVillageCalendar } from './collection-days';
 import { LogForm, type Correcting } from './log-form';
 import { CorrectedPill, OutboxRow } from './outbox-row';
+import { RewardsCard } from './rewards';
 
 /** The resident's own household: the register answers a resident with just that one. */
 export function useMyHousehold(enabled = true): LoadResult<Household | null> & { id: number | null } {
@@ -52,6 +55,17 @@ function todaysLogs(serverLogs: SortingLog[], mine: OutboxItem[], today: string)
     .filter((i) => i.data.log_date === today && i.status !== 'rejected' && !gone.has(i.client_id))
     .map((i) => ({ client_id: i.client_id, data: i.data }));
   return [...held, ...waiting];
+}
+
+/** The way to the sorting guide: what goes where, searched on the phone. */
+export function GuideLink() {
+  useT();
+  return (
+    <Link href="/guide" class="card guide-link" data-testid="guide-link">
+      <span class="guide-link-icon" aria-hidden="true"><Icon name="search" /></span>
+      <span><strong>{t('guide_link')}</strong><br /><span class="muted small">{t('guide_link_hint')}</span></span>
+    </Link>
+  );
 }
 
 export function ResidentHome() {
@@ -127,6 +141,8 @@ export function ResidentHome() {
             )}
             {/* Below the form: logging today is the screen's job, and its Save button must
                 show without scrolling. */}
+            <GuideLink />
+            <RewardsCard householdId={h.id} />
             <CollectionDays villageCode={h.village_code} calendar={calendar} />
           </>
         )}
