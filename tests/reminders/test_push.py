@@ -9,15 +9,17 @@ hold, using http_ece, not the code that encrypted it. The sending runs as the qu
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from khaya.areas.models import Village
-from khaya.auth.models import Role, User
+from khaya.auth.models import Role, User, VolunteerAssignment
 from khaya.extensions import db
 from khaya.households.models import Household
+from khaya.participation.models import Inspection
 from khaya.reminders.models import PushDelivery, PushSubscription
 from khaya.reminders.sending import send_due
 from tests.pushservice import PushService
@@ -150,3 +152,53 @@ def test_subscriptions_are_their_owners_and_topics_need_what_they_watch(client, 
     assert client.put(f"{API}/push/subscription", json={
         "subscription": push_service.subscription,
         "topics": ["collection_tomorrow"]}).status_code == 401
+
+
+def test_a_volunteer_is_reminded_of_the_inspections_due_in_their_villages(
+        app, client, auth, push_service):
+    """Due: households of the volunteer's villages never inspected or not for 90 days (the
+    volunteers' coverage rule); one inspected last week is not."""
+    today = dt.datetime.now(BANGKOK).date()
+    with app.app_context():
+        volunteer = db.session.execute(select(User).where(User.phone == "+66810000001")
+                                       ).scalar_one()
+        villages = set(db.session.execute(select(VolunteerAssignment.village_id).where(
+            VolunteerAssignment.user_id == volunteer.id)).scalars())
+        village = db.session.get(Village, min(villages))
+        made = []
+        for n in range(3):
+            household = Household(lgo_id=village.lgo_id, village_id=village.id,
+                                  house_number=f"due-{n}", members=2,
+                                  registered_on=dt.date(2024, 1, 1))
+            db.session.add(household)
+            db.session.flush()
+            made.append(household.id)
+        db.session.add(Inspection(  # seen last week: not due
+            client_id=uuid.uuid4(), household_id=made[0], lgo_id=village.lgo_id,
+            village_id=village.id, inspected_on=today - dt.timedelta(days=7), registered=True,
+            bin_built=True, food_waste_in_bin=True, lid_closed=True, used_correctly=True,
+            passed=True))
+        db.session.add(Inspection(  # seen 100 days ago: due again
+            client_id=uuid.uuid4(), household_id=made[1], lgo_id=village.lgo_id,
+            village_id=village.id, inspected_on=today - dt.timedelta(days=100), registered=True,
+            bin_built=True, food_waste_in_bin=True, lid_closed=True, used_correctly=True,
+            passed=True))
+        db.session.commit()
+        others = db.session.execute(
+            select(Household.id).where(Household.village_id.in_(villages), Household.active,
+                                       Household.id.not_in(made))).scalars().all()
+        db.session.remove()
+    headers = auth("0810000001")
+    answer = client.put(f"{API}/push/subscription", headers=headers, json={
+        "subscription": push_service.subscription, "topics": ["inspection_due"]})
+    assert answer.status_code == 200, answer.get_json()
+    with app.app_context():
+        assert send_due(_at(today, 10))["sent"] == 1
+    (message,) = push_service.received
+    due = 2 + len(others)  # made[1] and made[2], and any other household never inspected
+    assert message["payload"]["title"] == "ถึงรอบตรวจถังขยะเปียก"
+    assert message["payload"]["body"] == f"บ้าน {due} หลังในหมู่บ้านที่คุณดูแลยังไม่ได้ตรวจเกิน 90 วัน"
+    # A resident has no villages to inspect: the topic is refused.
+    refused = client.put(f"{API}/push/subscription", headers=auth("0810000011"), json={
+        "subscription": push_service.subscription, "topics": ["inspection_due"]})
+    assert refused.status_code == 422

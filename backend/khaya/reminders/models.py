@@ -13,7 +13,7 @@ from ..columns import TIMESTAMP, utcnow
 from ..extensions import Model
 
 # What a person may be reminded of.
-TOPICS = ("collection_tomorrow", "buying_day_tomorrow", "not_logged")
+TOPICS = ("collection_tomorrow", "buying_day_tomorrow", "not_logged", "inspection_due")
 
 
 class PushSubscription(Model):

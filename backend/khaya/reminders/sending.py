@@ -4,7 +4,9 @@ For each subscription and each topic it chose, outside its quiet hours (Thai tim
 
 - ``collection_tomorrow``: a collection schedule of its village has a day tomorrow;
 - ``buying_day_tomorrow``: a waste bank of its village's LGO buys tomorrow;
-- ``not_logged``: its household has not logged for ``not_logged_days`` days.
+- ``not_logged``: its household has not logged for ``not_logged_days`` days;
+- ``inspection_due``: households of the villages its volunteer looks after are due their wet-bin
+  inspection (never inspected, or not for ``OVERDUE_DAYS``: the volunteers' coverage rule).
 
 At most one message a day per subscription and topic: the ``push_deliveries`` row is claimed
 (a unique key) before the message goes, so two workers never both send it, and given back when
@@ -21,16 +23,19 @@ from dataclasses import dataclass
 
 from flask import current_app
 from pywebpush import WebPushException, webpush
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
 from ..areas.models import Village
+from ..auth.models import VolunteerAssignment, VolunteerProfile
 from ..auth.scoping import unscoped
 from ..collection import calendar
 from ..collection.models import ScheduleKind
 from ..common.time import local_zone
 from ..extensions import db
 from ..households.models import Household
+from ..participation.models import Inspection, Review
+from ..users.coverage import OVERDUE_DAYS
 from ..wastebank.models import WasteBank, first_buying_day
 from . import keys
 from .models import PushDelivery, PushSubscription
@@ -109,6 +114,31 @@ def _not_logged(subscription: PushSubscription, today: dt.date, lang: str) -> Me
                    "Log today: it takes less than a minute.", "/?reminder=log")
 
 
+def _inspection_due(subscription: PushSubscription, today: dt.date,
+                    lang: str) -> Message | None:
+    villages = select(VolunteerAssignment.village_id).join(
+        VolunteerProfile, VolunteerProfile.user_id == VolunteerAssignment.user_id).where(
+        VolunteerAssignment.user_id == subscription.user_id, VolunteerProfile.active)
+    last = (select(func.max(Inspection.inspected_on))
+            .where(Inspection.household_id == Household.id, Inspection.inspected_on <= today,
+                   Inspection.review.is_distinct_from(Review.rejected))
+            .scalar_subquery())
+    due_count = db.session.execute(
+        select(func.count()).select_from(Household)
+        .where(Household.village_id.in_(villages), Household.active,
+               or_(last.is_(None), last < today - dt.timedelta(days=OVERDUE_DAYS))),
+        execution_options=unscoped()).scalar_one()
+    if not due_count:
+        return None
+    if lang == "th":
+        return Message("inspection_due", "ถึงรอบตรวจถังขยะเปียก",
+                       f"บ้าน {due_count} หลังในหมู่บ้านที่คุณดูแลยังไม่ได้ตรวจเกิน "
+                       f"{OVERDUE_DAYS} วัน", "/households?reminder=inspection")
+    return Message("inspection_due", "Inspections due",
+                   f"{due_count} households in your villages not inspected for {OVERDUE_DAYS} "
+                   "days", "/households?reminder=inspection")
+
+
 def due(subscription: PushSubscription, now: dt.datetime) -> list[Message]:
     """The messages due to a subscription at ``now`` (aware), before the once-a-day rule."""
     local = now.astimezone(local_zone())
@@ -127,6 +157,8 @@ def due(subscription: PushSubscription, now: dt.datetime) -> list[Message]:
             found.append(_buying(village, tomorrow, lang))
         elif topic == "not_logged":
             found.append(_not_logged(subscription, today, lang))
+        elif topic == "inspection_due":
+            found.append(_inspection_due(subscription, today, lang))
     return [m for m in found if m is not None]
 
 

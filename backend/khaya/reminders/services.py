@@ -46,6 +46,9 @@ def subscribe(principal: Principal, data: dict[str, Any]) -> PushSubscription:
         errors["village_code"] = ["Name the village whose collection days to follow."]
     if "not_logged" in topics and household_id is None:
         errors["topics"] = ["not_logged is for a resident whose account is linked to a household."]
+    if "inspection_due" in topics and not principal.volunteer_village_ids:
+        errors.setdefault("topics", []).append(
+            "inspection_due is for a volunteer with villages to inspect.")
     if errors:
         raise InvalidSubscription(errors=errors)
     found = db.session.execute(

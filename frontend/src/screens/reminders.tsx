@@ -24,13 +24,16 @@ const TOPICS: { topic: Topic; label: Key; hint: Key }[] = [
   { topic: 'collection_tomorrow', label: 'rem_topic_collection', hint: 'rem_topic_collection_hint' },
   { topic: 'buying_day_tomorrow', label: 'rem_topic_buying', hint: 'rem_topic_buying_hint' },
   { topic: 'not_logged', label: 'rem_topic_not_logged', hint: 'rem_topic_not_logged_hint' },
+  { topic: 'inspection_due', label: 'rem_topic_inspection', hint: 'rem_topic_inspection_hint' },
 ];
 
 type Form = Omit<ReminderChoice, 'lang'>;
 
 // The server's defaults (PushSubscription), every topic the person may choose ticked.
-function defaults(resident: boolean): Form {
-  const topics: Topic[] = resident ? ['collection_tomorrow', 'buying_day_tomorrow', 'not_logged'] : ['collection_tomorrow', 'buying_day_tomorrow'];
+function defaults(resident: boolean, volunteer = false): Form {
+  const topics: Topic[] = ['collection_tomorrow', 'buying_day_tomorrow'];
+  if (resident) topics.push('not_logged');
+  if (volunteer) topics.push('inspection_due');
   return { topics, not_logged_days: 3, quiet_from: '21:00', quiet_until: '07:00' };
 }
 
@@ -61,15 +64,16 @@ function describe(error: unknown): Outcome {
   return { kind: 'error', text: errorMessage(error) };
 }
 
-export function Reminders({ userId, resident }: { userId: number; resident: boolean }) {
+export function Reminders({ userId, resident, volunteer = false }: { userId: number; resident: boolean; volunteer?: boolean }) {
   useT();
   const [state, setState] = useState<PushState>(pushState);
   const [saved, setSaved] = useState<ReminderSubscription | null>(null);
-  const [form, setForm] = useState<Form>(() => defaults(resident));
+  const [form, setForm] = useState<Form>(() => defaults(resident, volunteer));
   const [loading, setLoading] = useState(true);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
-  const offered = TOPICS.filter((o) => resident || o.topic !== 'not_logged');
+  // Not logging watches a resident's household; inspections due, a volunteer's villages.
+  const offered = TOPICS.filter((o) => (resident || o.topic !== 'not_logged') && (volunteer || o.topic !== 'inspection_due'));
 
   useEffect(() => {
     let live = true;
@@ -113,7 +117,7 @@ export function Reminders({ userId, resident }: { userId: number; resident: bool
     }
     setBusy(true);
     setOutcome(null);
-    const defaultsNow = defaults(resident);
+    const defaultsNow = defaults(resident, volunteer);
     try {
       // Straight from the tap: the permission prompt needs the gesture (push.ts).
       const row = await saveReminders(userId, {

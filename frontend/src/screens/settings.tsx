@@ -46,7 +46,7 @@ export function Settings() {
           <button type="button" class={lang.get() === 'en' ? 'on' : ''} aria-pressed={lang.get() === 'en'} onClick={() => setLang('en')} lang="en">English</button>
         </div>
       </section>
-      {me && <Reminders userId={me.user.id} resident={me.roles.includes('resident')} />}
+      {me && <Reminders userId={me.user.id} resident={me.roles.includes('resident')} volunteer={Boolean(me.user.volunteer?.village_codes.length)} />}
       <section class="card">
         <h2>{t('storage')}</h2>
         {storage && (
