@@ -3,6 +3,8 @@ import type { Key } from '../i18n';
 import { match } from '../router';
 import type { IconName } from '../ui/icons';
 import { BankOffice, Banks } from './banks';
+import { Discounts } from './discounts';
+import { GuideOffice } from './guide';
 import { Hazardous } from './hazardous';
 import { Reviews } from './inspections';
 import { LgoMap } from './map';
@@ -20,9 +22,11 @@ export const LGO_NAV: [string, Key, IconName][] = [
   ['/office/volunteers', 'on_volunteers', 'user'],
   ['/office/points', 'on_points', 'trash'],
   ['/office/schedules', 'on_schedules', 'calendar'],
+  ['/office/guide', 'on_guide', 'leaf'],
   ['/office/banks', 'on_banks', 'book'],
   ['/office/hazardous', 'on_hazardous', 'battery'],
   ['/office/report', 'on_report', 'clipboard'],
+  ['/office/discounts', 'on_discounts', 'medal'],
   ['/office/audit', 'on_audit', 'history'],
 ];
 
@@ -39,6 +43,8 @@ export function lgoScreen(path: string, admin: boolean) {
   if (path === '/office/volunteers') return <Volunteers admin={admin} />;
   if (path === '/office/points') return <Points />;
   if (path === '/office/schedules') return <Schedules />;
+  if (path === '/office/guide') return <GuideOffice />;
+  if (path === '/office/discounts') return <Discounts admin={admin} />;
   if (path === '/office/banks') return <Banks />;
   if ((p = match('/office/banks/:id', path)) && /^\d+$/.test(p.id)) return <BankOffice id={Number(p.id)} />;
   if (path === '/office/hazardous') return <Hazardous />;

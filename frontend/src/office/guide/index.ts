@@ -1,0 +1,2 @@
+/** The LGO's own sorting guide: what the LGO routes to. */
+export { GuideOffice } from './guide';
