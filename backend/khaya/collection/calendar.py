@@ -232,6 +232,14 @@ def village_schedules(village: Village) -> list[Schedule]:
             or (s.kind, s.stream) not in own]
 
 
+def village_banks(village: Village) -> list[WasteBank]:
+    """The open waste banks of the village's LGO, the village's own first."""
+    return list(db.session.execute(
+        select(WasteBank).where(WasteBank.lgo_id == village.lgo_id, WasteBank.active)
+        .order_by((WasteBank.village_id == village.id).desc().nulls_last(), WasteBank.id),
+        execution_options=unscoped()).scalars())
+
+
 def _distance_m(village: Village, point_ids: list[int]) -> dict[int, float]:
     """Metres from the village's centre to each point (none for a village with no place)."""
     if not point_ids or (village.point is None and village.geom is None):
@@ -269,11 +277,7 @@ def village_calendar(code: str, *, today: dt.date | None = None) -> dict[str, An
     dropoffs.sort(key=lambda e: (e["distance_m"] is None, e["distance_m"] or 0,
                                  e["next"] or dt.date.max))
     collections.sort(key=lambda e: (e["next"] or dt.date.max, e["schedule"].stream))
-    banks = db.session.execute(
-        select(WasteBank).where(WasteBank.lgo_id == village.lgo_id, WasteBank.active)
-        .order_by((WasteBank.village_id == village.id).desc().nulls_last(), WasteBank.id),
-        execution_options=unscoped()).scalars().all()
     return {
         "village": village, "today": today, "collections": collections, "dropoffs": dropoffs,
-        "banks": [{"bank": bank, "next": bank.next_buying_day} for bank in banks],
+        "banks": [{"bank": bank, "next": bank.next_buying_day} for bank in village_banks(village)],
     }

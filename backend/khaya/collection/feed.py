@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vRecur
 
 from ..columns import utcnow
+from ..common.time import local_today
 from ..wastebank.models import WasteBank
 from . import calendar
 from .models import Schedule, ScheduleKind
@@ -98,8 +99,9 @@ def _bank_events(bank: WasteBank, village_code: str, stamp: dt.datetime,
         event.add("dtstamp", stamp)
         event.add("summary", summary)
         event.add("dtstart", _at(first, opens))
-        event.add("dtend", _at(first, closes) if opens and closes
-                  else first + dt.timedelta(days=1) if not opens else _at(first, opens))
+        # A timed slot ends at its closing (or opening) time; an untimed one is the whole day.
+        event.add("dtend", _at(first, closes or opens) if opens
+                  else first + dt.timedelta(days=1))
         event.add("rrule", vRecur.from_ical(f"FREQ=WEEKLY;BYDAY={WEEKDAYS[slot['day']]}"))
         events.append(event)
     for day in sorted(plan.get("dates") or []):
@@ -115,8 +117,8 @@ def _bank_events(bank: WasteBank, village_code: str, stamp: dt.datetime,
 
 def village_feed(code: str) -> bytes:
     """The village's calendar as iCalendar bytes."""
-    found = calendar.village_calendar(code)
-    village = found["village"]
+    village = calendar.public_village(code)
+    today = local_today()
     stamp = utcnow().replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", "-//Khaya//Collection calendar//TH")
@@ -130,8 +132,8 @@ def village_feed(code: str) -> bytes:
         event = _schedule_event(schedule, village.code, stamp)
         if event is not None:
             cal.add_component(event)
-    for entry in found["banks"]:
-        for event in _bank_events(entry["bank"], village.code, stamp, found["today"]):
+    for bank in calendar.village_banks(village):
+        for event in _bank_events(bank, village.code, stamp, today):
             cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

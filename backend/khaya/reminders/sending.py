@@ -36,7 +36,7 @@ from ..extensions import db
 from ..households.models import Household
 from ..participation.models import Inspection, Review
 from ..users.coverage import OVERDUE_DAYS
-from ..wastebank.models import WasteBank, first_buying_day
+from ..wastebank.models import first_buying_day
 from . import keys
 from .models import PushDelivery, PushSubscription
 
@@ -88,9 +88,7 @@ def _collection(subscription: PushSubscription, village: Village, tomorrow: dt.d
 
 
 def _buying(village: Village, tomorrow: dt.date, lang: str) -> Message | None:
-    banks = db.session.execute(
-        select(WasteBank).where(WasteBank.lgo_id == village.lgo_id, WasteBank.active)
-        .order_by(WasteBank.id), execution_options=unscoped()).scalars().all()
+    banks = calendar.village_banks(village)
     names = [(bank.name_th if lang == "th" else bank.name_en or bank.name_th) for bank in banks
              if first_buying_day(bank.buying_schedule, tomorrow) == tomorrow]
     if not names:
