@@ -2,7 +2,8 @@
 
 Random batches of logs (some replayed), voids, inspections, deposits and reversals go through
 the API; then ``reconcile`` rebuilds everything from the raw rows and must find no difference,
-and participation over random ranges must equal a count made straight from the raw logs.
+and participation and the inspected and passed households over random ranges must equal counts
+made straight from the raw rows.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import select, text
 
 from khaya.analytics import INDICATORS, compute, rollups
+from khaya.analytics.figures import gather
 from khaya.analytics.indicators import evaluate, evaluate_periods
 from khaya.analytics.models import StaleVillage, VillageMonth
 from khaya.analytics.periods import custom
@@ -32,6 +34,13 @@ ORACLE = text("""
     where l.voided_at is null and l.log_date between :s and :e and l.village_id = any(:v)
       and h.registered_on <= :e
       and ((h.active and h.occupancy = 'occupied') or (not h.active and h.deactivated_on > :e))
+""")
+# Inspected households of a range, and those whose latest counted inspection then passed.
+INSPECTED = text("""
+    select count(*), count(*) filter (where passed) from (
+        select distinct on (village_id, household_id) passed from inspections
+        where counted and inspected_on between :s and :e and village_id = any(:v)
+        order by village_id, household_id, inspected_on desc, received_at desc, id desc) latest
 """)
 DENOMINATOR = text("""
     select count(*) from households h where h.village_id = any(:v) and h.registered_on <= :e
@@ -110,6 +119,10 @@ def test_rollups_equal_a_rebuild_after_random_events(seed, register_of_40, sync,
                     db_session.execute(DENOMINATOR, params).scalar_one())
         figure = row["participation"]
         assert (figure["numerator"], figure["denominator"]) == expected, (first, last)
+        numbers = gather(custom(first, last), village_ids, END).villages.values()
+        assert (sum(n.get("inspected", 0) for n in numbers),
+                sum(n.get("passed", 0) for n in numbers)) == tuple(
+            db_session.execute(INSPECTED, params).one()), (first, last)
 
 
 def test_reconcile_finds_and_repairs_a_tampered_rollup(dataset, db_session, runner):

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import Date, Integer, cast, func, literal, select, tuple_
 
 from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
-from ..households.models import Household, HouseholdState
+from ..households.models import HouseholdState
 from . import figures, signoff
-from .facts import fiscal_year_of, month_of, run
+from .facts import among, fiscal_year_of, month_of, run
 from .figures import Figures
 from .models import (
     ACTIVITY,
@@ -85,7 +85,7 @@ def _activity(kind: str, keys: list[Any], ids: list[int], needs: frozenset[str],
     wanted = tuple(c for c in ACTIVITY + INSPECTION if c in needs)
     if not wanted:
         return {}
-    where = (column.in_(keys), model.village_id.in_(ids))
+    where = (column.in_(keys), among(model.village_id, ids))
     if collapse:
         stmt = (select(column, literal(ALL_VILLAGES),
                        *(func.sum(getattr(model, c)) for c in wanted))
@@ -114,7 +114,7 @@ def _registers(periods: Sequence[Period], ids: list[int], today: dt.date,
             select(VillageRegister.month, func.count(),
                    *(func.sum(getattr(VillageRegister, c)) for c in wanted))
             .where(VillageRegister.month.in_(sorted(set(snapshot_of.values()))),
-                   VillageRegister.village_id.in_(ids))
+                   among(VillageRegister.village_id, ids))
             .group_by(VillageRegister.month)).tuples()}
         if all(sums.get(m, (m, 0))[1] == len(ids) for m in snapshot_of.values()):
             return {(key, ALL_VILLAGES): dict(zip(wanted, sums[m][2:], strict=True))
@@ -122,7 +122,7 @@ def _registers(periods: Sequence[Period], ids: list[int], today: dt.date,
     rows = run(select(VillageRegister.month, VillageRegister.village_id,
                       *(getattr(VillageRegister, c) for c in wanted))
                .where(VillageRegister.month.in_(sorted(set(snapshot_of.values()))),
-                      VillageRegister.village_id.in_(ids))).tuples()
+                      among(VillageRegister.village_id, ids))).tuples()
     by_month = {(row[0], row[1]): dict(zip(wanted, row[2:], strict=True)) for row in rows}
     stale = pending_stale()
     out: dict[tuple[Any, int], dict[str, Any]] = {}
@@ -141,7 +141,6 @@ def _registers(periods: Sequence[Period], ids: list[int], today: dt.date,
 def _off_register(kind: str, periods: Sequence[Period], ids: list[int], today: dt.date,
                   collapse: bool) -> dict[tuple[Any, int], dict[str, Any]]:
     """``figures._off_register`` of every period in one query (see there)."""
-    h = Household
     first = min(p.start for p in periods)
     table: Any
     key: Any
@@ -162,11 +161,13 @@ def _off_register(kind: str, periods: Sequence[Period], ids: list[int], today: d
         select(key, literal(ALL_VILLAGES), pairs) if collapse
         else select(key, table.village_id, func.count(table.household_id.distinct()))
     )
+    # The few candidates first, as in ``figures``: joining every household-month of the
+    # series to the states instead read them all (90 ms for a year of the province).
     stmt = (
-        stmt.join(h, h.id == table.household_id)
-        .join(HouseholdState, HouseholdState.household_id == table.household_id)
-        .where(key.in_([_key(p) for p in periods]), table.village_id.in_(ids),
-               cast(mask, Integer) != 0, h.last_log_on >= first, off_register_on(as_of))
+        stmt.join(HouseholdState, HouseholdState.household_id == table.household_id)
+        .where(table.household_id == figures.off_register_candidates(first, first),
+               key.in_([_key(p) for p in periods]), among(table.village_id, ids),
+               cast(mask, Integer) != 0, off_register_on(as_of))
         .group_by(key, *([] if collapse else [table.village_id]))
     )
     return {(k, v): {"off_register": n} for k, v, n in run(stmt).tuples()}

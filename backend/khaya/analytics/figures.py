@@ -19,7 +19,7 @@ from sqlalchemy import Integer, and_, any_, case, cast, func, literal, or_, sele
 
 from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
 from ..households.models import Household, HouseholdState, Occupancy
-from . import registers, signoff
+from . import gaps, registers, signoff
 from .facts import among, run
 from .models import (
     ACTIVITY,
@@ -35,7 +35,7 @@ from .models import (
 )
 from .periods import DAY, FISCAL_YEAR, MONTH, Period, next_month
 from .registers import off_register_on
-from .rollups import inspection_counts, pending_stale
+from .rollups import pending_stale
 
 ALL_DAYS = -1
 Numbers = dict[str, Any]
@@ -87,9 +87,8 @@ def _activity(period: Period, ids: list[int], wanted: frozenset[str]) -> dict[in
             for village_id, distinct in _distinct(period, ids).items():
                 found.setdefault(village_id, {}).update(distinct)
     if wanted & set(INSPECTION):
-        for row in inspection_counts("range", ids, period.start, period.end):
-            found.setdefault(row.village_id, {}).update(inspected=row.inspected,
-                                                        passed=row.passed)
+        for village_id, numbers in gaps.inspected(period.start, period.end, ids).items():
+            found.setdefault(village_id, {}).update(numbers)
     return found
 
 
@@ -133,18 +132,7 @@ def _in_period(hm: Any, period: Period) -> list[Any]:
 
 def _distinct(period: Period, ids: list[int]) -> dict[int, Numbers]:
     """Households that logged, and that deposited, on any day of a custom range."""
-    hm = HouseholdMonth
-    mask = _day_mask(hm, period)
-    rows = run(
-        select(hm.village_id,
-               func.count(hm.household_id.distinct()).filter(hm.days.op("&")(mask) != 0)
-               .label("households"),
-               func.count(hm.household_id.distinct())
-               .filter(hm.deposit_days.op("&")(mask) != 0).label("depositors"))
-        .where(*_in_period(hm, period), among(hm.village_id, ids))
-        .group_by(hm.village_id)
-    ).all()
-    return {r.village_id: {"households": r.households, "depositors": r.depositors} for r in rows}
+    return dict(gaps.distinct(period.start, period.end, ids))
 
 
 def register_of(period: Period, ids: list[int], today: dt.date) -> dict[int, Numbers]:
@@ -170,6 +158,20 @@ def register_of(period: Period, ids: list[int], today: dt.date) -> dict[int, Num
     return found
 
 
+def off_register_candidates(since: dt.date, as_of: Any) -> Any:
+    """``= any(...)`` of the households that may have been off the register on ``as_of``
+    (a date, or the earliest of several) and logged since ``since``: those off it now, and
+    those with an off-register span that ended after ``as_of``. Both are few and indexed."""
+    s = HouseholdState
+    return any_(func.array(union(
+        select(Household.id).where(or_(~Household.active,
+                                       Household.occupancy != Occupancy.occupied),
+                                   Household.last_log_on >= since),
+        select(s.household_id).where(~and_(s.active, s.occupancy == Occupancy.occupied),
+                                     s.valid_until > as_of),
+    ).scalar_subquery()))
+
+
 def _off_register(period: Period, ids: list[int], as_of: dt.date | None) -> dict[int, Numbers]:
     """Participants that the register no longer counts at the period's end (vacant, gone).
 
@@ -181,18 +183,11 @@ def _off_register(period: Period, ids: list[int], as_of: dt.date | None) -> dict
     # that logged lately are looked up, as an array made first (a join would read every
     # household-month of the period instead).
     s = HouseholdState
-    candidates = union(
-        select(Household.id).where(or_(~Household.active,
-                                       Household.occupancy != Occupancy.occupied),
-                                   Household.last_log_on >= period.start),
-        select(s.household_id).where(~and_(s.active, s.occupancy == Occupancy.occupied),
-                                     s.valid_until > as_of),
-    )
     last_log_on = (select(Household.last_log_on)
                    .where(Household.id == s.household_id).scalar_subquery())
     gone = any_(func.array(
         select(s.household_id)
-        .where(s.household_id == any_(func.array(candidates.scalar_subquery())),
+        .where(s.household_id == off_register_candidates(period.start, as_of),
                off_register_on(as_of), last_log_on >= period.start)
         .scalar_subquery()))
     if period.kind == FISCAL_YEAR:

@@ -26,11 +26,13 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     ForeignKey,
     Index,
     Integer,
     Numeric,
+    PrimaryKeyConstraint,
     SmallInteger,
     or_,
     text,
@@ -205,6 +207,39 @@ class VillageRegisterStep(Model):
     verified: Mapped[int] = _zero_int()
     verified_persons: Mapped[int] = _zero_int()
     bank_members: Mapped[int] = _zero_int()
+
+
+class VillageLogGap(Model):
+    """Households of a village whose log (``kind`` 0) or deposit (1) on ``day`` followed their
+    previous one on ``prev_day`` (``gaps.NEVER`` for a first): distinct households over any
+    range of days (see ``analytics.gaps``)."""
+
+    __tablename__ = "village_log_gaps"
+    # Covering: a range reads the index alone.
+    __table_args__ = (PrimaryKeyConstraint("village_id", "day", "kind", "prev_day",
+                                           postgresql_include=["households"]),)
+
+    village_id: Mapped[int] = mapped_column(Integer)
+    day: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[int] = mapped_column(SmallInteger)
+    prev_day: Mapped[dt.date] = mapped_column(Date)
+    households: Mapped[int] = _zero_int()
+
+
+class VillageInspectionSpan(Model):
+    """Households of a village whose last counted inspection of ``day`` had result ``passed``
+    and whose next inspection day is ``next_day`` (``gaps.FOREVER`` for none): inspected and
+    passed households over any range of days (see ``analytics.gaps``)."""
+
+    __tablename__ = "village_inspection_spans"
+    __table_args__ = (PrimaryKeyConstraint("village_id", "day", "next_day", "passed",
+                                           postgresql_include=["households"]),)
+
+    village_id: Mapped[int] = mapped_column(Integer)
+    day: Mapped[dt.date] = mapped_column(Date)
+    next_day: Mapped[dt.date] = mapped_column(Date)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    households: Mapped[int] = _zero_int()
 
 
 class FeeDiscountRule(Model):

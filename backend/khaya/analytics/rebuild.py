@@ -36,7 +36,7 @@ from ..common.horizon import raw_logs_kept_from
 from ..common.time import fiscal_year, local_today
 from ..participation.models import SortingLog
 from ..wastebank.models import LedgerEntry
-from . import registers
+from . import gaps, registers
 from .changes import apply_all
 from .facts import DEPOSITS, LOGS, day_bit, deposit_facts, fiscal_year_of, log_facts, month_of, run
 from .models import (
@@ -46,6 +46,8 @@ from .models import (
     HouseholdMonth,
     VillageDay,
     VillageFiscalYear,
+    VillageInspectionSpan,
+    VillageLogGap,
     VillageMonth,
     VillageRegister,
     VillageRegisterStep,
@@ -65,6 +67,8 @@ TABLES: tuple[tuple[Any, str], ...] = (
     (VillageFiscalYear, "fiscal_year"),
     (VillageRegister, "month"),
     (VillageRegisterStep, "day"),
+    (VillageLogGap, "day"),
+    (VillageInspectionSpan, "day"),
 )
 VILLAGE_SUMS = LOGS.village_sums + DEPOSITS.village_sums
 
@@ -171,6 +175,12 @@ def build(start: dt.date, end: dt.date) -> None:
     for model in (HouseholdMonth, HouseholdFiscalYear, VillageDay):
         # Temporary tables get no statistics by themselves; the next joins need them.
         run(text(f"analyze tmp_{model.__tablename__}"))
+    # The range cells of start..end from the rebuilt masks (the day before a household's first
+    # day of the range from the live masks, which the rebuild does not touch).
+    for mask in gaps.KINDS:
+        run(gaps.fill_sql("tmp_household_months", "tmp_village_log_gaps", mask),
+            gaps.fill_params(None, start))
+    run(gaps.spans_sql("tmp_village_inspection_spans"), gaps.spans_params(None, start, end))
     vd = _temp(VillageDay)
     _village_periods(VillageMonth, "month", month_of(vd.c.day), hm, hm.c.month, start, end)
     hfy = _temp(HouseholdFiscalYear)
@@ -186,7 +196,8 @@ def build(start: dt.date, end: dt.date) -> None:
              f"select * from ({registers.STEPS_SQL}) as steps "
              "where day between :start and :end"),
         {"villages": None, "start": start, "end": end})
-    for model in (VillageMonth, VillageFiscalYear, VillageRegister, VillageRegisterStep):
+    for model in (VillageMonth, VillageFiscalYear, VillageRegister, VillageRegisterStep,
+                  VillageLogGap, VillageInspectionSpan):
         run(text(f"analyze tmp_{model.__tablename__}"))
 
 
@@ -258,6 +269,8 @@ def replace(start: dt.date, end: dt.date) -> None:
         run(delete(model).where(_in_range(model, key, start, end)))
         columns = _columns(model)
         run(insert(model).from_select(columns, select(*(_temp(model).c[c] for c in columns))))
+    # The first log after the range follows a day of it: its cells move with the range's.
+    gaps.rebuild(None, end + dt.timedelta(days=1))
 
 
 def reconcile(start: dt.date, end: dt.date, *, repair: bool = False) -> Report:

@@ -27,14 +27,14 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, delete, func, literal, select, text, tuple_, update
+from sqlalchemy import Select, delete, func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..common.time import fiscal_year, local_today
 from ..participation.models import Inspection, SortingLog
 from ..wastebank.models import LedgerEntry
-from . import registers
+from . import gaps, registers
 from .facts import DEPOSITS, LOGS, Fact, day_bit, fiscal_year_of, month_of, run, table_of
 from .models import (
     HouseholdFiscalYear,
@@ -214,6 +214,22 @@ def _apply(fact: Fact, days: Deltas, changes: list[tuple], sign: int) -> None:
     _bump(VillageDay, "day", days)
     _bump(VillageMonth, "month", months)
     _bump(VillageFiscalYear, "fiscal_year", fiscal_years)
+    _rebuild_gaps(fact, changes)
+
+
+def _rebuild_gaps(fact: Fact, changes: list[tuple]) -> None:
+    """Rebuild the villages' range cells from the first day whose bit flipped (a day's change
+    moves only its cells and those of the household's next day, which is later)."""
+    since: dict[int, dt.date] = {}
+    for month, village_id, _household, prev, new in changes:
+        if prev != new:
+            first = month.replace(day=min(_bits(prev ^ new)) + 1)
+            since[village_id] = min(first, since.get(village_id, first))
+    by_day: dict[dt.date, list[int]] = defaultdict(list)
+    for village_id, first in since.items():
+        by_day[first].append(village_id)
+    for first, villages in sorted(by_day.items()):
+        gaps.rebuild(villages, first, masks=(fact.mask,))
 
 
 def _roll_up(days: Deltas, period_of: Any, columns: Sequence[str]) -> Deltas:
@@ -300,6 +316,7 @@ def inspections_added(ids: Iterable[int]) -> None:
     months = {(r.inspected_on.replace(day=1), r.village_id) for r in rows}
     fiscal_years = {(fiscal_year(r.inspected_on), r.village_id) for r in rows}
     recount_inspections(villages, months=months, fiscal_years=fiscal_years)
+    gaps.rebuild_spans(villages)
     # Verification changed: rebuild these villages' month-end rows now (under the lock), and
     # a few villages another change left stale, so the backlog never waits for the CLI.
     registers.refresh(villages, through=local_today())
@@ -343,13 +360,12 @@ def inspection_select(key: str, villages: Sequence[int] | None, start: dt.date,
     Inspections that do not count (a flagged pass awaiting review, a rejected one) are left
     out, as if they had not been made.
 
-    ``key`` is ``month``, ``fiscal_year``, or ``range`` (the whole of start..end). Columns:
-    ``period, village_id, inspected, passed``.
+    ``key`` is ``month`` or ``fiscal_year`` (any range of days reads ``gaps.inspected``).
+    Columns: ``period, village_id, inspected, passed``.
     """
     period: ColumnElement = {
         "month": month_of(Inspection.inspected_on),
         "fiscal_year": fiscal_year_of(Inspection.inspected_on),
-        "range": literal(start),
     }[key]
     latest = (
         select(Inspection.village_id, period.label("period"), Inspection.passed)

@@ -131,8 +131,9 @@ def league(level: str, *, parent: str | None, indicator: str, period: Period,
     chosen = select_areas(territory, level, parent=parent, scope=scope)
     today = local_today()
     before = period.like_for_like(today)
-    now_rows = evaluate(chosen, period, [name], territory, today)
-    then_rows = {r["code"]: r[name] for r in evaluate(chosen, before, [name], territory, today)}
+    # Read together: two months (or years) cost one query per source, not two.
+    now_rows, earlier_rows = evaluate_periods(chosen, [period, before], [name], territory, today)
+    then_rows = {r["code"]: r[name] for r in earlier_rows}
     by_code = {a.code: a for a in chosen}
     states = approval_states(chosen, period)
     begun = period.start <= today

@@ -111,6 +111,9 @@ class HouseholdState(Model):
         Index("ix_household_states_village", "village_id", "valid_from"),
         Index("ix_household_states_off_register", "household_id",
               postgresql_where=text("not (active and occupancy = 'occupied')")),
+        # The spans that ended after a day: the off-register candidates of a past period.
+        Index("ix_household_states_off_register_until", "valid_until",
+              postgresql_where=text("not (active and occupancy = 'occupied')")),
     )
 
     household_id: Mapped[int] = mapped_column(

@@ -42,7 +42,7 @@ from ..participation.models import Inspection, Photo, SortingLog
 
 # Rollups rebuilt from raw logs; the month-end registers come from the register, not logs.
 LOG_ROLLUPS = ("household_months", "household_fiscal_years", "village_days", "village_months",
-               "village_fiscal_years")
+               "village_fiscal_years", "village_log_gaps")
 
 
 class RetentionRefused(Exception):
