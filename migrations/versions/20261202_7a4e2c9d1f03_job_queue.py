@@ -16,8 +16,8 @@ Create Date: 2026-12-02 19:40:00.000000
 """
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 from procrastinate.schema import SchemaManager
+from sqlalchemy.dialects import postgresql
 
 revision = "7a4e2c9d1f03"
 down_revision = "5e3c1a7d9b04"

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Computed,
     Date,
     ForeignKey,
     Index,
@@ -37,6 +39,7 @@ from sqlalchemy import (
     or_,
     text,
 )
+from sqlalchemy.dialects.postgresql import DATERANGE
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..columns import TIMESTAMP
@@ -198,6 +201,9 @@ class VillageRegisterStep(Model):
     on which its register changed (see ``analytics.registers``)."""
 
     __tablename__ = "village_register_steps"
+    # The step that holds a day, for every village at once, from the index alone.
+    __table_args__ = (Index("ix_village_register_steps_span", "span", postgresql_using="gist",
+                            postgresql_include=["village_id", *REGISTER]),)
 
     village_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
@@ -207,6 +213,9 @@ class VillageRegisterStep(Model):
     verified: Mapped[int] = _zero_int()
     verified_persons: Mapped[int] = _zero_int()
     bank_members: Mapped[int] = _zero_int()
+    # The village's next step (none for the last): the step holds day..until, ``span``.
+    until: Mapped[dt.date | None] = mapped_column(Date)
+    span: Mapped[Any] = mapped_column(DATERANGE, Computed("daterange(day, until)", persisted=True))
 
 
 class VillageLogGap(Model):

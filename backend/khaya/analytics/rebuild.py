@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
+    Date,
     Integer,
     and_,
     cast,
@@ -56,7 +57,9 @@ from .periods import fiscal, month_starts, next_month
 from .rollups import inspection_select, refresh_stale
 
 # Scratch columns of the upserts; they carry no figure.
-IGNORED = {"prev_days", "prev_deposit_days", "prev_months", "prev_deposit_months"}
+IGNORED = {"prev_days", "prev_deposit_days", "prev_months", "prev_deposit_months",
+           # Generated from the row's other columns.
+           "span"}
 SHOWN = 10
 # Every rollup and the column that holds its period.
 TABLES: tuple[tuple[Any, str], ...] = (
@@ -192,7 +195,8 @@ def build(start: dt.date, end: dt.date) -> None:
              f"{registers.SELECT_SQL}"),
         registers.params(None, months, [next_month(m) - dt.timedelta(days=1) for m in months]))
     # The steps of the range, counted from the whole history (a step holds until the next).
-    run(text(f"insert into tmp_village_register_steps (village_id, day, {', '.join(REGISTER)}) "
+    run(text("insert into tmp_village_register_steps "
+             f"(village_id, day, {', '.join(REGISTER)}, until) "
              f"select * from ({registers.STEPS_SQL}) as steps "
              "where day between :start and :end"),
         {"villages": None, "start": start, "end": end})
@@ -246,7 +250,9 @@ def compare(start: dt.date, end: dt.date) -> list[TableReport]:
             built = (select(built).where(built.c.month.in_(select(live.c.month).distinct()))
                      .subquery("built"))
         joined = live.join(built, and_(*(live.c[k] == built.c[k] for k in keys)), full=True)
-        differs = or_(*(func.coalesce(live.c[c], 0) != func.coalesce(built.c[c], 0)
+        differs = or_(*(live.c[c].is_distinct_from(built.c[c])
+                        if isinstance(model.__table__.c[c].type, Date)
+                        else func.coalesce(live.c[c], 0) != func.coalesce(built.c[c], 0)
                         for c in values))
         diff = (select(*(func.coalesce(live.c[k], built.c[k]).label(k) for k in keys),
                        *(live.c[c].label(c) for c in values),
