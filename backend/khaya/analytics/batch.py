@@ -17,7 +17,7 @@ from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollecti
 from ..households.models import HouseholdState
 from . import figures, signoff
 from .facts import among, fiscal_year_of, month_of, run
-from .figures import Figures
+from .figures import ALL_VILLAGES, Figures
 from .models import (
     ACTIVITY,
     INSPECTION,
@@ -31,9 +31,6 @@ from .models import (
 from .periods import FISCAL_YEAR, MONTH, Period
 from .registers import off_register_on
 from .rollups import pending_stale
-
-# With ``collapse`` the villages' numbers are summed in SQL under this one key.
-ALL_VILLAGES = 0
 
 
 def gather_periods(periods: Sequence[Period], village_ids: Sequence[int], today: dt.date,

@@ -106,19 +106,21 @@ def rebuild(village_ids: Sequence[int] | None, since: dt.date,
         run(fill_sql("household_months", "village_log_gaps", mask), params)
 
 
-_READ = text("""
-    select village_id, kind, sum(households) as n
+# Per village, or (``collapse``) summed under the key 0 for one area.
+_READ = {collapse: text(f"""
+    select {"0" if collapse else "village_id"}, kind, sum(households) as n
     from village_log_gaps
     where village_id = any(cast(:villages as int[])) and day between :start and :end
       and prev_day < :start
-    group by village_id, kind""")
+    group by {"" if collapse else "village_id, "}kind""") for collapse in (False, True)}
 
 
-def distinct(start: dt.date, end: dt.date,
-             village_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Households that logged, and that deposited, on any day of start..end, per village."""
+def distinct(start: dt.date, end: dt.date, village_ids: Sequence[int], *,
+             collapse: bool = False) -> dict[int, dict[str, int]]:
+    """Households that logged, and that deposited, on any day of start..end, per village (or
+    summed under 0)."""
     out: dict[int, dict[str, int]] = {}
-    rows = run(_READ, {"villages": sorted(village_ids), "start": start, "end": end})
+    rows = run(_READ[collapse], {"villages": sorted(village_ids), "start": start, "end": end})
     for village_id, kind, n in rows.tuples():
         out.setdefault(village_id, {"households": 0, "depositors": 0})[COUNTS[kind]] = int(n)
     return out
@@ -176,17 +178,19 @@ def rebuild_spans(village_ids: Sequence[int] | None) -> None:
     run(spans_sql("village_inspection_spans"), params)
 
 
-_READ_SPANS = text("""
-    select village_id, sum(households) as inspected,
+_READ_SPANS = {collapse: text(f"""
+    select {"0" if collapse else "village_id"}, sum(households) as inspected,
            coalesce(sum(households) filter (where passed), 0) as passed
     from village_inspection_spans
     where village_id = any(cast(:villages as int[])) and day between :start and :end
       and next_day > :end
-    group by village_id""")
+    {"" if collapse else "group by village_id"}""") for collapse in (False, True)}
 
 
-def inspected(start: dt.date, end: dt.date,
-              village_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Households inspected in start..end, and those whose latest inspection then passed."""
-    rows = run(_READ_SPANS, {"villages": sorted(village_ids), "start": start, "end": end})
-    return {v: {"inspected": int(i), "passed": int(p)} for v, i, p in rows.tuples()}
+def inspected(start: dt.date, end: dt.date, village_ids: Sequence[int], *,
+              collapse: bool = False) -> dict[int, dict[str, int]]:
+    """Households inspected in start..end, and those whose latest inspection then passed, per
+    village (or summed under 0)."""
+    rows = run(_READ_SPANS[collapse], {"villages": sorted(village_ids), "start": start,
+                                       "end": end})
+    return {v: {"inspected": int(i or 0), "passed": int(p or 0)} for v, i, p in rows.tuples()}

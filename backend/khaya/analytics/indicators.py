@@ -55,10 +55,10 @@ from ..areas.models import LgoType
 from ..auth.scoping import Scope
 from ..collection.models import HAZARD_TYPES
 from ..common.time import local_today
-from .batch import ALL_VILLAGES, gather_periods
+from .batch import gather_periods
 from .errors import InvalidQuery
 from .facts import run
-from .figures import Figures, Numbers, empty, gather
+from .figures import ALL_VILLAGES, Figures, Numbers, empty, gather
 from .models import MATERIAL_COLUMNS, MATERIALS, STREAM_COLUMNS
 from .periods import Period, PeriodError, resolve
 from .territory import Area, Territory, load, select_areas
@@ -259,7 +259,7 @@ def evaluate(areas: Sequence[Area], period: Period, names: Sequence[str],
     """Return the rows of ``compute`` for areas already chosen."""
     _quick()
     villages = sorted({v for a in areas for v in a.village_ids})
-    figures = gather(period, villages, today, frozenset(_needs(names)))
+    figures = gather(period, villages, today, frozenset(_needs(names)), collapse=len(areas) == 1)
     return _rows(areas, period, names, figures, territory, today)
 
 
