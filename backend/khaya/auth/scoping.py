@@ -11,6 +11,7 @@ seed, tests' own setup) is trusted and unfiltered. A query that must see past th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from flask import g, has_request_context
@@ -88,9 +89,12 @@ def _apply_scope(state: ORMExecuteState) -> None:
     scope = current_scope()
     if scope is None or scope.everything:
         return
-    state.statement = state.statement.options(
-        *(
-            with_loader_criteria(model, scope_clause(model, scope), include_aliases=True)
-            for model in SCOPED_MODELS
-        )
-    )
+    state.statement = state.statement.options(*_criteria(scope))
+
+
+@lru_cache(maxsize=1024)
+def _criteria(scope: Scope) -> tuple[Any, ...]:
+    """The loader criteria of every scoped model for one scope, built once per scope (a scope
+    is immutable; a request's statements, and the next request of the same person, share them)."""
+    return tuple(with_loader_criteria(model, scope_clause(model, scope), include_aliases=True)
+                 for model in SCOPED_MODELS)
