@@ -14,8 +14,9 @@ installed with uvicorn into its own virtual environment, var/bench-tipg (made wh
 
 Servers, both on loopback, started by the script and stopped afterwards: Khaya as
 scripts/run.sh serves it (gunicorn, 2 workers x 4 threads), once as configured and once more with
-``KHAYA_MAPS_TILE_CACHE_ENTRIES=0`` (the in-process tile cache then keeps nothing, so every tile
-is rendered: the cold-cache figure; the indicator snapshots stay warm); tipg under uvicorn with 2
+``KHAYA_MAPS_TILE_CACHE_ENTRIES=0`` (the in-process tile cache, which also keeps OGC pages, then
+keeps nothing, so every tile and page is rendered: the cold-cache figure; the indicator
+snapshots and the areas' boxes stay warm); tipg under uvicorn with 2
 worker processes, exposing only public.households and public.villages (TIPG_DB_SCHEMAS,
 TIPG_DB_TABLES, no functions). The load client is wrk with a Lua script that walks the list of
 paths (each thread from its own place in it), the same threads and connections for every
@@ -713,9 +714,7 @@ def main() -> int:
         say(f"khaya on :{warm_khaya.port} (and :{cold_khaya.port} with no tile cache), "
             f"tipg on :{tipg.port}; {client.describe()}")
         for work in plan:
-            # OGC items do not go through the tile cache: one Khaya is enough there.
-            names = (["khaya", "tipg"] if work.key == "items"
-                     else ["khaya", "khaya, no tile cache", "tipg"])
+            names = ["khaya", "khaya, no tile cache", "tipg"]
             targets = {name: servers[name] for name in names}
             needs_token = work.key == "households"
             tokens = {n: login(t.port) for n, t in targets.items() if t.login and needs_token}

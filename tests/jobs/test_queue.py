@@ -111,7 +111,8 @@ def test_every_periodic_task_is_declared_with_its_schedule():
     queue.perform_import_paths()
     declared = {p.task.name: p.cron for p in queue.periodic_registry.periodic_tasks.values()}
     assert set(declared) >= {"khaya.analytics.refresh", "khaya.privacy.apply_retention",
-                             "khaya.exports.expire", "khaya.jobs.retry_stalled"}
+                             "khaya.exports.expire", "khaya.jobs.retry_stalled",
+                             "khaya.maps.compact_versions"}
     assert all(croniter.is_valid(cron) for cron in declared.values()), declared
     # Every scheduled task is also one a worker can find by name.
     assert set(declared) <= set(queue.tasks)

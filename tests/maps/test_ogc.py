@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from khaya.areas.models import Lgo, LgoType, Tambon, Village
 from khaya.extensions import db
-from khaya.maps import ogc
+from khaya.maps import ogc, tiles
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
@@ -227,3 +227,20 @@ def test_every_tambon_is_served(app, client):
         count = db.session.execute(select(func.count()).select_from(Tambon)).scalar_one()
         db.session.remove()
     assert client.get("/ogc/collections/tambons/items").get_json()["numberMatched"] == count
+
+
+def test_a_page_is_kept_until_its_collection_changes(app, client):
+    path = "/ogc/collections/villages/items?limit=5"
+    first = client.get(path).get_json()
+    hits = tiles.cache_info()["hits"]
+    again = client.get(path).get_json()
+    assert tiles.cache_info()["hits"] == hits + 1
+    assert [f["properties"] for f in again["features"]] == [
+        f["properties"] for f in first["features"]]
+    code = first["features"][0]["id"]
+    with app.app_context():
+        village = db.session.execute(select(Village).where(Village.code == code)).scalar_one()
+        village.name_en = "Renamed for the page cache"
+        db.session.commit()
+    renamed = client.get(path).get_json()
+    assert renamed["features"][0]["properties"]["name_en"] == "Renamed for the page cache"

@@ -61,12 +61,16 @@ def test_compaction_folds_the_log_without_moving_the_version(db_session):
     assert cache.read_version(["households"]) == before + 1
 
 
-def test_a_rendered_tile_compacts_a_grown_log(app, client, db_session, monkeypatch):
+def test_the_queue_compacts_a_grown_log(app, client, db_session, monkeypatch):
     monkeypatch.setitem(app.config, "MAPS_VERSION_COMPACT_AFTER", 1)
     assert db.session.execute(select(func.count()).select_from(MapDataChange)).scalar_one() > 0
     version = cache.read_version(tiles.SOURCES["lgos"])
     z, x, y = tile_of(99.0121, 18.5865, 10)
     assert client.get(f"/api/v1/tiles/lgos/{z}/{x}/{y}.mvt").status_code == 200
+    # A tile request leaves the log alone: the periodic job (``maps.tasks``) folds it.
+    db.session.expire_all()
+    assert db.session.execute(select(func.count()).select_from(MapDataChange)).scalar_one() > 0
+    assert tiles.compact_versions() is True
     db.session.expire_all()
     assert db.session.execute(select(func.count()).select_from(MapDataChange)).scalar_one() == 0
     assert cache.read_version(tiles.SOURCES["lgos"]) == version

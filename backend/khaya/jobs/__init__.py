@@ -35,6 +35,7 @@ TASK_MODULES = [
     "khaya.analytics.tasks",
     "khaya.privacy.tasks",
     "khaya.reminders.tasks",
+    "khaya.maps.tasks",
 ]
 
 # The web side defers on SQLAlchemy connections (the request's transaction); a worker

@@ -25,7 +25,8 @@ from ..common.geo import GEOJSON_DECIMALS, SRID
 from ..common.time import local_today
 from ..errors import NotFound
 from ..extensions import db
-from . import indicators, layers, ogc_filter
+from . import boxes, indicators, layers, ogc_filter, tiles
+from .cache import read_version
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = (
@@ -219,29 +220,41 @@ def _page_statement(
     ).select_from(ordered)
 
 
-@functools.lru_cache(maxsize=8)
-def _codes_in_box(collection_id: str, shape: str) -> Select:
-    model = layers.AREA_LEVELS[collection_id]
-    return select(model.code).where(_bound_box_clause(collection_id, shape))
-
-
 def _quick_page(
     collection_id: str, limit: int, offset: int, bbox: tuple[float, ...] | None
 ) -> tuple[str, int, int]:
-    """A page without property filters, through a statement built once (see ``_page_statement``)."""
+    """A page without property filters, through a statement built once (see ``_page_statement``).
+
+    Pages are kept in the tile cache, keyed like tiles by the collection's data version and
+    indicator snapshot: an edit or a new month's figures make a new key, never a stale page.
+    """
     shape, box = _box_params(bbox) if bbox else (None, {})
     params: dict[str, Any] = {"limit": limit, "offset": offset, **box}
     period = None
-    values: dict[str, dict] = {}
+    snap = indicators.Snapshot()
+    version = read_version(tiles.SOURCES[collection_id])
     if collection_id in INDICATOR_COLLECTIONS:
         period = indicators.latest_complete_month(local_today())
-        values = indicators.snapshot(collection_id, period).values
-        if values and shape:
-            codes = db.session.execute(
-                _codes_in_box(collection_id, shape), box, execution_options=unscoped()
-            ).scalars()
-            # An empty box keeps the indicator columns (a row no area matches).
-            values = {code: values[code] for code in codes if code in values} or {"": {}}
+        snap = indicators.snapshot(collection_id, period)
+    key = ("ogc-page", collection_id, limit, offset, bbox, version, period, snap.fingerprint)
+    cache = tiles.tile_cache()
+    page = cache.get(key)
+    if page is None:
+        page = _render_page(collection_id, limit, offset, bbox, shape, params, period,
+                            snap.values, version)
+        cache.put(key, page, len(page[0]) + 200)
+    return page
+
+
+def _render_page(collection_id: str, limit: int, offset: int, bbox: tuple[float, ...] | None,
+                 shape: str | None, params: dict[str, Any], period: str | None,
+                 values: dict[str, dict], version: int) -> tuple[str, int, int]:
+    if values and shape and bbox:
+        min_x, min_y, max_x, max_y = (bbox[0], bbox[1], bbox[3], bbox[4]) if len(bbox) == 6 \
+            else bbox
+        codes = boxes.codes_within(collection_id, version, min_x, min_y, max_x, max_y)
+        # An empty box keeps the indicator columns (a row no area matches).
+        values = {code: values[code] for code in codes if code in values} or {"": {}}
     if values:
         params["indicator_rows"] = layers.indicator_payload(values)
     features, returned, matched = db.session.execute(

@@ -92,16 +92,13 @@ def tile_index():
 def households_tile(z: int, x: int, y: int):
     """Return the caller's households in a tile: id, flags and point; no names or phones."""
     _check_tile(z, x, y)
-    tile, rendered = tiles.get_tile(HOUSEHOLDS, z, x, y, scope=g.khaya_scope)
+    tile, _rendered = tiles.get_tile(HOUSEHOLDS, z, x, y, scope=g.khaya_scope)
     response = _tile_response(tile, private=True)
-    changed = rendered and tiles.compact_versions()
     if response.status_code == 200 and tile.shown:
         audit.record_tile(
             f"{z}/{x}/{y}", tiles.envelope_4326(z, x, y),
             [(s.lgo_id, s.households, s.village_ids) for s in tile.shown],
         )
-        changed = True
-    if changed:
         db.session.commit()
     return response
 
@@ -116,7 +113,5 @@ def public_tile(layer: str, z: int, x: int, y: int):
         raise NotFound(f"There is no public tile layer {layer!r}.",
                        message_th=f"ไม่มีชั้นข้อมูลไทล์สาธารณะ {layer!r}")
     _check_tile(z, x, y)
-    tile, rendered = tiles.get_tile(layer, z, x, y)
-    if rendered and tiles.compact_versions():
-        db.session.commit()
+    tile, _rendered = tiles.get_tile(layer, z, x, y)
     return _tile_response(tile, private=False)

@@ -43,7 +43,7 @@ from ..auth.scoping import Scope, unscoped
 from ..common.time import local_today
 from ..extensions import db
 from ..households.models import Household, Occupancy
-from . import indicators, layers
+from . import boxes, indicators, layers
 from .cache import COMPACT_AFTER, LRUCache, compact_all, needs_compaction, read_version
 
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
@@ -128,8 +128,8 @@ def get_tile(
 def compact_versions() -> bool:
     """Fold the change log into the versions when it has grown; say whether it did.
 
-    Run after a render (a miss follows writes, which is when the log grows); the caller
-    commits. Compacting never changes a version, so no cached tile is lost.
+    Run every minute on the job queue (``maps.tasks``); the caller commits. Compacting never
+    changes a version, so no cached tile is lost.
     """
     threshold = current_app.config.get("MAPS_VERSION_COMPACT_AFTER", COMPACT_AFTER)
     if not needs_compaction(threshold):
@@ -159,7 +159,7 @@ def _render(
         else:
             data, shown = _households_tile(z, x, y, scope, today)
     else:
-        data = _public_tile(layer, z, x, y, snap)
+        data = _public_tile(layer, z, x, y, snap, version)
     digest = hashlib.blake2b(data, digest_size=12).hexdigest()
     return Tile(data=data, etag=f"{version}-{digest}", shown=shown)
 
@@ -218,24 +218,18 @@ def _public_statement(layer: str, with_indicators: bool) -> Select:
     return _mvt_of(rows, layer, "fid")
 
 
-@functools.lru_cache(maxsize=8)
-def _codes_statement(layer: str) -> Select:
-    model = layers.AREA_LEVELS[layer]
-    return select(model.code).where(_in_tile(model.geom, _Z, _X, _Y))
-
-
-def _public_tile(layer: str, z: int, x: int, y: int, snap: indicators.Snapshot) -> bytes:
+def _public_tile(layer: str, z: int, x: int, y: int, snap: indicators.Snapshot,
+                 version: int) -> bytes:
     """Encode a tile of a public layer: areas with the indicators of those in it, or points.
 
     A tile shows a handful of a province's hundreds of villages: only their indicator values
-    go to the database (one indexed lookup of the codes first), not every village's.
+    go to the database (the areas found from their boxes, see ``boxes``), not every village's.
     """
     where = {"z": z, "x": x, "y": y}
     values = snap.values if layer in layers.AREA_LEVELS else {}
     if values:
-        codes = db.session.execute(
-            _codes_statement(layer), where, execution_options=unscoped()
-        ).scalars()
+        # Twice the drawing buffer: the boxes' test must never miss an area the tile draws.
+        codes = boxes.codes_within(layer, version, *boxes.tile_bounds(z, x, y, 2 * BUFFER / EXTENT))
         values = {code: values[code] for code in codes if code in values}
     params = {**where, "indicator_rows": layers.indicator_payload(values)} if values else where
     data = db.session.execute(
@@ -345,9 +339,10 @@ def _households_tile(
 
 
 def clear_caches() -> None:
-    """Empty the tile cache and the indicator snapshots."""
+    """Empty the tile and page cache, the indicator snapshots and the areas' boxes."""
     tile_cache().clear()
     indicators.clear()
+    boxes.clear()
 
 
 def cache_info() -> dict[str, int]:
