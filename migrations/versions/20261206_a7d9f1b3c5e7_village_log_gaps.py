@@ -64,6 +64,9 @@ def upgrade():
     )
     op.execute(FILL.format(kind=0, mask="days"))
     op.execute(FILL.format(kind=1, mask="deposit_days"))
+    # A range over many villages reads its days from this index alone.
+    op.create_index("ix_village_log_gaps_day", "village_log_gaps", ["day", "prev_day"],
+                    postgresql_include=["village_id", "kind", "households"])
     op.create_table(
         "village_inspection_spans",
         sa.Column("village_id", sa.Integer(), nullable=False),
@@ -76,6 +79,8 @@ def upgrade():
                                 postgresql_include=["households"]),
     )
     op.execute(SPANS)
+    op.create_index("ix_village_inspection_spans_day", "village_inspection_spans",
+                    ["day", "next_day"], postgresql_include=["village_id", "passed", "households"])
     op.create_index("ix_household_states_off_register_until", "household_states",
                     ["valid_until"],
                     postgresql_where=sa.text("not (active and occupancy = 'occupied')"))

@@ -224,9 +224,11 @@ class VillageLogGap(Model):
     range of days (see ``analytics.gaps``)."""
 
     __tablename__ = "village_log_gaps"
-    # Covering: a range reads the index alone.
+    # Covering: a range of a few villages reads the key alone, of many the day index alone.
     __table_args__ = (PrimaryKeyConstraint("village_id", "day", "kind", "prev_day",
-                                           postgresql_include=["households"]),)
+                                           postgresql_include=["households"]),
+                      Index("ix_village_log_gaps_day", "day", "prev_day",
+                            postgresql_include=["village_id", "kind", "households"]))
 
     village_id: Mapped[int] = mapped_column(Integer)
     day: Mapped[dt.date] = mapped_column(Date)
@@ -242,7 +244,9 @@ class VillageInspectionSpan(Model):
 
     __tablename__ = "village_inspection_spans"
     __table_args__ = (PrimaryKeyConstraint("village_id", "day", "next_day", "passed",
-                                           postgresql_include=["households"]),)
+                                           postgresql_include=["households"]),
+                      Index("ix_village_inspection_spans_day", "day", "next_day",
+                            postgresql_include=["village_id", "passed", "households"]))
 
     village_id: Mapped[int] = mapped_column(Integer)
     day: Mapped[dt.date] = mapped_column(Date)
