@@ -44,7 +44,14 @@ from ..common.time import local_today
 from ..extensions import db
 from ..households.models import Household, Occupancy
 from . import boxes, indicators, layers
-from .cache import COMPACT_AFTER, LRUCache, compact_all, needs_compaction, read_version
+from .cache import (
+    COMPACT_AFTER,
+    LRUCache,
+    compact_all,
+    needs_compaction,
+    read_version,
+    version_expr,
+)
 
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 EXTENT = 4096
@@ -109,19 +116,47 @@ def get_tile(
     """
     today = local_today()
     month = indicators.latest_complete_month(today)
-    version = read_version(SOURCES[layer])
     snap = (
         indicators.snapshot(layer, month) if layer in layers.AREA_LEVELS else indicators.Snapshot()
     )
-    key_scope = scope if layer == HOUSEHOLDS else None
-    key = (layer, z, x, y, key_scope, month, version, snap.fingerprint)
     cache = tile_cache()
+    if layer != HOUSEHOLDS:
+        return _get_public(layer, z, x, y, month, snap, cache)
+    version = read_version(SOURCES[layer])
+    key = (layer, z, x, y, scope, month, version, snap.fingerprint)
     tile = cache.get(key)
     if tile is not None:
         return tile, False
-    tile = _render(layer, z, x, y, scope=scope, today=today, version=version, snap=snap)
+    tile = _render_households(z, x, y, scope=scope, today=today, version=version)
     audit_bytes = sum(8 * len(s.village_ids) + 64 for s in tile.shown)
     cache.put(key, tile, len(tile.data) + audit_bytes + 200)
+    return tile, True
+
+
+# The data version each public layer was last seen at by this process. A tile cached at it is
+# served once a version read confirms it; a miss renders the tile and reads its version in the
+# same statement (one snapshot: they always match) instead of reading the version first.
+_seen: dict[str, int] = {}
+
+
+def _get_public(layer: str, z: int, x: int, y: int, month: str, snap: indicators.Snapshot,
+                cache: LRUCache) -> tuple[Tile, bool]:
+    seen = _seen.get(layer)
+    if seen is not None:
+        tile = cache.get((layer, z, x, y, None, month, seen, snap.fingerprint))
+        if tile is not None and read_version(SOURCES[layer]) == seen:
+            return tile, False
+    else:
+        seen = read_version(SOURCES[layer])
+    data, version, boxed = _public_tile(layer, z, x, y, snap, seen)
+    if boxed and version != seen:
+        # The data moved after ``seen``: the boxes that chose the indicator values may be older
+        # than the tile. Once more, with the boxes of the version the tile was drawn at.
+        data, version, boxed = _public_tile(layer, z, x, y, snap, version)
+    _seen[layer] = version
+    digest = hashlib.blake2b(data, digest_size=12).hexdigest()
+    tile = Tile(data=data, etag=f"{version}-{digest}")
+    cache.put((layer, z, x, y, None, month, version, snap.fingerprint), tile, len(data) + 200)
     return tile, True
 
 
@@ -138,28 +173,17 @@ def compact_versions() -> bool:
     return True
 
 
-def _render(
-    layer: str,
-    z: int,
-    x: int,
-    y: int,
-    *,
-    scope: Scope | None,
-    today: dt.date,
-    version: int,
-    snap: indicators.Snapshot,
+def _render_households(
+    z: int, x: int, y: int, *, scope: Scope | None, today: dt.date, version: int
 ) -> Tile:
     shown: tuple[Shown, ...] = ()
-    if layer == HOUSEHOLDS:
-        if scope is None:
-            raise ValueError("the households layer needs the caller's scope")
-        min_zoom = current_app.config.get("MAPS_HOUSEHOLDS_MIN_ZOOM", 12)
-        if z < min_zoom:
-            data = b""
-        else:
-            data, shown = _households_tile(z, x, y, scope, today)
+    if scope is None:
+        raise ValueError("the households layer needs the caller's scope")
+    min_zoom = current_app.config.get("MAPS_HOUSEHOLDS_MIN_ZOOM", 12)
+    if z < min_zoom:
+        data = b""
     else:
-        data = _public_tile(layer, z, x, y, snap, version)
+        data, shown = _households_tile(z, x, y, scope, today)
     digest = hashlib.blake2b(data, digest_size=12).hexdigest()
     return Tile(data=data, etag=f"{version}-{digest}", shown=shown)
 
@@ -215,12 +239,14 @@ def _public_statement(layer: str, with_indicators: bool) -> Select:
         base = layers.area_select(layer, bound_indicators=with_indicators)
     sub = base.where(_in_tile(layers.geometry_column(layer), _Z, _X, _Y)).subquery("a")
     rows = select(*[c for c in sub.c if c.key != "geom"], _mvt_geom(sub.c.geom, _Z, _X, _Y))
-    return _mvt_of(rows, layer, "fid")
+    return _mvt_of(rows, layer, "fid").add_columns(version_expr(SOURCES[layer]))
 
 
 def _public_tile(layer: str, z: int, x: int, y: int, snap: indicators.Snapshot,
-                 version: int) -> bytes:
+                 version: int) -> tuple[bytes, int, bool]:
     """Encode a tile of a public layer: areas with the indicators of those in it, or points.
+    Return it, the data version it was drawn at, and whether boxes of ``version`` chose its
+    indicator values.
 
     A tile shows a handful of a province's hundreds of villages: only their indicator values
     go to the database (the areas found from their boxes, see ``boxes``), not every village's.
@@ -231,11 +257,12 @@ def _public_tile(layer: str, z: int, x: int, y: int, snap: indicators.Snapshot,
         # Twice the drawing buffer: the boxes' test must never miss an area the tile draws.
         codes = boxes.codes_within(layer, version, *boxes.tile_bounds(z, x, y, 2 * BUFFER / EXTENT))
         values = {code: values[code] for code in codes if code in values}
+    boxed = bool(values)
     params = {**where, "indicator_rows": layers.indicator_payload(values)} if values else where
-    data = db.session.execute(
+    data, drawn_at = db.session.execute(
         _public_statement(layer, bool(values)), params, execution_options=unscoped()
-    ).scalar_one()
-    return bytes(data or b"")
+    ).one()
+    return bytes(data or b""), int(drawn_at), boxed
 
 
 _SCOPE_KINDS = (("lgo_ids", "lgo_id"), ("village_ids", "village_id"), ("household_ids", "id"))
@@ -339,10 +366,12 @@ def _households_tile(
 
 
 def clear_caches() -> None:
-    """Empty the tile and page cache, the indicator snapshots and the areas' boxes."""
+    """Empty the tile and page cache, the indicator snapshots, the areas' boxes and the
+    versions last seen."""
     tile_cache().clear()
     indicators.clear()
     boxes.clear()
+    _seen.clear()
 
 
 def cache_info() -> dict[str, int]:
