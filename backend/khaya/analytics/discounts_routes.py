@@ -26,7 +26,7 @@ from .errors import InvalidDiscountRule
 
 blp = Blueprint("fee_discounts", __name__, url_prefix="/fee-discounts",
                 description="Fee discounts for verified sorters: the rule and the list")
-MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 MEDIA = {"csv": "text/csv",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

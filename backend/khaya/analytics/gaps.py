@@ -32,7 +32,8 @@ from sqlalchemy import text
 
 from .facts import run
 
-# The previous day of a household's first log in a village: before any range.
+# The previous day of a household's first log in a village: before any range (a range that
+# starts on this very day, the first a date can be, still counts it).
 NEVER = dt.date(1, 1, 1)
 # The kinds of cell, by the ``household_months`` mask they come from, and what they count.
 KINDS = {"days": 0, "deposit_days": 1}
@@ -111,7 +112,7 @@ _READ = {collapse: text(f"""
     select {"0" if collapse else "village_id"}, kind, sum(households) as n
     from village_log_gaps
     where village_id = any(cast(:villages as int[])) and day between :start and :end
-      and prev_day < :start
+      and (prev_day < :start or prev_day = :never)
     group by {"" if collapse else "village_id, "}kind""") for collapse in (False, True)}
 
 
@@ -120,7 +121,8 @@ def distinct(start: dt.date, end: dt.date, village_ids: Sequence[int], *,
     """Households that logged, and that deposited, on any day of start..end, per village (or
     summed under 0)."""
     out: dict[int, dict[str, int]] = {}
-    rows = run(_READ[collapse], {"villages": sorted(village_ids), "start": start, "end": end})
+    rows = run(_READ[collapse], {"villages": sorted(village_ids), "start": start, "end": end,
+                                 "never": NEVER})
     for village_id, kind, n in rows.tuples():
         out.setdefault(village_id, {"households": 0, "depositors": 0})[COUNTS[kind]] = int(n)
     return out
@@ -183,7 +185,7 @@ _READ_SPANS = {collapse: text(f"""
            coalesce(sum(households) filter (where passed), 0) as passed
     from village_inspection_spans
     where village_id = any(cast(:villages as int[])) and day between :start and :end
-      and next_day > :end
+      and (next_day > :end or next_day = :forever)
     {"" if collapse else "group by village_id"}""") for collapse in (False, True)}
 
 
@@ -192,5 +194,5 @@ def inspected(start: dt.date, end: dt.date, village_ids: Sequence[int], *,
     """Households inspected in start..end, and those whose latest inspection then passed, per
     village (or summed under 0)."""
     rows = run(_READ_SPANS[collapse], {"villages": sorted(village_ids), "start": start,
-                                       "end": end})
+                                       "end": end, "forever": FOREVER})
     return {v: {"inspected": int(i or 0), "passed": int(p or 0)} for v, i, p in rows.tuples()}
