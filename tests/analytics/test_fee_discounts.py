@@ -92,6 +92,8 @@ def test_the_list_holds_the_households_that_meet_the_rule(app, client, auth):
         "verified_within_days": 150, "fee_baht": 60, "discounted_fee_baht": 20})
     assert rule.status_code == 200, rule.get_json()
     assert rule.get_json()["set"] is True
+    # Fees are JSON numbers, as the schema says and the screen reads them.
+    assert (rule.get_json()["fee_baht"], rule.get_json()["discounted_fee_baht"]) == (60, 20)
     again = client.get(f"{API}/fee-discounts/households", headers=staff).get_json()
     assert {h["household_id"] for h in again["households"]} == {
         made["qualifies"], made["verified_long_ago"]}

@@ -67,8 +67,9 @@ class RuleOutSchema(StrictSchema):
     updated_at = fields.DateTime(allow_none=True)
     verified_within_days = fields.Integer()
     min_log_days = fields.Integer()
-    fee_baht = fields.Decimal(allow_none=True, as_string=False)
-    discounted_fee_baht = fields.Decimal(allow_none=True, as_string=False)
+    # Numbers in JSON, as documented (a Decimal field answered "60.00", a string).
+    fee_baht = fields.Float(allow_none=True)
+    discounted_fee_baht = fields.Float(allow_none=True)
 
 
 class QualifyingSchema(StrictSchema):
@@ -81,7 +82,7 @@ class QualifyingSchema(StrictSchema):
     members = fields.Integer()
     log_days = fields.Integer()
     verified_on = fields.Date()
-    discounted_fee_baht = fields.Decimal(allow_none=True, as_string=False)
+    discounted_fee_baht = fields.Float(allow_none=True)
 
 
 class ListSchema(StrictSchema):
