@@ -249,10 +249,9 @@ def _quick_page(
 def _render_page(collection_id: str, limit: int, offset: int, bbox: tuple[float, ...] | None,
                  shape: str | None, params: dict[str, Any], period: str | None,
                  values: dict[str, dict], version: int) -> tuple[str, int, int]:
-    if values and shape and bbox:
-        min_x, min_y, max_x, max_y = (bbox[0], bbox[1], bbox[3], bbox[4]) if len(bbox) == 6 \
-            else bbox
-        codes = boxes.codes_within(collection_id, version, min_x, min_y, max_x, max_y)
+    if values and shape:
+        codes = boxes.codes_within(collection_id, version, params["min_x"], params["min_y"],
+                                   params["max_x"], params["max_y"])
         # An empty box keeps the indicator columns (a row no area matches).
         values = {code: values[code] for code in codes if code in values} or {"": {}}
     if values:
