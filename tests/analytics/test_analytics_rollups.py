@@ -42,6 +42,11 @@ INSPECTED = text("""
         where counted and inspected_on between :s and :e and village_id = any(:v)
         order by village_id, household_id, inspected_on desc, received_at desc, id desc) latest
 """)
+SUMMED = ("logs", "kg_organic", "deposits", "deposit_kg", "bank_kg_pet")
+DAY_SUMS = text(f"""
+    select {", ".join(f"coalesce(sum({c}), 0)" for c in SUMMED)} from village_days
+    where day between :s and :e and village_id = any(:v)
+""")
 DENOMINATOR = text("""
     select count(*) from households h where h.village_id = any(:v) and h.registered_on <= :e
       and ((h.active and h.occupancy = 'occupied') or (not h.active and h.deactivated_on > :e))
@@ -123,6 +128,12 @@ def test_rollups_equal_a_rebuild_after_random_events(seed, register_of_40, sync,
         assert (sum(n.get("inspected", 0) for n in numbers),
                 sum(n.get("passed", 0) for n in numbers)) == tuple(
             db_session.execute(INSPECTED, params).one()), (first, last)
+        # The sums come from whole months, weeks and days: they equal the range's days summed.
+        by_day = db_session.execute(DAY_SUMS, params).one()
+        for collapse in (False, True):
+            summed = gather(custom(first, last), village_ids, END, collapse=collapse).villages
+            assert tuple(sum(n.get(c) or 0 for n in summed.values()) for c in SUMMED) == tuple(
+                by_day), (first, last, collapse)
 
 
 def test_reconcile_finds_and_repairs_a_tampered_rollup(dataset, db_session, runner):

@@ -60,6 +60,11 @@ def month_of(day: Any) -> ColumnElement:
     return cast(func.date_trunc("month", day), Date)
 
 
+def week_of_sql(day: Any) -> ColumnElement:
+    """The first day of the day's week of the month (``periods.week_of``), in SQL."""
+    return cast(day - (cast(func.extract("day", day), Integer) - 1) % 7, Date)
+
+
 def day_bit(day: Any) -> ColumnElement:
     """Bit ``d - 1`` for the ``d``-th of the month (bit 30 for the 31st: fits an int4)."""
     return literal(1).op("<<")(cast(func.extract("day", day), Integer) - 1)

@@ -1,8 +1,9 @@
 """The base numbers of a period, per village, read from the rollups.
 
 A month reads ``village_months``, a fiscal year ``village_fiscal_years``, a day
-``village_days``; a custom range sums ``village_days`` and counts distinct households from the
-day masks of ``household_months``. The register comes from the month-end rows when the period
+``village_days``; a custom range sums its whole months, weeks and days (``village_months``,
+``village_weeks``, ``village_days``) and counts distinct households from the range cells
+(``gaps``). The register comes from the month-end rows when the period
 ends on a month's last day or is still running, else from the register's steps. Households and
 persons are counted once per village; the caller sums villages into areas.
 """
@@ -15,7 +16,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, and_, any_, case, cast, func, literal, or_, select, union
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    any_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
 from ..households.models import Household, HouseholdState, Occupancy
@@ -32,8 +47,9 @@ from .models import (
     VillageDay,
     VillageFiscalYear,
     VillageMonth,
+    VillageWeek,
 )
-from .periods import DAY, FISCAL_YEAR, MONTH, Period, next_month
+from .periods import DAY, FISCAL_YEAR, MONTH, Period, next_month, pieces
 from .registers import off_register_on
 from .rollups import pending_stale
 
@@ -128,13 +144,22 @@ def _rows(model: Any, where: Any, ids: list[int], columns: tuple[str, ...]) -> d
 
 def _summed_days(period: Period, ids: list[int], columns: tuple[str, ...],
                  collapse: bool = False) -> dict[int, Numbers]:
+    """Sum a range's whole months, whole weeks and the days left over (``periods.pieces``):
+    a 30-day range reads 6-11 rows a village, not 30."""
     if not columns:
         return {}
-    stmt = (select(literal(ALL_VILLAGES) if collapse else VillageDay.village_id,
-                   *(func.sum(getattr(VillageDay, c)) for c in columns))
-            .where(VillageDay.day.between(period.start, period.end),
-                   among(VillageDay.village_id, ids)))
-    rows = run(stmt if collapse else stmt.group_by(VillageDay.village_id)).tuples()
+    split = pieces(period.start, period.end)
+    parts = [(model, key, list(wanted)) for model, key, wanted in (
+        (VillageMonth, VillageMonth.month, split.months),
+        (VillageWeek, VillageWeek.week, split.weeks),
+        (VillageDay, VillageDay.day, split.days)) if wanted]
+    rows_of = union_all(*(
+        select(model.village_id, *(getattr(model, c) for c in columns))
+        .where(key == any_(literal(wanted, ARRAY(Date))), among(model.village_id, ids))
+        for model, key, wanted in parts)).subquery("p")
+    stmt = select(literal(ALL_VILLAGES) if collapse else rows_of.c.village_id,
+                  *(func.sum(rows_of.c[c]) for c in columns))
+    rows = run(stmt if collapse else stmt.group_by(rows_of.c.village_id)).tuples()
     return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
 
 

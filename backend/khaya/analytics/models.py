@@ -107,14 +107,14 @@ class HouseholdFiscalYear(Model):
     prev_deposit_months: Mapped[int] = _zero_int()
 
 
-class ActivityMixin:
-    households: Mapped[int] = _zero_int()
+class SumsMixin:
+    """The sums of logs and deposits: they add up from days to any longer period."""
+
     logs: Mapped[int] = _zero_int()
     kg_organic: Mapped[Decimal] = _zero_kg()
     kg_recyclable: Mapped[Decimal] = _zero_kg()
     kg_general: Mapped[Decimal] = _zero_kg()
     kg_hazardous: Mapped[Decimal] = _zero_kg()
-    depositors: Mapped[int] = _zero_int()
     deposits: Mapped[int] = _zero_int()
     deposit_kg: Mapped[Decimal] = _zero_kg()
     deposit_baht: Mapped[Decimal] = mapped_column(BAHT, default=0, server_default=text("0"))
@@ -128,6 +128,13 @@ class ActivityMixin:
     bank_kg_other: Mapped[Decimal] = _zero_kg()
 
 
+class ActivityMixin(SumsMixin):
+    """The sums, and the households and depositors counted once in the period."""
+
+    households: Mapped[int] = _zero_int()
+    depositors: Mapped[int] = _zero_int()
+
+
 class InspectionMixin:
     inspected: Mapped[int] = _zero_int()
     passed: Mapped[int] = _zero_int()
@@ -137,6 +144,18 @@ class VillageDay(ActivityMixin, Model):
     __tablename__ = "village_days"
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    village_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class VillageWeek(SumsMixin, Model):
+    """The sums of a village's week of a month: days 1-7, 8-14, 15-21, 22-28, and 29 to the
+    month's end, keyed by the first day. Weeks never cross a month, so they nest in months and
+    fiscal years; a custom range sums its whole months, whole weeks and the days left over
+    (a 30-day range reads about a third of the rows of its days)."""
+
+    __tablename__ = "village_weeks"
+
+    week: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     village_id: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 

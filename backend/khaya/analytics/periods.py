@@ -134,6 +134,48 @@ def next_month(first: dt.date) -> dt.date:
     return dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
+def week_of(day: dt.date) -> dt.date:
+    """The first day of ``day``'s week of the month: the 1st, 8th, 15th, 22nd or 29th."""
+    return day - dt.timedelta(days=(day.day - 1) % 7)
+
+
+def week_end(first: dt.date) -> dt.date:
+    """The last day of the week of the month that starts on ``first``."""
+    if first.day < 29:
+        return first + dt.timedelta(days=6)
+    return next_month(first.replace(day=1)) - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """A range as whole months, whole weeks of a month (see ``week_of``) and the days left."""
+
+    months: tuple[dt.date, ...]
+    weeks: tuple[dt.date, ...]
+    days: tuple[dt.date, ...]
+
+
+def pieces(start: dt.date, end: dt.date) -> Pieces:
+    """Split start..end into the fewest rollup rows: months, then weeks, then days."""
+    months: list[dt.date] = []
+    weeks: list[dt.date] = []
+    days: list[dt.date] = []
+    current = start
+    while current <= end:
+        month_last = next_month(current.replace(day=1)) - dt.timedelta(days=1)
+        week_last = week_end(week_of(current))
+        if current.day == 1 and month_last <= end:
+            months.append(current)
+            current = month_last + dt.timedelta(days=1)
+        elif week_of(current) == current and week_last <= end:
+            weeks.append(current)
+            current = week_last + dt.timedelta(days=1)
+        else:
+            days.append(current)
+            current += dt.timedelta(days=1)
+    return Pieces(tuple(months), tuple(weeks), tuple(days))
+
+
 def month_starts(start: dt.date, end: dt.date) -> Iterator[dt.date]:
     current = start.replace(day=1)
     while current <= end:

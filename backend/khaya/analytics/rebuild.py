@@ -39,7 +39,17 @@ from ..participation.models import SortingLog
 from ..wastebank.models import LedgerEntry
 from . import gaps, registers
 from .changes import apply_all
-from .facts import DEPOSITS, LOGS, day_bit, deposit_facts, fiscal_year_of, log_facts, month_of, run
+from .facts import (
+    DEPOSITS,
+    LOGS,
+    day_bit,
+    deposit_facts,
+    fiscal_year_of,
+    log_facts,
+    month_of,
+    run,
+    week_of_sql,
+)
 from .models import (
     INSPECTION,
     REGISTER,
@@ -52,6 +62,7 @@ from .models import (
     VillageMonth,
     VillageRegister,
     VillageRegisterStep,
+    VillageWeek,
 )
 from .periods import fiscal, month_starts, next_month
 from .rollups import inspection_select, refresh_stale
@@ -66,6 +77,7 @@ TABLES: tuple[tuple[Any, str], ...] = (
     (HouseholdMonth, "month"),
     (HouseholdFiscalYear, "fiscal_year"),
     (VillageDay, "day"),
+    (VillageWeek, "week"),
     (VillageMonth, "month"),
     (VillageFiscalYear, "fiscal_year"),
     (VillageRegister, "month"),
@@ -185,6 +197,11 @@ def build(start: dt.date, end: dt.date) -> None:
             gaps.fill_params(None, start))
     run(gaps.spans_sql("tmp_village_inspection_spans"), gaps.spans_params(None, start, end))
     vd = _temp(VillageDay)
+    week = week_of_sql(vd.c.day)
+    run(insert(_temp(VillageWeek)).from_select(
+        ["week", "village_id", *VILLAGE_SUMS],
+        select(week, vd.c.village_id, *(func.sum(vd.c[c]) for c in VILLAGE_SUMS))
+        .group_by(week, vd.c.village_id)))
     _village_periods(VillageMonth, "month", month_of(vd.c.day), hm, hm.c.month, start, end)
     hfy = _temp(HouseholdFiscalYear)
     _village_periods(VillageFiscalYear, "fiscal_year", fiscal_year_of(vd.c.day), hfy,
@@ -200,8 +217,8 @@ def build(start: dt.date, end: dt.date) -> None:
              f"select * from ({registers.STEPS_SQL}) as steps "
              "where day between :start and :end"),
         {"villages": None, "start": start, "end": end})
-    for model in (VillageMonth, VillageFiscalYear, VillageRegister, VillageRegisterStep,
-                  VillageLogGap, VillageInspectionSpan):
+    for model in (VillageWeek, VillageMonth, VillageFiscalYear, VillageRegister,
+                  VillageRegisterStep, VillageLogGap, VillageInspectionSpan):
         run(text(f"analyze tmp_{model.__tablename__}"))
 
 

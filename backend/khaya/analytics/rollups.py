@@ -43,8 +43,9 @@ from .models import (
     VillageDay,
     VillageFiscalYear,
     VillageMonth,
+    VillageWeek,
 )
-from .periods import fiscal, next_month
+from .periods import fiscal, next_month, week_of
 
 Deltas = dict[tuple[Any, int], dict[str, Any]]
 # Two-key advisory locks: (this namespace, village id).
@@ -201,6 +202,7 @@ def _apply(fact: Fact, days: Deltas, changes: list[tuple], sign: int) -> None:
             cell = days.setdefault((month.replace(day=bit + 1), village_id), {})
             cell[fact.distinct] = cell.get(fact.distinct, 0) + sign
     # Sums roll up from days; distinct counts do not (a household of two days is one).
+    weeks = _roll_up(days, week_of, fact.village_sums)
     months = _roll_up(days, lambda d: d.replace(day=1), fact.village_sums)
     fiscal_years = _roll_up(days, fiscal_year, fact.village_sums)
     first_or_gone = [(m, v, h) for m, v, h, prev, new in changes
@@ -212,6 +214,7 @@ def _apply(fact: Fact, days: Deltas, changes: list[tuple], sign: int) -> None:
         cell = fiscal_years.setdefault(key, {})
         cell[fact.distinct] = cell.get(fact.distinct, 0) + delta
     _bump(VillageDay, "day", days)
+    _bump(VillageWeek, "week", weeks)
     _bump(VillageMonth, "month", months)
     _bump(VillageFiscalYear, "fiscal_year", fiscal_years)
     _rebuild_gaps(fact, changes)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import psycopg2
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql import ClauseElement, literal_column, visitors
+from sqlalchemy.sql import Select, literal_column, visitors
 from sqlalchemy.sql.elements import BindParameter
 
 from ..extensions import db
@@ -30,7 +30,7 @@ from ..extensions import db
 _INFO_KEY = "khaya_prepared"
 
 
-def prepared_sql(stmt: ClauseElement, placeholders: Sequence[tuple[str, str]]) -> str:
+def prepared_sql(stmt: Select[Any], placeholders: Sequence[tuple[str, str]]) -> str:
     """Render ``stmt`` as SQL text, its parameters ``placeholders`` (name, SQL type) as $n.
 
     Every other bound parameter must carry its value: it is written into the text.
@@ -38,12 +38,12 @@ def prepared_sql(stmt: ClauseElement, placeholders: Sequence[tuple[str, str]]) -
     numbered = {name: f"${i}::{sql_type}" for i, (name, sql_type) in
                 enumerate(placeholders, start=1)}
 
-    def replace(element: Any) -> Any:
+    def replace(element: Any, **_: Any) -> Any:
         if isinstance(element, BindParameter) and element.key in numbered:
             return literal_column(numbered[element.key])
         return None
 
-    replaced = visitors.replacement_traverse(stmt, {}, replace)
+    replaced = cast(Select[Any], visitors.replacement_traverse(stmt, {}, replace))
     return str(replaced.compile(dialect=postgresql.dialect(),
                                 compile_kwargs={"literal_binds": True}))
 

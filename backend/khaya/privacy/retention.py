@@ -41,8 +41,8 @@ from ..extensions import db
 from ..participation.models import Inspection, Photo, SortingLog
 
 # Rollups rebuilt from raw logs; the month-end registers come from the register, not logs.
-LOG_ROLLUPS = ("household_months", "household_fiscal_years", "village_days", "village_months",
-               "village_fiscal_years", "village_log_gaps")
+LOG_ROLLUPS = ("household_months", "household_fiscal_years", "village_days", "village_weeks",
+               "village_months", "village_fiscal_years", "village_log_gaps")
 
 
 class RetentionRefused(Exception):
