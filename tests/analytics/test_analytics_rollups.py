@@ -128,6 +128,17 @@ def test_rollups_equal_a_rebuild_after_random_events(seed, register_of_40, sync,
         assert (sum(n.get("inspected", 0) for n in numbers),
                 sum(n.get("passed", 0) for n in numbers)) == tuple(
             db_session.execute(INSPECTED, params).one()), (first, last)
+        # The province is every village: its range reads leave the village filter out.
+        (province,) = compute("province", ["51"], custom(first, last),
+                              ["participation", "verified_compliance"])
+        every = {**params, "v": list(db_session.scalars(text("select id from villages")))}
+        assert (province["participation"]["numerator"],
+                province["participation"]["denominator"]) == (
+            db_session.execute(ORACLE, every).scalar_one(),
+            db_session.execute(DENOMINATOR, every).scalar_one()), (first, last)
+        inspected, passed = db_session.execute(INSPECTED, every).one()
+        assert (province["verified_compliance"]["numerator"],
+                province["verified_compliance"]["denominator"]) == (passed, inspected)
         # The sums come from whole months, weeks and days: they equal the range's days summed.
         by_day = db_session.execute(DAY_SUMS, params).one()
         for collapse in (False, True):

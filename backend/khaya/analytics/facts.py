@@ -25,6 +25,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
@@ -44,10 +45,13 @@ def run(statement: Any,
     return db.session.execute(statement, params, execution_options=unscoped())
 
 
-def among(column: Any, ids: Iterable[int]) -> ColumnElement[bool]:
+def among(column: Any, ids: Iterable[int] | None) -> ColumnElement[bool]:
     """``column = any(:ids)``: one array parameter, however many ids (``in_`` sends one
     parameter per id, which costs more to send and plan than the query takes for a province).
+    ``None``: every id, no filter.
     """
+    if ids is None:
+        return true()
     return column == any_(bindparam(None, sorted(set(ids)), type_=ARRAY(Integer), unique=True))
 
 

@@ -34,7 +34,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
 from ..households.models import Household, HouseholdState, Occupancy
-from . import gaps, registers, signoff
+from . import gaps, registers, signoff, territory
 from .facts import among, run
 from .models import (
     ACTIVITY,
@@ -84,9 +84,11 @@ def gather(period: Period, village_ids: Sequence[int], today: dt.date,
     collapse = collapse and period.kind not in (MONTH, FISCAL_YEAR)
     wanted = needs or frozenset((*ACTIVITY, *INSPECTION, *REGISTER, "off_register",
                                  "hazard_kg"))
-    sources = [_activity(period, ids, wanted, collapse), register_of(period, ids, today)]
+    # One area made of every village (the province) reads without a village filter.
+    chosen = None if collapse and len(ids) == len(territory.load().parents) else ids
+    sources = [_activity(period, ids, wanted, collapse, chosen), register_of(period, ids, today)]
     if "off_register" in wanted:
-        sources.append(_off_register(period, ids, figures.as_of))
+        sources.append(_off_register(period, chosen, figures.as_of))
     if collapse:
         total: Numbers = {}
         for source in sources:
@@ -104,8 +106,9 @@ def gather(period: Period, village_ids: Sequence[int], today: dt.date,
     return signoff.apply_frozen(period, figures)
 
 
-def _activity(period: Period, ids: list[int], wanted: frozenset[str],
-              collapse: bool = False) -> dict[int, Numbers]:
+def _activity(period: Period, ids: list[int], wanted: frozenset[str], collapse: bool,
+              chosen: list[int] | None) -> dict[int, Numbers]:
+    """``chosen``: the ids the range reads filter by (``None``: every village, no filter)."""
     if period.kind == MONTH:
         return _rows(VillageMonth, VillageMonth.month == period.start, ids,
                      _only(ACTIVITY + INSPECTION, wanted))
@@ -116,13 +119,13 @@ def _activity(period: Period, ids: list[int], wanted: frozenset[str],
     if period.kind == DAY:
         found = _rows(VillageDay, VillageDay.day == period.start, ids, _only(ACTIVITY, wanted))
     else:
-        found = _summed_days(period, ids, _only(LOG_SUMS + DEPOSIT_SUMS, wanted), collapse)
+        found = _summed_days(period, chosen, _only(LOG_SUMS + DEPOSIT_SUMS, wanted), collapse)
         if wanted & {"households", "depositors"}:
-            for village_id, distinct in gaps.distinct(period.start, period.end, ids,
+            for village_id, distinct in gaps.distinct(period.start, period.end, chosen,
                                                       collapse=collapse).items():
                 found.setdefault(village_id, {}).update(distinct)
     if wanted & set(INSPECTION):
-        for village_id, numbers in gaps.inspected(period.start, period.end, ids,
+        for village_id, numbers in gaps.inspected(period.start, period.end, chosen,
                                                   collapse=collapse).items():
             found.setdefault(village_id, {}).update(numbers)
     return found
@@ -142,7 +145,7 @@ def _rows(model: Any, where: Any, ids: list[int], columns: tuple[str, ...]) -> d
     return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
 
 
-def _summed_days(period: Period, ids: list[int], columns: tuple[str, ...],
+def _summed_days(period: Period, ids: list[int] | None, columns: tuple[str, ...],
                  collapse: bool = False) -> dict[int, Numbers]:
     """Sum a range's whole months, whole weeks and the days left over (``periods.pieces``):
     a 30-day range reads 6-11 rows a village, not 30."""
@@ -213,7 +216,8 @@ def off_register_candidates(since: dt.date, as_of: Any) -> Any:
     ).scalar_subquery()))
 
 
-def _off_register(period: Period, ids: list[int], as_of: dt.date | None) -> dict[int, Numbers]:
+def _off_register(period: Period, ids: list[int] | None,
+                  as_of: dt.date | None) -> dict[int, Numbers]:
     """Participants that the register no longer counts at the period's end (vacant, gone).
 
     They logged, so they are in the rollups' distinct counts, but not in the denominator.

@@ -110,27 +110,31 @@ def rebuild(village_ids: Sequence[int] | None, since: dt.date,
 # Per village, or (``collapse``) summed under the key 0 for one area. The days are listed, so
 # the (day, prev_day) index is probed once a day and reads only that day's cells whose previous
 # day is before the range (a range of days would read every cell of every day, and filter).
-_READ = {collapse: text(f"""
+# ``every``: the villages are all of them, and the filter is left out (parsing and planning a
+# province's 594 ids in every statement cost more than the filter saved).
+_AMONG = {False: "and village_id = any(cast(:villages as int[]))", True: ""}
+_READ = {(collapse, every): text(f"""
     select {"0" if collapse else "village_id"}, kind, sum(households) as n
     from village_log_gaps
-    where day = any(cast(:days as date[])) and prev_day < :before
-      and village_id = any(cast(:villages as int[]))
-    group by {"" if collapse else "village_id, "}kind""") for collapse in (False, True)}
+    where day = any(cast(:days as date[])) and prev_day < :before {_AMONG[every]}
+    group by {"" if collapse else "village_id, "}kind""")
+    for collapse in (False, True) for every in (False, True)}
 
 
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def distinct(start: dt.date, end: dt.date, village_ids: Sequence[int], *,
+def distinct(start: dt.date, end: dt.date, village_ids: Sequence[int] | None, *,
              collapse: bool = False) -> dict[int, dict[str, int]]:
     """Households that logged, and that deposited, on any day of start..end, per village (or
-    summed under 0)."""
+    summed under 0); ``village_ids`` ``None``: every village."""
     out: dict[int, dict[str, int]] = {}
     # A first-ever day's cell has prev_day NEVER, before any range but one starting on NEVER.
     before = max(start, NEVER + dt.timedelta(days=1))
-    rows = run(_READ[collapse], {"villages": sorted(village_ids), "days": _days(start, end),
-                                 "before": before})
+    rows = run(_READ[collapse, village_ids is None],
+               {"villages": sorted(village_ids or ()), "days": _days(start, end),
+                "before": before})
     for village_id, kind, n in rows.tuples():
         out.setdefault(village_id, {"households": 0, "depositors": 0})[COUNTS[kind]] = int(n)
     return out
@@ -188,21 +192,22 @@ def rebuild_spans(village_ids: Sequence[int] | None) -> None:
     run(spans_sql("village_inspection_spans"), params)
 
 
-_READ_SPANS = {collapse: text(f"""
+_READ_SPANS = {(collapse, every): text(f"""
     select {"0" if collapse else "village_id"}, sum(households) as inspected,
            coalesce(sum(households) filter (where passed), 0) as passed
     from village_inspection_spans
-    where day = any(cast(:days as date[])) and next_day > :after
-      and village_id = any(cast(:villages as int[]))
-    {"" if collapse else "group by village_id"}""") for collapse in (False, True)}
+    where day = any(cast(:days as date[])) and next_day > :after {_AMONG[every]}
+    {"" if collapse else "group by village_id"}""")
+    for collapse in (False, True) for every in (False, True)}
 
 
-def inspected(start: dt.date, end: dt.date, village_ids: Sequence[int], *,
+def inspected(start: dt.date, end: dt.date, village_ids: Sequence[int] | None, *,
               collapse: bool = False) -> dict[int, dict[str, int]]:
     """Households inspected in start..end, and those whose latest inspection then passed, per
-    village (or summed under 0)."""
+    village (or summed under 0); ``village_ids`` ``None``: every village."""
     # A last-ever day's cell has next_day FOREVER, after any range but one ending on FOREVER.
     after = min(end, FOREVER - dt.timedelta(days=1))
-    rows = run(_READ_SPANS[collapse], {"villages": sorted(village_ids), "days": _days(start, end),
-                                       "after": after})
+    rows = run(_READ_SPANS[collapse, village_ids is None],
+               {"villages": sorted(village_ids or ()), "days": _days(start, end),
+                "after": after})
     return {v: {"inspected": int(i or 0), "passed": int(p or 0)} for v, i, p in rows.tuples()}
