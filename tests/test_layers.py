@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"common"},
     {"areas"},
     {"households", "users"},
-    {"participation", "wastebank", "collection"},
+    {"participation", "wastebank", "collection", "reports"},
     {"analytics"},
     {"maps", "exports", "privacy", "sync", "reminders"},
     {"__init__", "blueprints", "models", "cli"},

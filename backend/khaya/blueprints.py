@@ -20,6 +20,7 @@ from .maps.routes import blp as tiles_blp
 from .participation.routes import blp as participation_blp
 from .privacy.routes import blp as privacy_blp
 from .reminders.routes import blp as push_blp
+from .reports.routes import blp as reports_blp
 from .sync.routes import blp as sync_blp
 from .users.routes import blp as users_blp
 from .wastebank.routes import blp as wastebank_blp
@@ -42,6 +43,7 @@ def register(app: Flask, api: Api) -> None:
         memberships_blp,
         points_blp,
         hazardous_blp,
+        reports_blp,
         schedules_blp,
         calendar_blp,
         guide_blp,

@@ -40,6 +40,9 @@ class Config:
     LOGIN_THROTTLE_FORGET_HOURS = 24
     LOGIN_RATE_LIMIT_PER_IP = "30 per minute"
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "10 per minute"
+    # Reports sent without an account (the web form), per address; signed-in callers are not
+    # limited by it.
+    REPORTS_RATE_LIMIT_PER_IP = "20 per hour"
     # Flask-Limiter's counters. ``make run`` and docker compose point this at Redis, which
     # every worker and server shares; memory:// (one process's own counters) is for a single
     # process only. While Redis is unreachable each process counts on its own in memory

@@ -12,4 +12,5 @@ from .jobs import changes as jobs  # noqa: F401
 from .maps import models as maps  # noqa: F401
 from .participation import models as participation  # noqa: F401
 from .reminders import models as reminders  # noqa: F401
+from .reports import models as reports  # noqa: F401
 from .wastebank import models as wastebank  # noqa: F401

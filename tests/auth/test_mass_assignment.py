@@ -25,6 +25,7 @@ from khaya.collection.models import CollectionPoint, Schedule, ScheduleKind
 from khaya.extensions import db
 from khaya.households.models import Household
 from khaya.participation.models import Inspection, SortingLog
+from khaya.reports.models import Located, Report, ReportSource, ReportType
 from tests.factories import bank_with_member
 
 EXTRA_KEYS = ("lgo_id", "household_id", "role", "is_admin", "user_id")
@@ -187,6 +188,12 @@ def path_values(app: Flask, connection) -> dict[str, Any]:
         db.session.flush()
         bank, member, entry = bank_with_member(village.lgo_id, household, name="mass bank",
                                                amount=Decimal("1.00"))
+        now = dt.datetime.now(dt.UTC)
+        report = Report(client_id=uuid.uuid4(), type=ReportType.illegal_dumping,
+                        point=village.point, located_by=Located.map, description="mass",
+                        lgo_id=village.lgo_id, village_id=village.id, source=ReportSource.web,
+                        token=uuid.uuid4().hex, reported_at=now, received_at=now)
+        db.session.add(report)
         db.session.commit()
         values = {
             "bank_id": bank.id,
@@ -201,6 +208,7 @@ def path_values(app: Flask, connection) -> dict[str, Any]:
             "key": "pet_bottle",  # an item of the sorting guide
             "subscription_id": 1,
             "inspection_id": inspection.id,
+            "report_id": report.id,
             # A month's sign-off: the LGO, a month that is over, the province.
             "lgo_code": "lamphun-town-municipality",
             "month": "2024-10",

@@ -34,6 +34,14 @@ from khaya.extensions import db
 from khaya.households.models import Household
 from khaya.participation.models import Inspection, Photo, SortingLog
 from khaya.reminders.models import PushSubscription
+from khaya.reports.models import (
+    Located,
+    Report,
+    ReportApp,
+    ReportPhoto,
+    ReportSource,
+    ReportType,
+)
 from tests.factories import bank_with_member
 
 API = "/api/v1"
@@ -81,6 +89,7 @@ QUERIES: dict[str, dict[str, Any]] = {
     "/api/v1/fee-discounts/households.csv": {"lgo_code": TOWN, "month": "2024-10"},
     "/api/v1/fee-discounts/households.xlsx": {"lgo_code": TOWN, "month": "2024-10"},
     "/api/v1/approvals": {"month": "2024-10"},
+    "/api/v1/reports/settings": {"lgo": TOWN},
     "/api/v1/exports/dla-return.xlsx": {"month": "2024-10"},
     "/api/v1/exports/dla-return.pdf": {"month": "2024-10"},
     "/api/v1/analytics/indicators.csv": {"level": "village", "parent": TOWN, "period": "2024-10"},
@@ -126,6 +135,7 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/approvals/<lgo_code>/<month>/return"): {"reason": "matrix"},
     ("PUT", "/api/v1/approvals/settings/lgos/<lgo_code>"): {"confirm_villages": False},
     ("PUT", "/api/v1/approvals/settings/provinces/<province_code>"): {"late_items": "reopen"},
+    ("POST", "/api/v1/reports/<int:report_id>/merge"): {"into": 1},
 }
 # Rules over an LGO or province that a provincial officer reaches for every LGO of the
 # province: LGO B lies in Lamphun too, so it is in their scope, not out of it.
@@ -167,6 +177,14 @@ class Objects:
     schedule_a: int
     schedule_b: int
     subscription: int
+    report_a: int
+    report_b: int
+    report_token_a: str
+    report_token_b: str
+    report_photo_a: str
+    report_photo_b: str
+    app_a: int
+    app_b: int
 
 
 class MissingSample(LookupError):
@@ -193,6 +211,12 @@ SAMPLES: dict[str, Callable[[Rule, Objects], tuple[Any, Any]]] = {
     "photo_id": lambda _rule, o: (o.photo_a, o.photo_b),
     "point_id": lambda _rule, o: (o.point_a, o.point_b),
     "schedule_id": lambda _rule, o: (o.schedule_a, o.schedule_b),
+    # A citizen report in each LGO, with a photo; its token lets anyone holding it follow it
+    # (both in reach); an Open311 app each LGO registered.
+    "report_id": lambda _rule, o: (o.report_a, o.report_b),
+    "report_token": lambda _rule, o: (o.report_token_a, o.report_token_b),
+    "report_photo_id": lambda _rule, o: (o.report_photo_a, o.report_photo_b),
+    "app_id": lambda _rule, o: (o.app_a, o.app_b),
     # An item of the sorting guide is every LGO's (the change is written for the caller's LGO):
     # two items, both in reach.
     "key": lambda _rule, _o: ("pet_bottle", "dry_battery"),
@@ -339,6 +363,12 @@ def objects(app: Flask, connection) -> Objects:
             key: tuple(row.id for row in bank_with_member(lgo_ids[code], households[key][0]))
             for key, code in (("a", TOWN), ("b", NGA))
         }
+        reports = {key: _report_with_photo(lgo_ids[code], households[key][0])
+                   for key, code in (("a", TOWN), ("b", NGA))}
+        apps = {key: ReportApp(name=f"matrix app {key}", lgo_id=lgo_ids[code],
+                               key_hash=f"{key:0>64}", key_hint="matrix")
+                for key, code in (("a", TOWN), ("b", NGA))}
+        db.session.add_all(apps.values())
         db.session.commit()
         made = Objects(
             user_a=users["a"].id,
@@ -366,9 +396,33 @@ def objects(app: Flask, connection) -> Objects:
             member_b=banks["b"][1],
             entry_a=banks["a"][2],
             entry_b=banks["b"][2],
+            report_a=reports["a"][0].id,
+            report_b=reports["b"][0].id,
+            report_token_a=reports["a"][0].token,
+            report_token_b=reports["b"][0].token,
+            report_photo_a=str(reports["a"][1].id),
+            report_photo_b=str(reports["b"][1].id),
+            app_a=apps["a"].id,
+            app_b=apps["b"].id,
         )
         db.session.remove()
     return made
+
+
+def _report_with_photo(lgo_id: int, household: Household) -> tuple[Report, ReportPhoto]:
+    """A citizen report at a household's village, with a photo."""
+    now = dt.datetime.now(dt.UTC)
+    report = Report(client_id=uuid.uuid4(), type=ReportType.illegal_dumping,
+                     point=geo_point(99.0121, 18.5865), located_by=Located.map, description="m",
+                     lgo_id=lgo_id, village_id=household.village_id, source=ReportSource.web,
+                     token=uuid.uuid4().hex, reported_at=now, received_at=now)
+    db.session.add(report)
+    db.session.flush()
+    photo = ReportPhoto(id=uuid.uuid4(), report_id=report.id, stage="report",
+                        content_type="image/jpeg", data=b"\xff\xd8", size=2, sha256="0" * 64)
+    db.session.add(photo)
+    db.session.flush()
+    return report, photo
 
 
 def _household_with_records(lgo_id: int, village_code: str):

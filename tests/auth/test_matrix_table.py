@@ -125,6 +125,25 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/collection-points/<int:point_id>"): EVERYONE,
     ("POST", "/api/v1/collection-points"): OFFICE,
     ("PATCH", "/api/v1/collection-points/<int:point_id>"): OFFICE_OBJECT,
+    # Citizen reports: anyone may report (the LGO decides whether without an account) and
+    # follow a report by its token; residents, volunteers and the LGO's staff report from the
+    # app; the LGO works through its own queue; its admins choose the settings and apps.
+    ("POST", "/api/v1/reports"): EVERYONE,
+    ("POST", "/api/v1/reports/form"): EVERYONE,
+    ("GET", "/api/v1/reports/track/<string:report_token>"): EVERYONE,
+    ("POST", "/api/v1/reports/photos"): "401  ok   ok   ok   ok   403  ok",
+    ("GET", "/api/v1/reports/mine"): "401  ok   ok   ok   ok   403  ok",
+    ("GET", "/api/v1/reports"): OFFICE,
+    ("GET", "/api/v1/reports/<int:report_id>"): OFFICE_OBJECT,
+    ("GET", "/api/v1/reports/<int:report_id>/duplicates"): OFFICE_OBJECT,
+    ("GET", "/api/v1/reports/<int:report_id>/photos/<uuid:report_photo_id>"): OFFICE_OBJECT,
+    ("PATCH", "/api/v1/reports/<int:report_id>"): OFFICE_OBJECT,
+    ("POST", "/api/v1/reports/<int:report_id>/merge"): OFFICE_OBJECT,
+    ("GET", "/api/v1/reports/settings"): PEOPLE,
+    ("PUT", "/api/v1/reports/settings"): PEOPLE,
+    ("GET", "/api/v1/reports/apps"): PEOPLE,
+    ("POST", "/api/v1/reports/apps"): PEOPLE,
+    ("DELETE", "/api/v1/reports/apps/<int:app_id>"): PEOPLE_OBJECT,
     # Collection schedules: the LGO keeps its own; every village's calendar is public.
     ("GET", "/api/v1/schedules"): OFFICE,
     ("POST", "/api/v1/schedules"): OFFICE,

@@ -47,6 +47,7 @@ DELIBERATELY_UNSCOPED: dict[str, str] = {
     "VolunteerAssignment": "read through its volunteer (a scoped user) and at sign-in; coverage "
                            "counts read it for one LGO checked against the caller's reach",
     "VillageDay": _ROLLUP,
+    "VillageWeek": _ROLLUP,
     "VillageMonth": _ROLLUP,
     "VillageFiscalYear": _ROLLUP,
     "VillageRegister": _ROLLUP,
@@ -68,6 +69,11 @@ DELIBERATELY_UNSCOPED: dict[str, str] = {
                        "lgo_to_act_for checked against the caller's reach",
     "PushSubscription": "a browser's reminders, read and changed only by the person who "
                         "subscribed it (services filter by user_id) and by the queue's sender",
+    "ReportSettings": "an LGO's report settings, read for the LGO a report was routed to, and "
+                      "changed only for the LGO lgo_for_settings checked against the caller's "
+                      "reach",
+    "ReportApp": "an Open311 app's key hash: found by its key (the app's own secret), listed "
+                 "and retired only within the caller's LGOs (services filter by scope)",
     "HouseholdState": "the register's history, written only by the database's triggers and read "
                       "only to count households into village figures",
 }
@@ -97,7 +103,7 @@ RAW_SQL: dict[str, tuple[str, str | None]] = {
     "households/models.py:HouseholdState": (SCHEMA, None),
     "auth/models.py:AuditEvent": (SCHEMA, None),
     "analytics/models.py:_zero_kg": (SCHEMA, None),
-    "analytics/models.py:ActivityMixin": (SCHEMA, None),
+    "analytics/models.py:SumsMixin": (SCHEMA, None),
     "analytics/models.py:StaleVillage": (SCHEMA, None),
     "analytics/models.py:FeeDiscountRule": (SCHEMA, None),
     "analytics/rebuild.py:build": ("scope-free: the admin CLI rebuilding every rollup", None),

@@ -37,7 +37,10 @@ _LGO_WORK = frozenset(
         "banks.read",
         "banks.write",
         "hazardous.write",
+        # Citizen reports: the LGO's queue, and working through it.
         "reports.read",
+        "reports.manage",
+        "reports.write",
         "analytics.read",
         "exports.read",
         # Volunteers' coverage of the register: counts and volunteers' names, never a phone.
@@ -57,7 +60,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     # A resident's scope is their own household, so "households.read" reaches only that one.
     Role.resident: frozenset({
         SESSION, "households.read", "households.export", "households.erase", "logs.write",
-        "banks.read",
+        "banks.read", "reports.write",
     }),
     Role.volunteer: frozenset(
         {
@@ -67,6 +70,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
             "inspections.write",
             "deposits.write",
             "banks.read",
+            "reports.write",
             # A volunteer (a village head among them) confirms their villages' month.
             "approvals.read",
             "approvals.confirm",
@@ -75,6 +79,8 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.lgo_staff: _LGO_WORK | {SESSION, "households.export", *_SIGNOFF_STAFF},
     Role.lgo_admin: _LGO_WORK | {
         SESSION, "users.read", "users.manage", "audit.read", "households.export",
+        # Whether the public may report without an account; the apps posting over Open311.
+        "reports.settings",
         "discounts.manage",
         "households.erase", *_SIGNOFF_STAFF, "approvals.approve", "approvals.return",
         "approvals.settings",
@@ -91,6 +97,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         "audit.read",
         "areas.manage",
         "settings.manage",
+        "reports.settings",
         "discounts.manage",
         "households.export",
         "households.erase",

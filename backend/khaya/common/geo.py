@@ -23,6 +23,21 @@ GEOJSON_DECIMALS = 6
 class GeoJSONPoint(fields.Field):
     """A GeoJSON Point on the wire, a PostGIS point in the model."""
 
+    # What the OpenAPI document says of it (a field of its own has no type otherwise).
+    OPENAPI = {
+        "type": "object",
+        "required": ["type", "coordinates"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Point"]},
+            "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2,
+                            "maxItems": 2, "description": "[longitude, latitude]"},
+        },
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["metadata"] = {**self.OPENAPI, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any):
         if value is None:
             return None
@@ -34,6 +49,8 @@ class GeoJSONPoint(fields.Field):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any):
         if not isinstance(value, dict) or value.get("type") != "Point":
             raise ValidationError("Must be a GeoJSON Point.")
+        if extra := sorted(set(value) - {"type", "coordinates"}, key=str):
+            raise ValidationError({str(key): ["Unknown field."] for key in extra})
         coords = value.get("coordinates")
         if (
             not isinstance(coords, list | tuple)

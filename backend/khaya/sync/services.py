@@ -16,6 +16,7 @@ from ..auth.access import Principal
 from ..columns import utcnow
 from ..common.batch import REJECTED, BatchContext, BatchItem, ItemResult, repeat
 from ..participation.services import record_inspections, record_sorting_logs
+from ..reports.services import record_reports
 from ..untrusted import unstorable_text
 from ..wastebank.ledger import record_deposits
 from .schemas import SyncItemSchema
@@ -27,6 +28,7 @@ KINDS: dict[str, tuple[str, Handler]] = {
     "sorting_log": ("logs.write", record_sorting_logs),
     "inspection": ("inspections.write", record_inspections),
     "deposit": ("deposits.write", record_deposits),
+    "report": ("reports.write", record_reports),
 }
 
 _ITEM_SCHEMA = SyncItemSchema()
