@@ -66,6 +66,14 @@ from khaya.extensions import db
 from khaya.households.models import Household
 from khaya.maps import tiles
 from khaya.participation.models import Inspection, Photo, SortingLog
+from khaya.reports.models import (
+    Located,
+    Report,
+    ReportApp,
+    ReportPhoto,
+    ReportSource,
+    ReportType,
+)
 from seed.accounts import DEMO_PASSWORD
 from tests.factories import bank_with_member
 
@@ -402,6 +410,26 @@ def _build_dataset() -> dict[str, list[Any]]:
     # OGC API - Features: its collections and a feature of each kind.
     values["collectionId"] = ["villages", "tambons", "districts", "lgos", "collection-points"]
     values["featureId"] = ["51010101", "510101", "5101", TOWN, str(points[0].id)]
+    # Citizen reports, one in each LGO, each with a photo; an Open311 app each.
+    reports = [Report(client_id=uuid.uuid4(), type=ReportType.illegal_dumping,
+                      point=geo_point(lon, lat), located_by=Located.map, description="ฟัซ",
+                      lgo_id=lgo_id, village_id=village.id, source=ReportSource.web,
+                      token=uuid.uuid4().hex, reported_at=now, received_at=now)
+               for lgo_id, village, lon, lat in ((town, town_village, 99.0121, 18.5865),
+                                                 (nga, nga_village, 99.032, 18.613))]
+    db.session.add_all(reports)
+    db.session.flush()
+    photos = [ReportPhoto(id=uuid.uuid4(), report_id=report.id, stage="report",
+                          content_type="image/jpeg", data=b"\xff\xd8", size=2, sha256="0" * 64)
+              for report in reports]
+    apps = [ReportApp(name="fuzz app", lgo_id=lgo_id, key_hash=f"{lgo_id:0>64}",
+                      key_hint="fuzz") for lgo_id in (town, nga)]
+    db.session.add_all([*photos, *apps])
+    db.session.flush()
+    values["report_id"] = [report.id for report in reports]
+    values["report_token"] = [report.token for report in reports]
+    values["report_photo_id"] = [str(photo.id) for photo in photos]
+    values["app_id"] = [app.id for app in apps]
     db.session.commit()
     return values
 

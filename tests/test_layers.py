@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
     {"households", "users"},
     {"participation", "wastebank", "collection", "reports"},
     {"analytics"},
-    {"maps", "exports", "privacy", "sync", "reminders"},
+    {"maps", "exports", "privacy", "sync", "reminders", "open311"},
     {"__init__", "blueprints", "models", "cli"},
 ]
 WIRING = LAYERS[-1]

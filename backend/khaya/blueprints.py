@@ -17,6 +17,7 @@ from .exports.routes import blp as exports_blp
 from .households.routes import blp as households_blp
 from .maps.ogc_routes import blp as ogc_blp
 from .maps.routes import blp as tiles_blp
+from .open311.routes import blp as open311_blp
 from .participation.routes import blp as participation_blp
 from .privacy.routes import blp as privacy_blp
 from .reminders.routes import blp as push_blp
@@ -58,6 +59,9 @@ def register(app: Flask, api: Api) -> None:
     ):
         api.register_blueprint(blp, url_prefix="/api/v1" + (blp.url_prefix or ""))
     api.register_blueprint(ogc_blp)  # OGC API - Features lives at /ogc, outside /api/v1
+    # Open311 GeoReport v2 at /open311/v2: its own standard, JSON or XML, outside the OpenAPI
+    # document.
+    app.register_blueprint(open311_blp)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )

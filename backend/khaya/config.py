@@ -43,6 +43,8 @@ class Config:
     # Reports sent without an account (the web form), per address; signed-in callers are not
     # limited by it.
     REPORTS_RATE_LIMIT_PER_IP = "20 per hour"
+    # Reports an Open311 app posts, per api_key.
+    OPEN311_RATE_LIMIT_PER_KEY = "600 per hour"
     # Flask-Limiter's counters. ``make run`` and docker compose point this at Redis, which
     # every worker and server shares; memory:// (one process's own counters) is for a single
     # process only. While Redis is unreachable each process counts on its own in memory

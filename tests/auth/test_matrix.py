@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
+from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
@@ -217,6 +218,9 @@ SAMPLES: dict[str, Callable[[Rule, Objects], tuple[Any, Any]]] = {
     "report_token": lambda _rule, o: (o.report_token_a, o.report_token_b),
     "report_photo_id": lambda _rule, o: (o.report_photo_a, o.report_photo_b),
     "app_id": lambda _rule, o: (o.app_a, o.app_b),
+    # Open311: a service (report type) and the answer's format.
+    "service_code": lambda _rule, _o: ("illegal_dumping", "open_burning"),
+    "fmt": lambda _rule, _o: ("json", "xml"),
     # An item of the sorting guide is every LGO's (the change is written for the caller's LGO):
     # two items, both in reach.
     "key": lambda _rule, _o: ("pet_bottle", "dry_battery"),
@@ -491,7 +495,18 @@ class Caller:
         if method in BODY_METHODS:
             kwargs["json"] = {} if body is None else body
         with self.client.open(path, method=method, **kwargs) as response:
+            if response.mimetype == "text/xml":
+                return response.status_code, _georeport_xml(response.data)
             return response.status_code, response.get_json(silent=True)
+
+
+def _georeport_xml(data: bytes) -> Any:
+    """An Open311 XML answer as its JSON twin, for errors: [{"code", "description"}]."""
+    root = ElementTree.fromstring(data)
+    if root.tag != "errors":
+        return root.tag
+    return [{"code": int(e.findtext("code") or 0), "description": e.findtext("description")}
+            for e in root.findall("error")]
 
 
 @pytest.fixture
@@ -500,7 +515,14 @@ def call(client, auth) -> Caller:
 
 
 def envelope_problem(status: int, body: Any) -> str | None:
-    """Say what is wrong with an error response's envelope, or ``None``."""
+    """Say what is wrong with an error response's envelope, or ``None``.
+
+    Open311 answers errors in GeoReport v2's own shape, a list of {"code", "description"}.
+    """
+    if isinstance(body, list) and body and all(isinstance(e, dict) for e in body):
+        if [e.get("code") for e in body] != [status] or not body[0].get("description"):
+            return f"bad GeoReport error: {body!r}"
+        return None
     if not isinstance(body, dict) or not body.keys() >= ENVELOPE_KEYS:
         return f"no error envelope {sorted(ENVELOPE_KEYS)}: {body!r}"
     if body["status"] != status or not isinstance(body["errors"], dict):

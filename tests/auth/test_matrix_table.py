@@ -83,6 +83,14 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/ogc/collections/<collectionId>/items"): EVERYONE,
     ("GET", "/ogc/collections/<collectionId>/queryables"): EVERYONE,
     ("GET", "/ogc/collections/<collectionId>/items/<featureId>"): EVERYONE,
+    # Open311 GeoReport v2: public reads; a post needs an app's api_key, which no role has.
+    ("GET", "/open311/v2/discovery.json"): EVERYONE,
+    ("GET", "/open311/v2/services.<any(json, xml):fmt>"): EVERYONE,
+    ("GET", "/open311/v2/services/<service_code>.<any(json, xml):fmt>"): EVERYONE,
+    ("GET", "/open311/v2/requests.<any(json, xml):fmt>"): EVERYONE,
+    ("GET", "/open311/v2/requests/<report_id>.<any(json, xml):fmt>"): EVERYONE,
+    ("GET", "/open311/v2/tokens/<report_token>.<any(json, xml):fmt>"): EVERYONE,
+    ("POST", "/open311/v2/requests.<any(json, xml):fmt>"): "403  403  403  403  403  403  403",
     # Signing in and out.
     ("POST", "/api/v1/auth/login"): EVERYONE,
     ("POST", "/api/v1/auth/refresh"): EVERYONE,

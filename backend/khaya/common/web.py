@@ -42,8 +42,9 @@ ALWAYS_REVALIDATE = frozenset({"sw.js", "index.html", "manifest.webmanifest"})
 # Vite puts a content hash in every file name under assets/, so a name never changes meaning.
 IMMUTABLE_PREFIX = "assets/"
 YEAR = 365 * 24 * 3600
-# Paths under these are the APIs' (/api/v1, /ogc): the web app never answers for them.
-API_ROOTS = frozenset({"api", "ogc"})
+# Paths under these are the APIs' (/api/v1, /ogc, /open311): the web app never answers for
+# them.
+API_ROOTS = frozenset({"api", "ogc", "open311"})
 
 
 class _BuiltFiles(WhiteNoise):
