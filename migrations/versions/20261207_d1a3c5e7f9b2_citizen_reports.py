@@ -235,6 +235,11 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_report_photos_uploaded_by_id"), ["uploaded_by_id"], unique=False
         )
+    # Open reports are a public map layer: its tiles and OGC pages are cached by data version.
+    op.execute(
+        "CREATE TRIGGER map_data_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        "ON reports FOR EACH STATEMENT EXECUTE FUNCTION khaya_map_data_changed()"
+    )
 
 
 def downgrade():

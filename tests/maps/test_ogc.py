@@ -59,7 +59,7 @@ def test_collections_have_extents_and_item_links(client):
     assert response.mimetype == JSON
     body = response.get_json()
     ids = [c["id"] for c in body["collections"]]
-    assert ids == ["villages", "tambons", "districts", "lgos", "collection-points"]
+    assert ids == ["villages", "tambons", "districts", "lgos", "collection-points", "reports"]
     villages = body["collections"][0]
     assert villages["itemType"] == "feature"
     min_lon, min_lat, max_lon, max_lat = villages["extent"]["spatial"]["bbox"][0]

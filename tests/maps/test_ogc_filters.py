@@ -167,7 +167,7 @@ def test_owslib_reads_the_collections_queryables_and_filtered_items(app):
         items = api.collection_items("villages", lgo_code=TOWN, limit=1000)
         one = api.collection_item("villages", expected[0])
     assert any(link["rel"] == "conformance" for link in landing)
-    assert ids == ["villages", "tambons", "districts", "lgos", "collection-points"]
+    assert ids == ["villages", "tambons", "districts", "lgos", "collection-points", "reports"]
     assert "lgo_code" in queryables["properties"]
     assert [f["properties"]["code"] for f in items["features"]] == expected
     assert one["id"] == expected[0]

@@ -40,7 +40,8 @@ def url(layer: str, z: int, x: int, y: int) -> str:
 def test_the_index_lists_every_layer_with_a_url_template(client):
     body = client.get("/api/v1/tiles").get_json()
     ids = [layer["id"] for layer in body["layers"]]
-    assert ids == ["villages", "tambons", "districts", "lgos", "collection-points", "households"]
+    assert ids == ["villages", "tambons", "districts", "lgos", "collection-points", "reports",
+                   "households"]
     households = body["layers"][-1]
     assert households["public"] is False
     assert households["permission"] == "households.read"

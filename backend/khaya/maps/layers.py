@@ -2,7 +2,9 @@
 
 Each select has an integer ``fid``, the layer's properties and its geometry column; callers
 add the spatial filter and the geometry encoding. Only public facts: area names and codes,
-aggregate indicators, collection points without their contact (it may be a person's phone).
+aggregate indicators, collection points without their contact (it may be a person's phone),
+open citizen reports without anything about who made them or what they wrote (a description
+may name a neighbour): their type, status, dates and place.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from sqlalchemy.sql.elements import ColumnClause
 
 from ..areas.models import BoundarySource, District, Lgo, Tambon, Village
 from ..collection.models import CollectionPoint
+from ..common.time import local_zone
+from ..reports.models import Report, ReportStatus
 from . import indicators
 
 AREA_LEVELS: dict[str, Any] = {
@@ -25,6 +29,9 @@ AREA_LEVELS: dict[str, Any] = {
     "lgos": Lgo,
 }
 POINTS = "collection-points"
+REPORTS = "reports"
+# Layers of points, known by their id (areas are known by their code).
+POINT_LAYERS = (POINTS, REPORTS)
 
 
 def indicator_payload(values: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -115,8 +122,38 @@ def points_select(*, streams_as_text: bool = False) -> Select:
     ).join(Lgo, Lgo.id == cp.lgo_id).outerjoin(Village, Village.id == cp.village_id)
 
 
+def reports_select() -> Select:
+    """Return the open citizen reports (not closed, not merged) with their public properties."""
+    r = Report
+    zone = local_zone().key
+
+    def day(moment: Any) -> Any:
+        return func.to_char(func.timezone(zone, moment), "YYYY-MM-DD")
+
+    return select(
+        r.id.label("fid"),
+        cast(r.type, Text).label("type"),
+        cast(r.status, Text).label("status"),
+        day(r.reported_at).label("reported_on"),
+        day(r.updated_at).label("updated_on"),
+        Lgo.code.label("lgo_code"),
+        Village.code.label("village_code"),
+        r.point.label("geom"),
+    ).join(Lgo, Lgo.id == r.lgo_id).join(Village, Village.id == r.village_id).where(
+        r.status != ReportStatus.closed, r.duplicate_of_id.is_(None))
+
+
+def point_select(layer: str, *, streams_as_text: bool = False) -> Select:
+    """Return the select of a layer of points."""
+    if layer == REPORTS:
+        return reports_select()
+    return points_select(streams_as_text=streams_as_text)
+
+
 def geometry_column(level: str) -> Any:
     """Return the stored geometry column of a layer (for index-friendly filters)."""
     if level == POINTS:
         return CollectionPoint.point
+    if level == REPORTS:
+        return Report.point
     return AREA_LEVELS[level].geom

@@ -80,6 +80,13 @@ COLLECTIONS: dict[str, Collection] = {
             "Collection points (จุดรับขยะ)",
             "Drop-off, recycling, compost and general-waste points and PAO hand-over points.",
         ),
+        Collection(
+            "reports",
+            "Open citizen reports (รายงานปัญหาขยะ)",
+            "Illegal dumping, open burning, collection points overflowing or damaged, missed "
+            "collections and hazardous waste found, not yet closed: type, status, dates and "
+            "place; nothing about who reported.",
+        ),
     )
 }
 INDICATOR_COLLECTIONS = frozenset({"villages", "lgos"})
@@ -119,8 +126,8 @@ def _base(collection_id: str, bbox: tuple[float, ...] | None = None) -> tuple[Se
     With ``bbox``, only the areas in it carry their indicator values into the query: a page of
     a small box should not read every village's values into a table.
     """
-    if collection_id == layers.POINTS:
-        return layers.points_select(), None
+    if collection_id in layers.POINT_LAYERS:
+        return layers.point_select(collection_id), None
     if collection_id not in INDICATOR_COLLECTIONS:
         return layers.area_select(collection_id), None
     period = indicators.latest_complete_month(local_today())
@@ -139,7 +146,7 @@ def _base(collection_id: str, bbox: tuple[float, ...] | None = None) -> tuple[Se
 
 def _key(collection_id: str, sub) -> Any:
     # Areas are known by their DOPA code (or LGO slug); points by their id.
-    return sub.c.fid if collection_id == layers.POINTS else sub.c.code
+    return sub.c.fid if collection_id in layers.POINT_LAYERS else sub.c.code
 
 
 def _feature(collection_id: str, sub, period: str | None):
@@ -195,8 +202,8 @@ def _page_statement(
     The box, the page and the indicator rows are bound when it runs; the number matched comes
     from a window count in the same statement.
     """
-    if collection_id == layers.POINTS:
-        base = layers.points_select()
+    if collection_id in layers.POINT_LAYERS:
+        base = layers.point_select(collection_id)
     else:
         base = layers.area_select(collection_id, bound_indicators=with_values)
     if shape:
@@ -335,7 +342,7 @@ def feature(collection_id: str, feature_id: str) -> str:
     base, period = _base(collection_id)
     sub = base.subquery("b")
     key = _key(collection_id, sub)
-    if collection_id == layers.POINTS:
+    if collection_id in layers.POINT_LAYERS:
         if not feature_id.isdigit() or len(feature_id) > 9:
             raise NotFound(f"There is no feature {feature_id!r} in {collection_id}.",
                            message_th=f"ไม่มีรายการ {feature_id!r} ใน {collection_id}")

@@ -63,12 +63,13 @@ MAX_ZOOM = 22
 WEB_MERCATOR = 3857
 AREA_SOURCES = ("districts", "tambons", "lgos", "villages")
 HOUSEHOLDS = "households"
-PUBLIC_LAYERS = (*layers.AREA_LEVELS, layers.POINTS)
+PUBLIC_LAYERS = (*layers.AREA_LEVELS, *layers.POINT_LAYERS)
 LAYERS = (*PUBLIC_LAYERS, HOUSEHOLDS)
 SOURCES: dict[str, tuple[str, ...]] = {
     # Area layers also carry indicators: keyed by their snapshot (see ``indicators``).
     **{level: AREA_SOURCES for level in layers.AREA_LEVELS},
     layers.POINTS: ("collection_points",),
+    layers.REPORTS: ("reports",),
     HOUSEHOLDS: ("households",),
 }
 
@@ -238,8 +239,8 @@ def _public_statement(layer: str, with_indicators: bool) -> Select:
     z, x, y and the indicator rows are bound when it runs: building and compiling the
     statement anew for every tile cost more than PostGIS drawing it.
     """
-    if layer == layers.POINTS:
-        base = layers.points_select(streams_as_text=True)
+    if layer in layers.POINT_LAYERS:
+        base = layers.point_select(layer, streams_as_text=True)
     else:
         base = layers.area_select(layer, bound_indicators=with_indicators)
     sub = base.where(_in_tile(layers.geometry_column(layer), _Z, _X, _Y)).subquery("a")
