@@ -24,6 +24,7 @@ from khaya.collection.models import HAZARD_TYPES, WHERE, PointKind, PointStatus
 from khaya.households.models import Occupancy, WetBin
 from khaya.participation.models import OrganicHandling, Stream
 from khaya.participation.schemas import LOCATION_FLAGS, REVIEW_STATES, InspectionDataSchema
+from khaya.reports.models import ReportStatus, ReportType
 from khaya.sync.services import KINDS
 from khaya.wastebank.models import EntryKind, Material
 
@@ -65,6 +66,8 @@ SOURCES: dict[str, list[str]] = {
     "ap_action_": list(Action),
     "where_": list(WHERE),  # where a sorting-guide item goes
     "badge_": BADGES,
+    "rtype_": list(ReportType),  # citizen reports' types and statuses
+    "rstatus_": list(ReportStatus),
 }
 # Keys made from the screens' own choices, not from anything the API sends.
 SCREEN_CHOICES = {"map_", "map_filter_", "ap_done_"}

@@ -6,15 +6,18 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
-export type ItemKind = 'sorting_log' | 'inspection' | 'deposit';
+export type ItemKind = 'sorting_log' | 'inspection' | 'deposit' | 'report';
 export type ItemStatus = 'waiting' | 'sent' | 'rejected';
 
-/** A photo taken offline: uploaded (idempotently, by its own id) before the item that cites it. */
+/** A photo taken offline: uploaded (idempotently, by its own id) before the item that cites it.
+ * A household's photo (a log's or an inspection's) names its household; a report's names none. */
 export interface QueuedPhoto {
   id: string;
-  household_id: number;
+  household_id: number | null;
   blob: Blob;
   uploaded: boolean;
+  /** 'report': POST /reports/photos, cited in the item's photo_ids; else POST /photos. */
+  target?: 'report';
 }
 
 /** What the server made of an inspection's location when it stored it (see POST /sync). */

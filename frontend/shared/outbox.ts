@@ -32,13 +32,18 @@ export interface NewItem {
 }
 
 export async function enqueue(item: NewItem): Promise<OutboxItem> {
-  const photo: QueuedPhoto | undefined = item.photo && item.household_id !== null
-    ? { id: item.photo.id, blob: item.photo.blob, household_id: item.household_id, uploaded: false }
+  const report = item.kind === 'report';
+  const photo: QueuedPhoto | undefined = item.photo && (report || item.household_id !== null)
+    ? {
+        id: item.photo.id, blob: item.photo.blob, household_id: item.household_id,
+        uploaded: false, ...(report ? { target: 'report' as const } : {}),
+      }
     : undefined;
+  const cited = photo ? (report ? { photo_ids: [photo.id] } : { photo_id: photo.id }) : {};
   const record: OutboxItem = {
     client_id: uuid4(),
     kind: item.kind,
-    data: photo ? { ...item.data, photo_id: photo.id } : item.data,
+    data: { ...item.data, ...cited },
     device_time: deviceTime(),
     created_at: Date.now(),
     user_id: item.user_id,
@@ -125,9 +130,9 @@ function stopReason(error: unknown): { stopped: StopReason; message: string } {
 async function uploadPhoto(photo: QueuedPhoto): Promise<void> {
   const form = new FormData();
   form.append('id', photo.id);
-  form.append('household_id', String(photo.household_id));
+  if (photo.target !== 'report') form.append('household_id', String(photo.household_id));
   form.append('file', photo.blob, `${photo.id}.jpg`);
-  await api('photos', { method: 'POST', form });
+  await api(photo.target === 'report' ? 'reports/photos' : 'photos', { method: 'POST', form });
 }
 
 async function markAttempt(items: OutboxItem[], message: string): Promise<void> {

@@ -17,6 +17,7 @@ import { LogForm } from './screens/log-form';
 import { Outbox } from './screens/outbox';
 import { Passbook } from './screens/passbook';
 import { History, ResidentHome } from './screens/resident';
+import { MyReports, ReportScreen } from './screens/report';
 import { QrOpen, Scan } from './screens/scan';
 import { Settings } from './screens/settings';
 import { Screen } from './ui/kit';
@@ -68,6 +69,8 @@ export default function Routed({ path, resident }: { path: string; resident: boo
   if (path === '/settings') return <Settings />;
   if (path === '/map') return <LazyMap />;
   if (path === '/guide') return <GuideScreen />;
+  if (path === '/report') return <ReportScreen />;
+  if (path === '/reports') return <MyReports />;
   if ((p = match('/fix/:seq', path))) return <FixScreen seq={Number(p.seq)} />;
   if (resident) {
     if (path === '/history') return <History />;

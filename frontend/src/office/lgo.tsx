@@ -3,6 +3,7 @@ import type { Key } from '../i18n';
 import { match } from '../router';
 import type { IconName } from '../ui/icons';
 import { BankOffice, Banks } from './banks';
+import { ReportQueue } from './citizen-reports';
 import { Discounts } from './discounts';
 import { GuideOffice } from './guide';
 import { Hazardous } from './hazardous';
@@ -25,6 +26,7 @@ export const LGO_NAV: [string, Key, IconName][] = [
   ['/office/guide', 'on_guide', 'leaf'],
   ['/office/banks', 'on_banks', 'book'],
   ['/office/hazardous', 'on_hazardous', 'battery'],
+  ['/office/reports', 'on_citizen_reports', 'alert'],
   ['/office/report', 'on_report', 'clipboard'],
   ['/office/discounts', 'on_discounts', 'medal'],
   ['/office/audit', 'on_audit', 'history'],
@@ -49,6 +51,7 @@ export function lgoScreen(path: string, admin: boolean) {
   if ((p = match('/office/banks/:id', path)) && /^\d+$/.test(p.id)) return <BankOffice id={Number(p.id)} />;
   if (path === '/office/hazardous') return <Hazardous />;
   if (path === '/office/report') return <Report />;
+  if (path === '/office/reports') return <ReportQueue />;
   if (path === '/office/audit' && admin) return <Audit initial={new URLSearchParams(window.location.search).get('household') ?? ''} />;
   return null;
 }

@@ -10,6 +10,7 @@ import { useStore } from '../store';
 import { syncState } from '../sync';
 import { Icon } from '../ui/icons';
 import { LoadState, Screen } from '../ui/kit';
+import { ReportLink } from './report';
 
 const SHOWN = 150;
 
@@ -88,6 +89,7 @@ export function Households() {
           );
         }}
       </LoadState>
+      <ReportLink />
     </Screen>
   );
 }

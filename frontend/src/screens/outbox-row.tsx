@@ -29,6 +29,7 @@ export function ItemSummary({ item }: { item: OutboxItem }) {
     const passed = ['registered', 'bin_built', 'food_waste_in_bin', 'lid_closed', 'used_correctly'].every((k) => d[k] === true);
     return <span class={passed ? 'ok-text' : 'bad-text'}>{passed ? t('passed') : t('failed')}</span>;
   }
+  if (item.kind === 'report') return <span>{t(`rtype_${String(d.type)}` as Key)}</span>;
   const lines = (d.lines as { material: string; kg: number }[]) ?? [];
   return <span>{lines.map((l) => `${t(`material_${l.material}` as Key)} ${formatNumber(Number(l.kg), 2)}`).join(', ')}</span>;
 }

@@ -15,6 +15,7 @@ import { Banner, LoadState, Screen, StatusPill } from '../ui/kit';
 import { CollectionDays, NextCollection, useVillageCalendar } from './collection-days';
 import { LogForm, type Correcting } from './log-form';
 import { CorrectedPill, OutboxRow } from './outbox-row';
+import { ReportLink } from './report';
 import { RewardsCard } from './rewards';
 
 /** The resident's own household: the register answers a resident with just that one. */
@@ -142,6 +143,7 @@ export function ResidentHome() {
             {/* Below the form: logging today is the screen's job, and its Save button must
                 show without scrolling. */}
             <GuideLink />
+            <ReportLink />
             <RewardsCard householdId={h.id} />
             <CollectionDays villageCode={h.village_code} calendar={calendar} />
           </>

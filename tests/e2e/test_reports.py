@@ -1,0 +1,99 @@
+"""Citizen reports in a real browser: a resident reports open burning from the phone with no
+signal, the report waits in the outbox, goes once when the signal returns, and the phone then
+shows where it stands; at the desk the LGO's staff find it in their queue and close it with a
+note, which the resident reads on the phone."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from khaya.extensions import db
+from tests.e2e._browser import (
+    DESK,
+    RESIDENT,
+    desk_context,
+    shoot,
+    sign_in,
+    sign_in_office,
+)
+
+pytestmark = pytest.mark.e2e
+
+DESCRIPTION = "มีคนเผาขยะข้างทางหลังวัด ควันเยอะ"
+
+
+def _reports_of(app: Flask, user_id: int) -> list[tuple[int, str, str]]:
+    with app.app_context():
+        rows = db.session.execute(text(
+            "select id, type::text, status::text from reports where recorded_by_id = :u "
+            "and description = :d order by id"), {"u": user_id, "d": DESCRIPTION}).all()
+        db.session.remove()
+    return [tuple(r) for r in rows]
+
+
+def _delete_reports(app: Flask, ids: list[int]) -> None:
+    with app.app_context():
+        db.session.execute(text("delete from reports where id = any(:ids)"), {"ids": ids})
+        db.session.commit()
+        db.session.remove()
+
+
+def test_a_resident_reports_offline_and_the_desk_closes_it(app, browser, context, world):
+    page = context.new_page()
+    sign_in(page, world.base, RESIDENT)
+    page.click("[data-testid=report-link]")
+    page.wait_for_selector("[data-testid=report-form]")
+    page.wait_for_selector("[data-testid=report-position]")
+    page.check("input[name=type][value=open_burning]")
+    page.fill("textarea[name=description]", DESCRIPTION)
+    shoot(page, "report-phone")
+
+    context.set_offline(True)
+    page.click("[data-testid=send-report]")
+    page.wait_for_selector("[data-testid=report-row][data-status=waiting]")
+    assert _reports_of(app, world.resident_user_id) == []
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=report-row][data-status=waiting]')"
+        ".length === 0", timeout=30_000)
+    stored = _reports_of(app, world.resident_user_id)
+    try:
+        assert [(kind, status) for _, kind, status in stored] == [("open_burning", "open")]
+        report_id = stored[0][0]
+        page.reload()
+        page.wait_for_selector("[data-testid=report-row][data-status=open]")
+
+        # At the desk: the town's staff find it in the queue and close it with a note.
+        with desk_context(browser) as desk:
+            office = desk.new_page()
+            office.set_viewport_size(DESK)
+            sign_in_office(office, world.base, "town.staff")
+            office.goto(world.base + "/office/reports")
+            row = office.locator(f"[data-testid=queue-row][data-id='{report_id}']")
+            row.wait_for()
+            assert DESCRIPTION in row.inner_text()
+            row.click()
+            office.wait_for_selector("[data-testid=report-detail]")
+            shoot(office, "report-desk")
+            office.select_option("select[name=status]", "closed")
+            office.fill("textarea[name=note]", "ดับไฟและเก็บกวาดแล้ว")
+            office.click("[data-testid=report-save]")
+            # Done reports leave the default list (not done); the filter shows them.
+            office.wait_for_selector(f"[data-testid=queue-row][data-id='{report_id}']",
+                                     state="detached")
+            office.select_option("[data-testid=queue-status]", "closed")
+            office.wait_for_selector(
+                f"[data-testid=queue-row][data-id='{report_id}'][data-status=closed]")
+        assert _reports_of(app, world.resident_user_id)[0][2] == "closed"
+
+        page.goto(world.base + "/reports")
+        closed = page.locator("[data-testid=report-row][data-status=closed]")
+        closed.wait_for()
+        assert "ดับไฟและเก็บกวาดแล้ว" in closed.inner_text()
+        shoot(page, "report-phone-closed")
+    finally:
+        _delete_reports(app, [r[0] for r in _reports_of(app, world.resident_user_id)])
