@@ -10,7 +10,7 @@ import { ApiError, api } from '../shared/api';
 import type { Lang } from './i18n';
 import { pushManager, pushSupported } from './sw-bridge';
 
-export type Topic = 'collection_tomorrow' | 'buying_day_tomorrow' | 'not_logged' | 'inspection_due';
+export type Topic = 'collection_tomorrow' | 'buying_day_tomorrow' | 'not_logged' | 'inspection_due' | 'report_closed';
 
 export interface ReminderChoice {
   topics: Topic[];

@@ -150,8 +150,9 @@ def test_a_resident_turns_reminders_on_in_settings_and_the_server_reaches_the_ph
         section = page.locator("[data-testid=reminders]")
         section.locator("[data-testid=reminders-state][data-on=no]").wait_for()
         assert section.locator("h2").inner_text().strip() == "การแจ้งเตือน"
-        # A resident is offered all three, each ticked until they choose otherwise.
-        for topic in ("collection_tomorrow", "buying_day_tomorrow", "not_logged"):
+        # A resident is offered all four, each ticked until they choose otherwise.
+        for topic in ("collection_tomorrow", "buying_day_tomorrow", "not_logged",
+                      "report_closed"):
             assert section.locator(f"[data-testid=reminder-{topic}]").is_checked()
         section.locator("[data-testid=reminder-buying_day_tomorrow]").uncheck()
         section.locator("input[name=not_logged_days]").fill("2")
@@ -168,7 +169,7 @@ def test_a_resident_turns_reminders_on_in_settings_and_the_server_reaches_the_ph
         # The server keeps what was chosen, in the app's language, for the resident's village.
         [mine] = [s for s in _subscriptions(app, token)
                   if s["endpoint_host"] == urlsplit(service.origin).netloc]
-        assert mine["topics"] == ["collection_tomorrow", "not_logged"]
+        assert mine["topics"] == ["collection_tomorrow", "not_logged", "report_closed"]
         assert mine["not_logged_days"] == 2
         assert (mine["quiet_from"], mine["quiet_until"]) == ("22:00", "07:00")
         assert mine["lang"] == "th"
@@ -193,7 +194,7 @@ def test_a_resident_turns_reminders_on_in_settings_and_the_server_reaches_the_ph
                 "topic": "not_logged", "lang": "th"} in to_phone, (counts, to_phone)
 
         # Every topic off: the server forgets the subscription and the browser drops it.
-        for topic in ("collection_tomorrow", "not_logged"):
+        for topic in ("collection_tomorrow", "not_logged", "report_closed"):
             section.locator(f"[data-testid=reminder-{topic}]").uncheck()
         section.locator("[data-testid=reminders-save]").click()
         section.locator("[data-testid=reminders-state][data-on=no]").wait_for()

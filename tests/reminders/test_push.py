@@ -13,7 +13,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from khaya.areas.models import Village
 from khaya.auth.models import Role, User, VolunteerAssignment
@@ -202,3 +202,44 @@ def test_a_volunteer_is_reminded_of_the_inspections_due_in_their_villages(
     refused = client.put(f"{API}/push/subscription", headers=auth("0810000011"), json={
         "subscription": push_service.subscription, "topics": ["inspection_due"]})
     assert refused.status_code == 422
+
+
+def test_a_reporter_hears_when_the_lgo_closes_their_report(app, client, auth, push_service):
+    """Closed today: one push with the LGO's note; a report still open, or another person's,
+    says nothing."""
+    today = dt.datetime.now(BANGKOK).date()
+    with app.app_context():
+        surface = db.session.execute(select(
+            func.ST_X(func.ST_PointOnSurface(Village.geom)),
+            func.ST_Y(func.ST_PointOnSurface(Village.geom))).where(Village.code == VILLAGE)
+        ).one()
+        db.session.remove()
+    reporter = auth(RESIDENT)
+
+    def report(who: dict[str, str]) -> int:
+        made = client.post(f"{API}/reports", headers=who, json={
+            "type": "illegal_dumping",
+            "location": {"type": "Point", "coordinates": [surface[0], surface[1]]}})
+        assert made.status_code == 201, made.get_json()
+        return made.get_json()["report"]["id"]
+
+    mine, still_open, other = report(reporter), report(reporter), report(auth("0810000001"))
+    answer = client.put(f"{API}/push/subscription", headers=reporter, json={
+        "subscription": push_service.subscription, "topics": ["report_closed"]})
+    assert answer.status_code == 200, answer.get_json()
+    with app.app_context():
+        assert send_due(_at(today, 10))["sent"] == 0  # nothing closed yet
+    staff = auth("town.staff")
+    for report_id in (mine, other):
+        closed = client.patch(f"{API}/reports/{report_id}", headers=staff,
+                              json={"status": "closed", "note": "เก็บขยะเรียบร้อยแล้ว"})
+        assert closed.status_code == 200, closed.get_json()
+    assert still_open not in (mine, other)
+    closed_on = dt.datetime.now(BANGKOK).date()
+    with app.app_context():
+        # At noon of the day it closed: outside the default quiet hours whenever this runs.
+        assert send_due(_at(closed_on, 12))["sent"] == 1
+    (message,) = push_service.received
+    assert message["payload"]["title"] == "เรื่องที่คุณแจ้งเสร็จแล้ว"
+    assert message["payload"]["body"] == "ทิ้งขยะไม่ถูกที่: เก็บขยะเรียบร้อยแล้ว"
+    assert message["payload"]["url"] == "/reports"

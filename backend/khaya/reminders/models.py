@@ -13,7 +13,8 @@ from ..columns import TIMESTAMP, utcnow
 from ..extensions import Model
 
 # What a person may be reminded of.
-TOPICS = ("collection_tomorrow", "buying_day_tomorrow", "not_logged", "inspection_due")
+TOPICS = ("collection_tomorrow", "buying_day_tomorrow", "not_logged", "inspection_due",
+          "report_closed")
 
 
 class PushSubscription(Model):

@@ -6,7 +6,9 @@ For each subscription and each topic it chose, outside its quiet hours (Thai tim
 - ``buying_day_tomorrow``: a waste bank of its village's LGO buys tomorrow;
 - ``not_logged``: its household has not logged for ``not_logged_days`` days;
 - ``inspection_due``: households of the villages its volunteer looks after are due their wet-bin
-  inspection (never inspected, or not for ``OVERDUE_DAYS``: the volunteers' coverage rule).
+  inspection (never inspected, or not for ``OVERDUE_DAYS``: the volunteers' coverage rule);
+- ``report_closed``: the LGO closed a report its person made today (the app shows every report
+  and its note; the push says the first, or how many).
 
 At most one message a day per subscription and topic: the ``push_deliveries`` row is claimed
 (a unique key) before the message goes, so two workers never both send it, and given back when
@@ -35,6 +37,7 @@ from ..common.time import local_zone
 from ..extensions import db
 from ..households.models import Household
 from ..participation.models import Inspection, Review
+from ..reports.models import Report, ReportStatus
 from ..users.coverage import OVERDUE_DAYS
 from ..wastebank.models import first_buying_day
 from . import keys
@@ -137,6 +140,41 @@ def _inspection_due(subscription: PushSubscription, today: dt.date,
                    "days", "/households?reminder=inspection")
 
 
+REPORT_TYPES = {
+    "th": {"illegal_dumping": "ทิ้งขยะไม่ถูกที่", "open_burning": "เผาขยะกลางแจ้ง",
+           "collection_point": "จุดรวบรวมขยะล้นหรือชำรุด",
+           "missed_collection": "รถเก็บขยะไม่มาตามนัด", "hazardous_found": "พบขยะอันตราย",
+           "other": "เรื่องอื่น"},
+    "en": {"illegal_dumping": "Illegal dumping", "open_burning": "Open burning",
+           "collection_point": "Collection point full or damaged",
+           "missed_collection": "Missed collection", "hazardous_found": "Hazardous waste found",
+           "other": "Other"},
+}
+
+
+def _report_closed(subscription: PushSubscription, today: dt.date,
+                   lang: str) -> Message | None:
+    start = dt.datetime.combine(today, dt.time(), tzinfo=local_zone())
+    # The person's own reports, found by who made them.
+    closed = db.session.execute(
+        select(Report.type, Report.close_note)
+        .where(Report.recorded_by_id == subscription.user_id,
+               Report.status == ReportStatus.closed, Report.closed_at >= start,
+               Report.closed_at < start + dt.timedelta(days=1))
+        .order_by(Report.closed_at), execution_options=unscoped()).all()
+    if not closed:
+        return None
+    kind, note = closed[0]
+    name = REPORT_TYPES[lang][kind.value]
+    if lang == "th":
+        title = "เรื่องที่คุณแจ้งเสร็จแล้ว"
+        body = f"{name}: {note}" if len(closed) == 1 else f"เสร็จแล้ว {len(closed)} เรื่อง"
+    else:
+        title = "Your report was dealt with"
+        body = f"{name}: {note}" if len(closed) == 1 else f"{len(closed)} reports done"
+    return Message("report_closed", title, body[:180], "/reports")
+
+
 def due(subscription: PushSubscription, now: dt.datetime) -> list[Message]:
     """The messages due to a subscription at ``now`` (aware), before the once-a-day rule."""
     local = now.astimezone(local_zone())
@@ -157,6 +195,8 @@ def due(subscription: PushSubscription, now: dt.datetime) -> list[Message]:
             found.append(_not_logged(subscription, today, lang))
         elif topic == "inspection_due":
             found.append(_inspection_due(subscription, today, lang))
+        elif topic == "report_closed":
+            found.append(_report_closed(subscription, today, lang))
     return [m for m in found if m is not None]
 
 

@@ -25,13 +25,14 @@ const TOPICS: { topic: Topic; label: Key; hint: Key }[] = [
   { topic: 'buying_day_tomorrow', label: 'rem_topic_buying', hint: 'rem_topic_buying_hint' },
   { topic: 'not_logged', label: 'rem_topic_not_logged', hint: 'rem_topic_not_logged_hint' },
   { topic: 'inspection_due', label: 'rem_topic_inspection', hint: 'rem_topic_inspection_hint' },
+  { topic: 'report_closed', label: 'rem_topic_report', hint: 'rem_topic_report_hint' },
 ];
 
 type Form = Omit<ReminderChoice, 'lang'>;
 
 // The server's defaults (PushSubscription), every topic the person may choose ticked.
 function defaults(resident: boolean, volunteer = false): Form {
-  const topics: Topic[] = ['collection_tomorrow', 'buying_day_tomorrow'];
+  const topics: Topic[] = ['collection_tomorrow', 'buying_day_tomorrow', 'report_closed'];
   if (resident) topics.push('not_logged');
   if (volunteer) topics.push('inspection_due');
   return { topics, not_logged_days: 3, quiet_from: '21:00', quiet_until: '07:00' };
