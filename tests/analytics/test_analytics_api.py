@@ -7,7 +7,7 @@ import json
 import pytest
 from shapely.geometry import shape
 
-from khaya.analytics import classes
+from khaya.analytics import INDICATORS, classes
 from khaya.analytics.services import _rank
 from tests.analytics._hand import NGA, TOWN, V1, V2, V3
 
@@ -165,7 +165,7 @@ def test_time_series_by_day_and_fiscal_year(dataset, get):
                        granularity="fiscal_year", **{"from": "2024-01-01", "to": "2025-03-01"})
     assert status == 200
     assert [p["period"]["label"] for p in body["points"]] == ["FY2567", "FY2568"]
-    assert len(body["points"][0]["indicators"]) == 9
+    assert len(body["points"][0]["indicators"]) == len(INDICATORS)
 
 
 def test_series_refuses_backwards_ranges_and_other_lgos(get):
@@ -209,7 +209,7 @@ def test_definitions(get):
     carbon = body["carbon"]
     assert (carbon["kg_per_person_day"], carbon["tco2e_per_tonne"]) == (0.252, 0.1454)
     assert carbon["arrangements_counted"] == ["has_bin", "communal"]
-    assert len(body["indicators"]) == 9
+    assert len(body["indicators"]) == len(INDICATORS)
     assert all(i["definition_en"] and i["definition_th"] for i in body["indicators"])
 
 

@@ -91,7 +91,12 @@ def test_every_indicator_for_an_lgo_in_october(db_session):
     assert (carbon["numerator"], carbon["denominator"]) == (12, 23)
     assert carbon["value"] == round(12 * 0.252 * 31 / 1000 * 0.1454, 4)
     assert carbon["detail"]["days"] == 31
-    assert all(row[name]["small_denominator"] for name in row if isinstance(row[name], dict))
+    # No citizen reports in the hand dataset: none per 1,000 households, no days to close.
+    assert fig(row, "reports_per_1000") == (0, 7, 0.0)
+    assert row["report_close_days"]["no_data"] is True
+    assert row["report_close_days"]["value"] is None
+    assert all(row[name]["small_denominator"] for name in row
+               if isinstance(row[name], dict) and name != "report_close_days")
 
 
 def test_each_level(db_session):

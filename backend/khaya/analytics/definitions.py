@@ -27,6 +27,19 @@ _REGISTER_EN = ("occupied registered households at the period's end (or today wh
 _REGISTER_TH = "ครัวเรือนที่อยู่อาศัยในทะเบียน ณ วันสิ้นงวด (หรือวันนี้ถ้างวดยังไม่จบ)"
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "reports_per_1000": (
+        f"Citizen reports (dumping, burning, collection points, missed collections, hazardous "
+        f"waste, other) received in the period, reports merged into another as its duplicate "
+        f"left out / {_REGISTER_EN} x 1,000; the village is the one whose area holds the "
+        f"report's point.",
+        f"เรื่องแจ้งปัญหาขยะที่ได้รับในงวด (ไม่นับเรื่องที่รวมเข้ากับเรื่องอื่นเพราะซ้ำ) / "
+        f"{_REGISTER_TH} x 1,000 นับเข้าหมู่บ้านที่ตำแหน่งของเรื่องอยู่ในเขต"),
+    "report_close_days": (
+        "The median of the days from receipt to closing of the citizen reports closed in the "
+        "period (merged duplicates left out); numerator and denominator are how many closed. "
+        "Lower is better: leagues rank it lowest first.",
+        "ค่ามัธยฐานของจำนวนวันตั้งแต่ได้รับจนปิดเรื่อง ของเรื่องแจ้งปัญหาขยะที่ปิดในงวด "
+        "(ไม่นับเรื่องที่รวมเข้ากับเรื่องอื่น) ตัวตั้งและตัวหารคือจำนวนเรื่องที่ปิด ยิ่งน้อยยิ่งดี"),
     "participation": (
         f"Occupied households with at least one accepted (not voided) sorting log dated in the "
         f"period / {_REGISTER_EN}.",

@@ -33,7 +33,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
+from ..common.time import local_zone
 from ..households.models import Household, HouseholdState, Occupancy
+from ..reports.models import Report, ReportStatus
 from . import gaps, registers, signoff, territory
 from .facts import among, run
 from .models import (
@@ -57,6 +59,20 @@ ALL_DAYS = -1
 # With ``collapse`` the villages' numbers are summed under this one key.
 ALL_VILLAGES = 0
 Numbers = dict[str, Any]
+# The citizen reports' base numbers (read from the reports themselves: a few per village a month).
+REPORT_NUMBERS = ("reports", "close_days")
+
+
+class Sample(tuple):
+    """Values that add up by being put together, not summed: the days reports took to close
+    (a median cannot be summed from the villages' medians). ``Sample + 0`` is the sample, so it
+    sums like the other numbers; a frozen month gives it back as a list."""
+
+    def __add__(self, other: Any) -> Sample:  # type: ignore[override]
+        return Sample((*self, *other)) if other else self
+
+    def __radd__(self, other: Any) -> Sample:
+        return Sample((*other, *self)) if other else self
 
 
 @dataclass
@@ -83,12 +99,14 @@ def gather(period: Period, village_ids: Sequence[int], today: dt.date,
         return figures
     collapse = collapse and period.kind not in (MONTH, FISCAL_YEAR)
     wanted = needs or frozenset((*ACTIVITY, *INSPECTION, *REGISTER, "off_register",
-                                 "hazard_kg"))
+                                 "hazard_kg", *REPORT_NUMBERS))
     # One area made of every village (the province) reads without a village filter.
     chosen = None if collapse and len(ids) == len(territory.load().parents) else ids
     sources = [_activity(period, ids, wanted, collapse, chosen), register_of(period, ids, today)]
     if "off_register" in wanted:
         sources.append(_off_register(period, chosen, figures.as_of))
+    if wanted & set(REPORT_NUMBERS):
+        sources.append(reports_of(period, ids))
     if collapse:
         total: Numbers = {}
         for source in sources:
@@ -253,6 +271,31 @@ def _off_register(period: Period, ids: list[int] | None,
     return {village_id: {"off_register": n} for village_id, n in run(stmt).tuples()}
 
 
+def reports_of(period: Period, ids: list[int]) -> dict[int, Numbers]:
+    """Per village: citizen reports received in the period (not those merged into another as a
+    duplicate), and the days each report closed in the period took from its receipt."""
+    r = Report
+    zone = local_zone().key
+    received = cast(func.timezone(zone, r.received_at), Date)
+    closed = cast(func.timezone(zone, r.closed_at), Date)
+    kept = r.duplicate_of_id.is_(None)
+    found: dict[int, Numbers] = {}
+    for village_id, n in run(
+            select(r.village_id, func.count()).where(
+                kept, received.between(period.start, period.end), among(r.village_id, ids))
+            .group_by(r.village_id)).tuples():
+        found.setdefault(village_id, {"reports": 0, "close_days": Sample()})["reports"] = n
+    days = func.extract("epoch", r.closed_at - r.received_at) / 86400.0
+    for village_id, taken in run(
+            select(r.village_id, func.array_agg(days)).where(
+                kept, r.status == ReportStatus.closed, closed.between(period.start, period.end),
+                among(r.village_id, ids))
+            .group_by(r.village_id)).tuples():
+        found.setdefault(village_id, {"reports": 0, "close_days": Sample()})["close_days"] = \
+            Sample(float(d) for d in taken)
+    return found
+
+
 def hazards(period: Period) -> list[tuple[int, int | None, dict[str, Decimal]]]:
     """Hazardous kg collected at drop-off points in the period, by LGO and the point's village.
 
@@ -272,5 +315,6 @@ def hazards(period: Period) -> list[tuple[int, int | None, dict[str, Decimal]]]:
 
 def empty() -> Numbers:
     """Every base number at zero."""
-    return dict.fromkeys((*ACTIVITY, *INSPECTION, *REGISTER, "off_register"), 0)
+    return {**dict.fromkeys((*ACTIVITY, *INSPECTION, *REGISTER, "off_register", "reports"), 0),
+            "close_days": Sample()}
 

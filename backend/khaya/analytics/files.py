@@ -84,6 +84,14 @@ INDICATOR_LABELS: dict[str, tuple[Label, Label, Label]] = {
         Label("ประชากรในครัวเรือนที่มีถังขยะเปียกผ่านการตรวจ",
               "persons in verified wet-bin households"),
         Label("ประชากรในทะเบียน", "residents")),
+    "reports_per_1000": (
+        Label("เรื่องแจ้งปัญหาขยะ", "Citizen reports"),
+        Label("เรื่องที่ได้รับ", "citizen reports received"),
+        Label("ครัวเรือนที่อยู่อาศัยในทะเบียน", "occupied registered households")),
+    "report_close_days": (
+        Label("วันที่ใช้ปิดเรื่อง (มัธยฐาน)", "Days to close a report (median)"),
+        Label("เรื่องที่ปิด", "reports closed"),
+        Label("เรื่องที่ปิด", "reports closed")),
 }
 # The units as the files write them: a share (the API's ratio, 0-1) as a percentage.
 UNIT_LABELS: dict[str, Label] = {
@@ -91,6 +99,9 @@ UNIT_LABELS: dict[str, Label] = {
     "kg_per_household": Label("กิโลกรัมต่อครัวเรือน", "kg per household"),
     "kg_per_1000_residents": Label("กิโลกรัมต่อประชากร 1,000 คน", "kg per 1,000 residents"),
     "tco2e": Label("ตันคาร์บอนไดออกไซด์เทียบเท่า (tCO2e)", "tonnes CO2 equivalent (tCO2e)"),
+    "reports_per_1000_households": Label("เรื่องต่อครัวเรือน 1,000 ครัวเรือน",
+                                         "reports per 1,000 households"),
+    "days": Label("วัน", "days"),
 }
 LEVEL_LABELS: dict[str, Label] = {
     "village": Label("หมู่บ้าน/ชุมชน", "villages and communities"),
@@ -100,7 +111,8 @@ LEVEL_LABELS: dict[str, Label] = {
     "province": Label("จังหวัด", "provinces"),
 }
 VALUE_FORMATS = {"ratio": PERCENT_FORMAT, "kg_per_household": "#,##0.000",
-                 "kg_per_1000_residents": "#,##0.000", "tco2e": "#,##0.0000"}
+                 "kg_per_1000_residents": "#,##0.000", "tco2e": "#,##0.0000",
+                 "reports_per_1000_households": "#,##0.00", "days": "#,##0.0"}
 CHANGE_FORMATS = {"ratio": POINTS_FORMAT, "tco2e": "+#,##0.0000;-#,##0.0000;0"}
 # What a column of values, and one of changes, says after its name, by unit.
 VALUE_SUFFIX: dict[str, Label] = {"ratio": Label(" (%)", " (%)")}

@@ -35,6 +35,11 @@ the period runs; see ``registers`` for what the register counts):
 - hazardous_kg_per_1000: hazardous kg collected at drop-off points / residents, x 1,000; by
   type. Points without a village count for their LGO, district and province only.
 - kg_by_stream: kg households weighed in their logs / occupied households; by stream.
+- reports_per_1000: citizen reports received in the period (merged duplicates left out) /
+  occupied households, x 1,000.
+- report_close_days: the median days from receipt to closing of the reports closed in the
+  period (merged duplicates left out); numerator and denominator are how many closed. Ranked
+  lowest first.
 - carbon_tco2e (DLA wet-bin method): value = persons in verified bin households (own or
   communal) x CARBON_FOOD_WASTE_KG_PER_PERSON_DAY x days / 1000 x CARBON_TCO2E_PER_TONNE, with
   days = the period's days up to today; numerator = those persons / denominator = residents.
@@ -43,6 +48,7 @@ the period runs; see ``registers`` for what the register counts):
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -82,6 +88,8 @@ class Indicator:
     figure: Callable[[Numbers, Context], dict[str, Any]]
     # The base numbers it reads: only those are fetched and summed.
     needs: tuple[str, ...]
+    # Ranked lowest first (days to close a report): a fall is the improvement.
+    lower_is_better: bool = False
 
 
 def _number(value: Any, digits: int = 3) -> int | float:
@@ -149,6 +157,18 @@ def _carbon(n: Numbers, ctx: Context) -> dict[str, Any]:
     return figure
 
 
+def _reports(n: Numbers, ctx: Context) -> dict[str, Any]:
+    return _figure(n["reports"], n["occupied"], ctx, "reports_per_1000_households",
+                   scale=1000, digits=2)
+
+
+def _close_days(n: Numbers, ctx: Context) -> dict[str, Any]:
+    taken = sorted(n["close_days"])
+    figure = _figure(len(taken), len(taken), ctx, "days")
+    figure["value"] = round(statistics.median(taken), 1) if taken else None
+    return figure
+
+
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("participation", "ratio", "occupied households that logged",
               "occupied registered households", _participation,
@@ -172,6 +192,11 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               "occupied registered households", _streams, (*STREAM_COLUMNS, "occupied", "logs")),
     Indicator("carbon_tco2e", "tco2e", "persons in verified wet-bin households",
               "residents", _carbon, ("verified_persons", "persons")),
+    Indicator("reports_per_1000", "reports_per_1000_households",
+              "citizen reports received", "occupied registered households", _reports,
+              ("reports", "occupied")),
+    Indicator("report_close_days", "days", "reports closed", "reports closed", _close_days,
+              ("close_days",), lower_is_better=True),
 )}
 
 

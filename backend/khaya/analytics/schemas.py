@@ -193,6 +193,8 @@ class LeagueSchema(Schema):
     small_denominator_threshold = fields.Integer()
     rows = fields.List(fields.Nested(LeagueRowSchema))
     most_improved = fields.Nested(ImprovedSchema, allow_none=True)
+    lower_is_better = fields.Boolean(metadata={
+        "description": "Ranked lowest first (days to close a report)"})
 
 
 class SeriesPointSchema(Schema):

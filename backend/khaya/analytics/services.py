@@ -96,15 +96,17 @@ def approval_states(areas: Sequence[Area], period: Period) -> dict[str, str | No
     return out
 
 
-def _rank(rows: list[dict[str, Any]]) -> None:
-    """Rank by value, highest first; small denominators follow, unranked, and areas with no
-    data (nothing to count) come last.
+def _rank(rows: list[dict[str, Any]], *, lower_is_better: bool = False) -> None:
+    """Rank by value, highest first (lowest first where lower is better); small denominators
+    follow, unranked, and areas with no data (nothing to count) come last.
 
     Equal values share a rank (1, 2, 2, 4).
     """
+    sign = 1 if lower_is_better else -1
+
     def key(row: dict[str, Any]) -> tuple:
         value = row["value"]
-        return (row["no_data"], row["small_denominator"], -(value or 0), row["code"])
+        return (row["no_data"], row["small_denominator"], sign * (value or 0), row["code"])
 
     rows.sort(key=key)
     rank, previous = 0, None
@@ -148,17 +150,21 @@ def league(level: str, *, parent: str | None, indicator: str, period: Period,
                      **{k: figure[k] for k in _FIGURE_KEYS}, "unit": figure["unit"],
                      "previous": {k: earlier[k] for k in _FIGURE_KEYS}, "change": change,
                      "approval_state": states.get(row["code"])})
-    _rank(rows)
+    lower = INDICATORS[name].lower_is_better
+    _rank(rows, lower_is_better=lower)
     fair = [r for r in rows if r["change"] is not None and not r["small_denominator"]
             and not r["previous"]["small_denominator"]]
-    best = min(fair, key=lambda r: (-r["change"], r["code"]), default=None)
+    # The improvement: a rise, or a fall where lower is better.
+    gain = -1 if lower else 1
+    best = min(fair, key=lambda r: (-gain * r["change"], r["code"]), default=None)
     return {"level": level, "parent": parent, "indicator": name,
             "period": period.as_dict(today), "previous_period": before.as_dict(today),
             "small_denominator_threshold": current_app.config["SMALL_DENOMINATOR"],
             "rows": rows,
             "most_improved": ({"code": best["code"], "name_th": best["name_th"],
                                "name_en": best["name_en"], "change": best["change"]}
-                              if best and best["change"] > 0 else None)}
+                              if best and gain * best["change"] > 0 else None),
+            "lower_is_better": lower}
 
 
 def series_periods(granularity: str, start: dt.date, end: dt.date) -> list[Period]:
