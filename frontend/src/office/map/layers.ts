@@ -29,6 +29,16 @@ export interface Shown {
   villages: boolean;
   households: boolean;
   points: boolean;
+  reports: boolean;
+}
+
+/** An open citizen report as the queue lists it (the fields the map shows). */
+export interface MapReport {
+  id: number;
+  type: string;
+  status: string;
+  age_days: number;
+  location: { type: 'Point'; coordinates: [number, number] };
 }
 
 /** Open a household's popup: its details come from the register (the read is audited). */
@@ -56,20 +66,21 @@ function householdPopup(h: Household): string {
  * The map in ``box`` with its layers drawn from ``shapes`` and ``points``, the households
  * filter and which layers show; ``onPick`` hears the spot clicked while ``adding``.
  */
-export function useLgoMapLayers({ shapes, points, adding, onPick }: {
+export function useLgoMapLayers({ shapes, points, reports, adding, onPick }: {
   shapes: Choropleth | undefined;
   points: GeoJSON.FeatureCollection | undefined;
+  reports: MapReport[] | undefined;
   adding: boolean;
   onPick: (lon: string, lat: string) => void;
 }) {
   const [filter, setFilter] = useState<Filter>('all');
-  const [show, setShow] = useState<Shown>({ villages: true, households: true, points: true });
+  const [show, setShow] = useState<Shown>({ villages: true, households: true, points: true, reports: true });
   // Households in the loaded tiles that the filter keeps; null until the first tiles arrive.
   const [shown, setShown] = useState<number | null>(null);
   const [zoom, setZoom] = useState(13);
   const [failed, setFailed] = useState<string | null>(null);
   const [noTiles, setNoTiles] = useState(false);
-  const groups = useRef<{ villages: L.LayerGroup; points: L.LayerGroup; draft: L.LayerGroup } | null>(null);
+  const groups = useRef<{ villages: L.LayerGroup; points: L.LayerGroup; reports: L.LayerGroup; draft: L.LayerGroup } | null>(null);
   const houses = useRef<HouseholdLayer | null>(null);
   const fitted = useRef(false);
   const addingRef = useRef(adding);
@@ -85,9 +96,11 @@ export function useLgoMapLayers({ shapes, points, adding, onPick }: {
     // The households' canvas covers the map: clicks go to the map, which asks it what is there.
     housePane.style.pointerEvents = 'none';
     m.createPane('points').style.zIndex = '450';
+    m.createPane('reports').style.zIndex = '460';
     groups.current = {
       villages: L.layerGroup().addTo(m),
       points: L.layerGroup().addTo(m),
+      reports: L.layerGroup().addTo(m),
       draft: L.layerGroup().addTo(m),
     };
     m.on('zoomend', () => setZoom(m.getZoom()));
@@ -167,6 +180,20 @@ export function useLgoMapLayers({ shapes, points, adding, onPick }: {
         .addTo(g.points);
     }
   }, [points, show.points, lang.get()]);
+
+  useEffect(() => {
+    const g = groups.current;
+    if (!g) return;
+    g.reports.clearLayers();
+    if (!reports || !show.reports) return;
+    for (const r of reports) {
+      const [lon, lat] = r.location.coordinates;
+      // A square-ish marker in red, apart from the round collection points.
+      L.circleMarker([lat, lon], { pane: 'reports', radius: 7, color: '#b71c1c', weight: 3, fillColor: '#fff', fillOpacity: 1, dashArray: '2 2' })
+        .bindPopup(`<strong>${escapeHtml(t(`rtype_${r.type}` as Key))}</strong><br>${t(`rstatus_${r.status}` as Key)} · ${t('rq_age', { n: r.age_days })}<br><a href="/office/reports">${t('on_citizen_reports')}</a>`)
+        .addTo(g.reports);
+    }
+  }, [reports, show.reports, lang.get()]);
 
   useEffect(() => {
     box.current?.classList.toggle('picking', adding);

@@ -1,7 +1,8 @@
 /**
  * The LGO's map: its villages coloured by participation this month, its households as exact
  * points from the household vector tiles (filtered by what needs doing, as a style filter), its
- * collection points; click a household for details, or click a spot to register one there.
+ * collection points and its open citizen reports; click a household for details, or click a spot
+ * to register one there.
  */
 import { useState } from 'preact/hooks';
 import { t, useT } from '../../i18n';
@@ -11,7 +12,7 @@ import { useStore } from '../../store';
 import { Banner } from '../../ui/kit';
 import { lastCompleteMonth, Page, PeriodPicker } from '../lib';
 import { AddHousehold, useNewHousehold } from './add-household';
-import { useLgoMapLayers, type Choropleth } from './layers';
+import { useLgoMapLayers, type Choropleth, type MapReport } from './layers';
 import { MapKey } from './map-key';
 import { MapTools } from './tools';
 
@@ -25,8 +26,9 @@ export function LgoMap() {
     { store: 'none' },
   );
   const points = useLoad<GeoJSON.FeatureCollection>('collection-points/geojson', { store: 'none' });
+  const reports = useLoad<{ items: MapReport[] }>('reports?status=active&per_page=500', { store: 'none' });
   const household = useNewHousehold();
-  const layers = useLgoMapLayers({ shapes: shapes.data, points: points.data, adding: household.adding, onPick: household.place });
+  const layers = useLgoMapLayers({ shapes: shapes.data, points: points.data, reports: reports.data?.items, adding: household.adding, onPick: household.place });
 
   return (
     <Page figures title={t('on_map')} tools={<PeriodPicker value={period} onChange={setPeriod} />}>

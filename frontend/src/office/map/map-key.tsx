@@ -34,6 +34,10 @@ export function MapKey({ shown, zoom, shapes, noTiles }: { shown: number | null;
           <li key={kind}><span class="swatch round" style={{ background: colour }} />{t(`kind_${kind}` as Key)}</li>
         ))}
       </ul>
+      <h2>{t('map_reports')}</h2>
+      <ul class="key-list">
+        <li><span class="swatch round" style={{ background: '#fff', border: '3px dashed #b71c1c' }} />{t('rq_active')}</li>
+      </ul>
       {noTiles && <p class="muted small">{t('map_no_tiles')}</p>}
     </>
   );

@@ -19,7 +19,7 @@ export function MapTools({ layers, adding, onAdding }: { layers: LgoMapLayers; a
       </div>
       <fieldset class="layer-toggles">
         <legend class="visually-hidden">{t('map_layers')}</legend>
-        {(['villages', 'households', 'points'] as const).map((k) => (
+        {(['villages', 'households', 'points', 'reports'] as const).map((k) => (
           <label key={k} class="switch small">
             <input type="checkbox" checked={show[k]} onChange={(e) => setShow({ ...show, [k]: (e.target as HTMLInputElement).checked })} />
             {t(`map_${k}` as Key)}
