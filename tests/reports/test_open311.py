@@ -11,9 +11,9 @@ import pytest
 import requests
 import xmltodict
 from georeport import GeoReport
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from khaya.areas.models import Lgo, Village
+from khaya.areas.models import Lgo
 from khaya.extensions import db
 from khaya.reports.models import Report, ReportType
 from tests.maps._support import live_server
@@ -23,20 +23,6 @@ TOWN = "lamphun-town-municipality"
 NGA = "mueang-nga-subdistrict-municipality"
 PERSONAL_KEYS = {"email", "first_name", "last_name", "phone", "account_id", "contact",
                  "contact_name", "contact_phone", "contact_email", "reported_by", "token"}
-
-
-@pytest.fixture
-def inside(app, connection):
-    def point(code: str) -> tuple[float, float]:
-        with app.app_context():
-            surface = func.ST_PointOnSurface(Village.geom)
-            lon, lat = db.session.execute(
-                select(func.ST_X(surface), func.ST_Y(surface)).where(Village.code == code)
-            ).one()
-            db.session.remove()
-        return float(lon), float(lat)
-
-    return point
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from khaya.analytics import compute
 from khaya.analytics.periods import custom
@@ -17,13 +17,6 @@ from khaya.reports.models import Report
 API = "/api/v1/reports"
 TOWN = "lamphun-town-municipality"
 NGA = "mueang-nga-subdistrict-municipality"
-
-
-def _inside(db_session, code: str) -> tuple[float, float]:
-    surface = func.ST_PointOnSurface(Village.geom)
-    lon, lat = db_session.execute(select(func.ST_X(surface), func.ST_Y(surface))
-                                  .where(Village.code == code)).one()
-    return float(lon), float(lat)
 
 
 def _households(db_session, code: str, n: int) -> None:
@@ -54,12 +47,12 @@ def _close(client, auth, report_id: int, login: str, took_days: float, db_sessio
     db_session.commit()
 
 
-def test_reports_per_1000_households_and_median_days_to_close(client, auth, db_session):
+def test_reports_per_1000_households_and_median_days_to_close(client, auth, db_session, inside):
     today = dt.datetime.now(dt.UTC).date()
     # The last 30 days: every report here is received and closed inside them.
     period = custom(today - dt.timedelta(days=30), today)
     _households(db_session, "51010201", 8)
-    nga = _inside(db_session, "51010201")
+    nga = inside("51010201")
     ids = [_report(client, nga) for _ in range(3)]
     merged = _report(client, nga)
     assert client.post(f"{API}/{merged}/merge", json={"into": ids[0]},
@@ -78,8 +71,8 @@ def test_reports_per_1000_households_and_median_days_to_close(client, auth, db_s
     assert days["unit"] == "days"
 
 
-def test_the_league_ranks_days_to_close_lowest_first(client, auth, db_session):
-    town, nga = _inside(db_session, "51010101"), _inside(db_session, "51010201")
+def test_the_league_ranks_days_to_close_lowest_first(client, auth, db_session, inside):
+    town, nga = inside("51010101"), inside("51010201")
     fast = [_report(client, town) for _ in range(2)]
     slow = [_report(client, nga) for _ in range(2)]
     for report_id in fast:

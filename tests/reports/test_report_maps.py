@@ -7,20 +7,10 @@ from __future__ import annotations
 import math
 
 import mapbox_vector_tile
-from sqlalchemy import func, select
-
-from khaya.areas.models import Village
 
 API = "/api/v1/reports"
 PUBLIC = {"type", "status", "reported_on", "updated_on", "lgo_code", "village_code"}
 PRIVATE_WORDS = ("สมชาย", "0812345678", "ขยะกองใหญ่หลังบ้านนายดำ")
-
-
-def _inside(db_session, code: str) -> tuple[float, float]:
-    surface = func.ST_PointOnSurface(Village.geom)
-    lon, lat = db_session.execute(select(func.ST_X(surface), func.ST_Y(surface))
-                                  .where(Village.code == code)).one()
-    return float(lon), float(lat)
 
 
 def _tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
@@ -47,8 +37,8 @@ def _tile_reports(client, z: int, x: int, y: int) -> list[dict]:
     return mapbox_vector_tile.decode(response.data).get("reports", {}).get("features", [])
 
 
-def test_open_reports_are_a_public_tile_layer_without_the_reporter(client, auth, db_session):
-    lon, lat = _inside(db_session, "51010101")
+def test_open_reports_are_a_public_tile_layer_without_the_reporter(client, auth, inside):
+    lon, lat = inside("51010101")
     report_id = _report(client, lon, lat)
     z, x, y = _tile_of(lon, lat, 14)
     found = [f for f in _tile_reports(client, z, x, y) if f["id"] == report_id]
@@ -67,8 +57,8 @@ def test_open_reports_are_a_public_tile_layer_without_the_reporter(client, auth,
     assert report_id not in [f["id"] for f in _tile_reports(client, z, x, y)]
 
 
-def test_open_reports_are_an_ogc_collection(client, auth, db_session):
-    lon, lat = _inside(db_session, "51010201")
+def test_open_reports_are_an_ogc_collection(client, auth, inside):
+    lon, lat = inside("51010201")
     report_id = _report(client, lon, lat)
     box = f"{lon - 0.01},{lat - 0.01},{lon + 0.01},{lat + 0.01}"
     page = client.get(f"/ogc/collections/reports/items?bbox={box}")

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from khaya.areas.models import Lgo, Village
-from khaya.extensions import db
 from khaya.reports.models import Report, ReportEvent
 
 API = "/api/v1/reports"
@@ -20,22 +19,6 @@ TOWN_VILLAGE = "51010101"  # Lamphun Town Municipality
 TOWN_VILLAGE_2 = "51010102"
 NGA_VILLAGE = "51010201"  # Mueang Nga Subdistrict Municipality
 PERSONAL = {"contact", "reported_by", "contact_name", "contact_phone", "contact_email", "token"}
-
-
-@pytest.fixture
-def inside(app, connection):
-    """``inside(code) -> (lon, lat)``: a point inside the village's area."""
-
-    def point(code: str) -> tuple[float, float]:
-        with app.app_context():
-            surface = func.ST_PointOnSurface(Village.geom)
-            lon, lat = db.session.execute(
-                select(func.ST_X(surface), func.ST_Y(surface)).where(Village.code == code)
-            ).one()
-            db.session.remove()
-        return float(lon), float(lat)
-
-    return point
 
 
 def _body(lon: float, lat: float, kind: str = "illegal_dumping", **extra) -> dict:

@@ -4,7 +4,7 @@
  * colours.
  */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
 import { errorMessage, formatNumber, lang, t, useT, type Key } from '../i18n';
 import type { Page as ApiPage, Village } from '../data';
@@ -391,4 +391,29 @@ export function useLgoVillages() {
   const { me } = useStore(auth);
   const lgo = me?.user.lgo_code;
   return useLoad<ApiPage<Village>>(lgo ? `areas/villages?lgo=${encodeURIComponent(lgo)}&per_page=500` : null, { store: 'none', keep: true });
+}
+
+
+/** An image behind the API's bearer token (a photo), as a local object URL: null while it
+ * loads, '' when it failed. The URL is revoked when the screen lets it go. */
+export function useApiImage(path: string): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let made: string | null = null;
+    let live = true;
+    setUrl(null);
+    api<Response>(path, { raw: true })
+      .then((res) => res.blob())
+      .then((blob) => {
+        if (!live) return;
+        made = URL.createObjectURL(blob);
+        setUrl(made);
+      })
+      .catch(() => live && setUrl(''));
+    return () => {
+      live = false;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [path]);
+  return url;
 }

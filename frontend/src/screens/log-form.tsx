@@ -8,11 +8,11 @@ import type { OutboxItem } from '../../shared/db';
 import { enqueue, resubmit } from '../../shared/outbox';
 import { addDays, localToday, uuid4 } from '../../shared/util';
 import { t, useT } from '../i18n';
-import { shrinkPhoto } from '../photo';
 import { HandlingPicker, StreamPicker, streamName, type Handling, type Stream } from '../streams';
 import { kick } from '../sync';
 import { Icon } from '../ui/icons';
 import { Banner, showToast } from '../ui/kit';
+import { PhotoPicker, usePhoto } from '../ui/photo-picker';
 
 export interface LastLog {
   streams: string[];
@@ -57,7 +57,7 @@ export function LogForm({ householdId, userId, lastLog, fix, correcting, onSaved
   const fixDate = fix ? String(fix.data.log_date) : null;
   const [day, setDay] = useState<DayChoice>(fixDate && fixDate !== today ? 'other' : 'today');
   const [otherDate, setOtherDate] = useState(fixDate ?? addDays(today, -2));
-  const [photo, setPhoto] = useState<{ blob: Blob; url: string } | null>(null);
+  const [photo, setPhoto, takePhoto] = usePhoto();
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [touched, setTouched] = useState(false);
@@ -69,10 +69,6 @@ export function LogForm({ householdId, userId, lastLog, fix, correcting, onSaved
       setHandling((lastLog.organic_handling as Handling) ?? 'wet_bin');
     }
   }, [lastLog?.streams.join(','), lastLog?.organic_handling]);
-
-  useEffect(() => () => {
-    if (photo) URL.revokeObjectURL(photo.url);
-  }, [photo]);
 
   const logDate = correcting ? String(correcting.data.log_date) : day === 'today' ? today : day === 'yesterday' ? addDays(today, -1) : otherDate;
 
@@ -118,15 +114,6 @@ export function LogForm({ householdId, userId, lastLog, fix, correcting, onSaved
     }
   }
 
-  async function takePhoto(event: Event) {
-    const input = event.currentTarget as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    if (!file) return;
-    const blob = await shrinkPhoto(file);
-    setPhoto({ blob, url: URL.createObjectURL(blob) });
-  }
-
   return (
     <form class="log-form" onSubmit={save} noValidate data-correcting={correcting ? 'true' : undefined}>
       {correcting && <Banner kind="info" icon="clipboard">{t('log_correcting')}</Banner>}
@@ -160,23 +147,7 @@ export function LogForm({ householdId, userId, lastLog, fix, correcting, onSaved
             </label>
           ))}
         </div>
-        {!fix && (
-          <div class="photo-row">
-            <label class="button button-secondary">
-              <Icon name="camera" />
-              {t('log_photo')}
-              <input type="file" accept="image/*" capture="environment" class="visually-hidden" onChange={takePhoto} />
-            </label>
-            {photo && (
-              <div class="photo-preview">
-                <img src={photo.url} alt={t('log_photo_taken')} />
-                <button type="button" class="icon-button" aria-label={t('remove_photo')} onClick={() => setPhoto(null)}>
-                  <Icon name="close" />
-                </button>
-              </div>
-            )}
-          </div>
-        )}
+        {!fix && <PhotoPicker label={t('log_photo')} photo={photo} onTake={takePhoto} onClear={() => setPhoto(null)} />}
       </details>
       {problem && <Banner kind="error" icon="alert">{problem}</Banner>}
       {/* Kept on screen above the bottom bar, however long the form. */}

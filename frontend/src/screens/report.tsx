@@ -9,13 +9,13 @@ import { uuid4 } from '../../shared/util';
 import type { Key } from '../i18n';
 import { formatDate, t, useT } from '../i18n';
 import { useLoad } from '../load';
-import { shrinkPhoto } from '../photo';
 import { Link, navigate } from '../router';
 import { auth } from '../session';
 import { useStore } from '../store';
 import { kick, syncState } from '../sync';
 import { Icon } from '../ui/icons';
 import { Banner, Empty, Screen, showToast } from '../ui/kit';
+import { PhotoPicker, usePhoto } from '../ui/photo-picker';
 
 const TYPES = ['illegal_dumping', 'open_burning', 'collection_point', 'missed_collection', 'hazardous_found', 'other'] as const;
 type ReportType = (typeof TYPES)[number];
@@ -69,23 +69,10 @@ export function ReportScreen() {
   const { session } = useStore(auth);
   const [type, setType] = useState<ReportType>('illegal_dumping');
   const [description, setDescription] = useState('');
-  const [photo, setPhoto] = useState<{ blob: Blob; url: string } | null>(null);
+  const [photo, setPhoto, takePhoto] = usePhoto();
   const [place, retry] = usePosition();
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => () => {
-    if (photo) URL.revokeObjectURL(photo.url);
-  }, [photo]);
-
-  async function takePhoto(event: Event) {
-    const input = event.currentTarget as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    if (!file) return;
-    const blob = await shrinkPhoto(file);
-    setPhoto({ blob, url: URL.createObjectURL(blob) });
-  }
 
   async function send(event: Event) {
     event.preventDefault();
@@ -150,21 +137,7 @@ export function ReportScreen() {
           <textarea class="input" name="description" rows={3} maxLength={2000} value={description}
             onInput={(e) => setDescription((e.currentTarget as HTMLTextAreaElement).value)} />
         </label>
-        <div class="photo-row">
-          <label class="button button-secondary">
-            <Icon name="camera" />
-            {t('report_photo')}
-            <input type="file" accept="image/*" capture="environment" class="visually-hidden" onChange={takePhoto} />
-          </label>
-          {photo && (
-            <div class="photo-preview">
-              <img src={photo.url} alt={t('log_photo_taken')} />
-              <button type="button" class="icon-button" aria-label={t('remove_photo')} onClick={() => setPhoto(null)}>
-                <Icon name="close" />
-              </button>
-            </div>
-          )}
-        </div>
+        <PhotoPicker label={t('report_photo')} photo={photo} onTake={takePhoto} onClear={() => setPhoto(null)} />
         {problem && <Banner kind="error" icon="alert">{problem}</Banner>}
         <div class="sticky-save">
           <button type="submit" class="button button-primary button-big" disabled={saving} data-testid="send-report">

@@ -14,7 +14,7 @@ import { auth } from '../../session';
 import { useStore } from '../../store';
 import { useLeafletMap } from '../../ui/basemap';
 import { Banner, Reasons, showToast } from '../../ui/kit';
-import { formErrors, Loaded, Page } from '../lib';
+import { formErrors, Loaded, Page, useApiImage } from '../lib';
 
 const TYPES = ['illegal_dumping', 'open_burning', 'collection_point', 'missed_collection', 'hazardous_found', 'other'] as const;
 const STATUSES = ['open', 'acknowledged', 'in_progress', 'closed'] as const;
@@ -66,25 +66,9 @@ function villageOf(r: QueueReport): string {
   return lang.get() === 'en' ? r.village_name_en : r.village_name_th;
 }
 
-/** A report's photo behind the API's bearer token, shown from a local object URL. */
+/** A report's photo behind the API's bearer token. */
 function ReportPhoto({ reportId, photoId }: { reportId: number; photoId: string }) {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    let made: string | null = null;
-    let live = true;
-    api<Response>(`reports/${reportId}/photos/${photoId}`, { raw: true })
-      .then((res) => res.blob())
-      .then((blob) => {
-        if (!live) return;
-        made = URL.createObjectURL(blob);
-        setUrl(made);
-      })
-      .catch(() => live && setUrl(''));
-    return () => {
-      live = false;
-      if (made) URL.revokeObjectURL(made);
-    };
-  }, [reportId, photoId]);
+  const url = useApiImage(`reports/${reportId}/photos/${photoId}`);
   if (url === null) return <span class="spinner small" role="status" />;
   return url ? <img class="report-photo" src={url} alt={t('rq_photo')} /> : null;
 }

@@ -3,14 +3,13 @@
  * mock location. A flagged pass verifies nothing (no sign, no figure) until someone here accepts
  * it; every decision carries a reason and lands in the household's audit trail.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../../shared/api';
+import { useState } from 'preact/hooks';
 import type { Inspection, Page as ApiPage } from '../../data';
 import { formatDate, formatDateTime, roleName, t, useT, villageName, type Key } from '../../i18n';
 import { useLoad } from '../../load';
 import { Link } from '../../router';
 import { Banner } from '../../ui/kit';
-import { Loaded, Page, Pager, useLgoVillages } from '../lib';
+import { Loaded, Page, Pager, useApiImage, useLgoVillages } from '../lib';
 import { Location, Result, ReviewForm } from './parts';
 
 const STATES = ['pending', 'accepted', 'rejected', 'all'] as const;
@@ -39,24 +38,8 @@ interface ReviewItem extends Inspection {
 
 /** A photo behind the API's bearer token, shown from a local object URL. */
 function Photo({ id, house }: { id: string; house: string }) {
-  const [url, setUrl] = useState<string | null>(null);
+  const url = useApiImage(`photos/${id}`);
   const [big, setBig] = useState(false);
-  useEffect(() => {
-    let made: string | null = null;
-    let live = true;
-    api<Response>(`photos/${id}`, { raw: true })
-      .then((res) => res.blob())
-      .then((blob) => {
-        if (!live) return;
-        made = URL.createObjectURL(blob);
-        setUrl(made);
-      })
-      .catch(() => live && setUrl(''));
-    return () => {
-      live = false;
-      if (made) URL.revokeObjectURL(made);
-    };
-  }, [id]);
   if (url === null) return <span class="spinner small" role="status" />;
   if (!url) return <span class="muted">{t('load_failed')}</span>;
   return (
