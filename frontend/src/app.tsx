@@ -92,6 +92,16 @@ function LazyRoutes({ path, resident }: { path: string; resident: boolean }) {
   return Routes ? <Routes path={path} resident={resident} /> : <div class="loading" role="status"><span class="spinner" /></div>;
 }
 
+/** Reporting without an account (and following such a report): its own chunk, loaded only on
+ * those paths, so the sign-in page stays as small as it was. */
+function LazyPublicReports({ path }: { path: string }) {
+  const [Screen, setScreen] = useState<ComponentType<{ path: string }> | null>(null);
+  useEffect(() => {
+    void import('./screens/public-report').then((m) => setScreen(() => m.default));
+  }, []);
+  return Screen ? <Screen path={path} /> : <div class="loading" role="status"><span class="spinner" /></div>;
+}
+
 export function App() {
   useT();
   const state = useStore(auth);
@@ -124,10 +134,11 @@ export function App() {
 
   if (state.status === 'loading') return <div class="loading full"><span class="spinner" /></div>;
   if (state.status === 'signed_out') {
+    const reporting = path === '/report' || path.startsWith('/report/track/');
     return (
       <>
         <header class="topbar"><Brand />{langButton}</header>
-        <main id="main"><Login ended={state.ended} /></main>
+        <main id="main">{reporting ? <LazyPublicReports path={path} /> : <Login ended={state.ended} />}</main>
         <Toast />
       </>
     );

@@ -97,3 +97,29 @@ def test_a_resident_reports_offline_and_the_desk_closes_it(app, browser, context
         shoot(page, "report-phone-closed")
     finally:
         _delete_reports(app, [r[0] for r in _reports_of(app, world.resident_user_id)])
+
+
+def test_anyone_reports_from_the_sign_in_page_and_follows_it(app, context, world):
+    page = context.new_page()
+    page.goto(world.base + "/")
+    page.click("[data-testid=public-report-link]")
+    page.wait_for_selector("[data-testid=public-report-form]")
+    page.wait_for_selector("[data-testid=report-position]")
+    page.check("input[name=type][value=missed_collection]")
+    page.fill("textarea[name=description]", DESCRIPTION)
+    page.fill("input[name=contact_phone]", "081-234-5678")
+    page.click("[data-testid=send-public-report]")
+    page.click("[data-testid=track-link]")
+    page.wait_for_selector("[data-testid=tracked-report][data-status=open]")
+    shoot(page, "report-public-tracked")
+    with app.app_context():
+        rows = db.session.execute(text(
+            "select id, source::text, contact_phone, recorded_by_id from reports "
+            "where description = :d and type = 'missed_collection'"),
+            {"d": DESCRIPTION}).all()
+        db.session.remove()
+    try:
+        assert [(source, phone, who) for _, source, phone, who in rows] == [
+            ("web", "+66812345678", None)]
+    finally:
+        _delete_reports(app, [r[0] for r in rows])

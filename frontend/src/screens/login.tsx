@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, OfflineError } from '../../shared/api';
 import { errorMessage, t, useT } from '../i18n';
+import { Link } from '../router';
 import { signIn } from '../session';
 import { askPersistentStorage } from '../settings';
 import { useStore } from '../store';
@@ -68,6 +69,7 @@ export function Login({ ended }: { ended?: boolean }) {
           <Icon name="user" />{t('login_button')}
         </button>
       </form>
+      <p class="login-alt"><Link href="/report" data-testid="public-report-link"><Icon name="alert" size={18} /> {t('report_public_link')}</Link></p>
     </div>
   );
 }

@@ -17,11 +17,11 @@ import { Icon } from '../ui/icons';
 import { Banner, Empty, Screen, showToast } from '../ui/kit';
 import { PhotoPicker, usePhoto } from '../ui/photo-picker';
 
-const TYPES = ['illegal_dumping', 'open_burning', 'collection_point', 'missed_collection', 'hazardous_found', 'other'] as const;
-type ReportType = (typeof TYPES)[number];
+export const TYPES = ['illegal_dumping', 'open_burning', 'collection_point', 'missed_collection', 'hazardous_found', 'other'] as const;
+export type ReportType = (typeof TYPES)[number];
 
 interface Fix { lon: number; lat: number; accuracy: number }
-type Place = { state: 'waiting' } | { state: 'found'; fix: Fix } | { state: 'failed' };
+export type Place = { state: 'waiting' } | { state: 'found'; fix: Fix } | { state: 'failed' };
 
 interface MyReport {
   id: number;
@@ -44,7 +44,8 @@ export function ReportLink() {
   );
 }
 
-function usePosition(): [Place, () => void] {
+/** The phone's position for a report (asked once, again on retry). */
+export function usePosition(): [Place, () => void] {
   const [place, setPlace] = useState<Place>({ state: 'waiting' });
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
@@ -62,6 +63,44 @@ function usePosition(): [Place, () => void] {
     return () => { live = false; };
   }, [attempt]);
   return [place, () => setAttempt((n) => n + 1)];
+}
+
+export function TypeChoice({ value, onChange }: { value: ReportType; onChange: (type: ReportType) => void }) {
+  useT();
+  return (
+    <fieldset class="plain">
+      <legend>{t('report_type')}</legend>
+      <div class="choice-list">
+        {TYPES.map((v) => (
+          <label key={v} class={`choice ${value === v ? 'on' : ''}`}>
+            <input type="radio" name="type" value={v} checked={value === v} onChange={() => onChange(v)} />
+            {t(`rtype_${v}` as Key)}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+export function Position({ place, retry }: { place: Place; retry: () => void }) {
+  useT();
+  return (
+    <fieldset class="plain">
+      <legend>{t('report_where')}</legend>
+      {place.state === 'waiting' && <p class="muted" role="status">{t('report_gps_wait')}</p>}
+      {place.state === 'found' && (
+        <p class="ok-text" data-testid="report-position">
+          <Icon name="gps" /> {t('report_gps_found', { m: place.fix.accuracy })}
+        </p>
+      )}
+      {place.state === 'failed' && (
+        <div>
+          <Banner kind="warn" icon="gps">{t('report_gps_failed')}</Banner>
+          <button type="button" class="button button-secondary" onClick={retry}>{t('report_gps_retry')}</button>
+        </div>
+      )}
+    </fieldset>
+  );
 }
 
 export function ReportScreen() {
@@ -106,32 +145,8 @@ export function ReportScreen() {
     <Screen title={t('report_title')} back="/">
       <p><Link href="/reports" data-testid="my-reports-link">{t('reports_mine')}</Link></p>
       <form class="log-form" onSubmit={send} noValidate data-testid="report-form">
-        <fieldset class="plain">
-          <legend>{t('report_type')}</legend>
-          <div class="choice-list">
-            {TYPES.map((value) => (
-              <label key={value} class={`choice ${type === value ? 'on' : ''}`}>
-                <input type="radio" name="type" value={value} checked={type === value} onChange={() => setType(value)} />
-                {t(`rtype_${value}` as Key)}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <fieldset class="plain">
-          <legend>{t('report_where')}</legend>
-          {place.state === 'waiting' && <p class="muted" role="status">{t('report_gps_wait')}</p>}
-          {place.state === 'found' && (
-            <p class="ok-text" data-testid="report-position">
-              <Icon name="gps" /> {t('report_gps_found', { m: place.fix.accuracy })}
-            </p>
-          )}
-          {place.state === 'failed' && (
-            <div>
-              <Banner kind="warn" icon="gps">{t('report_gps_failed')}</Banner>
-              <button type="button" class="button button-secondary" onClick={retry}>{t('report_gps_retry')}</button>
-            </div>
-          )}
-        </fieldset>
+        <TypeChoice value={type} onChange={setType} />
+        <Position place={place} retry={retry} />
         <label class="field">
           <span>{t('report_description')}</span>
           <textarea class="input" name="description" rows={3} maxLength={2000} value={description}
