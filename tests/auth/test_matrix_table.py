@@ -147,6 +147,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/reports/<int:report_id>/photos/<uuid:report_photo_id>"): OFFICE_OBJECT,
     ("PATCH", "/api/v1/reports/<int:report_id>"): OFFICE_OBJECT,
     ("POST", "/api/v1/reports/<int:report_id>/merge"): OFFICE_OBJECT,
+    ("GET", "/api/v1/reports/staff"): OFFICE,
     ("GET", "/api/v1/reports/settings"): PEOPLE,
     ("PUT", "/api/v1/reports/settings"): PEOPLE,
     ("GET", "/api/v1/reports/apps"): PEOPLE,

@@ -5,8 +5,11 @@ note, which the resident reads on the phone."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask import Flask
+from PIL import Image
 from sqlalchemy import text
 
 from khaya.extensions import db
@@ -22,6 +25,12 @@ from tests.e2e._browser import (
 pytestmark = pytest.mark.e2e
 
 DESCRIPTION = "มีคนเผาขยะข้างทางหลังวัด ควันเยอะ"
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (90, 140, 60)).save(out, format="JPEG")
+    return out.getvalue()
 
 
 def _reports_of(app: Flask, user_id: int) -> list[tuple[int, str, str]]:
@@ -79,8 +88,19 @@ def test_a_resident_reports_offline_and_the_desk_closes_it(app, browser, context
             row.click()
             office.wait_for_selector("[data-testid=report-detail]")
             shoot(office, "report-desk")
+            # Assigned to the first of the LGO's staff in the list, then closed with a note and
+            # a photo of the place afterwards.
+            office.wait_for_selector("select[name=assigned_to] option:nth-child(2)",
+                                     state="attached")
+            office.select_option("select[name=assigned_to]", index=1)
+            office.wait_for_function(
+                "() => document.querySelector('select[name=assigned_to]').value !== ''")
+            office.wait_for_selector("select[name=assigned_to]:not([disabled])")
             office.select_option("select[name=status]", "closed")
             office.fill("textarea[name=note]", "ดับไฟและเก็บกวาดแล้ว")
+            office.set_input_files("[data-testid=report-detail] input[type=file]", files=[{
+                "name": "after.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
+            office.wait_for_selector("[data-testid=report-detail] .photo-preview img")
             office.click("[data-testid=report-save]")
             # Done reports leave the default list (not done); the filter shows them.
             office.wait_for_selector(f"[data-testid=queue-row][data-id='{report_id}']",
@@ -89,6 +109,14 @@ def test_a_resident_reports_offline_and_the_desk_closes_it(app, browser, context
             office.wait_for_selector(
                 f"[data-testid=queue-row][data-id='{report_id}'][data-status=closed]")
         assert _reports_of(app, world.resident_user_id)[0][2] == "closed"
+        with app.app_context():
+            assigned, stages = db.session.execute(text(
+                "select r.assigned_to_id, array(select stage from report_photos p "
+                "where p.report_id = r.id) from reports r where r.id = :id"),
+                {"id": report_id}).one()
+            db.session.remove()
+        assert assigned is not None
+        assert stages == ["after"]
 
         page.goto(world.base + "/reports")
         closed = page.locator("[data-testid=report-row][data-status=closed]")

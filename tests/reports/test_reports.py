@@ -213,6 +213,17 @@ def test_assigning_takes_a_staff_member_of_the_reports_lgo(client, auth, inside,
     assert [r["id"] for r in queue["items"]] == [report["id"]]
 
 
+def test_the_staff_a_report_may_go_to_are_the_lgos_own(client, auth):
+    town = client.get(f"{API}/staff", headers=auth("town.staff")).get_json()["items"]
+    assert {p["lgo_code"] for p in town} == {"lamphun-town-municipality"}
+    names = [p["name"] for p in town]
+    assert names == sorted(names)
+    assert set(town[0]) == {"id", "name", "lgo_code"}  # no phone, no username
+    nga = client.get(f"{API}/staff", headers=auth("nga.staff")).get_json()["items"]
+    assert not {p["id"] for p in town} & {p["id"] for p in nga}
+    assert client.get(f"{API}/staff", headers=auth("0810000011")).status_code == 403
+
+
 def test_an_lgo_sees_and_changes_only_its_own_reports(client, auth, inside):
     resident = auth("0810000011")
     town = client.post(API, json=_body(*inside(TOWN_VILLAGE)), headers=resident)

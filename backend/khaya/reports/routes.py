@@ -15,6 +15,7 @@ GET    /api/v1/reports/{id}/duplicates    reports.read; open reports of its type
 GET    /api/v1/reports/{id}/photos/{pid}  reports.read
 PATCH  /api/v1/reports/{id}               reports.manage; status, assignee, note, after-photos
 POST   /api/v1/reports/{id}/merge         reports.manage; close as a duplicate of another
+GET    /api/v1/reports/staff              reports.manage; whom the LGO's reports may go to
 GET    /api/v1/reports/settings           reports.settings
 PUT    /api/v1/reports/settings           reports.settings
 GET    /api/v1/reports/apps               reports.settings; the apps posting over Open311
@@ -56,6 +57,7 @@ from .schemas import (
     ReportSettingsArgsSchema,
     ReportSettingsInSchema,
     ReportSettingsSchema,
+    ReportStaffListSchema,
 )
 
 blp = Blueprint("reports", __name__, url_prefix="/reports",
@@ -236,6 +238,14 @@ def merge(data, report_id: int):
                           today=local_today())
     db.session.commit()
     return shown
+
+
+@blp.route("/staff")
+@requires("reports.manage")
+@blp.response(200, ReportStaffListSchema)
+def staff():
+    """The LGO's staff a report may be assigned to (names only)."""
+    return {"items": services.staff()}
 
 
 @blp.route("/settings")

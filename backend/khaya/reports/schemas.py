@@ -115,6 +115,16 @@ class OfficeReportSchema(ReportOutSchema):
     age_days = fields.Integer(required=True)
 
 
+class ReportStaffSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    lgo_code = fields.String(allow_none=True)
+
+
+class ReportStaffListSchema(Schema):
+    items = fields.List(fields.Nested(ReportStaffSchema))
+
+
 class ReportDuplicateSchema(Schema):
     id = fields.Integer(required=True)
     type = fields.String(required=True)

@@ -446,6 +446,23 @@ def _staff_of(lgo_id: int, user_id: int) -> bool:
         .limit(1), execution_options=unscoped()).first() is not None
 
 
+def staff() -> list[dict[str, Any]]:
+    """The staff a report of the caller's LGOs may be assigned to: active LGO staff and admins
+    (names only)."""
+    scope = current_scope()
+    # Grants are not scoped; the caller's LGOs bound the list.
+    stmt = (select(User.id, User.display_name, RoleGrant.lgo_id)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(User.is_active, RoleGrant.role.in_([Role.lgo_staff, Role.lgo_admin]))
+            .order_by(User.display_name, User.id))
+    if scope is not None and not scope.everything:
+        stmt = stmt.where(RoleGrant.lgo_id.in_(sorted(scope.lgo_ids)))
+    seen: dict[int, dict[str, Any]] = {}
+    for user_id, name, lgo_id in db.session.execute(stmt, execution_options=unscoped()):
+        seen.setdefault(user_id, {"id": user_id, "name": name, "lgo_code": lgo_code(lgo_id)})
+    return list(seen.values())
+
+
 def change_report(report_id: int, data: dict[str, Any], principal: Principal) -> Report:
     """Move a report on, assign it, add after-photos; each change is an event."""
     report = get_report(report_id)

@@ -8,12 +8,14 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../../shared/api';
+import { uuid4 } from '../../../shared/util';
 import { formatDate, lang, t, useT, type Key } from '../../i18n';
 import { useLoad } from '../../load';
 import { auth } from '../../session';
 import { useStore } from '../../store';
 import { useLeafletMap } from '../../ui/basemap';
 import { Banner, Reasons, showToast } from '../../ui/kit';
+import { PhotoPicker, usePhoto } from '../../ui/photo-picker';
 import { formErrors, Loaded, Page, useApiImage } from '../lib';
 
 const TYPES = ['illegal_dumping', 'open_burning', 'collection_point', 'missed_collection', 'hazardous_found', 'other'] as const;
@@ -81,6 +83,8 @@ function Detail({ report, onChanged }: { report: QueueReport; onChanged: () => v
   const [errors, setErrors] = useState<Record<string, unknown> | undefined>();
   const [busy, setBusy] = useState(false);
   const duplicates = useLoad<Duplicate[]>(report.status === 'closed' ? null : `reports/${report.id}/duplicates`, { store: 'none' });
+  const staff = useLoad<{ items: { id: number; name: string }[] }>('reports/staff', { store: 'none', keep: true });
+  const [after, setAfter, takeAfter] = usePhoto();
 
   useEffect(() => {
     setStatus(report.status);
@@ -91,7 +95,17 @@ function Detail({ report, onChanged }: { report: QueueReport; onChanged: () => v
   async function change(body: Record<string, unknown>) {
     setBusy(true);
     try {
+      if (after && body.status !== undefined) {
+        // The after-photo goes first; the change names it.
+        const id = uuid4();
+        const form = new FormData();
+        form.append('id', id);
+        form.append('file', after.blob, `${id}.jpg`);
+        await api('reports/photos', { method: 'POST', form });
+        body = { ...body, photo_ids: [id] };
+      }
       await api(`reports/${report.id}`, { method: 'PATCH', body });
+      setAfter(null);
       showToast(t('o_saved'));
       onChanged();
     } catch (error) {
@@ -129,12 +143,22 @@ function Detail({ report, onChanged }: { report: QueueReport; onChanged: () => v
       {report.photos.length > 0 && (
         <div class="report-photos">{report.photos.map((p) => <ReportPhoto key={p.id} reportId={report.id} photoId={p.id} />)}</div>
       )}
-      <p class="small">
-        {t('rq_assigned')}: {report.assigned_to ? report.assigned_to.name : t('rq_nobody')}{' '}
+      <div class="field">
+        <label class="field">
+          <span>{t('rq_assigned')}</span>
+          <select class="input" name="assigned_to" value={report.assigned_to?.id ?? ''} disabled={busy || report.status === 'closed'}
+            onChange={(e) => {
+              const v = (e.currentTarget as HTMLSelectElement).value;
+              void change({ assigned_to_id: v ? Number(v) : null });
+            }}>
+            <option value="">{t('rq_nobody')}</option>
+            {(staff.data?.items ?? []).map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          </select>
+        </label>
         {mine && report.assigned_to?.id !== mine && report.status !== 'closed' && (
           <button type="button" class="link-button" disabled={busy} onClick={() => void change({ assigned_to_id: mine })} data-testid="report-take">{t('rq_take')}</button>
         )}
-      </p>
+      </div>
       {report.close_note && <p class="small">{t('report_lgo_note')}: {report.close_note}</p>}
       <form onSubmit={(e) => { e.preventDefault(); void change({ status, ...(note.trim() ? { note: note.trim() } : {}) }); }}>
         <label class="field">
@@ -148,6 +172,9 @@ function Detail({ report, onChanged }: { report: QueueReport; onChanged: () => v
           <span>{t('rq_note')}</span>
           <textarea class="input" name="note" rows={3} maxLength={1000} value={note} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
         </label>
+        {status === 'closed' && (
+          <PhotoPicker label={t('rq_after_photo')} photo={after} onTake={takeAfter} onClear={() => setAfter(null)} />
+        )}
         {errors && <Banner kind="error" icon="alert"><Reasons errors={errors} /></Banner>}
         <button type="submit" class="button button-primary" disabled={busy || (status === report.status && !note.trim())} data-testid="report-save">{t('o_save')}</button>
       </form>
