@@ -25,6 +25,8 @@ from tests.e2e._browser import (
 pytestmark = pytest.mark.e2e
 
 DESCRIPTION = "มีคนเผาขยะข้างทางหลังวัด ควันเยอะ"
+# The browser's position (tests/e2e/conftest.py): longitude, latitude.
+GPS = (99.0087, 18.5745)
 
 
 def _jpeg() -> bytes:
@@ -149,5 +151,38 @@ def test_anyone_reports_from_the_sign_in_page_and_follows_it(app, context, world
     try:
         assert [(source, phone, who) for _, source, phone, who in rows] == [
             ("web", "+66812345678", None)]
+    finally:
+        _delete_reports(app, [r[0] for r in rows])
+
+
+def test_the_place_can_be_chosen_on_a_map(app, context, world):
+    page = context.new_page()
+    sign_in(page, world.base, RESIDENT)
+    page.goto(world.base + "/report")
+    page.wait_for_selector("[data-testid=report-position]")
+    page.click("[data-testid=report-map-open]")
+    page.wait_for_selector("[data-testid=report-map] .leaflet-container, "
+                           "[data-testid=report-map].leaflet-container")
+    # A tap away from the GPS fix at the map's centre puts the pin there.
+    page.locator("[data-testid=report-map]").click(position={"x": 60, "y": 60})
+    page.wait_for_selector("[data-testid=report-picked]")
+    shoot(page, "report-phone-map")
+    page.check("input[name=type][value=collection_point]")
+    page.fill("textarea[name=description]", DESCRIPTION)
+    page.click("[data-testid=send-report]")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=report-row][data-status=waiting]')"
+        ".length === 0", timeout=30_000)
+    with app.app_context():
+        rows = db.session.execute(text(
+            "select id, located_by::text, accuracy_m, st_x(point), st_y(point) from reports "
+            "where description = :d and type = 'collection_point'"), {"d": DESCRIPTION}).all()
+        db.session.remove()
+    try:
+        [(_, located_by, accuracy, lon, lat)] = rows
+        assert (located_by, accuracy) == ("map", None)
+        # North-west of the GPS fix (the map's centre), where the tap was.
+        assert lon < GPS[0]
+        assert lat > GPS[1]
     finally:
         _delete_reports(app, [r[0] for r in rows])

@@ -10,7 +10,7 @@ import { useLoad } from '../load';
 import { Link } from '../router';
 import { Banner, Screen } from '../ui/kit';
 import { PhotoPicker, usePhoto } from '../ui/photo-picker';
-import { Position, TypeChoice, usePosition, type ReportType } from './report';
+import { Position, TypeChoice, usePosition, whereOf, type Picked, type ReportType } from './report';
 
 interface Tracked {
   id: number;
@@ -28,24 +28,27 @@ export function PublicReport() {
   const [contact, setContact] = useState('');
   const [photo, setPhoto, takePhoto] = usePhoto();
   const [place, retry] = usePosition();
+  const [picked, setPicked] = useState<Picked | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [token, setToken] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function send(event: Event) {
     event.preventDefault();
-    if (place.state !== 'found') {
+    const where = whereOf(place, picked);
+    if (!where) {
       setProblem(t('report_need_place'));
       return;
     }
     setBusy(true);
     setProblem(null);
+    const [lon, lat] = (where.location as { coordinates: [number, number] }).coordinates;
     const form = new FormData();
     form.append('type', type);
-    form.append('lon', String(place.fix.lon));
-    form.append('lat', String(place.fix.lat));
-    form.append('located_by', 'gps');
-    form.append('accuracy_m', String(Math.min(place.fix.accuracy, 100_000)));
+    form.append('lon', String(lon));
+    form.append('lat', String(lat));
+    form.append('located_by', String(where.located_by));
+    if (where.accuracy_m !== undefined) form.append('accuracy_m', String(where.accuracy_m));
     if (description.trim()) form.append('description', description.trim());
     if (contact.trim()) form.append('contact_phone', contact.trim());
     if (photo) form.append('photo', photo.blob, 'photo.jpg');
@@ -73,7 +76,7 @@ export function PublicReport() {
       <p class="muted">{t('report_public_hint')}</p>
       <form class="log-form" onSubmit={send} noValidate data-testid="public-report-form">
         <TypeChoice value={type} onChange={setType} />
-        <Position place={place} retry={retry} />
+        <Position place={place} retry={retry} picked={picked} onPick={setPicked} />
         <label class="field">
           <span>{t('report_description')}</span>
           <textarea class="input" name="description" rows={3} maxLength={2000} value={description}

@@ -3,6 +3,7 @@
  * collection, hazardous waste), offline too: the report waits in the outbox like every record
  * and goes to the LGO whose area holds its point. "My reports" shows where each one stands.
  */
+import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { enqueue } from '../../shared/outbox';
 import { uuid4 } from '../../shared/util';
@@ -22,6 +23,9 @@ export type ReportType = (typeof TYPES)[number];
 
 interface Fix { lon: number; lat: number; accuracy: number }
 export type Place = { state: 'waiting' } | { state: 'found'; fix: Fix } | { state: 'failed' };
+
+/** A point the reporter chose on the map, which then stands instead of the GPS fix. */
+export interface Picked { lon: number; lat: number }
 
 interface MyReport {
   id: number;
@@ -65,6 +69,14 @@ export function usePosition(): [Place, () => void] {
   return [place, () => setAttempt((n) => n + 1)];
 }
 
+/** Where the report is: the point chosen on the map, else the GPS fix with its accuracy. */
+export function whereOf(place: Place, picked: Picked | null): Record<string, unknown> | null {
+  if (picked) return { located_by: 'map', location: { type: 'Point', coordinates: [picked.lon, picked.lat] } };
+  if (place.state !== 'found') return null;
+  const { lon, lat, accuracy } = place.fix;
+  return { located_by: 'gps', accuracy_m: Math.min(accuracy, 100_000), location: { type: 'Point', coordinates: [lon, lat] } };
+}
+
 export function TypeChoice({ value, onChange }: { value: ReportType; onChange: (type: ReportType) => void }) {
   useT();
   return (
@@ -82,22 +94,48 @@ export function TypeChoice({ value, onChange }: { value: ReportType; onChange: (
   );
 }
 
-export function Position({ place, retry }: { place: Place; retry: () => void }) {
+/** The map picker: its own chunk (Leaflet), loaded when the reporter opens it. */
+function LazyReportMap(props: { at: [number, number] | null; onPick: (lon: number, lat: number) => void }) {
+  const [Map, setMap] = useState<ComponentType<typeof props> | null>(null);
+  useEffect(() => {
+    void import('./report-map').then((m) => setMap(() => m.default));
+  }, []);
+  return Map ? <Map {...props} /> : <span class="spinner" role="status" />;
+}
+
+export function Position({ place, retry, picked, onPick }: {
+  place: Place; retry: () => void; picked: Picked | null; onPick: (p: Picked | null) => void;
+}) {
   useT();
+  const [open, setOpen] = useState(false);
+  const gps: [number, number] | null = place.state === 'found' ? [place.fix.lon, place.fix.lat] : null;
   return (
     <fieldset class="plain">
       <legend>{t('report_where')}</legend>
-      {place.state === 'waiting' && <p class="muted" role="status">{t('report_gps_wait')}</p>}
-      {place.state === 'found' && (
+      {picked ? (
+        <p class="ok-text" data-testid="report-picked"><Icon name="pin" /> {t('report_map_picked')}</p>
+      ) : place.state === 'waiting' ? <p class="muted" role="status">{t('report_gps_wait')}</p> : null}
+      {!picked && place.state === 'found' && (
         <p class="ok-text" data-testid="report-position">
           <Icon name="gps" /> {t('report_gps_found', { m: place.fix.accuracy })}
         </p>
       )}
-      {place.state === 'failed' && (
+      {!picked && place.state === 'failed' && (
         <div>
           <Banner kind="warn" icon="gps">{t('report_gps_failed')}</Banner>
           <button type="button" class="button button-secondary" onClick={retry}>{t('report_gps_retry')}</button>
         </div>
+      )}
+      {open ? (
+        <>
+          <p class="muted small">{t('report_map_hint')}</p>
+          <LazyReportMap at={picked ? [picked.lon, picked.lat] : gps} onPick={(lon, lat) => onPick({ lon, lat })} />
+          {picked && <button type="button" class="link-button" onClick={() => onPick(null)}>{t('report_map_use_gps')}</button>}
+        </>
+      ) : (
+        <button type="button" class="button button-secondary" onClick={() => setOpen(true)} data-testid="report-map-open">
+          <Icon name="pin" />{t('report_map_open')}
+        </button>
       )}
     </fieldset>
   );
@@ -110,25 +148,23 @@ export function ReportScreen() {
   const [description, setDescription] = useState('');
   const [photo, setPhoto, takePhoto] = usePhoto();
   const [place, retry] = usePosition();
+  const [picked, setPicked] = useState<Picked | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
   async function send(event: Event) {
     event.preventDefault();
-    if (place.state !== 'found') {
+    const where = whereOf(place, picked);
+    if (!where) {
       setProblem(t('report_need_place'));
       return;
     }
     setProblem(null);
     setSaving(true);
     try {
-      const { lon, lat, accuracy } = place.fix;
       await enqueue({
         kind: 'report',
-        data: {
-          type, description: description.trim(), located_by: 'gps', accuracy_m: Math.min(accuracy, 100_000),
-          location: { type: 'Point', coordinates: [lon, lat] },
-        },
+        data: { type, description: description.trim(), ...where },
         user_id: session!.user_id,
         household_id: null,
         photo: photo ? { id: uuid4(), blob: photo.blob } : undefined,
@@ -146,7 +182,7 @@ export function ReportScreen() {
       <p><Link href="/reports" data-testid="my-reports-link">{t('reports_mine')}</Link></p>
       <form class="log-form" onSubmit={send} noValidate data-testid="report-form">
         <TypeChoice value={type} onChange={setType} />
-        <Position place={place} retry={retry} />
+        <Position place={place} retry={retry} picked={picked} onPick={setPicked} />
         <label class="field">
           <span>{t('report_description')}</span>
           <textarea class="input" name="description" rows={3} maxLength={2000} value={description}
