@@ -186,3 +186,39 @@ def test_the_place_can_be_chosen_on_a_map(app, context, world):
         assert lat > GPS[1]
     finally:
         _delete_reports(app, [r[0] for r in rows])
+
+
+def test_the_lgo_admin_sets_who_may_report_and_registers_an_app(app, browser, world):
+    with desk_context(browser) as desk:
+        office = desk.new_page()
+        office.set_viewport_size(DESK)
+        sign_in_office(office, world.base, "town.admin")
+        office.goto(world.base + "/office/reports")
+        office.click("[data-testid=report-settings] summary")
+        office.locator("input[name=public_reports]").wait_for()
+        try:
+            office.uncheck("input[name=public_reports]")
+            office.click("[data-testid=report-settings-save]")
+            office.wait_for_function(
+                "() => !document.querySelector('input[name=public_reports]').checked")
+            office.fill("input[name=app_name]", "แอปรายงานของเทศบาล")
+            office.click("[data-testid=report-app-register]")
+            key = office.locator("[data-testid=report-app-key]").inner_text()
+            office.wait_for_selector("[data-testid=report-app]")
+            shoot(office, "report-desk-settings")
+            with app.app_context():
+                public, apps = db.session.execute(text(
+                    "select s.public_reports, (select count(*) from report_apps a "
+                    "where a.lgo_id = s.lgo_id and a.name = 'แอปรายงานของเทศบาล') "
+                    "from report_settings s join lgos l on l.id = s.lgo_id "
+                    "where l.code = 'lamphun-town-municipality'")).one()
+                db.session.remove()
+            assert (public, apps) == (False, 1)
+            assert len(key.rsplit(" ", 1)[-1]) >= 30
+        finally:
+            with app.app_context():
+                db.session.execute(text(
+                    "delete from report_apps where name = 'แอปรายงานของเทศบาล'"))
+                db.session.execute(text("delete from report_settings"))
+                db.session.commit()
+                db.session.remove()

@@ -51,7 +51,7 @@ export function lgoScreen(path: string, admin: boolean) {
   if ((p = match('/office/banks/:id', path)) && /^\d+$/.test(p.id)) return <BankOffice id={Number(p.id)} />;
   if (path === '/office/hazardous') return <Hazardous />;
   if (path === '/office/report') return <Report />;
-  if (path === '/office/reports') return <ReportQueue />;
+  if (path === '/office/reports') return <ReportQueue admin={admin} />;
   if (path === '/office/audit' && admin) return <Audit initial={new URLSearchParams(window.location.search).get('household') ?? ''} />;
   return null;
 }

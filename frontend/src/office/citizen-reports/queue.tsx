@@ -17,6 +17,7 @@ import { useLeafletMap } from '../../ui/basemap';
 import { Banner, Reasons, showToast } from '../../ui/kit';
 import { PhotoPicker, usePhoto } from '../../ui/photo-picker';
 import { formErrors, Loaded, Page, useApiImage } from '../lib';
+import { ReportSettings } from './settings';
 
 const TYPES = ['illegal_dumping', 'open_burning', 'collection_point', 'missed_collection', 'hazardous_found', 'other'] as const;
 const STATUSES = ['open', 'acknowledged', 'in_progress', 'closed'] as const;
@@ -195,8 +196,9 @@ function Detail({ report, onChanged }: { report: QueueReport; onChanged: () => v
   );
 }
 
-export function ReportQueue() {
+export function ReportQueue({ admin }: { admin: boolean }) {
   useT();
+  const { me } = useStore(auth);
   const [filter, setFilter] = useState('active');
   const [type, setType] = useState('');
   const [chosen, setChosen] = useState<number | null>(null);
@@ -250,6 +252,7 @@ export function ReportQueue() {
           {selected ? <Detail report={selected} onChanged={() => list.reload()} /> : <p class="muted">{t('rq_pick')}</p>}
         </aside>
       </div>
+      {admin && me?.user.lgo_code && <ReportSettings lgo={me.user.lgo_code} />}
       <Loaded fetched={list}>
         {(data) => (
           data.items.length === 0 ? <p class="muted">{t('rq_none')}</p> : (
