@@ -14,6 +14,7 @@ from khaya.extensions import db
 from .accounts import load_accounts, logins_table
 from .collection import load_collection_demo
 from .demo import load_demo_households
+from .reports_demo import load_reports_demo
 from .scale import add_command as add_scale_command
 from .scale import demo_rollups
 from .territory import load_territory
@@ -46,6 +47,7 @@ def demo(args: argparse.Namespace) -> int:
         counts = load_demo_households(db.session, today=local_today())
         counts.update(load_collection_demo(db.session, local_today()))
         counts.update(load_waste_bank_demo(db.session, local_today()))
+        counts.update(load_reports_demo(db.session, local_today()))
         demo_rollups(db.session, local_today())
         db.session.commit()
         elapsed = time.monotonic() - started
