@@ -233,6 +233,10 @@ def test_an_lgo_sees_and_changes_only_its_own_reports(client, auth, inside):
     ids = [r["id"] for r in queue["items"]]
     assert town_id in ids
     assert nga_id not in ids
+    # The total and the counts are the LGO's own too.
+    assert queue["meta"]["total"] == len(ids) == sum(queue["counts"].values())
+    active = client.get(f"{API}?status=active", headers=auth("town.staff")).get_json()
+    assert active["meta"]["total"] == len(active["items"])
     assert queue["counts"]["open"] >= 1
     assert client.get(f"{API}/{nga_id}", headers=auth("town.staff")).status_code == 404
     assert client.patch(f"{API}/{nga_id}", json={"status": "acknowledged"},

@@ -426,7 +426,10 @@ def list_reports(args: dict[str, Any], today: dt.date) -> dict[str, Any]:
         stmt = stmt.where(Report.status.in_(sorted(wanted)))
     stmt = stmt.order_by((Report.status == ReportStatus.closed), Report.received_at, Report.id)
     page, per_page = args["page"], args["per_page"]
-    total = db.session.execute(stmt.with_only_columns(func.count()).order_by(None)).scalar_one()
+    # Counted over the page's own rows (a subquery of the entity), so the scope applies to the
+    # count too: a bare count(*) escapes the loader criteria.
+    total = db.session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     items = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars().all()
     return {"items": list(items),
             "meta": {"page": page, "per_page": per_page, "total": total,
