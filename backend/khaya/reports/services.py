@@ -26,7 +26,6 @@ from ..auth.scoping import current_scope, unscoped
 from ..collection.models import CollectionPoint
 from ..columns import utcnow
 from ..common.batch import (
-    REJECTED,
     BatchContext,
     BatchItem,
     ItemResult,
@@ -334,9 +333,7 @@ def record_reports(items: list[BatchItem], ctx: BatchContext) -> list[ItemResult
         photos[item.client_id] = list(data.get("photo_ids") or [])
     results, created = settle(Report, items, rows, errors, ctx.principal)
     _after_insert(created, photos, ctx.principal.user_id)
-    return [r if r.status != REJECTED or r.errors else
-            ItemResult(r.index, r.kind, r.client_id, REJECTED, errors={"item": ["Not stored."]})
-            for r in results]
+    return results
 
 
 # Reading -------------------------------------------------------------------------------------
