@@ -48,6 +48,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         note="province-wide aggregates",
     ),
     DemoAccount(
+        "dla",
+        "กรมส่งเสริมการปกครองท้องถิ่น (สถ.)",
+        Role.national_officer,
+        note="every province's aggregates",
+    ),
+    DemoAccount(
         "town.admin",
         "ผู้ดูแล เทศบาลเมืองลำพูน",
         Role.lgo_admin,

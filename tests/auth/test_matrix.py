@@ -64,6 +64,7 @@ ROLE_LOGINS: dict[str, str | None] = {
     "lgo_staff": "town.staff",
     "lgo_admin": "town.admin",
     "province_officer": "province",
+    "national_officer": "dla",
     "admin": "admin",
 }
 
@@ -615,7 +616,10 @@ def run_matrix(app: Flask, checker: Checker, objects: Objects) -> None:
                 checker.expect(case, scope, values, "success")
         elif access.permission in permissions:
             checker.expect(case, "in scope", inside, "success")
-            if has_object and role == "province_officer" and case.rule.rule in PROVINCE_WIDE:
+            if has_object and role == "national_officer":
+                # Every province's aggregates are the national office's: LGO B's too.
+                checker.expect(case, "out of scope", outside, "success")
+            elif has_object and role == "province_officer" and case.rule.rule in PROVINCE_WIDE:
                 checker.expect(case, "LGO B, in the province", outside, "success")
             elif has_object and access.shared:
                 # Declared shared: anyone with the permission reads it, whatever their area.

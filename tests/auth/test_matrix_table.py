@@ -40,36 +40,38 @@ objects = matrix.objects
 call = matrix.call
 
 ROLES = ("anonymous", "resident", "volunteer", "lgo_staff", "lgo_admin", "province_officer",
-         "admin")
+         "national_officer", "admin")
 WORDS = frozenset({"ok", "in", "see", "403", "401", "404", "422"})
 
-EVERYONE = "ok   ok   ok   ok   ok   ok   ok"
+EVERYONE = "ok   ok   ok   ok   ok   ok   ok   ok"
 # What belongs to the person who made it: nobody else, admins included, finds it.
-OWN_ONLY = "401  404  404  404  404  404  404"
-SIGNED_IN = "401  ok   ok   ok   ok   ok   ok"
-ADMIN_ONLY = "401  403  403  403  403  403  ok"
+OWN_ONLY = "401  404  404  404  404  404  404  404"
+SIGNED_IN = "401  ok   ok   ok   ok   ok   ok   ok"
+ADMIN_ONLY = "401  403  403  403  403  403  403  ok"
 # Figures and comparisons: LGO roles for their LGO, provincial officers, admins.
-FIGURES = "401  403  403  ok   ok   ok   ok"
+FIGURES = "401  403  403  ok   ok   ok   ok   ok"
 # The LGO's office work (register, points, hazardous waste, banks' books, reviews).
-OFFICE = "401  403  403  ok   ok   403  ok"
-OFFICE_OBJECT = "401  403  403  in   in   403  ok"
+OFFICE = "401  403  403  ok   ok   403  403  ok"
+OFFICE_OBJECT = "401  403  403  in   in   403  403  ok"
 # Managing an LGO's people: its admins (LGO staff may not even see other users).
-PEOPLE = "401  403  403  403  ok   403  ok"
-PEOPLE_OBJECT = "401  403  403  403  in   403  ok"
+PEOPLE = "401  403  403  403  ok   403  403  ok"
+PEOPLE_OBJECT = "401  403  403  403  in   403  403  ok"
 # A household's own data: its resident, its villages' volunteers, its LGO; never the province.
-HOUSEHOLD_READ = "401  in   in   in   in   403  ok"
-HOUSEHOLD_LIST = "401  ok   ok   ok   ok   403  ok"
+HOUSEHOLD_READ = "401  in   in   in   in   403  403  ok"
+HOUSEHOLD_LIST = "401  ok   ok   ok   ok   403  403  ok"
 # Changing a household: its LGO; its resident and volunteers see it but may not change it.
-HOUSEHOLD_WRITE = "401  see  see  in   in   403  ok"
+HOUSEHOLD_WRITE = "401  see  see  in   in   403  403  ok"
 # A waste bank's members and books: members see their own account, volunteers their villages'.
-BANK_READ = "401  in   in   in   in   403  ok"
+BANK_READ = "401  in   in   in   in   403  403  ok"
 
-#                                                                 anon res  vol  staff ladm prov adm
+# Columns: anon res  vol  staff ladm prov dla  adm
 TABLE: dict[tuple[str, str], str] = {
     # The app shell, its files and the docs: anyone.
     ("GET", "/"): EVERYONE,
     ("GET", "/<path:path>"): EVERYONE,
-    ("GET", "/static/<path:filename>"): "404  404  404  404  404  404  404",  # nothing is there
+    # nothing is there
+    ("GET", "/static/<path:filename>"):
+        "404  404  404  404  404  404  404  404",
     ("GET", "/api/v1/docs"): EVERYONE,
     ("GET", "/api/v1/docs-assets/<path:filename>"): EVERYONE,
     ("GET", "/api/v1/openapi.json"): EVERYONE,
@@ -90,7 +92,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/open311/v2/requests.<any(json, xml):fmt>"): EVERYONE,
     ("GET", "/open311/v2/requests/<report_id>.<any(json, xml):fmt>"): EVERYONE,
     ("GET", "/open311/v2/tokens/<report_token>.<any(json, xml):fmt>"): EVERYONE,
-    ("POST", "/open311/v2/requests.<any(json, xml):fmt>"): "403  403  403  403  403  403  403",
+    ("POST", "/open311/v2/requests.<any(json, xml):fmt>"): "403  403  403  403  403  403  403  403",
     # Signing in and out.
     ("POST", "/api/v1/auth/login"): EVERYONE,
     ("POST", "/api/v1/auth/refresh"): EVERYONE,
@@ -98,7 +100,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/me"): SIGNED_IN,
     ("POST", "/api/v1/me/password"): SIGNED_IN,
     # Residents and volunteers see their accounts; a provincial officer has none.
-    ("GET", "/api/v1/me/memberships"): "401  ok   ok   ok   ok   403  ok",
+    ("GET", "/api/v1/me/memberships"): "401  ok   ok   ok   ok   403  403  ok",
     # The phone's one endpoint: anyone signed in may send; each item is checked on its own.
     ("POST", "/api/v1/sync"): SIGNED_IN,
     # The territory: public; only an admin records an LGO's rename or upgrade.
@@ -117,6 +119,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/areas/lgos/geojson"): EVERYONE,
     ("GET", "/api/v1/areas/lgos/<code>"): EVERYONE,
     ("POST", "/api/v1/areas/lgos/<code>/history"): ADMIN_ONLY,
+    ("POST", "/api/v1/areas/provinces/<code>/load"): ADMIN_ONLY,
     ("GET", "/api/v1/areas/villages"): EVERYONE,
     ("GET", "/api/v1/areas/villages/geojson"): EVERYONE,
     ("GET", "/api/v1/areas/villages/<code>"): EVERYONE,
@@ -125,7 +128,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/tiles"): EVERYONE,
     ("GET", "/api/v1/tiles/<layer>/<int:z>/<int:x>/<int:y>.mvt"): EVERYONE,
     ("GET", "/api/v1/tiles/households/<int:z>/<int:x>/<int:y>.mvt"):
-        "401  ok   ok   ok   ok   403  ok",
+        "401  ok   ok   ok   ok   403  403  ok",
     # Collection points: anyone finds them; the LGO keeps its own.
     ("GET", "/api/v1/collection-points"): EVERYONE,
     ("GET", "/api/v1/collection-points/geojson"): EVERYONE,
@@ -139,8 +142,8 @@ TABLE: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/reports"): EVERYONE,
     ("POST", "/api/v1/reports/form"): EVERYONE,
     ("GET", "/api/v1/reports/track/<string:report_token>"): EVERYONE,
-    ("POST", "/api/v1/reports/photos"): "401  ok   ok   ok   ok   403  ok",
-    ("GET", "/api/v1/reports/mine"): "401  ok   ok   ok   ok   403  ok",
+    ("POST", "/api/v1/reports/photos"): "401  ok   ok   ok   ok   403  403  ok",
+    ("GET", "/api/v1/reports/mine"): "401  ok   ok   ok   ok   403  403  ok",
     ("GET", "/api/v1/reports"): OFFICE,
     ("GET", "/api/v1/reports/<int:report_id>"): OFFICE_OBJECT,
     ("GET", "/api/v1/reports/<int:report_id>/duplicates"): OFFICE_OBJECT,
@@ -186,8 +189,8 @@ TABLE: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/households"): OFFICE,
     ("POST", "/api/v1/households/import"): OFFICE,
     # Printing a village's QR cards and signs: office work, which volunteers do in the field.
-    ("GET", "/api/v1/households/qr-cards.pdf"): "401  422  ok   ok   ok   403  ok",
-    ("GET", "/api/v1/households/signs.pdf"): "401  422  ok   ok   ok   403  ok",
+    ("GET", "/api/v1/households/qr-cards.pdf"): "401  422  ok   ok   ok   403  403  ok",
+    ("GET", "/api/v1/households/signs.pdf"): "401  422  ok   ok   ok   403  403  ok",
     ("GET", "/api/v1/households/by-qr/<token>"): HOUSEHOLD_READ,
     ("GET", "/api/v1/households/<int:household_id>"): HOUSEHOLD_READ,
     ("PATCH", "/api/v1/households/<int:household_id>"): HOUSEHOLD_WRITE,
@@ -198,12 +201,14 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/households/<int:household_id>/inspections"): HOUSEHOLD_READ,
     # PDPA rights: the resident and the LGO have the copy; the resident and the LGO's admin
     # may erase. Volunteers and LGO staff see the household but exercise neither right.
-    ("GET", "/api/v1/households/<int:household_id>/export"): "401  in   see  in   in   403  ok",
+    ("GET", "/api/v1/households/<int:household_id>/export"):
+        "401  in   see  in   in   403  403  ok",
     ("GET", "/api/v1/households/<int:household_id>/export.pdf"):
-        "401  in   see  in   in   403  ok",
-    ("POST", "/api/v1/households/<int:household_id>/erase"): "401  in   see  see  in   403  ok",
+        "401  in   see  in   in   403  403  ok",
+    ("POST", "/api/v1/households/<int:household_id>/erase"):
+        "401  in   see  see  in   403  403  ok",
     # Logs, photos and inspections.
-    ("POST", "/api/v1/photos"): "401  ok   ok   ok   ok   403  ok",
+    ("POST", "/api/v1/photos"): "401  ok   ok   ok   ok   403  403  ok",
     ("GET", "/api/v1/photos/<uuid:photo_id>"): HOUSEHOLD_READ,
     ("POST", "/api/v1/sorting-logs/<int:log_id>/void"): OFFICE_OBJECT,
     ("GET", "/api/v1/inspections/reviews"): OFFICE,
@@ -223,7 +228,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/waste-banks/<int:bank_id>/members/<int:member_id>/passbook.pdf"):
         BANK_READ,
     ("GET", "/api/v1/waste-banks/<int:bank_id>/ledger"): BANK_READ,
-    ("POST", "/api/v1/waste-banks/<int:bank_id>/deposits"): "401  403  in   in   in   403  ok",
+    ("POST", "/api/v1/waste-banks/<int:bank_id>/deposits"): "401  403  in   in   in   403  403  ok",
     ("POST", "/api/v1/waste-banks/<int:bank_id>/withdrawals"): OFFICE_OBJECT,
     ("POST", "/api/v1/waste-banks/<int:bank_id>/welfare-events"): OFFICE_OBJECT,
     ("POST", "/api/v1/waste-banks/<int:bank_id>/entries/<int:entry_id>/reverse"): OFFICE_OBJECT,
@@ -241,7 +246,8 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/analytics/series.xlsx"): FIGURES,
     ("GET", "/api/v1/analytics/choropleth"): FIGURES,
     ("GET", "/api/v1/analytics/summary.pdf"): FIGURES,
-    ("GET", "/api/v1/volunteers/coverage"): FIGURES,
+    # Volunteers' names: the LGO's and the province's, not the national office's.
+    ("GET", "/api/v1/volunteers/coverage"): "401  403  403  ok   ok   ok   403  ok",
     # A month's sign-off: the village's volunteer confirms, LGO staff submit, the LGO admin
     # approves (and sends back a submitted month), the province accepts or sends back; the
     # province reaches every LGO of Lamphun. A system admin may take any step.
@@ -250,23 +256,28 @@ TABLE: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/exports/evidence"): OFFICE,
     ("GET", "/api/v1/exports/dla-return.xlsx"): FIGURES,
     ("GET", "/api/v1/exports/dla-return.pdf"): FIGURES,
-    ("GET", "/api/v1/approvals"): "401  403  ok   ok   ok   ok   ok",
-    ("GET", "/api/v1/approvals/<lgo_code>/<month>"): "401  403  in   in   in   ok   ok",
+    ("GET", "/api/v1/approvals"): "401  403  ok   ok   ok   ok   403  ok",
+    ("GET", "/api/v1/approvals/<lgo_code>/<month>"): "401  403  in   in   in   ok   403  ok",
     ("POST", "/api/v1/approvals/<lgo_code>/<month>/villages/<village_code>/confirm"):
-        "401  403  in   in   in   403  ok",
-    ("POST", "/api/v1/approvals/<lgo_code>/<month>/submit"): "401  403  403  in   in   403  ok",
-    ("POST", "/api/v1/approvals/<lgo_code>/<month>/approve"): "401  403  403  403  in   403  ok",
-    ("POST", "/api/v1/approvals/<lgo_code>/<month>/accept"): "401  403  403  403  403  ok   ok",
-    ("POST", "/api/v1/approvals/<lgo_code>/<month>/return"): "401  403  403  403  in   ok   ok",
-    ("PUT", "/api/v1/approvals/settings/lgos/<lgo_code>"): "401  403  403  403  in   ok   ok",
+        "401  403  in   in   in   403  403  ok",
+    ("POST", "/api/v1/approvals/<lgo_code>/<month>/submit"):
+        "401  403  403  in   in   403  403  ok",
+    ("POST", "/api/v1/approvals/<lgo_code>/<month>/approve"):
+        "401  403  403  403  in   403  403  ok",
+    ("POST", "/api/v1/approvals/<lgo_code>/<month>/accept"):
+        "401  403  403  403  403  ok   403  ok",
+    ("POST", "/api/v1/approvals/<lgo_code>/<month>/return"):
+        "401  403  403  403  in   ok   403  ok",
+    ("PUT", "/api/v1/approvals/settings/lgos/<lgo_code>"): "401  403  403  403  in   ok   403  ok",
     ("PUT", "/api/v1/approvals/settings/provinces/<province_code>"):
-        "401  403  403  403  403  ok   ok",
+        "401  403  403  403  403  ok   403  ok",
     ("GET", "/api/v1/exports/monthly.csv"): FIGURES,
     ("GET", "/api/v1/exports/monthly.xlsx"): FIGURES,
     ("POST", "/api/v1/exports/jobs"): FIGURES,
     # A job is its maker's alone: anyone else who may export gets 404, admins included.
-    ("GET", "/api/v1/exports/jobs/<uuid:job_id>"): "401  403  403  404  404  404  404",
-    ("GET", "/api/v1/exports/jobs/<uuid:job_id>/download"): "401  403  403  404  404  404  404",
+    ("GET", "/api/v1/exports/jobs/<uuid:job_id>"): "401  403  403  404  404  404  404  404",
+    ("GET", "/api/v1/exports/jobs/<uuid:job_id>/download"):
+        "401  403  403  404  404  404  404  404",
     # People and the audit trail.
     ("GET", "/api/v1/users"): PEOPLE,
     ("POST", "/api/v1/users"): PEOPLE,

@@ -23,7 +23,7 @@ def test_scoped_models_are_registered():
 
 
 def test_outside_a_request_nothing_is_filtered(db_session):
-    assert count_users(db_session) == 10
+    assert count_users(db_session) == 11
 
 
 def test_unauthenticated_request_sees_no_scoped_row(app, db_session):
@@ -45,9 +45,9 @@ def test_lgo_scope_filters_entities_columns_and_joins(app, db_session):
 def test_everything_and_unscoped(app, db_session):
     with app.test_request_context():
         g.khaya_scope = Scope(everything=True)
-        assert count_users(db_session) == 10
+        assert count_users(db_session) == 11
         g.khaya_scope = Scope.nothing()
-        assert count_users(db_session, **unscoped()) == 10
+        assert count_users(db_session, **unscoped()) == 11
 
 
 def test_updates_are_scoped_too(app, db_session):

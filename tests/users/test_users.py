@@ -35,7 +35,7 @@ def test_lgo_admin_lists_only_their_lgo_with_masked_phones(client, auth):
 
 def test_admin_lists_everyone(client, auth):
     body = client.get("/api/v1/users?per_page=100", headers=auth("admin")).get_json()
-    assert body["meta"]["total"] == 10
+    assert body["meta"]["total"] == 11
 
 
 def test_list_filters(client, auth):

@@ -89,6 +89,8 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
                                       "coverage.read", "approvals.read", "approvals.accept",
                                       "approvals.return", "approvals.settings",
                                       "approvals.rules"}),
+    # DLA compares provinces: every province's aggregates and figures files, never a row.
+    Role.national_officer: frozenset({SESSION, "analytics.read", "exports.read"}),
     Role.admin: _LGO_WORK
     | {
         SESSION,
@@ -145,7 +147,9 @@ class Principal:
         for grant in self.grants:
             if permission not in PERMISSIONS[grant.role]:
                 continue
-            if grant.role is Role.admin:
+            # A national officer's permissions are aggregates only, so reaching every area
+            # with them reaches no household.
+            if grant.role in (Role.admin, Role.national_officer):
                 return Scope(everything=True)
             if grant.role is Role.province_officer and grant.province_id:
                 province_ids.add(grant.province_id)

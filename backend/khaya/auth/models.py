@@ -32,6 +32,8 @@ class Role(enum.StrEnum):
     lgo_staff = "lgo_staff"
     lgo_admin = "lgo_admin"
     province_officer = "province_officer"
+    # The Department of Local Administration (DLA): aggregates of every province, no rows.
+    national_officer = "national_officer"
     admin = "admin"
 
 
@@ -84,7 +86,8 @@ class RoleGrant(Model):
     __tablename__ = "role_grants"
     __table_args__ = (
         CheckConstraint(
-            "(role = 'admin' and lgo_id is null and province_id is null and village_id is null)"
+            "(role in ('admin', 'national_officer') and lgo_id is null and province_id is null"
+            "     and village_id is null)"
             " or (role = 'province_officer' and province_id is not null and lgo_id is null"
             "     and village_id is null)"
             " or (role in ('lgo_staff', 'lgo_admin', 'volunteer') and lgo_id is not null"

@@ -107,7 +107,7 @@ def _check_can_grant(role: Role, lgo: Lgo | None) -> None:
 def _build_grant(spec: dict[str, Any], *, user_lgo: Lgo | None) -> RoleGrant:
     role: Role = spec["role"]
     lgo = _lgo_by_code(spec["lgo_code"]) if spec.get("lgo_code") else user_lgo
-    if role is Role.admin:
+    if role in (Role.admin, Role.national_officer):
         _check_can_grant(role, None)
         return RoleGrant(role=role)
     if role is Role.province_officer:
