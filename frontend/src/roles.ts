@@ -30,7 +30,9 @@ export function modeOf(me: Me | undefined): Mode {
 }
 
 const LGO_ROLES = ['lgo_staff', 'lgo_admin'];
-const PROVINCE_ROLES = ['province_officer', 'admin'];
+const PROVINCE_ROLES = ['province_officer', 'national_officer', 'admin'];
+// Roles over every province: the national office (DLA) and system admins.
+const NATIONAL_ROLES = ['national_officer', 'admin'];
 const FIELD_ROLES = ['resident', 'volunteer', ...LGO_ROLES];
 
 /** LGO staff and admins: the register, their map and their LGO's reports. */
@@ -41,6 +43,11 @@ export function isLgoOffice(me: Me | undefined): boolean {
 /** Provincial officers and admins: the province's dashboards (aggregates only). */
 export function isProvinceOffice(me: Me | undefined): boolean {
   return Boolean(me?.roles.some((r) => PROVINCE_ROLES.includes(r)));
+}
+
+/** The national office (DLA) and admins: the provinces compared, then drilled into. */
+export function isNationalOffice(me: Me | undefined): boolean {
+  return Boolean(me?.roles.some((r) => NATIONAL_ROLES.includes(r)));
 }
 
 export function isOfficeUser(me: Me | undefined): boolean {

@@ -532,3 +532,49 @@ def test_lgo_staff_see_their_communities_coloured_by_participation(browser, demo
         shoot(page, "office-lgo-map", readme=True)
     finally:
         ctx.close()
+
+
+def test_the_national_office_ranks_provinces_and_drills_into_one(app, browser, demo):
+    """DLA opens on the provinces ranked, drills into Lamphun's LGOs and back up; the map of the
+    country shades provinces, and a click opens the province's LGOs."""
+    ctx = desk_context(browser)
+    ctx.route(NO_TILES, lambda route: route.abort())
+    page = ctx.new_page()
+    calls: list[str] = []
+    page.on("request", lambda r: "/api/v1/" in r.url and calls.append(r.url))
+    sign_in_office(page, demo.base, "dla")
+    page.wait_for_url("**/office/league")
+    args = {"indicator": "participation", "period": demo.month}
+    provinces = api(app, demo, "analytics/league", level="province", **args)["rows"]
+    assert [r["code"] for r in provinces] == [PROVINCE]  # the demo holds one province
+    wait_rows(page, "league-table", 1)
+    settle(page)
+    assert "ทั่วประเทศ" in page.inner_text("[data-testid=crumbs]")
+    cell = page.locator(f"[data-testid=league-table] a[data-province='{PROVINCE}']")
+    assert cell.inner_text() == "จังหวัดลำพูน"
+    assert by_hand(provinces[0]["value"]) is not None
+    shoot(page, "office-national-league")
+
+    cell.click()
+    page.wait_for_url(f"**/office/league/province/{PROVINCE}")
+    lgos = [r for r in api(app, demo, "analytics/league", level="lgo", parent=PROVINCE, **args)
+            ["rows"] if not r["no_data"]]
+    wait_rows(page, "league-table", len(lgos))
+    assert table_codes(page, "league-table") == [r["code"] for r in lgos]
+    crumbs = page.inner_text("[data-testid=crumbs]")
+    assert "ทั่วประเทศ" in crumbs
+    assert "จังหวัดลำพูน" in crumbs
+    page.click("[data-testid=crumbs] a:has-text('ทั่วประเทศ')")
+    page.wait_for_url("**/office/league/country")
+    wait_rows(page, "league-table", 1)
+
+    page.goto(demo.base + "/office/choropleth")
+    page.wait_for_selector("[data-testid=province-map][data-level=province][data-features='1']")
+    page.click(f"[data-testid=map-table] a[data-province='{PROVINCE}']")
+    page.wait_for_url(f"**/office/choropleth/province/{PROVINCE}")
+    page.wait_for_selector("[data-testid=province-map][data-level=lgo]")
+    # Aggregates only: no household, register or map-of-houses call was made.
+    assert calls
+    assert all(API_ALLOWED.search(url) for url in calls), [u for u in calls
+                                                          if not API_ALLOWED.search(u)]
+    ctx.close()

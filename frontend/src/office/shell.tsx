@@ -23,7 +23,8 @@ export default function OfficeShell({ path }: { path: string }) {
   const admin = Boolean(me?.roles.includes('lgo_admin') || me?.roles.includes('admin'));
   const nav: [string, Key, IconName][] = [
     ...(lgo ? LGO_NAV.filter(([href]) => admin || href !== '/office/audit') : []),
-    ...(province ? PROVINCE_NAV : []),
+    // The monthly sign-off is the province's and its LGOs' work, not the national office's.
+    ...(province ? PROVINCE_NAV.filter(([href]) => href !== '/office/signoff' || me?.permissions.includes('approvals.read')) : []),
   ];
   const home = nav[0]?.[0] ?? '/';
 

@@ -23,9 +23,9 @@ import {
   query,
   setChoice,
   SmallBadge,
-  useProvince,
+  provinceName,
 } from './common';
-import { scopeOf, useCrumbs } from './league';
+import { scopeOf, useCrumbs, useShown } from './league';
 
 interface AreaProps {
   code: string;
@@ -50,19 +50,23 @@ const BASE = '/office/choropleth';
 
 export function ChoroplethScreen({ path }: { path: string }) {
   useT();
-  const province = useProvince();
   const { indicator, period } = useStore(choice);
   const [method, setMethod] = useState<string>('quantile');
   const [classes, setClasses] = useState(5);
   const [noTiles, setNoTiles] = useState(false);
   const scope = scopeOf(path, BASE);
-  const { crumbs } = useCrumbs(scope.kind === 'district' ? { kind: 'province' } : scope, province, BASE);
-  const level = scope.kind === 'lgo' ? 'village' : 'lgo';
-  const parent = scope.kind === 'lgo' ? scope.code : province;
+  const { province, country, national } = useShown(scope);
+  const { crumbs } = useCrumbs(country ? { kind: 'country' } : scope.kind === 'district' ? { kind: 'province', code: province ?? undefined } : scope, province, BASE);
+  // The national office's country map shades provinces; a click opens the province's LGOs.
+  const level = country ? 'province' : scope.kind === 'lgo' ? 'village' : 'lgo';
+  const parent = country ? null : scope.kind === 'lgo' ? scope.code : province;
+  const below = level === 'province' ? 'province' : level === 'lgo' ? 'lgo' : null;
+  const tolerance = level === 'province' ? 0.005 : level === 'lgo' ? 0.002 : 0.0002;
   const shapes = useLoad<Choropleth>(
-    parent ? `analytics/choropleth?${query({ level, parent, indicator, period, method, classes, tolerance: level === 'lgo' ? 0.002 : 0.0002 })}` : null,
+    parent || country ? `analytics/choropleth?${query({ level, parent, indicator, period, method, classes, tolerance })}` : null,
     { store: 'none' },
   );
+  const nameIn = (p: AreaProps) => (level === 'province' ? provinceName(p) : nameOf(p));
   const { box, map, layer } = useLeafletMap({
     center: [18.3, 99.0],
     zoom: 9,
@@ -83,10 +87,10 @@ export function ChoroplethScreen({ path }: { path: string }) {
         const p = f.properties as AreaProps;
         const figure = p.value === null ? t('o_no_data') : `${formatValue(p.value, unit)} (${formatCount(p.numerator)}/${formatCount(p.denominator)})`;
         const flag = p.small_denominator ? ` · ${t('op_small')}` : '';
-        l.bindTooltip(`<strong>${escapeHtml(nameOf(p))}</strong><br>${escapeHtml(figure)}${escapeHtml(flag)}`, { sticky: true });
+        l.bindTooltip(`<strong>${escapeHtml(nameIn(p))}</strong><br>${escapeHtml(figure)}${escapeHtml(flag)}`, { sticky: true });
         // Set before the layer is added: Leaflet reads className only when it draws the path.
-        (l as L.Path).options.className = `op-feature op-area-${p.code}${level === 'lgo' ? ' op-clickable' : ''}`;
-        if (level === 'lgo') l.on('click', () => navigate(`${BASE}/lgo/${encodeURIComponent(p.code)}`));
+        (l as L.Path).options.className = `op-feature op-area-${p.code}${below ? ' op-clickable' : ''}`;
+        if (below) l.on('click', () => navigate(`${BASE}/${below}/${encodeURIComponent(p.code)}`));
       },
     });
     group.addLayer(drawn);
@@ -108,9 +112,9 @@ export function ChoroplethScreen({ path }: { path: string }) {
   const columns: Column<AreaProps>[] = [
     {
       key: 'name',
-      label: level === 'village' ? t('o_village') : t('o_lgo'),
-      value: (p) => nameOf(p),
-      render: (p) => (level === 'lgo' ? <Link href={`${BASE}/lgo/${encodeURIComponent(p.code)}`} data-lgo={p.code}>{nameOf(p)}</Link> : nameOf(p)),
+      label: level === 'village' ? t('o_village') : level === 'province' ? t('op_province') : t('o_lgo'),
+      value: (p) => nameIn(p),
+      render: (p) => (below ? <Link href={`${BASE}/${below}/${encodeURIComponent(p.code)}`} data-lgo={level === 'lgo' ? p.code : undefined} data-province={level === 'province' ? p.code : undefined}>{nameIn(p)}</Link> : nameIn(p)),
     },
     { key: 'value', label: `${t('o_value')} (${unitLabel(unit)})`, value: (p) => p.value, numeric: true, render: (p) => <strong>{formatValue(p.value, unit)}</strong> },
     { key: 'numerator', label: t('o_numerator'), value: (p) => p.numerator, numeric: true, render: (p) => formatCount(p.numerator) },
@@ -151,11 +155,11 @@ export function ChoroplethScreen({ path }: { path: string }) {
           </select>
         </label>
         {scope.kind === 'lgo' && (
-          <button type="button" class="button button-secondary button-small" onClick={() => navigate(BASE)} data-testid="back-province">
+          <button type="button" class="button button-secondary button-small" onClick={() => navigate(national && province ? `${BASE}/province/${province}` : BASE)} data-testid="back-province">
             {t('op_back_province')}
           </button>
         )}
-        {parent && (
+        {(parent || country) && (
           <ExportButtons path="analytics/indicators" args={{ level, parent, period, indicators: indicator }} name={`map-${indicator}-${period}`} />
         )}
       </div>

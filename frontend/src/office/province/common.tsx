@@ -7,6 +7,7 @@ import type { ComponentChildren } from 'preact';
 import { formatNumber, lang, t, useT, type Key } from '../../i18n';
 import { useLoad } from '../../load';
 import { Link } from '../../router';
+import { isNationalOffice } from '../../roles';
 import { auth } from '../../session';
 import { store, useStore } from '../../store';
 import { DownloadButton, lastCompleteMonth } from '../lib';
@@ -43,21 +44,36 @@ interface Page<T> {
   items: T[];
 }
 
-/** The indicator and period the officer is looking at, shared by every provincial screen. */
-export const choice = store({ indicator: 'participation', period: lastCompleteMonth() });
+interface Choice {
+  indicator: string;
+  period: string;
+  /** The province a national officer drilled into (null: the whole country). */
+  province: string | null;
+}
 
-export function setChoice(part: Partial<{ indicator: string; period: string }>): void {
+/** The indicator, period and province the officer is looking at, shared by every screen. */
+export const choice = store<Choice>({ indicator: 'participation', period: lastCompleteMonth(), province: null });
+
+export function setChoice(part: Partial<Choice>): void {
   choice.set({ ...choice.get(), ...part });
 }
 
-/** The province of the officer's grant; an admin without one sees the first province. */
+/** The province of the officer's grant; a national officer's is the one they drilled into,
+ * or the first province until they choose one. */
 export function useProvince(): string | null {
   const { me } = useStore(auth);
+  const { province: chosen } = useStore(choice);
   const granted = (me?.user.grants ?? [])
     .map((g) => (g as { province_code?: string | null }).province_code)
     .find((code): code is string => Boolean(code));
-  const first = useLoad<Page<Named>>(granted ? null : 'areas/provinces?per_page=1', { store: 'none', keep: true });
-  return granted ?? first.data?.items[0]?.code ?? null;
+  const first = useLoad<Page<Named>>(granted || chosen ? null : 'areas/provinces?per_page=1', { store: 'none', keep: true });
+  return granted ?? chosen ?? first.data?.items[0]?.code ?? null;
+}
+
+/** Whether the caller compares provinces (the national office, admins) rather than one. */
+export function useNational(): boolean {
+  const { me } = useStore(auth);
+  return isNationalOffice(me) && !(me?.user.grants ?? []).some((g) => (g as { province_code?: string | null }).province_code);
 }
 
 export function useProvinceArea(code: string | null) {

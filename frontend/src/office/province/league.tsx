@@ -2,9 +2,10 @@
  * The league table: the province's LGOs ranked by one indicator for one period, with numerator,
  * denominator, the small-denominator flag and the change since the period before. Drills into
  * a district's LGOs (/office/league/district/CODE) and an LGO's villages
- * (/office/league/lgo/CODE), as aggregates only.
+ * (/office/league/lgo/CODE), as aggregates only. The national office starts from the provinces
+ * ranked (/office/league/country) and drills into one (/office/league/province/CODE).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { t, useT } from '../../i18n';
 import { useLoad } from '../../load';
 import { Link, navigate } from '../../router';
@@ -25,6 +26,7 @@ import {
   setChoice,
   SmallBadge,
   useDistricts,
+  useNational,
   useProvince,
   useProvinceArea,
   type Crumb,
@@ -56,24 +58,54 @@ export interface League {
   most_improved: (Named & { change: number }) | null;
 }
 
-/** Which part of the province the table shows, from the path. */
-export type Scope = { kind: 'province' } | { kind: 'district'; code: string } | { kind: 'lgo'; code: string };
+/** Which part of the territory the screen shows, from the path. */
+export type Scope =
+  | { kind: 'country' }
+  | { kind: 'province'; code?: string }
+  | { kind: 'district'; code: string }
+  | { kind: 'lgo'; code: string };
 
 export function scopeOf(path: string, base: string): Scope {
   const rest = path.slice(base.length).split('/').filter(Boolean);
+  if (rest[0] === 'country') return { kind: 'country' };
+  if (rest[0] === 'province' && rest[1]) return { kind: 'province', code: decodeURIComponent(rest[1]) };
   if (rest[0] === 'district' && rest[1]) return { kind: 'district', code: decodeURIComponent(rest[1]) };
   if (rest[0] === 'lgo' && rest[1]) return { kind: 'lgo', code: decodeURIComponent(rest[1]) };
   return { kind: 'province' };
 }
 
-/** The breadcrumbs from the province down to the scope shown, each a link back up. */
+/**
+ * The province a screen shows and whether it shows the whole country instead. A provincial
+ * officer's province is their grant's. The national office sees the country until it drills
+ * into a province (remembered while it moves between screens); a district's DOPA code starts
+ * with its province's.
+ */
+export function useShown(scope: Scope): { province: string | null; country: boolean; national: boolean } {
+  const national = useNational();
+  const own = useProvince();
+  const { province: chosen } = useStore(choice);
+  const named = scope.kind === 'province' ? scope.code : scope.kind === 'district' ? scope.code.slice(0, 2) : undefined;
+  useEffect(() => {
+    if (!national) return;
+    if (scope.kind === 'country') setChoice({ province: null });
+    else if (named && named !== chosen) setChoice({ province: named });
+  }, [national, scope.kind, named]);
+  const country = national && (scope.kind === 'country' || (scope.kind === 'province' && !scope.code && !chosen));
+  return { province: country ? null : named ?? own, country, national };
+}
+
+/** The breadcrumbs from the country or province down to the scope shown, each a link back up. */
 export function useCrumbs(scope: Scope, province: string | null, base: string): { crumbs: Crumb[]; lgo: Lgo | undefined } {
-  const provinceArea = useProvinceArea(province);
+  const national = useNational();
+  const provinceArea = useProvinceArea(scope.kind === 'country' ? null : province);
   const districts = useDistricts(province);
   const lgo = useLoad<Lgo>(scope.kind === 'lgo' ? `areas/lgos/${encodeURIComponent(scope.code)}` : null, { store: 'none' });
   const districtCode = scope.kind === 'district' ? scope.code : scope.kind === 'lgo' ? lgo.data?.district_code : undefined;
   const district = districts.data?.items.find((d) => d.code === districtCode);
-  const crumbs: Crumb[] = [{ label: provinceName(provinceArea.data) || t('op_province'), href: base }];
+  const crumbs: Crumb[] = national ? [{ label: t('op_country'), href: `${base}/country` }] : [];
+  if (scope.kind !== 'country') {
+    crumbs.push({ label: provinceName(provinceArea.data) || t('op_province'), href: national && province ? `${base}/province/${province}` : base });
+  }
   if (districtCode) crumbs.push({ label: district ? districtName(district) : districtCode, href: `${base}/district/${districtCode}` });
   if (scope.kind === 'lgo') crumbs.push({ label: lgo.data ? nameOf(lgo.data) : scope.code });
   return { crumbs, lgo: lgo.data };
@@ -81,16 +113,17 @@ export function useCrumbs(scope: Scope, province: string | null, base: string): 
 
 export function LeagueScreen({ path }: { path: string }) {
   useT();
-  const province = useProvince();
   const { indicator, period } = useStore(choice);
   const scope = scopeOf(path, '/office/league');
+  const { province, country } = useShown(scope);
   const [grouped, setGrouped] = useState(false);
   const districts = useDistricts(province);
-  const { crumbs } = useCrumbs(scope, province, '/office/league');
-  const level = scope.kind === 'lgo' ? 'village' : 'lgo';
-  const parent = scope.kind === 'province' ? province : scope.code;
+  const { crumbs } = useCrumbs(country ? { kind: 'country' } : scope, province, '/office/league');
+  const level = country ? 'province' : scope.kind === 'lgo' ? 'village' : 'lgo';
+  const parent = country || scope.kind === 'country' ? null : scope.kind === 'province' ? province : scope.code;
   const args = { level, parent, indicator, period };
-  const league = useLoad<League>(parent ? `analytics/league?${query(args)}` : null, { store: 'none' });
+  const league = useLoad<League>(parent || country ? `analytics/league?${query(args)}` : null, { store: 'none' });
+  const provinceView = scope.kind === 'province' && !country;
   const title = crumbs[crumbs.length - 1]?.label ?? '';
 
   return (
@@ -106,7 +139,7 @@ export function LeagueScreen({ path }: { path: string }) {
       <Breadcrumbs crumbs={crumbs} />
       <p class="op-print-only">{indicatorLabel(indicator)} · {periodLabel(period)}</p>
       <div class="filters op-no-print">
-        {scope.kind !== 'lgo' && (
+        {scope.kind !== 'lgo' && !country && (
           <label class="field inline-field">
             <span>{t('o_district')}</span>
             <select
@@ -115,7 +148,7 @@ export function LeagueScreen({ path }: { path: string }) {
               value={scope.kind === 'district' ? scope.code : ''}
               onChange={(e) => {
                 const code = (e.target as HTMLSelectElement).value;
-                navigate(code ? `/office/league/district/${code}` : '/office/league');
+                navigate(code ? `/office/league/district/${code}` : `/office/league${province ? `/province/${province}` : ''}`);
               }}
             >
               <option value="">{t('op_all_districts')}</option>
@@ -123,26 +156,26 @@ export function LeagueScreen({ path }: { path: string }) {
             </select>
           </label>
         )}
-        {scope.kind === 'province' && (
+        {provinceView && (
           <label class="switch small op-switch">
             <input type="checkbox" checked={grouped} onChange={(e) => setGrouped((e.target as HTMLInputElement).checked)} data-testid="group-district" />
             {t('op_group_district')}
           </label>
         )}
-        {parent && (
+        {(parent || country) && (
           <ExportButtons path="analytics/league" args={args} name={`league-${indicator}-${period}`}>
-            <DownloadButton
+            {parent && <DownloadButton
               path={`analytics/summary.pdf?${query({ level, parent, period, indicator })}`}
               name={`summary-${indicator}-${period}.pdf`}
               label={t('op_summary_pdf')}
               testid="export-pdf"
-            />
+            />}
             <button type="button" class="button button-quiet button-small" onClick={() => window.print()}>{t('op_print')}</button>
           </ExportButtons>
         )}
       </div>
       <Loaded fetched={league}>
-        {(data) => <LeagueBody data={data} scope={scope} grouped={grouped && scope.kind === 'province'} title={title} />}
+        {(data) => <LeagueBody data={data} scope={country ? { kind: 'country' } : scope} grouped={grouped && provinceView} title={title} />}
       </Loaded>
     </Page>
   );
@@ -158,14 +191,17 @@ function LeagueBody({ data, scope, grouped, title }: { data: League; scope: Scop
   const leader = data.rows.find((r) => r.rank === 1);
   const before = periodLabel(data.previous_period.label);
   const villages = scope.kind === 'lgo';
+  const provinces = scope.kind === 'country';
 
   const columns: Column<LeagueRow>[] = [
     { key: 'rank', label: t('o_rank'), value: (r) => r.rank, numeric: true, render: (r) => r.rank ?? '–' },
     {
       key: 'name',
-      label: villages ? t('o_village') : t('o_lgo'),
+      label: villages ? t('o_village') : provinces ? t('op_province') : t('o_lgo'),
       value: (r) => nameOf(r),
-      render: (r) => (villages ? nameOf(r) : <Link href={`/office/league/lgo/${encodeURIComponent(r.code)}`} title={t('op_open_villages', { name: nameOf(r) })} data-lgo={r.code}>{nameOf(r)}</Link>),
+      render: (r) => (villages ? nameOf(r)
+        : provinces ? <Link href={`/office/league/province/${encodeURIComponent(r.code)}`} title={t('op_open_lgos', { name: provinceName(r) })} data-province={r.code}>{provinceName(r)}</Link>
+          : <Link href={`/office/league/lgo/${encodeURIComponent(r.code)}`} title={t('op_open_villages', { name: nameOf(r) })} data-lgo={r.code}>{nameOf(r)}</Link>),
     },
   ];
   if (scope.kind === 'province') {
@@ -229,7 +265,7 @@ function LeagueBody({ data, scope, grouped, title }: { data: League; scope: Scop
         columns={columns}
         initial={{ key: 'rank', dir: 'asc' }}
         rowKey={(r) => r.code}
-        caption={`${villages ? t('op_villages_of', { name: title }) : t('op_lgos_of', { name: title })} · ${indicatorLabel(data.indicator)} · ${periodLabel(data.period.label)}`}
+        caption={`${villages ? t('op_villages_of', { name: title }) : provinces ? t('op_provinces_ranked') : t('op_lgos_of', { name: title })} · ${indicatorLabel(data.indicator)} · ${periodLabel(data.period.label)}`}
         testid="league-table"
         group={grouped ? (r) => (r.district_code ? districtLabel(r) : t('op_pao')) : undefined}
       />
