@@ -1,6 +1,7 @@
 """Alembic environment: Khaya's metadata, with GeoAlchemy2's helpers for spatial columns."""
 
 import logging
+import re
 from logging.config import fileConfig
 
 from alembic import context
@@ -14,12 +15,16 @@ if config.config_file_name and not logging.getLogger().handlers:
 target_db = current_app.extensions["migrate"].db
 POSTGIS_OWNED = {"spatial_ref_sys", "geography_columns", "geometry_columns"}
 QUEUE_PREFIX = "procrastinate_"
+LOG_PARTITION = re.compile(r"^sorting_logs_(p\d{4}_\d{2}|default)$")
 
 
 def include_object(obj, name, obj_type, reflected, compare_to):
     """Leave PostGIS's own tables to PostGIS, and the job queue's to Procrastinate (its
     schema comes from the library itself: see the job-queue migration)."""
     if obj_type == "table" and (name in POSTGIS_OWNED or name.startswith(QUEUE_PREFIX)):
+        return False
+    # The sorting logs' monthly partitions are made by khaya_ensure_log_partition, not models.
+    if obj_type == "table" and reflected and LOG_PARTITION.match(name or ""):
         return False
     return alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to)
 

@@ -35,6 +35,7 @@ from khaya.areas.models import Lgo, Village, VillageKind
 from khaya.auth.models import Role, RoleGrant, User, VolunteerAssignment, VolunteerProfile
 from khaya.households.models import CONSENTS, Household, Occupancy, WetBin
 from khaya.participation.models import Inspection, OrganicHandling, SortingLog
+from khaya.participation.partitions import ensure_log_partitions
 from khaya.participation.services import refresh_verification
 
 from . import ids
@@ -490,9 +491,15 @@ def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> dict[in
     ))
     cursor = session.connection().connection.cursor()
     cursor.copy_expert(f"copy seed_rows ({names}) from stdin", _copy_text(rows, columns))
+    # A partitioned table (sorting logs) has no index on the client id alone: its claims
+    # trigger refuses an id spent on another day, and (client id, day) catches a rerun.
+    conflict = "" if getattr(model, "__claims__", None) else " (client_id)"
+    if conflict == "":
+        days = [row["log_date"] for row in rows]
+        ensure_log_partitions(session, min(days), max(days))
     for (household_id,) in session.execute(text(f"""
         insert into {table} ({names}) select {names} from seed_rows
-        on conflict (client_id) do nothing returning household_id
+        on conflict{conflict} do nothing returning household_id
     """)):
         created[household_id] = created.get(household_id, 0) + 1
     session.execute(text("drop table seed_rows"))

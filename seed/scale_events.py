@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from khaya.analytics.rebuild import rebuild
+from khaya.participation.partitions import ensure_log_partitions
 
 from .demo import STREAM_SETS, STREAM_WEIGHTS
 
@@ -92,7 +93,14 @@ def _logs(session: Session, say: Callable[[str], None]) -> int:
     weighed = ", ".join(
         f"case when weighs and '{s}' = any(streams) then round(({lo} + random() * {span})"
         f"::numeric, 1) end" for s, (lo, span) in kg.items())
+    days = session.execute(text("select min(day), max(day) from scale_days")).one()
+    ensure_log_partitions(session, days[0], days[1])
+    # The generated client ids are claimed in the same statement that inserts their logs
+    # (made as a CTE), so the claims trigger, which would claim them one row at a time, stands
+    # aside.
+    session.execute(text("set local khaya.claimed = 'on'"))
     insert = text(f"""
+        with made as (
         insert into sorting_logs (client_id, household_id, lgo_id, village_id, log_date, streams,
             organic_handling, kg_organic, kg_recyclable, kg_general, kg_hazardous,
             recorded_role, device_id, device_time, received_at, clock_offset_s)
@@ -114,6 +122,8 @@ def _logs(session: Session, say: Callable[[str], None]) -> int:
                           * case when d.dow = h.collection_dow
                                  then {COLLECTION_DAY_BOOST} else 1 end)) y
               order by id, day) x
+        returning client_id, log_date)
+        insert into sorting_log_claims (client_id, log_date) select client_id, log_date from made
     """)
     chunks = range(bounds[0], bounds[1] + 1, LOG_CHUNK)
     for number, lo in enumerate(chunks, start=1):
@@ -121,6 +131,7 @@ def _logs(session: Session, say: Callable[[str], None]) -> int:
         total += result.rowcount
         say(f"sorting logs: {total:,} after chunk {number}/{len(chunks)} "
             f"({time.monotonic() - began:.0f} s)")
+    session.execute(text("set local khaya.claimed = 'off'"))
     return total
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -62,6 +63,8 @@ def _include_object(obj, name, obj_type, reflected, compare_to):
         return False
     if obj_type == "table" and name.startswith("procrastinate_"):
         return False  # the job queue's own schema, applied from the library
+    if obj_type == "table" and re.match(r"^sorting_logs_(p\d{4}_\d{2}|default)$", name or ""):
+        return False  # the logs' monthly partitions (khaya_ensure_log_partition)
     # PostGIS names GiST indexes itself; GeoAlchemy2 reports them from the column definition.
     return not (obj_type == "index" and name and name.startswith("idx_"))
 

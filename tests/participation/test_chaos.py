@@ -1,5 +1,9 @@
 """Chaos on the offline sync: replays, lost answers and races never double or lose a log.
 
+The log table is partitioned by month; the logs are dated up to four months back, so a batch
+writes to several partitions, and a client id sent again dated in another month (another
+partition) is still the one log it was.
+
 Three phones send random batches over real HTTP, each batch replayed 1-5 times in a random
 order; a proxy loses answers after the server committed them, and the phone retries until one
 arrives. Afterwards the stored rows are exactly the valid items' client ids, and every item got
@@ -36,7 +40,7 @@ from khaya.auth.passwords import normalize_phone
 from khaya.common.time import local_today
 from khaya.extensions import db
 from khaya.households.models import Household
-from khaya.participation.models import STREAMS, OrganicHandling, SortingLog
+from khaya.participation.models import STREAMS, OrganicHandling, SortingLog, SortingLogClaim
 from seed.accounts import DEMO_PASSWORD
 from tests.participation._proxy import (
     AnswerLost,
@@ -50,7 +54,9 @@ STAFF, VOLUNTEER, RESIDENT = "town.staff", "0810000001", "0810000011"
 DEVICES = (STAFF, VOLUNTEER, RESIDENT)
 DEVICE_PREFIX = "chaos-"
 HOUSEHOLDS = 3
-REGISTERED_DAYS_AGO = 60
+# Logs are dated up to four months back: they fall in several monthly partitions of the log
+# table (and in its default one, for a month without its own).
+REGISTERED_DAYS_AGO = 150
 # A send whose answer keeps getting lost is retried at most this often.
 MAX_TRIES = 10
 
@@ -198,7 +204,7 @@ item_plans = st.builds(
     slot=st.integers(0, HOUSEHOLDS - 1),
     # Mostly valid; some dated in the future or before the household registered.
     fate=st.sampled_from((OK, OK, OK, OK, OK, OK, FUTURE, EARLY)),
-    days=st.integers(0, 29),
+    days=st.integers(0, 119),
     streams=st.lists(st.sampled_from(STREAMS), min_size=1, max_size=4, unique=True).map(tuple),
     kg_tenths=st.none() | st.integers(0, 1000),
     handling=st.none() | st.sampled_from([h.value for h in OrganicHandling]),
@@ -382,3 +388,40 @@ def test_the_same_batch_from_four_connections_at_once_makes_each_row_once(world:
         assert {r["id"] for r in results} == {ids[item["client_id"]]}
         statuses = sorted(r["status"] for r in results)
         assert statuses == ["created", "duplicate", "duplicate", "duplicate"], statuses
+
+
+def test_one_client_id_dated_in_four_months_at_once_is_one_log(world: World):
+    """Four connections send the same client id at once, each dated in another month, so each
+    row would land in another partition: the claims keep it to one log, and the three others
+    are told the id is spent on another record."""
+    client_id = str(uuid.uuid4())
+    today = local_today()
+    days = [today - dt.timedelta(days=31 * n) for n in range(4)]
+    assert len({(d.year, d.month) for d in days}) == 4
+    bodies = [{"device_id": DEVICE_PREFIX + "months", "items": [{
+        "kind": "sorting_log", "client_id": client_id, "data": {
+            "household_id": world.households[1], "log_date": day.isoformat(),
+            "streams": ["recyclable"]}}]} for day in days]
+    start = threading.Barrier(4)
+
+    def send(body: dict) -> tuple[int, Any]:
+        start.wait(timeout=30)
+        return post_json(world.server, "/api/v1/sync", body, token=world.tokens[STAFF])
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = [f.result() for f in [pool.submit(send, body) for body in bodies]]
+    assert [status for status, _ in answers] == [200] * 4
+    results = [answer["results"][0] for _, answer in answers]
+    (row,) = _stored(world.app, [client_id])
+    assert sorted(r["status"] for r in results) == ["created", "rejected", "rejected",
+                                                    "rejected"]
+    assert {r["code"] for r in results if r["status"] == "rejected"} == {"client_id_reused"}
+    (created,) = [r for r in results if r["status"] == "created"]
+    assert created["id"] == row.id
+    with world.app.app_context():
+        claimed = db.session.execute(select(SortingLogClaim.log_date).where(
+            SortingLogClaim.client_id == client_id)).scalars().all()
+        stored_day = db.session.scalar(select(SortingLog.log_date).where(
+            SortingLog.client_id == client_id))
+        db.session.remove()
+    assert claimed == [stored_day]

@@ -30,7 +30,7 @@ from typing import Any
 
 import psycopg2
 from marshmallow import Schema, ValidationError
-from sqlalchemy import or_, select, true
+from sqlalchemy import or_, select, text, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import sqltypes
@@ -165,36 +165,75 @@ def insert_new(model: Any, rows: list[dict[str, Any]]) -> dict[uuid.UUID, Any]:
     parameter that ``json_populate_recordset`` reads into the table's row type: the batch is
     encoded by the json module's C encoder, not quoted value by value, and PostgreSQL applies
     each column's own input function. The rest go through SQLAlchemy as an executemany.
+
+    A partitioned table (``__claims__``: sorting logs) cannot hold its client ids unique, so the
+    batch first claims them in the claims table, in the same order and with the same ``ON
+    CONFLICT DO NOTHING``, and only the rows whose claim went in are inserted: a client id
+    already spent, on any month, is then answered from the row that holds it.
     """
     if not rows:
         return {}
     table = model.__table__
     ordered = sorted(rows, key=lambda row: row["client_id"])
+    claims = getattr(model, "__claims__", None)
+    if claims:
+        ordered = _claim(claims, ordered)
+        if not ordered:
+            return {}
     columns = tuple(ordered[0])
     if _driver_writes(table, columns) and all(row.keys() == ordered[0].keys() for row in ordered):
         names = ", ".join(columns)
+        # A claimed batch has no conflict left to arbitrate on (its claims were the check).
+        conflict = " on conflict do nothing" if claims else " on conflict (client_id) do nothing"
         statement = (f"insert into {table.name} ({names}) select {names}"
                      f" from json_populate_recordset(null::{table.name}, %s::json)"
-                     " order by client_id on conflict (client_id) do nothing"
-                     " returning client_id, id")
-        cursor = db.session.connection().connection.cursor()
-        try:
-            cursor.execute(statement, (json.dumps(ordered, default=_json_value,
-                                                  separators=(",", ":")),))
-            stored = cursor.fetchall()
-        except psycopg2.Error as error:
-            # Raised as SQLAlchemy raises it, so a deadlock is retried like any other.
-            raise DBAPIError.instance(statement, None, error, psycopg2.Error) from error
-        finally:
-            cursor.close()
+                     f" order by client_id{conflict} returning client_id, id")
+        stored = _execute(statement, (json.dumps(ordered, default=_json_value,
+                                                 separators=(",", ":")),), claimed=bool(claims))
         return {cid if isinstance(cid, uuid.UUID) else uuid.UUID(cid): id_
                 for cid, id_ in stored}
-    stmt = (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["client_id"])
-        .returning(table.c.client_id, table.c.id)
-    )
-    return dict(db.session.execute(stmt, ordered).tuples().all())
+    plain = insert(table)
+    stmt = (plain.on_conflict_do_nothing() if claims
+            else plain.on_conflict_do_nothing(index_elements=["client_id"])
+            ).returning(table.c.client_id, table.c.id)
+    if not claims:
+        return dict(db.session.execute(stmt, ordered).tuples().all())
+    db.session.execute(text("set local khaya.claimed = 'on'"))
+    made = dict(db.session.execute(stmt, ordered).tuples().all())
+    db.session.execute(text("set local khaya.claimed = 'off'"))
+    return made
+
+
+def _claim(claims: str, ordered: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Claim the rows' client ids; return the rows whose claim this call made."""
+    pairs = [[str(row["client_id"]), _json_value(row["log_date"])] for row in ordered]
+    statement = (f"insert into {claims} (client_id, log_date)"
+                 " select cast(c ->> 0 as uuid), cast(c ->> 1 as date)"
+                 " from json_array_elements(%s::json) c order by 1"
+                 " on conflict (client_id) do nothing returning client_id")
+    won = {cid if isinstance(cid, uuid.UUID) else uuid.UUID(cid)
+           for (cid,) in _execute(statement, (json.dumps(pairs),))}
+    return [row for row in ordered if row["client_id"] in won]
+
+
+def _execute(statement: str, params: tuple[Any, ...], *, claimed: bool = False) -> list[Any]:
+    """Run one statement on the session's connection; ``claimed``: its rows' client ids are
+    claimed already, so the claims trigger stands aside for it (and only it)."""
+    cursor = db.session.connection().connection.cursor()
+    try:
+        if claimed:
+            cursor.execute("set local khaya.claimed = 'on'")
+        cursor.execute(statement, params)
+        rows = list(cursor.fetchall())
+        if claimed:
+            cursor.execute("set local khaya.claimed = 'off'")
+        return rows
+    except psycopg2.Error as error:
+        # Raised as SQLAlchemy raises it, so a deadlock is retried like any other. The failed
+        # transaction takes the setting with it.
+        raise DBAPIError.instance(statement, None, error, psycopg2.Error) from error
+    finally:
+        cursor.close()
 
 
 def _json_value(value: Any) -> Any:

@@ -34,6 +34,7 @@ TASK_MODULES = [
     "khaya.exports.tasks",
     "khaya.analytics.tasks",
     "khaya.privacy.tasks",
+    "khaya.participation.tasks",
     "khaya.reminders.tasks",
     "khaya.maps.tasks",
 ]

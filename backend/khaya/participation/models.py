@@ -18,6 +18,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
@@ -101,11 +102,20 @@ class Photo(Scoped, Model):
 
 
 class SortingLog(CapturedMixin, Scoped, Model):
-    """A household's sorting on one date."""
+    """A household's sorting on one date.
+
+    Partitioned by month of ``log_date`` (see the migration ``sorting_logs_by_month``): a
+    month's query reads one partition, and retention drops whole months. A partition's unique
+    index must hold the date, so a client id is kept to one log across every month by
+    ``SortingLogClaim``.
+    """
 
     __tablename__ = "sorting_logs"
     __scope_columns__ = {"lgo": "lgo_id", "village": "village_id", "household": "household_id"}
+    # Where each client id is claimed, across partitions (common.batch.insert_new).
+    __claims__ = "sorting_log_claims"
     __table_args__ = (
+        UniqueConstraint("client_id", "log_date", name="uq_sorting_logs_client_id_log_date"),
         Index("ix_sorting_logs_household_date", "household_id", "log_date"),
         Index("ix_sorting_logs_lgo_date", "lgo_id", "log_date"),
         Index("ix_sorting_logs_village_date", "village_id", "log_date"),
@@ -120,13 +130,15 @@ class SortingLog(CapturedMixin, Scoped, Model):
             )
             for s in STREAMS
         ),
+        {"postgresql_partition_by": "RANGE (log_date)"},
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
     lgo_id: Mapped[int] = mapped_column(ForeignKey("lgos.id"))
     village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
-    log_date: Mapped[dt.date] = mapped_column(Date)
+    log_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     streams: Mapped[list[str]] = mapped_column(ARRAY(String(12)))
     organic_handling: Mapped[OrganicHandling | None] = mapped_column(
         pg_enum(OrganicHandling, "organic_handling")
@@ -140,6 +152,17 @@ class SortingLog(CapturedMixin, Scoped, Model):
     voided_at: Mapped[dt.datetime | None] = mapped_column(TIMESTAMP)
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     void_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class SortingLogClaim(Model):
+    """A client id spent on a sorting log, whatever its month: the one unique index that a
+    partitioned table cannot have. Stays when its log is deleted (the id stays spent) and goes
+    with the raw logs' retention."""
+
+    __tablename__ = "sorting_log_claims"
+
+    client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    log_date: Mapped[dt.date] = mapped_column(Date)
 
 
 class Inspection(CapturedMixin, Scoped, Model):

@@ -38,7 +38,8 @@ from ..auth.scoping import unscoped
 from ..common.horizon import SUMMARY_ENTITY
 from ..common.time import fiscal_year, local_today, local_zone
 from ..extensions import db
-from ..participation.models import Inspection, Photo, SortingLog
+from ..participation.models import Inspection, Photo, SortingLog, SortingLogClaim
+from ..participation.partitions import drop_before
 
 # Rollups rebuilt from raw logs; the month-end registers come from the register, not logs.
 LOG_ROLLUPS = ("household_months", "household_fiscal_years", "village_days", "village_weeks",
@@ -140,8 +141,16 @@ def _raw_logs(report: RetentionReport, before: dt.date) -> None:
                     .group_by(SortingLog.lgo_id)).all()
     else:
         _check_rollups(first, before - dt.timedelta(days=1))
+        # Whole months go as whole partitions (no row by row delete, no dead rows to vacuum);
+        # what is left before the horizon (the default partition's) goes row by row.
+        dropped = drop_before(db.session, before)
         gone = delete(SortingLog).where(old).returning(SortingLog.lgo_id).cte("gone")
         rows = _run(select(gone.c.lgo_id, func.count()).group_by(gone.c.lgo_id)).all()
+        rows = [(lgo_id, count + dropped.pop(lgo_id, 0)) for lgo_id, count in rows] \
+            + list(dropped.items())
+        # Their client ids go with them; a log that old arriving later is removed with the next
+        # run, as a late log of a retired year always was.
+        _run(delete(SortingLogClaim).where(SortingLogClaim.log_date < before))
     for lgo_id, count in rows:
         report.per_lgo[lgo_id]["sorting_logs"] = count
         report.raw_logs += count
