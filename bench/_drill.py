@@ -389,12 +389,16 @@ class Gunicorn:
     across restarts. Its own process group, so a kill -9 takes the master and every worker."""
 
     def __init__(self, url: str, port: int, *, workers: int, threads: int,
-                 extra_args: list[str] | None = None) -> None:
+                 extra_args: list[str] | None = None, secret: str | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.url, self.port, self.workers, self.threads = url, port, workers, threads
         self.extra_args = extra_args or []
         self.process: subprocess.Popen | None = None
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in __exit__)
-        self.secret = uuid.uuid4().hex + uuid.uuid4().hex
+        # Servers behind one proxy share the secret (and the rest of their settings), as a
+        # deployment's servers do.
+        self.secret = secret or uuid.uuid4().hex + uuid.uuid4().hex
+        self.env = env or {}
         self.starts = 0
 
     def start(self, timeout_s: float = 60) -> float:
@@ -402,7 +406,7 @@ class Gunicorn:
         env = {**os.environ, "DATABASE_URL": self.url, "KHAYA_SECRET_KEY": self.secret,
                # Every drill phone shares one loopback address; in the field they come from
                # thousands. The per-account limit stays as configured.
-               "KHAYA_LOGIN_RATE_LIMIT_PER_IP": "100000 per minute"}
+               "KHAYA_LOGIN_RATE_LIMIT_PER_IP": "100000 per minute", **self.env}
         started = time.monotonic()
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--bind", f"{LOOPBACK}:{self.port}",
@@ -494,13 +498,16 @@ def ensure_nginx() -> str | None:
 
 class Nginx:
     """deploy/nginx/khaya.conf as shipped, listening on ``port`` in front of the app on
-    ``upstream``: only the two addresses the file marks are changed."""
+    ``upstream`` (one port, or several app servers): only the addresses the file marks are
+    changed."""
 
-    def __init__(self, binary: str, port: int, upstream: int) -> None:
+    def __init__(self, binary: str, port: int, upstream: int | list[int]) -> None:
         self.binary, self.port = binary, port
         self.dir = tempfile.TemporaryDirectory(prefix="khaya-nginx-")  # noqa: SIM115
         site = (ROOT / "deploy" / "nginx" / "khaya.conf").read_text()
-        site = site.replace("server 127.0.0.1:8000;", f"server {LOOPBACK}:{upstream};")
+        ports = [upstream] if isinstance(upstream, int) else upstream
+        site = site.replace("server 127.0.0.1:8000;", " ".join(
+            f"server {LOOPBACK}:{p};" for p in ports))
         site = site.replace("listen 80;", f"listen {LOOPBACK}:{port};")
         root = self.dir.name
         (Path(root) / "khaya.conf").write_text(site)

@@ -7,6 +7,7 @@ data converges afterwards.
     .venv/bin/python bench/faults.py big-body       (c) 20 MB request bodies
     .venv/bin/python bench/faults.py slowloris      (d) 200 connections sending headers slowly
     .venv/bin/python bench/faults.py worker-kill    (e) kill -9 queue workers while they apply
+    .venv/bin/python bench/faults.py two-servers    (f) two app servers behind nginx
     options: [--db khaya_drill] [--workers N] [--threads 4]
 
 With no drill named it prints this help and exits 0: ``make bench`` runs every bench/*.py
@@ -41,6 +42,14 @@ demo, with the drill's resident and volunteer accounts) and serves Khaya as scri
     no change left pending, and ``analytics reconcile`` agreeing: every acknowledged row is in
     the rollups exactly once. Prints the staleness of the figures during the run (the age of the
     oldest change not yet applied, sampled twice a second): the freshness of the dashboards.
+(f) two-servers: two gunicorn servers on one database, with the same secret and the Redis
+    rate-limit store scripts/run.sh gives them, behind deploy/nginx/khaya.conf with one server
+    line each. A session made on one is used and ended on the other; wrong passwords for one
+    account alternate between them and the 11th is refused (the per-account limit counts both
+    servers' attempts); a tile's ETag is the same on both and moves on both when a collection
+    point changes. Then the phones' load goes through nginx while server A is killed (SIGKILL)
+    5 s in and started 2 s later. PASS needs all of that, the convergence check, sync batches
+    answered by both servers, and the changes both announced applied by one queue worker.
 
 Prints figures and PASS/FAIL per drill; exits 1 when any drill failed.
 """
@@ -49,6 +58,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import signal
@@ -61,9 +71,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from _drill import (
+    PASSWORD,
     RUN_SH_THREADS,
     Account,
     Gunicorn,
@@ -529,6 +541,120 @@ def drill_worker_kill(url: str, accounts: list[Account], args: argparse.Namespac
                    converged and pending == 0 and check.returncode == 0
                    and last.returncode == 0, lines)
 
+def _served(server: Gunicorn, request: str) -> int:
+    """How many ``request`` lines (say "POST /api/v1/sync") the server's access log holds."""
+    server.log.flush()
+    server.log.seek(0)
+    return sum(request in line for line in server.log)
+
+
+def _etag(port: int, path: str) -> str | None:
+    connection = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.getheader("ETag") if response.status == 200 else None
+    finally:
+        connection.close()
+
+
+def _shared_state(url: str, ports: tuple[int, int], account: Account,
+                  limited_account: Account) -> tuple[bool, list[str]]:
+    """Sessions, rate limits and tile caches seen from two servers."""
+    a, b = ports
+    lines, ok = [], True
+    token = login(a, account.login, "drill-two-servers")
+    on_b = http_call(b, "GET", "/api/v1/me", token=token)[0]
+    out = http_call(b, "POST", "/api/v1/auth/logout", b"{}", token=token)[0]
+    after = http_call(a, "GET", "/api/v1/me", token=token)[0]
+    ok &= (on_b, after) == (200, 401) and out in (200, 204)
+    lines.append(f"session: signed in on A, read /me on B {on_b}, signed out on B {out}, "
+                 f"the same token on A then {after} (expected 200, 401)")
+    # The per-account sign-in limit (10 a minute, in Redis) counts attempts on both servers
+    # together: with each process counting its own, the 11th would go through.
+    right = json.dumps({"login": limited_account.login, "password": PASSWORD,
+                        "device_id": "drill-two-servers"}).encode()
+    statuses = [http_call((a, b)[n % 2], "POST", "/api/v1/auth/login", right)[0]
+                for n in range(12)]
+    ok &= statuses == [200] * 10 + [429] * 2
+    lines.append(f"sign-in limit across servers: 12 sign-ins alternating A and B answered "
+                 f"{' '.join(map(str, statuses))} (the 11th and 12th must be 429)")
+    tile = "/api/v1/tiles/points/10/509/458.mvt"
+    before = (_etag(a, tile), _etag(b, tile))
+    engine = engine_for(url)
+    with engine.begin() as connection:
+        # A change committed through any server moves the version every server's cache reads.
+        connection.execute(text("update collection_points set name_th = name_th"
+                                " where id = (select min(id) from collection_points)"))
+    engine.dispose()
+    after_change = (_etag(a, tile), _etag(b, tile))
+    same = before[0] is not None and before[0] == before[1] and after_change[0] == after_change[1]
+    moved = after_change[0] is not None and after_change[0] != before[0]
+    ok &= same and moved
+    lines.append(f"tile cache: {tile} ETag on A and B {before[0]} / {before[1]}; after a "
+                 f"collection point changed: {after_change[0]} / {after_change[1]}")
+    return ok, lines
+
+
+def drill_two_servers(url: str, accounts: list[Account], args: argparse.Namespace) -> Verdict:
+    """Two app servers behind the deployment's nginx, sharing what must be shared."""
+    binary = ensure_nginx()
+    if binary is None:
+        return Verdict("(f) two app servers behind nginx", False,
+                       ["not run: nginx missing and not root to install it"])
+    redis = subprocess.run(["bash", "scripts/redis.sh", "ensure"], cwd=ROOT, check=False)
+    redis_url = subprocess.run(["bash", "scripts/redis.sh", "url"], cwd=ROOT, check=True,
+                               capture_output=True, text=True).stdout.strip()
+    if redis.returncode != 0:
+        return Verdict("(f) two app servers behind nginx", False, ["Redis did not start"])
+    drain_queue(url, "rollups").check_returncode()
+    secret = uuid.uuid4().hex + uuid.uuid4().hex
+    env = {"KHAYA_RATELIMIT_STORAGE_URI": redis_url}
+    ports = (free_port(), free_port())
+    servers = [Gunicorn(url, port, workers=max(1, args.workers // 2), threads=args.threads,
+                        secret=secret, env=env) for port in ports]
+    lines: list[str] = []
+    with servers[0] as a, servers[1] as b:
+        a.start()
+        b.start()
+        shared, shared_lines = _shared_state(url, ports, accounts[-2], accounts[-1])
+        lines += shared_lines
+        proxy = free_port()
+        moments: dict[str, Any] = {}
+        with Nginx(binary, proxy, list(ports)):
+
+            def fault() -> dict[str, Any]:
+                moments["kill"] = time.monotonic()
+                moments["pids"] = a.kill9()
+                time.sleep(2)
+                a.start()
+                moments["up"] = time.monotonic()
+                return {"took_s": moments["up"] - moments["kill"]}
+
+            front = SimpleNamespace(port=proxy)
+            ledger, log, _, tag, left = sync_under_fault(url, accounts, front, "two-servers",
+                                                          fault)
+        served = (_served(a, "POST /api/v1/sync"), _served(b, "POST /api/v1/sync"))
+    began = time.monotonic()
+    last = drain_queue(url, "rollups")
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        pending = connection.execute(text("select count(*) from pending_changes")).scalar_one()
+    engine.dispose()
+    converged, load_lines = convergence_lines(url, tag, ledger, left, log)
+    lines.append(f"load through nginx: 24 phones; server A killed with SIGKILL 5 s in and "
+                 f"started again 2 s later; sync batches answered by A {served[0]}, by B "
+                 f"{served[1]}")
+    lines += load_lines
+    lines.append(f"job queue: the changes both servers announced applied by one worker in "
+                 f"{time.monotonic() - began:.1f} s (exit {last.returncode}); left pending "
+                 f"{pending}")
+    return Verdict("(f) two app servers behind nginx",
+                   shared and converged and min(served) > 0 and pending == 0
+                   and last.returncode == 0, lines)
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 DRILLS: dict[str, Callable[[str, list[Account], argparse.Namespace], Verdict]] = {
@@ -537,6 +663,7 @@ DRILLS: dict[str, Callable[[str, list[Account], argparse.Namespace], Verdict]] =
     "big-body": drill_big_body,
     "slowloris": drill_slowloris,
     "worker-kill": drill_worker_kill,
+    "two-servers": drill_two_servers,
 }
 
 

@@ -36,7 +36,6 @@ import io
 import os
 import re
 from collections.abc import Iterable
-from importlib import metadata
 from typing import Any
 
 import geothai
@@ -131,7 +130,7 @@ class LoadReport:
                     for level in ("provinces", "districts", "tambons", "lgos", "villages")}
         return {
             "province": self.province, "name_th": self.name_th, "name_en": self.name_en,
-            "source": f"geothai {metadata.version('geothai')} (GeoThai/data, CC BY 4.0)",
+            "source": "geothai (GeoThai/data, CC BY 4.0, from DOPA's registry)",
             "data_version": self.data_version, "dry_run": self.dry_run,
             "update_names": self.update_names, "ok": self.ok,
             "created": counted(self.created), "updated": counted(self.updated),
