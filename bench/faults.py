@@ -59,6 +59,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import random
 import signal
@@ -580,9 +581,16 @@ def _shared_state(url: str, ports: tuple[int, int], account: Account,
     ok &= statuses == [200] * 10 + [429] * 2
     lines.append(f"sign-in limit across servers: 12 sign-ins alternating A and B answered "
                  f"{' '.join(map(str, statuses))} (the 11th and 12th must be 429)")
-    tile = "/api/v1/tiles/points/10/509/458.mvt"
-    before = (_etag(a, tile), _etag(b, tile))
     engine = engine_for(url)
+    with engine.connect() as connection:
+        lon, lat = connection.execute(text(
+            "select st_x(point), st_y(point) from collection_points"
+            " where id = (select min(id) from collection_points)")).one()
+    # The z10 tile that holds the point the change below touches.
+    x = int((lon + 180) / 360 * 1024)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 1024)
+    tile = f"/api/v1/tiles/collection-points/10/{x}/{y}.mvt"
+    before = (_etag(a, tile), _etag(b, tile))
     with engine.begin() as connection:
         # A change committed through any server moves the version every server's cache reads.
         connection.execute(text("update collection_points set name_th = name_th"
