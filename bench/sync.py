@@ -61,7 +61,7 @@ from khaya.areas.models import Lgo, Village
 from khaya.common.time import local_today
 from khaya.extensions import db
 from khaya.households.models import Household
-from khaya.participation.models import STREAMS, SortingLog
+from khaya.participation.models import STREAMS, SortingLog, SortingLogClaim
 
 TOWN = "lamphun-town-municipality"
 LOGIN, PASSWORD = "town.staff", "lamphun-demo"
@@ -171,7 +171,13 @@ def remove_data(app: Any, households: list[int], made_households: bool) -> int:
             db.session.execute(update(SortingLog).where(SortingLog.id.in_(ids)).values(
                 voided_at=func.now(), void_reason="bench clean-up"))
             rollups.logs_voided(ids)
-            db.session.execute(delete(SortingLog).where(SortingLog.id.in_(ids)))
+            # The bench sends the same client ids every run: they are given back with their
+            # logs (a deleted log's id otherwise stays spent).
+            gone = delete(SortingLog).where(SortingLog.id.in_(ids)).returning(
+                SortingLog.client_id)
+            spent = list(db.session.scalars(gone))
+            db.session.execute(delete(SortingLogClaim).where(
+                SortingLogClaim.client_id.in_(spent)))
         if made_households:
             db.session.execute(delete(Household).where(Household.id.in_(households)))
         db.session.commit()

@@ -169,29 +169,39 @@ def insert_new(model: Any, rows: list[dict[str, Any]]) -> dict[uuid.UUID, Any]:
     A partitioned table (``__claims__``: sorting logs) cannot hold its client ids unique, so the
     batch first claims them in the claims table, in the same order and with the same ``ON
     CONFLICT DO NOTHING``, and only the rows whose claim went in are inserted: a client id
-    already spent, on any month, is then answered from the row that holds it.
+    already spent, on any month, is then answered from the row that holds it. On the JSON path
+    the claims and the rows go in one statement (the claims as a data-modifying CTE).
     """
     if not rows:
         return {}
     table = model.__table__
     ordered = sorted(rows, key=lambda row: row["client_id"])
     claims = getattr(model, "__claims__", None)
-    if claims:
-        ordered = _claim(claims, ordered)
-        if not ordered:
-            return {}
     columns = tuple(ordered[0])
     if _driver_writes(table, columns) and all(row.keys() == ordered[0].keys() for row in ordered):
         names = ", ".join(columns)
-        # A claimed batch has no conflict left to arbitrate on (its claims were the check).
-        conflict = " on conflict do nothing" if claims else " on conflict (client_id) do nothing"
-        statement = (f"insert into {table.name} ({names}) select {names}"
-                     f" from json_populate_recordset(null::{table.name}, %s::json)"
-                     f" order by client_id{conflict} returning client_id, id")
+        source = f"json_populate_recordset(null::{table.name}, %s::json)"
+        if claims:
+            statement = (
+                f"with batch as materialized (select {names} from {source}),"
+                f" claimed as (insert into {claims} (client_id, log_date)"
+                " select client_id, log_date from batch order by client_id"
+                " on conflict (client_id) do nothing returning client_id)"
+                f" insert into {table.name} ({names}) select {names} from batch"
+                " where client_id in (select client_id from claimed) order by client_id"
+                " returning client_id, id")
+        else:
+            statement = (f"insert into {table.name} ({names}) select {names} from {source}"
+                         " order by client_id on conflict (client_id) do nothing"
+                         " returning client_id, id")
         stored = _execute(statement, (json.dumps(ordered, default=_json_value,
                                                  separators=(",", ":")),), claimed=bool(claims))
         return {cid if isinstance(cid, uuid.UUID) else uuid.UUID(cid): id_
                 for cid, id_ in stored}
+    if claims:
+        ordered = _claim(claims, ordered)
+        if not ordered:
+            return {}
     plain = insert(table)
     stmt = (plain.on_conflict_do_nothing() if claims
             else plain.on_conflict_do_nothing(index_elements=["client_id"])
@@ -272,11 +282,21 @@ def stored_rows(model: Any, client_ids: list[uuid.UUID],
         true() if scope is None or scope.everything
         else or_(scope_clause(model, scope), model.recorded_by_id == principal.user_id)
     )
-    rows = db.session.execute(
-        select(model.client_id, model.id, model.content_digest, mine.label("visible"))
-        .where(model.client_id.in_(client_ids)),
-        execution_options=unscoped(),
-    ).all()
+    columns = (model.client_id, model.id, model.content_digest, mine.label("visible"))
+    claims = getattr(model, "__claims__", None)
+    if claims:
+        # A partitioned table: each claim names its log's day, so each id is looked up in its
+        # one partition (a lateral lookup pruned at run time) instead of in every partition.
+        claim = db.metadata.tables[claims]
+        one = (select(*columns)
+               .where(model.client_id == claim.c.client_id, model.log_date == claim.c.log_date)
+               .limit(1).lateral())
+        statement = (select(one.c.client_id, one.c.id, one.c.content_digest, one.c.visible)
+                     .select_from(claim.join(one, true()))
+                     .where(claim.c.client_id.in_(client_ids)))
+    else:
+        statement = select(*columns).where(model.client_id.in_(client_ids))
+    rows = db.session.execute(statement, execution_options=unscoped()).all()
     return {row.client_id: Stored(row.id, row.content_digest, bool(row.visible)) for row in rows}
 
 
