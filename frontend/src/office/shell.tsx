@@ -24,7 +24,9 @@ export default function OfficeShell({ path }: { path: string }) {
   const nav: [string, Key, IconName][] = [
     ...(lgo ? LGO_NAV.filter(([href]) => admin || href !== '/office/audit') : []),
     // The monthly sign-off is the province's and its LGOs' work, not the national office's.
-    ...(province ? PROVINCE_NAV.filter(([href]) => href !== '/office/signoff' || me?.permissions.includes('approvals.read')) : []),
+    // Onboarding a province is the system admins'.
+    ...(province ? PROVINCE_NAV.filter(([href]) => (href !== '/office/signoff' || me?.permissions.includes('approvals.read'))
+      && (href !== '/office/provinces/load' || me?.permissions.includes('areas.manage'))) : []),
   ];
   const home = nav[0]?.[0] ?? '/';
 

@@ -5,6 +5,7 @@ import { SignoffScreen } from '../signoff';
 import { ChoroplethScreen } from './choropleth';
 import { CompareScreen } from './compare';
 import { LeagueScreen } from './league';
+import { OnboardScreen } from './onboard';
 import './province.css';
 import { TrendsScreen } from './trends';
 
@@ -14,6 +15,7 @@ export const PROVINCE_NAV: [string, Key, IconName][] = [
   ['/office/trends', 'op_trends', 'history'],
   ['/office/compare', 'op_compare', 'scale'],
   ['/office/signoff', 'op_signoff', 'clipboard'],
+  ['/office/provinces/load', 'op_onboard', 'outbox'],
 ];
 
 function under(path: string, base: string): boolean {
@@ -27,5 +29,6 @@ export function provinceScreen(path: string) {
   if (path === '/office/trends') return <TrendsScreen />;
   if (path === '/office/compare') return <CompareScreen />;
   if (path === '/office/signoff') return <SignoffScreen />;
+  if (path === '/office/provinces/load') return <OnboardScreen />;
   return null;
 }
