@@ -5,6 +5,9 @@
 #   scripts/db.sh url DBNAME         print the SQLAlchemy URL of DBNAME
 #   scripts/db.sh stop               stop the private cluster
 #   scripts/db.sh status             say whether it runs
+#   scripts/db.sh standby PORT       a streaming replica of the cluster on PORT (pg_basebackup
+#                                    -R into var/pg/standby-PORT), started; for the replica tests
+#   scripts/db.sh standby-stop PORT  stop that replica and remove it
 #
 # With DATABASE_URL set, nothing is installed or started: that server is used as it is.
 # Every step checks before it acts, so a second `ensure` changes nothing and says so.
@@ -138,6 +141,11 @@ url)
     if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; else url "$1"; fi
     ;;
 stop)
+    for dir in "$PGHOME"/standby-*; do
+        [ -f "$dir/data/PG_VERSION" ] || continue
+        MAJOR=$(cat "$dir/data/PG_VERSION")
+        as_pg "$(bin pg_ctl)" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    done
     if [ -f "$PGHOME/data/PG_VERSION" ]; then
         MAJOR=$(cat "$PGHOME/data/PG_VERSION")
         if running; then as_pg "$(bin pg_ctl)" -D "$PGHOME/data" -m fast -w stop >/dev/null; say "stopped"; else say "not running"; fi
@@ -153,8 +161,42 @@ status)
         echo "absent"; exit 3
     fi
     ;;
+standby)
+    sport=$1
+    [ -f "$PGHOME/data/PG_VERSION" ] || { say "no private cluster to copy"; exit 1; }
+    MAJOR=$(cat "$PGHOME/data/PG_VERSION")
+    ensure_cluster
+    dir="$PGHOME/standby-$sport"
+    if [ -f "$dir/data/postmaster.pid" ]; then
+        as_pg "$(bin pg_ctl)" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir"
+    mkdir -p "$dir/run"
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+    say "copying the cluster into a streaming replica on port $sport"
+    # -R writes standby.signal and the primary's connection; -X stream takes the WAL along.
+    as_pg "$(bin pg_basebackup)" -h "$PGHOME/run" -p "$PORT" -U postgres -D "$dir/data" -R \
+        -X stream -c fast
+    cat >> "$dir/data/postgresql.conf" <<CONF
+# A streaming replica of the private cluster (scripts/db.sh standby).
+port = $sport
+unix_socket_directories = '$dir/run'
+hot_standby = on
+shared_buffers = 128MB
+CONF
+    as_pg "$(bin pg_ctl)" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+    say "replica running on port $sport"
+    ;;
+standby-stop)
+    dir="$PGHOME/standby-$1"
+    if [ -f "$dir/data/PG_VERSION" ]; then
+        MAJOR=$(cat "$dir/data/PG_VERSION")
+        as_pg "$(bin pg_ctl)" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir"
+    ;;
 *)
-    echo "usage: scripts/db.sh ensure DBNAME... | url DBNAME | stop | status" >&2
+    echo "usage: scripts/db.sh ensure DBNAME... | url DBNAME | stop | status | standby PORT | standby-stop PORT" >&2
     exit 2
     ;;
 esac

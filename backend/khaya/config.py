@@ -17,6 +17,10 @@ class Config:
         "connect_args": {"options": "-c statement_timeout=30000"},
     }
     SQLALCHEMY_RECORD_QUERIES = False
+    # A PostgreSQL streaming replica for dashboards, tiles and OGC reads (common.replica), and
+    # how far behind it may be before those reads go to the primary again.
+    REPLICA_URL: str | None = None
+    REPLICA_MAX_LAG_S = 30
 
     SECRET_KEY: str | None = None
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024

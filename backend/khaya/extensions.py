@@ -1,13 +1,16 @@
 """Extensions created without an app and bound in ``create_app``."""
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import MetaData
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 from .errors import ErrorSchema
@@ -26,9 +29,25 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Which engine a read-only request's statements go to (common.replica sets it): None keeps the
+# primary.
+READ_ROUTER: Callable[[], Engine | None] | None = None
+
+
+class Session(FlaskSession):
+    """The app's session: a request that may read a replica sends its statements there."""
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None,
+                 **kwargs: Any) -> Any:
+        if bind is None and READ_ROUTER is not None and (engine := READ_ROUTER()) is not None:
+            return engine
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
 # create_savepoint lets tests bind the session to an outer transaction they roll back; with a
 # plain engine (every other case) the option changes nothing.
-db = SQLAlchemy(model_class=Base, session_options={"join_transaction_mode": "create_savepoint"})
+db = SQLAlchemy(model_class=Base, session_options={"join_transaction_mode": "create_savepoint",
+                                                   "class_": Session})
 migrate = Migrate()
 api = Api()
 # Error responses in the OpenAPI document are Khaya's envelope, not flask-smorest's own.

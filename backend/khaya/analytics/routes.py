@@ -25,6 +25,7 @@ from ..blueprint import Blueprint
 from ..common import writers
 from ..common.files import attachment
 from ..common.geo import GEOJSON_MEDIA_TYPE
+from ..common.replica import prefer_replica
 from . import changes, files, services, summary
 from .schemas import (
     ChoroplethArgsSchema,
@@ -44,6 +45,8 @@ from .schemas import (
 
 blp = Blueprint("analytics", __name__, url_prefix="/analytics",
                 description="Indicators by area and period: tables, league tables, maps")
+# Reads only: they may come from the read replica (common.replica).
+prefer_replica(blp)
 
 
 @blp.route("/indicators")

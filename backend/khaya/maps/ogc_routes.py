@@ -30,6 +30,7 @@ from marshmallow import INCLUDE
 from ..auth.access import public
 from ..blueprint import Blueprint
 from ..common.geo import GEOJSON_MEDIA_TYPE
+from ..common.replica import prefer_replica
 from ..extensions import api
 from . import ogc
 from .schemas import (
@@ -60,6 +61,8 @@ class OgcBlueprint(Blueprint):
 blp = OgcBlueprint(
     "ogc", __name__, url_prefix="/ogc", description="OGC API - Features (public layers)"
 )
+# Reads only: they may come from the read replica (common.replica).
+prefer_replica(blp)
 
 
 def _link(endpoint: str, rel: str, type_: str, title: str, **values: Any) -> dict[str, str]:

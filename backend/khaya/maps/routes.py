@@ -27,6 +27,7 @@ from flask import Response, current_app, g, request, url_for
 from ..auth import audit
 from ..auth.access import public, requires
 from ..blueprint import Blueprint
+from ..common.replica import prefer_replica
 from ..errors import NotFound
 from ..extensions import db
 from . import tiles
@@ -35,6 +36,8 @@ from .schemas import TileIndexSchema
 blp = Blueprint(
     "tiles", __name__, url_prefix="/tiles", description="Vector tiles (Mapbox Vector Tile 2.1)"
 )
+# Reads only: they may come from the read replica (common.replica).
+prefer_replica(blp)
 HOUSEHOLDS = "households"
 
 
