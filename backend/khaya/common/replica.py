@@ -61,6 +61,8 @@ def replica_engine() -> Engine | None:
     """The replica's engine for this statement, or None for the primary."""
     if not has_request_context() or not g.get("khaya_replica_wanted"):
         return None
+    if ENGINE_KEY not in current_app.extensions:
+        return None  # no replica configured: nothing to choose, nothing to say
     # Until the caller is authenticated (their session checked), everything reads the primary.
     if "khaya_principal" not in g:
         return None
@@ -70,10 +72,7 @@ def replica_engine() -> Engine | None:
 
 
 def _choose() -> tuple[str, float | None]:
-    engine: Engine | None = current_app.extensions.get(ENGINE_KEY)
-    if engine is None:
-        return "primary", None
-    lag = lag_seconds(engine)
+    lag = lag_seconds(current_app.extensions[ENGINE_KEY])
     if lag is None or lag > float(current_app.config["REPLICA_MAX_LAG_S"]):
         return "primary", lag
     return "replica", lag
