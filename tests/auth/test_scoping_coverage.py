@@ -94,7 +94,17 @@ SESSION = "scope-free: a setting of the transaction (timeouts, parallel workers)
 AGGREGATE = ("scope-free: analytics rollups (counts per village and day) or their upkeep; "
              "figures are served only for areas checked by select_areas")
 QUEUE = "scope-free: counts of the job and change queues (health, freshness)"
+PARTITIONS = ("scope-free: the sorting logs' monthly partitions (catalogue and DDL; a job, "
+              "retention)")
 RAW_SQL: dict[str, tuple[str, str | None]] = {
+    "common/batch.py:insert_new": (
+        "scope-free: sets the claims trigger aside around the batch's own insert", None),
+    "common/replica.py:_measure": ("scope-free: the primary's and the replica's WAL positions",
+                                   None),
+    "participation/partitions.py:ensure_log_partitions": (PARTITIONS, None),
+    "participation/partitions.py:ensure_ahead": (PARTITIONS, None),
+    "participation/partitions.py:partitions": (PARTITIONS, None),
+    "participation/partitions.py:drop_before": (PARTITIONS, None),
     "analytics/changes.py:apply_chunk": ("scope-free: takes the change queue's next ids", None),
     "analytics/changes.py:freshness": ("scope-free: the database clock", None),
     "analytics/cli.py:_unhurried": (SESSION, None),

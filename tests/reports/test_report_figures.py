@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from khaya.analytics import compute
 from khaya.analytics.periods import custom
 from khaya.areas.models import Village
+from khaya.common.time import local_today
 from khaya.households.models import Household, Occupancy
 from khaya.reports.models import Report
 
@@ -48,7 +49,8 @@ def _close(client, auth, report_id: int, login: str, took_days: float, db_sessio
 
 
 def test_reports_per_1000_households_and_median_days_to_close(client, auth, db_session, inside):
-    today = dt.datetime.now(dt.UTC).date()
+    # Thailand's day, as the periods count it (UTC's is a day behind after 17:00 UTC).
+    today = local_today()
     # The last 30 days: every report here is received and closed inside them.
     period = custom(today - dt.timedelta(days=30), today)
     _households(db_session, "51010201", 8)
@@ -79,7 +81,7 @@ def test_the_league_ranks_days_to_close_lowest_first(client, auth, db_session, i
         _close(client, auth, report_id, "town.staff", 0.5, db_session)
     for report_id in slow:
         _close(client, auth, report_id, "nga.staff", 6.0, db_session)
-    period = dt.datetime.now(dt.UTC).date().strftime("%Y-%m")
+    period = local_today().strftime("%Y-%m")
     league = client.get(f"/api/v1/analytics/league?level=lgo&parent=51&period={period}"
                         "&indicator=report_close_days", headers=auth("province"))
     assert league.status_code == 200, league.get_json()
