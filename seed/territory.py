@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -46,6 +45,7 @@ from khaya.areas.models import (
     Village,
     VillageKind,
 )
+from khaya.areas.onboard import slugify
 
 from . import boundaries
 from .assignment import Claim, PlacedVillage, assign_villages, split_evenly
@@ -59,11 +59,6 @@ NAI_MUEANG_COMMUNITIES = 17
 def read_reference(path: Path | None = None) -> dict[str, Any]:
     """Read the reference data file (the bundled Lamphun file by default)."""
     return json.loads((path or REFERENCE_PATH).read_text(encoding="utf-8"))
-
-
-def slugify(name: str) -> str:
-    """Turn an English LGO name into its code: lowercase ASCII words joined by hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def build_territory(reference: dict[str, Any]) -> Territory:

@@ -349,7 +349,7 @@ def _lgo_specs(rows: list[Row], report: LoadReport, district_codes: set[str],
     for row in rows:
         f = row.fields
         name_th, name_en = f.get("name_th", ""), f.get("name_en", "")
-        code = f.get("code") or _slug(name_en)
+        code = f.get("code") or slugify(name_en)
         label = code or name_th or f"row {row.number}"
         if not name_th or not name_en or not code:
             _conflict(report, "lgos", row, label, "missing_field",
@@ -410,7 +410,8 @@ def _lgo_specs(rows: list[Row], report: LoadReport, district_codes: set[str],
     return specs
 
 
-def _slug(name: str) -> str:
+def slugify(name: str) -> str:
+    """Turn an English LGO name into its code: lowercase ASCII words joined by hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
@@ -423,12 +424,13 @@ def _village_specs(rows: list[Row], report: LoadReport, tambon_codes: set[str],
             for tambon in spec.tambons:
                 serving.setdefault(tambon, []).append(spec.code)
     # A tambon the files do not describe keeps the LGOs its villages already have.
+    described = {t for s in lgo_specs.values() for t in s.tambons}
     for tambon, lgo_code in session.execute(
         select(Tambon.code, Lgo.code).join(Village, Village.tambon_id == Tambon.id)
         .join(Lgo, Lgo.id == Village.lgo_id).where(Tambon.code.in_(sorted(tambon_codes)))
         .distinct()
     ):
-        if tambon not in {t for s in lgo_specs.values() for t in s.tambons}:
+        if tambon not in described:
             serving.setdefault(tambon, []).append(lgo_code)
     specs: dict[str, _VillageSpec] = {}
     for row in rows:
@@ -519,12 +521,12 @@ def _report_missing(session: Session | scoped_session[Any], report: LoadReport, 
                     tambons: list[Any], lgo_specs: dict[str, _LgoSpec],
                     village_specs: dict[str, _VillageSpec],
                     existing_lgos: dict[str, Lgo]) -> None:
-    have_villages = {v.tambon_code for v in village_specs.values()} | set(session.scalars(
-        select(Tambon.code).join(Village, Village.tambon_id == Tambon.id)
-        .where(Tambon.code.like(f"{province}%")).distinct()))
+    # A tambon with villages stored has them, and an LGO that serves them.
+    stored = set(session.scalars(select(Tambon.code).join(Village, Village.tambon_id == Tambon.id)
+                                 .where(Tambon.code.like(f"{province}%")).distinct()))
+    have_villages = {v.tambon_code for v in village_specs.values()} | stored
     served = {t for s in lgo_specs.values() if s.type is not LgoType.PAO for t in s.tambons} \
-        | set(session.scalars(select(Tambon.code).join(Village, Village.tambon_id == Tambon.id)
-                              .where(Tambon.code.like(f"{province}%")).distinct()))
+        | stored
     for tambon in tambons:
         if tambon.code not in have_villages:
             report.missing.append(Problem(
