@@ -48,7 +48,11 @@ def test_the_admin_checks_a_province_and_is_told_what_conflicts(app, live_server
     page.click(".office-nav a[href='/office/provinces/load']")
     page.wait_for_selector("main h1:has-text('เพิ่มจังหวัดเข้าระบบ')")
     page.fill("[data-testid=ob-code]", "55")
+    # The file fields speak Thai, not the browser's language.
+    assert page.inner_text("[data-testid=ob-lgos-name]") == "ยังไม่ได้เลือกไฟล์"
+    assert "เลือกไฟล์" in page.inner_text("label.file-picker")
     page.set_input_files("[data-testid=ob-lgos]", str(lgos))
+    assert page.inner_text("[data-testid=ob-lgos-name]") == "lgos.csv"
     page.set_input_files("[data-testid=ob-villages]", str(villages))
     assert page.is_checked("[data-testid=ob-dry]")  # a check first, by default
     page.click("[data-testid=ob-run]")

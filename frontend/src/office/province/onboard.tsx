@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../../shared/api';
 import { formatNumber, lang, t, useT } from '../../i18n';
+import { FilePicker } from '../../ui/file-picker';
 import { Banner } from '../../ui/kit';
 import { errorText, Page } from '../lib';
 
@@ -80,14 +81,8 @@ export function OnboardScreen() {
           <input class="input" inputMode="numeric" pattern="[0-9]{2}" maxLength={2} required value={code}
             onInput={(e) => setCode((e.target as HTMLInputElement).value.trim())} data-testid="ob-code" />
         </label>
-        <label class="field">
-          <span>{t('ob_lgos')}</span>
-          <input class="input" type="file" accept=".csv,.gpkg,text/csv" onChange={(e) => setLgos((e.target as HTMLInputElement).files?.[0] ?? null)} data-testid="ob-lgos" />
-        </label>
-        <label class="field">
-          <span>{t('ob_villages')}</span>
-          <input class="input" type="file" accept=".csv,.gpkg,text/csv" onChange={(e) => setVillages((e.target as HTMLInputElement).files?.[0] ?? null)} data-testid="ob-villages" />
-        </label>
+        <FilePicker label={t('ob_lgos')} accept=".csv,.gpkg,text/csv" onPick={setLgos} testId="ob-lgos" />
+        <FilePicker label={t('ob_villages')} accept=".csv,.gpkg,text/csv" onPick={setVillages} testId="ob-villages" />
         <label class="switch small">
           <input type="checkbox" checked={dry} onChange={(e) => setDry((e.target as HTMLInputElement).checked)} data-testid="ob-dry" />
           {t('ob_dry')}

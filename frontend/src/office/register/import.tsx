@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../../shared/api';
 import { t, useT, type Key } from '../../i18n';
 import { Link } from '../../router';
+import { FilePicker } from '../../ui/file-picker';
 import { Banner, Reasons } from '../../ui/kit';
 import { errorText, Page } from '../lib';
 
@@ -52,10 +53,7 @@ export function ImportHouseholds() {
           setBusy(false);
         }}
       >
-        <label class="field">
-          <span>{t('reg_import_file')}</span>
-          <input class="input" type="file" accept=".csv,text/csv" onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} data-testid="import-file" required />
-        </label>
+        <FilePicker label={t('reg_import_file')} accept=".csv,text/csv" onPick={setFile} testId="import-file" required />
         <label class="switch small">
           <input type="checkbox" checked={dry} onChange={(e) => setDry((e.target as HTMLInputElement).checked)} data-testid="import-dry" />
           {t('reg_import_check')}
