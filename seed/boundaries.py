@@ -30,7 +30,7 @@ def province_outline(points: Iterable[Point]) -> Polygon:
     hull = MultiPoint(list(points)).convex_hull
     # Rounding the few outline vertices keeps stored coordinates short; the partition is built
     # from the rounded outline, so its tiling stays exact.
-    return _rounded(hull.buffer(OUTLINE_BUFFER_DEG, quad_segs=8))
+    return rounded(hull.buffer(OUTLINE_BUFFER_DEG, quad_segs=8))
 
 
 def site_regions(outline: Polygon, sites: Sequence[tuple[str, Point]]) -> dict[str, BaseGeometry]:
@@ -133,7 +133,8 @@ def _largest_polygon(geom: BaseGeometry) -> Polygon:
     return max(parts, key=lambda part: part.area)
 
 
-def _rounded(geom: Polygon) -> Polygon:
+def rounded(geom: Polygon) -> Polygon:
+    """Round an outline's vertices to ``PRECISION`` decimals, keeping it a valid polygon."""
     coords = np.round(np.asarray(geom.exterior.coords), PRECISION)
     polygon = Polygon(coords)
     return polygon if polygon.is_valid else _largest_polygon(shapely.make_valid(polygon))

@@ -30,10 +30,10 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from khaya.areas.models import Lgo, LgoType, Village, VillageKind
+from khaya.areas.models import District, Lgo, LgoType, Province, Tambon, Village, VillageKind
 from khaya.households.models import Household
 
-from . import scale_events
+from . import nation, scale_events
 from .demo import FAMILY_NAMES, GIVEN_NAMES
 
 MEMBERS = np.array([1, 2, 3, 4, 5, 6, 7])
@@ -59,13 +59,19 @@ class Plan:
     seed: int
 
 
-def _villages(session: Session, lgos: list[str] | None) -> list[Any]:
+def _villages(session: Session, lgos: list[str] | None,
+              provinces: list[str] | None = None) -> list[Any]:
     stmt = (select(Village.id, Village.code, Village.lgo_id, Village.kind,
                    Village.households_estimate, Village.geom)
             .join(Lgo, Lgo.id == Village.lgo_id).where(Lgo.type != LgoType.PAO)
             .order_by(Village.code))
     if lgos:
         stmt = stmt.where(Lgo.code.in_(lgos))
+    if provinces:
+        stmt = (stmt.join(Tambon, Tambon.id == Village.tambon_id)
+                .join(District, District.id == Tambon.district_id)
+                .join(Province, Province.id == District.province_id)
+                .where(Province.code.in_(provinces)))
     return list(session.execute(stmt).all())
 
 
@@ -176,8 +182,8 @@ def _copy(session: Session, table: str, columns: tuple[str, ...], rows: list[tup
 
 
 def load_scale(session: Session, *, households: int, days: int, end: dt.date,
-               lgos: list[str] | None = None, seed: int = 2569,
-               say: Callable[[str], None] = print) -> dict[str, int]:
+               lgos: list[str] | None = None, provinces: list[str] | None = None,
+               seed: int = 2569, say: Callable[[str], None] = print) -> dict[str, int]:
     """Generate the register and a year of activity; never commits. Returns row counts."""
     if session.scalar(select(func.count()).select_from(Household)):
         raise RuntimeError("The register is not empty: the scale generator needs a fresh "
@@ -186,9 +192,9 @@ def load_scale(session: Session, *, households: int, days: int, end: dt.date,
     session.execute(text("set local statement_timeout = 0"))
     plan = Plan(households, end - dt.timedelta(days=days - 1), end, seed)
     rng = np.random.default_rng(seed)
-    villages = _villages(session, lgos)
+    villages = _villages(session, lgos, provinces)
     if not villages:
-        raise RuntimeError(f"No villages for LGOs {lgos}.")
+        raise RuntimeError(f"No villages for LGOs {lgos} in provinces {provinces}.")
     total = sum(v.households_estimate or 0 for v in villages) or len(villages)
     sizes = [max(1, round(households * (v.households_estimate or 1) / total)) for v in villages]
     began = time.monotonic()
@@ -220,6 +226,10 @@ def add_command(commands: Any) -> None:
                         help="last day of activity (default: yesterday)")
     parser.add_argument("--lgos", default="all",
                         help="comma-separated LGO codes, or all (default)")
+    parser.add_argument("--provinces", default="51",
+                        help="comma-separated province codes (default 51, Lamphun); the others "
+                        f"({', '.join(c for c in nation.UPPER_NORTH if c != '51')}) get made-up "
+                        "LGOs, villages and boundaries (seed/nation.py)")
     parser.add_argument("--seed", type=int, default=2569)
     parser.set_defaults(handler=_command)
 
@@ -241,11 +251,14 @@ def _command(args: Any) -> int:
         # benchmarks sign in with them) are upserted first, as ``seed demo`` does.
         load_territory(db.session, Path(app.config["PROJECT_ROOT"]) / app.config["REFERENCE_DATA"])
         load_accounts(db.session)
+        provinces = [c.strip() for c in args.provinces.split(",") if c.strip()]
+        nation.load_provinces(db.session, provinces, args.seed,
+                              say=lambda m: print(f"scale: {m}", flush=True))
         db.session.commit()
         end = args.end or local_today() - dt.timedelta(days=1)
         lgos = None if args.lgos == "all" else [c.strip() for c in args.lgos.split(",")]
         counts = load_scale(db.session, households=args.households, days=args.days, end=end,
-                            lgos=lgos, seed=args.seed,
+                            lgos=lgos, provinces=provinces, seed=args.seed,
                             say=lambda m: print(f"scale: {m}", flush=True))
         db.session.commit()
         for table in ("households", "sorting_logs", "inspections", "ledger_entries",
