@@ -92,3 +92,30 @@ def test_the_league_ranks_days_to_close_lowest_first(client, auth, db_session, i
     values = {r["code"]: r["value"] for r in body["rows"]}
     assert values[TOWN] == 0.5
     assert values[NGA] == 6.0
+
+
+def test_a_past_months_league_counts_its_reports(client, auth, db_session, inside):
+    # A complete month and the month before it are read together, per source, for all the
+    # LGOs at once; the reports must be read with them.
+    first = local_today().replace(day=1)
+    last_month = (first - dt.timedelta(days=1)).replace(day=1)
+    _households(db_session, "51010201", 4)
+    nga = inside("51010201")
+    ids = [_report(client, nga) for _ in range(2)]
+    for report_id in ids:
+        _close(client, auth, report_id, "nga.staff", 2.0, db_session)
+    db_session.execute(update(Report).where(Report.id.in_(ids)).values(
+        received_at=dt.datetime.combine(last_month + dt.timedelta(days=3), dt.time(3),
+                                        tzinfo=dt.UTC),
+        closed_at=dt.datetime.combine(last_month + dt.timedelta(days=5), dt.time(3),
+                                      tzinfo=dt.UTC)))
+    db_session.commit()
+    period = last_month.strftime("%Y-%m")
+    for indicator, expected in (("reports_per_1000", 2), ("report_close_days", 2)):
+        league = client.get(f"/api/v1/analytics/league?level=lgo&parent=51&period={period}"
+                            f"&indicator={indicator}", headers=auth("province"))
+        assert league.status_code == 200, league.get_json()
+        row = next(r for r in league.get_json()["rows"] if r["code"] == NGA)
+        assert row["numerator"] == expected, (indicator, row)
+    days = next(r for r in league.get_json()["rows"] if r["code"] == NGA)
+    assert days["value"] == 2.0

@@ -15,9 +15,9 @@ from sqlalchemy import Date, Integer, cast, func, literal, select, tuple_
 
 from ..collection.models import HAZARD_TYPES, CollectionPoint, HazardousCollection
 from ..households.models import HouseholdState
-from . import figures, signoff
-from .facts import among, fiscal_year_of, month_of, run
-from .figures import ALL_VILLAGES, Figures
+from . import figures, registers, signoff
+from .facts import among, cells_of, fiscal_year_of, month_of, run
+from .figures import Figures, Groups
 from .models import (
     ACTIVITY,
     INSPECTION,
@@ -34,31 +34,37 @@ from .rollups import pending_stale
 
 
 def gather_periods(periods: Sequence[Period], village_ids: Sequence[int], today: dt.date,
-                   needs: frozenset[str], *, collapse: bool = False) -> list[Figures]:
+                   needs: frozenset[str], *, groups: Groups | None = None) -> list[Figures]:
     """Return ``figures.gather`` of each period, batched when they are all months or years.
 
-    ``collapse`` (one area) sums the villages in SQL: the figures then hold one "village",
-    ``ALL_VILLAGES``, unless a village must be read live (stale or not built yet).
+    ``groups`` (each village's area key, see ``indicators``) sums the villages of each area in
+    SQL: the figures then hold one "village" per area, keyed by the area's key, and say so
+    (``grouped``), unless a village must be read live (stale, not built yet) or a month was
+    accepted (its stored numbers are per village).
     """
     kinds = {p.kind for p in periods}
     if not periods or not kinds <= {MONTH, FISCAL_YEAR} or len(kinds) > 1:
-        return [figures.gather(p, village_ids, today, needs) for p in periods]
+        return [figures.gather(p, village_ids, today, needs, groups=groups) for p in periods]
     kind = kinds.pop()
     ids = sorted(set(village_ids))
     keys = [_key(p) for p in periods]
     # Accepted months read their stored numbers village by village: nothing summed in SQL.
     frozen = kind == MONTH and signoff.frozen_months(keys, ids)
-    collapse = collapse and not frozen
-    registers = _registers(periods, ids, today, needs, collapse=collapse) if ids else {}
+    groups = None if frozen or not ids else groups
+    registers = _registers(periods, ids, today, needs, groups=groups) if ids else {}
     # The registers decide: summed only when every village had its month-end row.
-    collapse = collapse and bool(ids) and all((k, ALL_VILLAGES) in registers for k in keys)
-    cells = [ALL_VILLAGES] if collapse else ids
-    out = {k: Figures(villages={v: {} for v in cells}, as_of=p.as_of(today))
+    cells = sorted(set(groups.values())) if groups else []
+    if not cells or not all((k, c) in registers for k in keys for c in cells):
+        groups, cells = None, ids
+    out = {k: Figures(villages={v: {} for v in cells}, as_of=p.as_of(today),
+                      grouped=groups is not None)
            for k, p in zip(keys, periods, strict=True)}
     if ids:
-        sources = [_activity(kind, keys, ids, needs, collapse), registers]
+        sources = [_activity(kind, keys, ids, needs, groups), registers]
         if "off_register" in needs:
-            sources.append(_off_register(kind, periods, ids, today, collapse))
+            sources.append(_off_register(kind, periods, ids, today, groups))
+        if needs & set(figures.REPORT_NUMBERS):
+            sources.append(_reports(periods, ids, groups))
         for source in sources:
             for (key, village_id), numbers in source.items():
                 if key in out:
@@ -76,28 +82,31 @@ def _key(period: Period) -> Any:
 
 
 def _activity(kind: str, keys: list[Any], ids: list[int], needs: frozenset[str],
-              collapse: bool) -> dict[tuple[Any, int], dict[str, Any]]:
+              groups: Groups | None) -> dict[tuple[Any, int], dict[str, Any]]:
     model, column = ((VillageMonth, VillageMonth.month) if kind == MONTH
                      else (VillageFiscalYear, VillageFiscalYear.fiscal_year))
     wanted = tuple(c for c in ACTIVITY + INSPECTION if c in needs)
     if not wanted:
         return {}
-    where = (column.in_(keys), among(model.village_id, ids))
-    if collapse:
-        stmt = (select(column, literal(ALL_VILLAGES),
-                       *(func.sum(getattr(model, c)) for c in wanted))
-                .where(*where).group_by(column))
+    cell, among_ids, by = cells_of(model.village_id, ids, groups)
+    if groups is None:
+        stmt = select(column, cell, *(getattr(model, c) for c in wanted))
     else:
-        stmt = select(column, model.village_id, *(getattr(model, c) for c in wanted)).where(*where)
+        stmt = select(column, cell, *(func.sum(getattr(model, c)) for c in wanted))
+    stmt = stmt.where(column.in_(keys), among_ids)
+    if groups is not None:
+        stmt = stmt.group_by(column, *by)
     return {(row[0], row[1]): dict(zip(wanted, row[2:], strict=True))
             for row in run(stmt).tuples()}
 
 
 def _registers(periods: Sequence[Period], ids: list[int], today: dt.date,
-               needs: frozenset[str], *, collapse: bool) -> dict[tuple[Any, int], dict[str, Any]]:
+               needs: frozenset[str], *, groups: Groups | None
+               ) -> dict[tuple[Any, int], dict[str, Any]]:
     """Month-end rows where the period ends on a month's last day or runs; else as gather.
 
-    Collapsed, only when every village has its row and none is stale; else village by village.
+    Summed by group only when every village has its row and none is stale; else village by
+    village.
     """
     snapshot_of: dict[Any, dt.date] = {}
     for period in periods:
@@ -106,16 +115,13 @@ def _registers(periods: Sequence[Period], ids: list[int], today: dt.date,
             snapshot_of[_key(period)] = as_of.replace(day=1)
     # At least one column: the rows also say which villages have a month-end row.
     wanted = tuple(c for c in REGISTER if c in needs or c == "occupied")
-    if collapse and len(snapshot_of) == len(periods) and not pending_stale() & set(ids):
-        sums = {row[0]: row for row in run(
-            select(VillageRegister.month, func.count(),
-                   *(func.sum(getattr(VillageRegister, c)) for c in wanted))
-            .where(VillageRegister.month.in_(sorted(set(snapshot_of.values()))),
-                   among(VillageRegister.village_id, ids))
-            .group_by(VillageRegister.month)).tuples()}
-        if all(sums.get(m, (m, 0))[1] == len(ids) for m in snapshot_of.values()):
-            return {(key, ALL_VILLAGES): dict(zip(wanted, sums[m][2:], strict=True))
-                    for key, m in snapshot_of.items()}
+    if groups is not None and len(snapshot_of) == len(periods) \
+            and not pending_stale() & set(ids):
+        summed = registers.snapshot_summed(sorted(set(snapshot_of.values())), ids, groups,
+                                           wanted)
+        if summed is not None:
+            return {(key, c): numbers for key, m in snapshot_of.items()
+                    for (month, c), numbers in summed.items() if month == m}
     rows = run(select(VillageRegister.month, VillageRegister.village_id,
                       *(getattr(VillageRegister, c) for c in wanted))
                .where(VillageRegister.month.in_(sorted(set(snapshot_of.values()))),
@@ -136,7 +142,7 @@ def _registers(periods: Sequence[Period], ids: list[int], today: dt.date,
 
 
 def _off_register(kind: str, periods: Sequence[Period], ids: list[int], today: dt.date,
-                  collapse: bool) -> dict[tuple[Any, int], dict[str, Any]]:
+                  groups: Groups | None) -> dict[tuple[Any, int], dict[str, Any]]:
     """``figures._off_register`` of every period in one query (see there)."""
     first = min(p.start for p in periods)
     table: Any
@@ -153,21 +159,32 @@ def _off_register(kind: str, periods: Sequence[Period], ids: list[int], today: d
         period_end = func.make_date(key - 543, 9, 30)
     as_of = func.least(period_end, today)
     # Counted per village, as the rollups count: a household that moved counts in each.
-    pairs = func.count(tuple_(table.village_id, table.household_id).distinct())
-    stmt = (
-        select(key, literal(ALL_VILLAGES), pairs) if collapse
-        else select(key, table.village_id, func.count(table.household_id.distinct()))
-    )
+    cell, among_ids, by = cells_of(table.village_id, ids, groups)
+    stmt = select(key, cell, func.count(tuple_(table.village_id, table.household_id).distinct()))
     # The few candidates first, as in ``figures``: joining every household-month of the
     # series to the states instead read them all (90 ms for a year of the province).
     stmt = (
         stmt.join(HouseholdState, HouseholdState.household_id == table.household_id)
         .where(table.household_id == figures.off_register_candidates(first, first),
-               key.in_([_key(p) for p in periods]), among(table.village_id, ids),
+               key.in_([_key(p) for p in periods]), among_ids,
                cast(mask, Integer) != 0, off_register_on(as_of))
-        .group_by(key, *([] if collapse else [table.village_id]))
+        .group_by(key, *by)
     )
     return {(k, v): {"off_register": n} for k, v, n in run(stmt).tuples()}
+
+
+def _reports(periods: Sequence[Period], ids: list[int],
+             groups: Groups | None) -> dict[tuple[Any, int], dict[str, Any]]:
+    """``figures.reports_of`` of each period (a few reports per village and month), summed by
+    group in Python."""
+    out: dict[tuple[Any, int], dict[str, Any]] = {}
+    for period in periods:
+        for village_id, numbers in figures.reports_of(period, ids).items():
+            cell = out.setdefault((_key(period), groups[village_id] if groups else village_id),
+                                  {})
+            for name, value in numbers.items():
+                cell[name] = cell.get(name, 0) + value
+    return out
 
 
 def _hazards(kind: str, periods: Sequence[Period]) -> dict[Any, list[Any]]:

@@ -37,7 +37,7 @@ from ..common.time import local_zone
 from ..households.models import Household, HouseholdState, Occupancy
 from ..reports.models import Report, ReportStatus
 from . import gaps, registers, signoff, territory
-from .facts import among, run
+from .facts import among, cells_of, run
 from .models import (
     ACTIVITY,
     DEPOSIT_SUMS,
@@ -59,6 +59,8 @@ ALL_DAYS = -1
 # With ``collapse`` the villages' numbers are summed under this one key.
 ALL_VILLAGES = 0
 Numbers = dict[str, Any]
+# Each village's area key, when the areas' numbers are summed in SQL (``indicators.groups``).
+Groups = dict[int, int]
 # The citizen reports' base numbers (read from the reports themselves: a few per village a month).
 REPORT_NUMBERS = ("reports", "close_days")
 
@@ -77,43 +79,53 @@ class Sample(tuple):
 
 @dataclass
 class Figures:
-    """Base numbers per village id, and hazardous kg per (LGO id, village id or None)."""
+    """Base numbers per village id, and hazardous kg per (LGO id, village id or None).
+
+    ``grouped``: the numbers are per area key instead, each area's villages summed already.
+    """
 
     villages: dict[int, Numbers] = field(default_factory=dict)
     hazards: list[tuple[int, int | None, dict[str, Decimal]]] = field(default_factory=list)
     as_of: dt.date | None = None
+    grouped: bool = False
 
 
 def gather(period: Period, village_ids: Sequence[int], today: dt.date,
-           needs: frozenset[str] | None = None, *, collapse: bool = False) -> Figures:
+           needs: frozenset[str] | None = None, *, groups: Groups | None = None) -> Figures:
     """Return the base numbers of ``period`` for these villages (``needs``: only those).
 
-    ``collapse`` (one area, a day or a custom range) sums the villages into one "village",
-    ``ALL_VILLAGES``: the range's heavy reads sum in SQL (one group instead of one per
-    village halves their time), the rest in Python. Months and years stay per village: an
-    accepted month replaces its villages' numbers with the stored ones.
+    ``groups`` (each village's area key, ``indicators.groups``; a day or a custom range) sums
+    each area's villages: the heavy reads in SQL (one group per area instead of one per village:
+    a country's 8,500 villages cost more to turn into Python than to sum), the few rest in
+    Python; the figures then hold one "village" per area key (``grouped``). An accepted month
+    stays per village: it replaces its villages' numbers with the stored ones.
     """
     ids = sorted(set(village_ids))
     figures = Figures(villages={v: {} for v in ids}, as_of=period.as_of(today))
     if not ids:
         return figures
-    collapse = collapse and period.kind not in (MONTH, FISCAL_YEAR)
+    # An accepted month's numbers are stored per village: nothing is summed in SQL.
+    if period.kind == MONTH and signoff.frozen_months([period.start], ids):
+        groups = None
     wanted = needs or frozenset((*ACTIVITY, *INSPECTION, *REGISTER, "off_register",
                                  "hazard_kg", *REPORT_NUMBERS))
-    # One area made of every village (the province) reads without a village filter.
-    chosen = None if collapse and len(ids) == len(territory.load().parents) else ids
-    sources = [_activity(period, ids, wanted, collapse, chosen), register_of(period, ids, today)]
+    # Areas made of every village (the province, the country) read without a village filter.
+    chosen = None if groups is not None and len(ids) == len(territory.load().parents) else ids
+    sources = [_activity(period, ids, wanted, groups, chosen),
+               register_of(period, ids, today, groups)]
     if "off_register" in wanted:
         sources.append(_off_register(period, chosen, figures.as_of))
     if wanted & set(REPORT_NUMBERS):
         sources.append(reports_of(period, ids))
-    if collapse:
-        total: Numbers = {}
+    if groups is not None:
+        cells: dict[int, Numbers] = {c: {} for c in set(groups.values())}
         for source in sources:
-            for numbers in source.values():
-                for key, value in numbers.items():
-                    total[key] = total.get(key, 0) + (value or 0)
-        figures.villages = {ALL_VILLAGES: total}
+            for key, numbers in source.items():
+                # Summed sources are keyed by area key, never a village id (those are > 0).
+                total = cells[key if key <= 0 else groups[key]]
+                for name, value in numbers.items():
+                    total[name] = total.get(name, 0) + (value or 0)
+        figures.villages, figures.grouped = cells, True
     else:
         for source in sources:
             for village_id, numbers in source.items():
@@ -124,28 +136,29 @@ def gather(period: Period, village_ids: Sequence[int], today: dt.date,
     return signoff.apply_frozen(period, figures)
 
 
-def _activity(period: Period, ids: list[int], wanted: frozenset[str], collapse: bool,
+def _activity(period: Period, ids: list[int], wanted: frozenset[str], groups: Groups | None,
               chosen: list[int] | None) -> dict[int, Numbers]:
     """``chosen``: the ids the range reads filter by (``None``: every village, no filter)."""
     if period.kind == MONTH:
         return _rows(VillageMonth, VillageMonth.month == period.start, ids,
-                     _only(ACTIVITY + INSPECTION, wanted))
+                     _only(ACTIVITY + INSPECTION, wanted), groups)
     if period.kind == FISCAL_YEAR:
         fy = int(period.label[2:])
         return _rows(VillageFiscalYear, VillageFiscalYear.fiscal_year == fy, ids,
-                     _only(ACTIVITY + INSPECTION, wanted))
+                     _only(ACTIVITY + INSPECTION, wanted), groups)
     if period.kind == DAY:
-        found = _rows(VillageDay, VillageDay.day == period.start, ids, _only(ACTIVITY, wanted))
+        found = _rows(VillageDay, VillageDay.day == period.start, ids, _only(ACTIVITY, wanted),
+                      groups)
     else:
-        found = _summed_days(period, chosen, _only(LOG_SUMS + DEPOSIT_SUMS, wanted), collapse)
+        found = _summed_days(period, chosen, _only(LOG_SUMS + DEPOSIT_SUMS, wanted), groups, ids)
         if wanted & {"households", "depositors"}:
-            for village_id, distinct in gaps.distinct(period.start, period.end, chosen,
-                                                      collapse=collapse).items():
-                found.setdefault(village_id, {}).update(distinct)
+            for key, distinct in gaps.distinct(period.start, period.end, chosen,
+                                               groups=groups).items():
+                found.setdefault(key, {}).update(distinct)
     if wanted & set(INSPECTION):
-        for village_id, numbers in gaps.inspected(period.start, period.end, chosen,
-                                                  collapse=collapse).items():
-            found.setdefault(village_id, {}).update(numbers)
+        for key, numbers in gaps.inspected(period.start, period.end, chosen,
+                                           groups=groups).items():
+            found.setdefault(key, {}).update(numbers)
     return found
 
 
@@ -153,20 +166,24 @@ def _only(columns: tuple[str, ...], wanted: frozenset[str]) -> tuple[str, ...]:
     return tuple(c for c in columns if c in wanted)
 
 
-def _rows(model: Any, where: Any, ids: list[int], columns: tuple[str, ...]) -> dict[int, Numbers]:
+def _rows(model: Any, where: Any, ids: list[int], columns: tuple[str, ...],
+          groups: Groups | None = None) -> dict[int, Numbers]:
     if not columns:
         return {}
-    rows = run(
-        select(model.village_id, *(getattr(model, c) for c in columns))
-        .where(where, among(model.village_id, ids))
-    ).tuples()
-    return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
+    cell, among_ids, by = cells_of(model.village_id, ids, groups)
+    if groups is None:
+        stmt = select(cell, *(getattr(model, c) for c in columns)).where(where, among_ids)
+    else:
+        stmt = (select(cell, *(func.sum(getattr(model, c)) for c in columns))
+                .where(where, among_ids).group_by(*by))
+    return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in run(stmt).tuples()}
 
 
 def _summed_days(period: Period, ids: list[int] | None, columns: tuple[str, ...],
-                 collapse: bool = False) -> dict[int, Numbers]:
+                 groups: Groups | None, every: list[int]) -> dict[int, Numbers]:
     """Sum a range's whole months, whole weeks and the days left over (``periods.pieces``):
-    a 30-day range reads 6-11 rows a village, not 30."""
+    a 30-day range reads 6-11 rows a village, not 30. Per village, or per area key of
+    ``groups`` (``every``: the villages, sorted)."""
     if not columns:
         return {}
     split = pieces(period.start, period.end)
@@ -178,10 +195,16 @@ def _summed_days(period: Period, ids: list[int] | None, columns: tuple[str, ...]
         select(model.village_id, *(getattr(model, c) for c in columns))
         .where(key == any_(literal(wanted, ARRAY(Date))), among(model.village_id, ids))
         for model, key, wanted in parts)).subquery("p")
-    stmt = select(literal(ALL_VILLAGES) if collapse else rows_of.c.village_id,
-                  *(func.sum(rows_of.c[c]) for c in columns))
-    rows = run(stmt if collapse else stmt.group_by(rows_of.c.village_id)).tuples()
-    return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
+    sums = [func.sum(rows_of.c[c]) for c in columns]
+    if groups is None:
+        stmt = select(rows_of.c.village_id, *sums).group_by(rows_of.c.village_id)
+    else:
+        cell, join_cells, by = cells_of(rows_of.c.village_id, every, groups)
+        # One key: the parts are filtered already. Several: the condition joins the keys.
+        stmt = select(cell, *sums).group_by(*by)
+        if by:
+            stmt = stmt.where(join_cells)
+    return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in run(stmt).tuples()}
 
 
 def _day_mask(hm: Any, period: Period) -> Any:
@@ -197,12 +220,14 @@ def _in_period(hm: Any, period: Period) -> list[Any]:
     return [hm.month.between(period.start.replace(day=1), period.end.replace(day=1))]
 
 
-def register_of(period: Period, ids: list[int], today: dt.date) -> dict[int, Numbers]:
+def register_of(period: Period, ids: list[int], today: dt.date,
+                groups: Groups | None = None) -> dict[int, Numbers]:
     """The register at the period's end: the month-end row when the period ends on a month's
     last day or runs until today, else the village's step in force that day.
 
     Villages marked stale, or whose month-end rows are missing (a new month before ``analytics
-    refresh``), are counted live.
+    refresh``), are counted live. With ``groups``, the steps of a day are summed per area key
+    when no village is stale.
     """
     as_of = period.as_of(today)
     month = as_of.replace(day=1)
@@ -210,6 +235,12 @@ def register_of(period: Period, ids: list[int], today: dt.date) -> dict[int, Num
     stale = pending_stale()
     wanted = [v for v in ids if v not in stale]
     found: dict[int, Numbers] = {}
+    if groups is not None and len(wanted) == len(ids):
+        if as_of not in (month_end, today):
+            return registers.on(as_of, ids, groups)
+        summed = registers.snapshot_summed([month], ids, groups)
+        if summed is not None:
+            return {cell: numbers for (_m, cell), numbers in summed.items()}
     if wanted and as_of in (month_end, today):
         found.update(registers.snapshot(month, wanted))
     elif wanted:

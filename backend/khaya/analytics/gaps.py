@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from .facts import run
+from .facts import id_array, run
 
 # The previous day of a household's first log in a village: before any range (a range that
 # starts on this very day, the first a date can be, still counts it).
@@ -83,7 +83,7 @@ def fill_sql(source: str, into: str, mask: str) -> Any:
 
 
 def fill_params(village_ids: Sequence[int] | None, since: dt.date) -> dict[str, Any]:
-    return {"villages": None if village_ids is None else sorted(set(village_ids)),
+    return {"villages": id_array(None if village_ids is None else sorted(set(village_ids))),
             "since": since, "since_month": since.replace(day=1),
             # The bits of the days of since's month before since.
             "since_bits": (1 << (since.day - 1)) - 1, "never": NEVER}
@@ -107,18 +107,37 @@ def rebuild(village_ids: Sequence[int] | None, since: dt.date,
         run(fill_sql("household_months", "village_log_gaps", mask), params)
 
 
-# Per village, or (``collapse``) summed under the key 0 for one area. The days are listed, so
-# the (day, prev_day) index is probed once a day and reads only that day's cells whose previous
+# Per village ("village"), summed under one area's key ("one"), or per area key ("groups":
+# :cells holds each village's key, in the order of :villages). The days are listed, so the
+# (day, prev_day) index is probed once a day and reads only that day's cells whose previous
 # day is before the range (a range of days would read every cell of every day, and filter).
 # ``every``: the villages are all of them, and the filter is left out (parsing and planning a
 # province's 594 ids in every statement cost more than the filter saved).
 _AMONG = {False: "and village_id = any(cast(:villages as int[]))", True: ""}
-_READ = {(collapse, every): text(f"""
-    select {"0" if collapse else "village_id"}, kind, sum(households) as n
-    from village_log_gaps
-    where day = any(cast(:days as date[])) and prev_day < :before {_AMONG[every]}
-    group by {"" if collapse else "village_id, "}kind""")
-    for collapse in (False, True) for every in (False, True)}
+_CELL = {"village": "village_id", "one": "cast(:cell as int)", "groups": "c.cell"}
+_BY = {"village": "village_id, ", "one": "", "groups": "c.cell, "}
+_JOIN = ("join unnest(cast(:villages as int[]), cast(:cells as int[])) as c(village_id, cell) "
+         "using (village_id)")
+_READ = {(mode, every): text(f"""
+    select {_CELL[mode]}, kind, sum(households) as n
+    from village_log_gaps {_JOIN if mode == "groups" else ""}
+    where day = any(cast(:days as date[])) and prev_day < :before
+          {"" if mode == "groups" else _AMONG[every]}
+    group by {_BY[mode]}kind""")
+    for mode in _CELL for every in (False, True)}
+
+
+def _mode(village_ids: Sequence[int] | None,
+          groups: dict[int, int] | None) -> tuple[str, dict[str, Any]]:
+    """The read's mode and its parameters for these villages and area keys."""
+    ids = sorted(village_ids or ())
+    if groups is None:
+        return "village", {"villages": id_array(ids)}
+    keys = set(groups.values())
+    if len(keys) == 1:
+        return "one", {"villages": id_array(ids), "cell": keys.pop()}
+    ids = sorted(groups) if village_ids is None else ids
+    return "groups", {"villages": id_array(ids), "cells": id_array(groups[v] for v in ids)}
 
 
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -126,15 +145,15 @@ def _days(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def distinct(start: dt.date, end: dt.date, village_ids: Sequence[int] | None, *,
-             collapse: bool = False) -> dict[int, dict[str, int]]:
+             groups: dict[int, int] | None = None) -> dict[int, dict[str, int]]:
     """Households that logged, and that deposited, on any day of start..end, per village (or
-    summed under 0); ``village_ids`` ``None``: every village."""
+    per area key of ``groups``); ``village_ids`` ``None``: every village."""
     out: dict[int, dict[str, int]] = {}
     # A first-ever day's cell has prev_day NEVER, before any range but one starting on NEVER.
     before = max(start, NEVER + dt.timedelta(days=1))
-    rows = run(_READ[collapse, village_ids is None],
-               {"villages": sorted(village_ids or ()), "days": _days(start, end),
-                "before": before})
+    mode, chosen = _mode(village_ids, groups)
+    rows = run(_READ[mode, village_ids is None],
+               {**chosen, "days": _days(start, end), "before": before})
     for village_id, kind, n in rows.tuples():
         out.setdefault(village_id, {"households": 0, "depositors": 0})[COUNTS[kind]] = int(n)
     return out
@@ -173,7 +192,7 @@ def spans_sql(into: str) -> Any:
 
 def spans_params(village_ids: Sequence[int] | None, start: dt.date = NEVER,
                  end: dt.date = FOREVER) -> dict[str, Any]:
-    return {"villages": None if village_ids is None else sorted(set(village_ids)),
+    return {"villages": id_array(None if village_ids is None else sorted(set(village_ids))),
             "start": start, "end": end, "forever": FOREVER}
 
 
@@ -192,22 +211,23 @@ def rebuild_spans(village_ids: Sequence[int] | None) -> None:
     run(spans_sql("village_inspection_spans"), params)
 
 
-_READ_SPANS = {(collapse, every): text(f"""
-    select {"0" if collapse else "village_id"}, sum(households) as inspected,
+_READ_SPANS = {(mode, every): text(f"""
+    select {_CELL[mode]}, sum(households) as inspected,
            coalesce(sum(households) filter (where passed), 0) as passed
-    from village_inspection_spans
-    where day = any(cast(:days as date[])) and next_day > :after {_AMONG[every]}
-    {"" if collapse else "group by village_id"}""")
-    for collapse in (False, True) for every in (False, True)}
+    from village_inspection_spans {_JOIN if mode == "groups" else ""}
+    where day = any(cast(:days as date[])) and next_day > :after
+          {"" if mode == "groups" else _AMONG[every]}
+    {"" if mode == "one" else f"group by {_BY[mode].rstrip(', ')}"}""")
+    for mode in _CELL for every in (False, True)}
 
 
 def inspected(start: dt.date, end: dt.date, village_ids: Sequence[int] | None, *,
-              collapse: bool = False) -> dict[int, dict[str, int]]:
+              groups: dict[int, int] | None = None) -> dict[int, dict[str, int]]:
     """Households inspected in start..end, and those whose latest inspection then passed, per
-    village (or summed under 0); ``village_ids`` ``None``: every village."""
+    village (or per area key of ``groups``); ``village_ids`` ``None``: every village."""
     # A last-ever day's cell has next_day FOREVER, after any range but one ending on FOREVER.
     after = min(end, FOREVER - dt.timedelta(days=1))
-    rows = run(_READ_SPANS[collapse, village_ids is None],
-               {"villages": sorted(village_ids or ()), "days": _days(start, end),
-                "after": after})
+    mode, chosen = _mode(village_ids, groups)
+    rows = run(_READ_SPANS[mode, village_ids is None],
+               {**chosen, "days": _days(start, end), "after": after})
     return {v: {"inspected": int(i or 0), "passed": int(p or 0)} for v, i, p in rows.tuples()}

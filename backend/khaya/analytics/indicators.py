@@ -64,7 +64,7 @@ from ..common.time import local_today
 from .batch import gather_periods
 from .errors import InvalidQuery
 from .facts import run
-from .figures import ALL_VILLAGES, Figures, Numbers, empty, gather
+from .figures import ALL_VILLAGES, Figures, Groups, Numbers, empty
 from .models import MATERIAL_COLUMNS, MATERIALS, STREAM_COLUMNS
 from .periods import Period, PeriodError, resolve
 from .territory import Area, Territory, load, select_areas
@@ -261,14 +261,33 @@ def _quick() -> None:
     run(text("set local max_parallel_workers_per_gather = 0"))
 
 
+def groups(areas: Sequence[Area]) -> tuple[Groups, dict[str, int]] | None:
+    """Each village's area key, and each area's, when the areas' numbers can be summed in SQL:
+    one area (key ``ALL_VILLAGES``), or areas of several villages each that share none (keys
+    -1, -2, ...: never a village id). None when there is nothing to sum (a village table) or
+    an area overlaps another (a PAO beside its LGOs)."""
+    if len(areas) == 1:
+        return ({v: ALL_VILLAGES for v in areas[0].village_ids}, {areas[0].code: ALL_VILLAGES})
+    if sum(len(a.village_ids) for a in areas) < 2 * len(areas):
+        return None
+    of_village: Groups = {}
+    for index, area in enumerate(areas, start=1):
+        for village_id in area.village_ids:
+            if village_id in of_village:
+                return None
+            of_village[village_id] = -index
+    return of_village, {a.code: -i for i, a in enumerate(areas, start=1)}
+
+
 def _rows(areas: Sequence[Area], period: Period, names: Sequence[str], figures: Figures,
-          territory: Territory, today: dt.date) -> list[dict[str, Any]]:
+          territory: Territory, today: dt.date,
+          keys_of: dict[str, int] | None) -> list[dict[str, Any]]:
     keys = _needs(names)
     ctx = context(period, today)
     rows = []
     for area in areas:
-        # Summed in SQL already when the series collapsed its villages into one.
-        villages = ([ALL_VILLAGES] if set(figures.villages) == {ALL_VILLAGES}
+        # Summed in SQL already when the villages were grouped by area.
+        villages = ([keys_of[area.code]] if figures.grouped and keys_of
                     else area.village_ids)
         numbers = area_numbers(area, figures, territory, keys, villages)
         row: dict[str, Any] = {"level": area.level, "code": area.code, "name_th": area.name_th,
@@ -282,10 +301,7 @@ def _rows(areas: Sequence[Area], period: Period, names: Sequence[str], figures: 
 def evaluate(areas: Sequence[Area], period: Period, names: Sequence[str],
              territory: Territory, today: dt.date) -> list[dict[str, Any]]:
     """Return the rows of ``compute`` for areas already chosen."""
-    _quick()
-    villages = sorted({v for a in areas for v in a.village_ids})
-    figures = gather(period, villages, today, frozenset(_needs(names)), collapse=len(areas) == 1)
-    return _rows(areas, period, names, figures, territory, today)
+    return evaluate_periods(areas, [period], names, territory, today)[0]
 
 
 def evaluate_periods(areas: Sequence[Area], periods: Sequence[Period], names: Sequence[str],
@@ -293,9 +309,11 @@ def evaluate_periods(areas: Sequence[Area], periods: Sequence[Period], names: Se
     """Return ``evaluate`` for each period, reading a series of months or years at once."""
     _quick()
     villages = sorted({v for a in areas for v in a.village_ids})
+    grouping = groups(areas)
     batches = gather_periods(periods, villages, today, frozenset(_needs(names)),
-                             collapse=len(areas) == 1)
-    return [_rows(areas, period, names, figures, territory, today)
+                             groups=grouping[0] if grouping else None)
+    return [_rows(areas, period, names, figures, territory, today,
+                  grouping[1] if grouping else None)
             for period, figures in zip(periods, batches, strict=True)]
 
 

@@ -30,6 +30,7 @@ village live (the same counting).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,7 +38,7 @@ from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.sql import ColumnElement
 
 from ..households.models import HouseholdState, Occupancy
-from .facts import among, run
+from .facts import among, cells_of, id_array, run
 from .models import REGISTER, VillageRegister
 from .periods import month_starts, next_month
 
@@ -168,11 +169,23 @@ with r as materialized (
 select v.id as village_id, {", ".join(f"coalesce(r.{c}, 0) as {c}" for c in REGISTER)}
 from unnest(cast(:villages as int[])) as v(id)
 left join r on r.village_id = v.id""")
+# The same, summed per area key (``indicators.groups``): :cells holds each village's key, in
+# the order of :villages.
+_STEP_ON_GROUPED = text(f"""
+with r as materialized (
+    select village_id, {_COLUMNS} from village_register_steps
+    where span @> cast(:day as date)
+      and village_id = any(cast(:villages as int[]))
+)
+select c.cell as village_id, {", ".join(f"coalesce(sum(r.{c}), 0) as {c}" for c in REGISTER)}
+from unnest(cast(:villages as int[]), cast(:cells as int[])) as c(id, cell)
+left join r on r.village_id = c.id
+group by c.cell""")
 
 
 def params(village_ids: Sequence[int] | None, months: list[dt.date],
            ends: list[dt.date]) -> dict[str, Any]:
-    return {"villages": None if village_ids is None else sorted(village_ids),
+    return {"villages": id_array(None if village_ids is None else sorted(village_ids)),
             "months": months, "ends": ends}
 
 
@@ -193,6 +206,24 @@ def snapshot(month: dt.date, village_ids: Sequence[int]) -> dict[int, dict[str, 
     return {row[0]: dict(zip(REGISTER, row[1:], strict=True)) for row in rows}
 
 
+def snapshot_summed(months: Sequence[dt.date], village_ids: Sequence[int],
+                    groups: dict[int, int], columns: Sequence[str] = REGISTER
+                    ) -> dict[tuple[dt.date, int], dict[str, int]] | None:
+    """Return the stored month-end rows of these months summed per area key of ``groups``, or
+    None when a village lacks its row in any of them (it must then be counted live)."""
+    vr = VillageRegister
+    ids = sorted(village_ids)
+    cell, among_ids, by = cells_of(vr.village_id, ids, groups)
+    sums = {(row[0], row[1]): row for row in run(
+        select(vr.month, cell, func.count(), *(func.sum(getattr(vr, c)) for c in columns))
+        .where(vr.month.in_(sorted(set(months))), among_ids).group_by(vr.month, *by)).tuples()}
+    sizes = Counter(groups[v] for v in ids)
+    if any(sums.get((m, c), (m, c, 0))[2] != n for m in months for c, n in sizes.items()):
+        return None
+    return {(m, c): dict(zip(columns, sums[(m, c)][3:], strict=True))
+            for m in months for c in sizes}
+
+
 def built_range() -> tuple[dt.date | None, dt.date | None]:
     first, last = run(
         select(func.min(VillageRegister.month), func.max(VillageRegister.month))
@@ -208,10 +239,16 @@ def rebuild(village_ids: Sequence[int] | None, first: dt.date, last: dt.date) ->
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def on(day: dt.date, village_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+def on(day: dt.date, village_ids: Sequence[int],
+       groups: dict[int, int] | None = None) -> dict[int, dict[str, int]]:
     """Return the register of these villages at the end of ``day`` from the stored steps
-    (a village with no step by then has none: zeros)."""
-    rows = run(_STEP_ON, {"villages": sorted(village_ids), "day": day}).mappings()
+    (a village with no step by then has none: zeros); with ``groups``, summed per area key."""
+    ids = sorted(village_ids)
+    if groups is None:
+        rows = run(_STEP_ON, {"villages": id_array(ids), "day": day}).mappings()
+    else:
+        rows = run(_STEP_ON_GROUPED, {"villages": id_array(ids), "day": day,
+                                      "cells": id_array(groups[v] for v in ids)}).mappings()
     return {row["village_id"]: {c: row[c] for c in REGISTER} for row in rows}
 
 

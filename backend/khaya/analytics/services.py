@@ -12,16 +12,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from ..areas.models import Village
 from ..auth.scoping import Scope
 from ..common.geo import GEOJSON_DECIMALS
 from ..common.time import fiscal_year, local_today
 from . import classes, periods, signoff
 from . import definitions as texts
 from .errors import InvalidQuery
-from .facts import among, run
+from .facts import run
 from .indicators import INDICATORS, evaluate, evaluate_periods, indicator_names
 from .periods import MONTH, Period, PeriodError
 from .territory import Area, Territory, load, select_areas
@@ -81,9 +80,9 @@ def approval_states(areas: Sequence[Area], period: Period) -> dict[str, str | No
     "partly accepted" when some are. None for any period but a month."""
     if period.kind != MONTH or not areas:
         return {}
-    wanted = sorted({v for a in areas for v in a.village_ids})
-    lgo_of = dict(run(select(Village.id, Village.lgo_id).where(among(Village.id, wanted))
-                      ).tuples().all())
+    # Each village's LGO from the territory in memory (a query cost 11 ms for a country).
+    parents = load().parents
+    lgo_of = {v: parents[v][1] for a in areas for v in a.village_ids if v in parents}
     states = signoff.states(sorted(set(lgo_of.values())), period.start)
     out: dict[str, str | None] = {}
     for area in areas:
