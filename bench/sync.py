@@ -1,6 +1,7 @@
 """Offline-sync throughput: 500-item batches of sorting logs against gunicorn, fresh and replayed.
 
     .venv/bin/python bench/sync.py [--batches 40] [--clients 4] [--batch-size 500] [--keep]
+        [--db khaya_bench] [--as-is] [--code DIR]
 
 Uses its own database (khaya_bench on the private cluster, migrated and seeded with the
 Lamphun demo), adds households across Lamphun Town's 17 communities, serves Khaya under
@@ -35,6 +36,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from _server import (
@@ -98,6 +100,12 @@ def parse_args() -> argparse.Namespace:
                         help="gunicorn app spec, e.g. a patched app to try a change")
     parser.add_argument("--db", default="khaya_bench", help="database name (khaya_bench)")
     parser.add_argument("--keep", action="store_true", help="leave the logs and households")
+    parser.add_argument("--as-is", action="store_true",
+                        help="use the database as it stands, neither migrated nor seeded with "
+                        "the demo (a scale database: it holds the territory and the logins)")
+    parser.add_argument("--code", type=Path,
+                        help="serve another checkout's backend (the code before a change) on "
+                        "the same kind of database; with --as-is for a database at its schema")
     parser.add_argument("--profile", action="store_true",
                         help="also profile one fresh and one replayed batch in process")
     args = parser.parse_args()
@@ -176,8 +184,10 @@ def remove_data(app: Any, households: list[int], made_households: bool) -> int:
             gone = delete(SortingLog).where(SortingLog.id.in_(ids)).returning(
                 SortingLog.client_id)
             spent = list(db.session.scalars(gone))
-            db.session.execute(delete(SortingLogClaim).where(
-                SortingLogClaim.client_id.in_(spent)))
+            # (The code before the logs were partitioned, served with --code, has no claims.)
+            if db.session.scalar(text("select to_regclass('sorting_log_claims')")) is not None:
+                db.session.execute(delete(SortingLogClaim).where(
+                    SortingLogClaim.client_id.in_(spent)))
         if made_households:
             db.session.execute(delete(Household).where(Household.id.in_(households)))
         db.session.commit()
@@ -441,8 +451,11 @@ def profile_in_process(app: Any, households: list[int], size: int) -> None:
 def main() -> int:
     args = parse_args()
     url = database_url(args.db)
-    say(f"preparing {args.db} (migrations, Lamphun territory, demo accounts)")
-    prepare_database(url)
+    if args.as_is:
+        say(f"using {args.db} as it stands")
+    else:
+        say(f"preparing {args.db} (migrations, Lamphun territory, demo accounts)")
+        prepare_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_urlsafe(48)})
     households, made = ensure_households(app, args.households)
     say(f"{len(households)} households in Lamphun Town ({made} added)")
@@ -454,7 +467,7 @@ def main() -> int:
     ok = True
     try:
         with stop_on_sigterm(), gunicorn(url, workers=args.workers, threads=args.threads,
-                                          app=args.app) as server:
+                                          app=args.app, code=args.code) as server:
             port = server.port
             say(f"gunicorn on {LOOPBACK}:{port} ({args.workers} workers x {args.threads} threads)")
             status, pair = request(port, "POST", "/api/v1/auth/login",
@@ -481,6 +494,7 @@ def main() -> int:
             server_errors = server.errors() if any(p.errors for p in phases) else []
         print()
         print("\n".join(machine(pg_version)))
+        print(f"code:       {args.code or 'this checkout'}; database {args.db}")
         print(f"server:     gunicorn {args.workers} workers x {args.threads} threads, "
               f"database on this machine; {args.clients} clients, keep-alive")
         print(f"data:       {len(households)} households in Lamphun Town's communities, "
