@@ -570,11 +570,27 @@ def test_the_national_office_ranks_provinces_and_drills_into_one(app, browser, d
 
     page.goto(demo.base + "/office/choropleth")
     page.wait_for_selector("[data-testid=province-map][data-level=province][data-features='1']")
+    assert "คลิกจังหวัดบนแผนที่" in page.inner_text("main")
     page.click(f"[data-testid=map-table] a[data-province='{PROVINCE}']")
     page.wait_for_url(f"**/office/choropleth/province/{PROVINCE}")
     page.wait_for_selector("[data-testid=province-map][data-level=lgo]")
+    assert "คลิก อปท. บนแผนที่" in page.inner_text("main")
     # Aggregates only: no household, register or map-of-houses call was made.
     assert calls
     assert all(API_ALLOWED.search(url) for url in calls), [u for u in calls
                                                           if not API_ALLOWED.search(u)]
     ctx.close()
+
+    # On a phone the bar wraps its buttons onto a row of their own, each on one line.
+    phone = browser.new_context(viewport={"width": 360, "height": 740})
+    page = phone.new_page()
+    sign_in_office(page, demo.base, "dla")
+    page.wait_for_url("**/office/league")
+    for button in ("lang", "office-password", "sign-out"):
+        box = page.locator(f"[data-testid={button}]").bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 360, button
+        assert box["height"] < 48, button
+    shoot(page, "office-national-phone")
+    phone.close()

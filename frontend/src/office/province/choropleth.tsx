@@ -163,7 +163,7 @@ export function ChoroplethScreen({ path }: { path: string }) {
           <ExportButtons path="analytics/indicators" args={{ level, parent, period, indicators: indicator }} name={`map-${indicator}-${period}`} />
         )}
       </div>
-      <p class="muted small op-no-print">{scope.kind === 'lgo' ? t('op_aggregates_only') : t('op_map_hint')}</p>
+      <p class="muted small op-no-print">{scope.kind === 'lgo' ? t('op_aggregates_only') : country ? t('op_map_hint_country') : t('op_map_hint')}</p>
       <div class="office-map-layout">
         <div class={`map-frame office-map op-map${noTiles ? ' map-plain' : ''}`}>
           <div
