@@ -95,6 +95,15 @@ def measure(client: Client, paths: Callable[[int], str], n: int, warmup: int) ->
             "max": times[-1], "statuses": sorted(statuses), "kb": statistics.mean(sizes) / 1024}
 
 
+def print_results(results: list[tuple[str, dict[str, Any]]]) -> None:
+    """Print the p50/p95/max and size of each endpoint's timed requests."""
+    print()
+    print(f"{'endpoint':<36} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'KB':>8}  status")
+    for name, r in results:
+        print(f"{name:<36} {r['p50']:8.1f} {r['p95']:8.1f} {r['max']:8.1f} {r['kb']:8.1f}  "
+              f"{','.join(map(str, r['statuses']))}")
+
+
 def main() -> int:
     args = parse_args()
     url = database_url(args.db)
@@ -178,11 +187,7 @@ def main() -> int:
           f" one client, keep-alive, {args.requests} timed requests per endpoint")
     print("data:       " + ", ".join(f"{t}={n:,}" for t, n in counts.items()))
     print(f"periods:    months {months[-1]}..{months[0]}, {', '.join(fiscal_years)}")
-    print()
-    print(f"{'endpoint':<36} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'KB':>8}  status")
-    for name, r in results:
-        print(f"{name:<36} {r['p50']:8.1f} {r['p95']:8.1f} {r['max']:8.1f} {r['kb']:8.1f}  "
-              f"{','.join(map(str, r['statuses']))}")
+    print_results(results)
     return 0
 
 

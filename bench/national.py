@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from _server import database_url, gunicorn, machine, say, stop_on_sigterm
-from analytics import Client, login, measure
+from analytics import Client, login, measure, print_results
 from sqlalchemy import create_engine, text
 
 COUNTS = ("provinces", "lgos", "villages", "households", "sorting_logs", "sorting_log_claims",
@@ -136,11 +136,7 @@ def main() -> int:
     print("data:       " + ", ".join(f"{t}={v:,}" for t, v in counts.items()))
     print(f"provinces:  {', '.join(provinces)}; logs {first_log}..{last_log}; "
           f"months {', '.join(months)}")
-    print()
-    print(f"{'endpoint':<36} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'KB':>8}  status")
-    for name, r in results:
-        print(f"{name:<36} {r['p50']:8.1f} {r['p95']:8.1f} {r['max']:8.1f} {r['kb']:8.1f}  "
-              f"{','.join(map(str, r['statuses']))}")
+    print_results(results)
     return 0
 
 

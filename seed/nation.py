@@ -26,6 +26,7 @@ import math
 import random
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 import geothai
 import shapely
@@ -129,6 +130,26 @@ def outline(session: Session, code: str, tambons: int) -> Polygon:
     return boundaries.rounded(polygon)
 
 
+def _children(rows: list[Any], parent: str) -> dict[int, list[Any]]:
+    """Rows grouped by their parent's id (the attribute ``parent``), in order."""
+    out: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        out[getattr(row, parent)].append(row)
+    return out
+
+
+def _place(parents: list[Any], children: dict[int, list[Any]], region: dict[str, Any],
+           taken: set[tuple[float, float]]) -> list[tuple[Any, Point]]:
+    """A quasi-random point for each parent's children, inside the parent's region."""
+    placed: list[tuple[Any, Point]] = []
+    for parent in parents:
+        inside = children[parent.id]
+        if inside:
+            points = boundaries.points_in_region(region[parent.code], len(inside), taken)
+            placed += list(zip(inside, points, strict=True))
+    return placed
+
+
 def draw_boundaries(session: Session, code: str, seed: int) -> int:
     """Give province ``code``, its districts, tambons, LGOs and villages made-up boundaries;
     return the villages drawn."""
@@ -146,24 +167,10 @@ def draw_boundaries(session: Session, code: str, seed: int) -> int:
     district_points = boundaries.points_in_region(shape, len(districts), taken)
     district_region = boundaries.site_regions(
         shape, [(d.code, p) for d, p in zip(districts, district_points, strict=True)])
-    tambons_of: dict[int, list[Tambon]] = defaultdict(list)
-    for tambon in tambons:
-        tambons_of[tambon.district_id].append(tambon)
-    tambon_sites: list[tuple[str, Point]] = []
-    for district in districts:
-        mine = tambons_of[district.id]
-        points = boundaries.points_in_region(district_region[district.code], len(mine), taken)
-        tambon_sites += [(t.code, p) for t, p in zip(mine, points, strict=True)]
+    tambon_sites = [(t.code, p) for t, p in _place(
+        districts, _children(tambons, "district_id"), district_region, taken)]
     tambon_region = boundaries.site_regions(shape, tambon_sites)
-    villages_of: dict[int, list[Village]] = defaultdict(list)
-    for village in villages:
-        villages_of[village.tambon_id].append(village)
-    placed: list[tuple[Village, Point]] = []
-    for tambon in tambons:
-        inside = villages_of[tambon.id]
-        if inside:
-            points = boundaries.points_in_region(tambon_region[tambon.code], len(inside), taken)
-            placed += list(zip(inside, points, strict=True))
+    placed = _place(tambons, _children(villages, "tambon_id"), tambon_region, taken)
     cells = boundaries.partition(shape, [p for _, p in placed])
     now = dt.datetime.now(dt.UTC)
     by_tambon: dict[int, list[MultiPolygon]] = defaultdict(list)

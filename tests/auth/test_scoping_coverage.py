@@ -123,6 +123,7 @@ RAW_SQL: dict[str, tuple[str, str | None]] = {
     "analytics/registers.py:_CLEAR_STEPS": (AGGREGATE, None),
     "analytics/registers.py:_FILL_STEPS": (AGGREGATE, None),
     "analytics/registers.py:_STEP_ON": (AGGREGATE, None),
+    "analytics/registers.py:_STEP_ON_GROUPED": (AGGREGATE, None),
     "analytics/gaps.py:fill_sql": (AGGREGATE, None),
     "analytics/gaps.py:_CLEAR": (AGGREGATE, None),
     "analytics/gaps.py:_READ": (AGGREGATE, None),

@@ -7,17 +7,26 @@ import datetime as dt
 from collections import Counter
 
 import geothai
+import pytest
 import shapely
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
-from khaya.analytics import compute
+from khaya.analytics import compute, territory
 from khaya.areas.models import District, Lgo, LgoType, Province, Tambon, Village
 from khaya.households.models import Household
 from seed import nation
 from seed.scale import load_scale
 
 END = dt.date(2024, 10, 31)
+
+
+@pytest.fixture(autouse=True)
+def fresh_territory():
+    # The analytics keep the territory for a minute per process: these tests add provinces.
+    territory._cache.clear()
+    yield
+    territory._cache.clear()
 
 
 def shape(element):
@@ -87,6 +96,7 @@ def test_load_provinces_onboards_and_draws_boundaries_that_tile(db_session):
 
 def test_the_scale_generator_fills_several_provinces(db_session):
     nation.load_provinces(db_session, ["58"], seed=5)
+    territory._cache.clear()
     counts = load_scale(db_session, households=600, days=20, end=END, provinces=["51", "58"],
                         seed=7, say=lambda _m: None)
     by_province = dict(db_session.execute(

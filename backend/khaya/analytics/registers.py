@@ -160,23 +160,19 @@ _FILL_STEPS = text(f"insert into village_register_steps (village_id, day, {_COLU
 # The step in force on a day, per village: the GiST index on the steps' spans finds the one
 # step of each village that holds the day, however long the history (a probe per village cost
 # more for a province).
-_STEP_ON = text(f"""
+_STEPS_OF_DAY = f"""
 with r as materialized (
     select village_id, {_COLUMNS} from village_register_steps
     where span @> cast(:day as date)
       and village_id = any(cast(:villages as int[]))
-)
+)"""
+_STEP_ON = text(f"""{_STEPS_OF_DAY}
 select v.id as village_id, {", ".join(f"coalesce(r.{c}, 0) as {c}" for c in REGISTER)}
 from unnest(cast(:villages as int[])) as v(id)
 left join r on r.village_id = v.id""")
 # The same, summed per area key (``indicators.groups``): :cells holds each village's key, in
 # the order of :villages.
-_STEP_ON_GROUPED = text(f"""
-with r as materialized (
-    select village_id, {_COLUMNS} from village_register_steps
-    where span @> cast(:day as date)
-      and village_id = any(cast(:villages as int[]))
-)
+_STEP_ON_GROUPED = text(f"""{_STEPS_OF_DAY}
 select c.cell as village_id, {", ".join(f"coalesce(sum(r.{c}), 0) as {c}" for c in REGISTER)}
 from unnest(cast(:villages as int[]), cast(:cells as int[])) as c(id, cell)
 left join r on r.village_id = c.id
