@@ -18,7 +18,7 @@ from sqlalchemy import event, select, text
 
 from khaya import create_app
 from khaya.config import database_url_for_tests
-from khaya.extensions import db
+from khaya.extensions import db, limiter
 from khaya.reminders.keys import ensure_keys as ensure_vapid_keys
 from seed.accounts import load_accounts
 from seed.territory import load_territory
@@ -152,7 +152,13 @@ def db_session(app: Flask, connection) -> Iterator:
 
 @pytest.fixture
 def client(app: Flask, connection):
-    """Return a test client whose requests run inside the test's transaction."""
+    """Return a test client whose requests run inside the test's transaction.
+
+    The rate limits start afresh: their counts live in Redis for the whole run, so without this
+    a test's anonymous reports or sign-ins would count against whichever test comes next (the
+    order is random), and one would meet a 429 it never earned.
+    """
+    limiter.reset()
     return app.test_client()
 
 
