@@ -38,12 +38,18 @@ COUNTS = ("households", "sorting_logs", "inspections", "ledger_entries", "ledger
           "village_registers")
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", default="khaya_bench_an")
+def timing_parser(doc: str, db: str) -> argparse.ArgumentParser:
+    """The options of a dashboard benchmark: its database, requests, warm-ups, workers."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--db", default=db)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
+    return parser
+
+
+def parse_args() -> argparse.Namespace:
+    parser = timing_parser(__doc__, "khaya_bench_an")
     parser.add_argument("--code", type=Path, help="another checkout to serve (the code before "
                         "a change), on the same database")
     return parser.parse_args()

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from _server import database_url, gunicorn, machine, say, stop_on_sigterm
-from analytics import Client, login, measure, print_results
+from analytics import Client, login, measure, print_results, timing_parser
 from sqlalchemy import create_engine, text
 
 COUNTS = ("provinces", "lgos", "villages", "households", "sorting_logs", "sorting_log_claims",
@@ -37,12 +37,7 @@ COUNTS = ("provinces", "lgos", "villages", "households", "sorting_logs", "sortin
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", default="khaya_national")
-    parser.add_argument("--requests", type=int, default=60)
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--workers", type=int, default=2)
-    return parser.parse_args()
+    return timing_parser(__doc__, "khaya_national").parse_args()
 
 
 def main() -> int:
