@@ -77,6 +77,15 @@ bin() { echo "/usr/lib/postgresql/$MAJOR/bin/$1"; }
 
 running() { [ -f "$PGHOME/data/postmaster.pid" ] && as_pg "$(bin pg_ctl)" -D "$PGHOME/data" status >/dev/null 2>&1; }
 
+# Stop the replica whose files are in DIR (scripts/db.sh standby), if there is one: MODE is
+# pg_ctl's shutdown mode.
+stop_standby() {
+    [ -f "$1/data/PG_VERSION" ] || return 0
+    local MAJOR  # bin() reads it; the caller's stays as it was
+    MAJOR=$(cat "$1/data/PG_VERSION")
+    as_pg "$(bin pg_ctl)" -D "$1/data" -m "$2" -w stop >/dev/null 2>&1 || true
+}
+
 psql_pg() { as_pg "$(bin psql)" -h "$PGHOME/run" -p "$PORT" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 ensure_cluster() {
@@ -141,11 +150,7 @@ url)
     if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; else url "$1"; fi
     ;;
 stop)
-    for dir in "$PGHOME"/standby-*; do
-        [ -f "$dir/data/PG_VERSION" ] || continue
-        MAJOR=$(cat "$dir/data/PG_VERSION")
-        as_pg "$(bin pg_ctl)" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
-    done
+    for dir in "$PGHOME"/standby-*; do stop_standby "$dir" fast; done
     if [ -f "$PGHOME/data/PG_VERSION" ]; then
         MAJOR=$(cat "$PGHOME/data/PG_VERSION")
         if running; then as_pg "$(bin pg_ctl)" -D "$PGHOME/data" -m fast -w stop >/dev/null; say "stopped"; else say "not running"; fi
@@ -167,9 +172,7 @@ standby)
     MAJOR=$(cat "$PGHOME/data/PG_VERSION")
     ensure_cluster
     dir="$PGHOME/standby-$sport"
-    if [ -f "$dir/data/postmaster.pid" ]; then
-        as_pg "$(bin pg_ctl)" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
-    fi
+    [ -f "$dir/data/postmaster.pid" ] && stop_standby "$dir" immediate
     rm -rf "$dir"
     mkdir -p "$dir/run"
     [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
@@ -189,10 +192,7 @@ CONF
     ;;
 standby-stop)
     dir="$PGHOME/standby-$1"
-    if [ -f "$dir/data/PG_VERSION" ]; then
-        MAJOR=$(cat "$dir/data/PG_VERSION")
-        as_pg "$(bin pg_ctl)" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
-    fi
+    stop_standby "$dir" fast
     rm -rf "$dir"
     ;;
 *)

@@ -108,20 +108,9 @@ def outline(session: Session, code: str, tambons: int) -> Polygon:
     minus the boundaries other provinces already have."""
     lon, lat = CENTRES[code]
     disc = Point(lon, lat).buffer(RADIUS_PER_ROOT_TAMBON * math.sqrt(tambons), quad_segs=16)
-    shape = disc
-    for other, (x, y) in CENTRES.items():
-        if other == code:
-            continue
-        # The half-plane nearer this centre than the other one.
-        mid_x, mid_y = (lon + x) / 2, (lat + y) / 2
-        dx, dy = x - lon, y - lat
-        far = 10.0
-        normal = (-dy * far, dx * far)
-        half = Polygon([(mid_x + normal[0], mid_y + normal[1]),
-                        (mid_x - normal[0], mid_y - normal[1]),
-                        (mid_x - normal[0] - dx * far, mid_y - normal[1] - dy * far),
-                        (mid_x + normal[0] - dx * far, mid_y + normal[1] - dy * far)])
-        shape = shape.intersection(half)
+    # The part of the disc nearer this centre than any other: its Voronoi cell among them.
+    shape = boundaries.site_regions(
+        disc, [(other, Point(x, y)) for other, (x, y) in CENTRES.items()])[code]
     taken = [to_shape(g) for g in session.scalars(
         select(Province.geom).where(Province.code != code)) if g is not None]
     if taken:
@@ -150,7 +139,7 @@ def _place(parents: list[Any], children: dict[int, list[Any]], region: dict[str,
     return placed
 
 
-def draw_boundaries(session: Session, code: str, seed: int) -> int:
+def draw_boundaries(session: Session, code: str) -> int:
     """Give province ``code``, its districts, tambons, LGOs and villages made-up boundaries;
     return the villages drawn."""
     province = session.scalars(select(Province).where(Province.code == code)).one()
@@ -234,7 +223,7 @@ def load_provinces(session: Session, codes: list[str], seed: int,
         report = load_province(session, code, lgos=lgos, villages=villages)
         if report.conflicts:
             raise RuntimeError(f"province {code}: {report.conflicts[0].message}")
-        made[code] = draw_boundaries(session, code, seed)
+        made[code] = draw_boundaries(session, code)
         say(f"province {code} ({report.name_en}): {len(lgos):,} LGOs, {made[code]:,} villages "
             "made up and loaded")
     return made

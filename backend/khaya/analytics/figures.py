@@ -56,7 +56,7 @@ from .registers import off_register_on
 from .rollups import pending_stale
 
 ALL_DAYS = -1
-# With ``collapse`` the villages' numbers are summed under this one key.
+# One area's key: its villages' numbers are summed under it (``indicators.groups``).
 ALL_VILLAGES = 0
 Numbers = dict[str, Any]
 # Each village's area key, when the areas' numbers are summed in SQL (``indicators.groups``).
@@ -105,7 +105,8 @@ def gather(period: Period, village_ids: Sequence[int], today: dt.date,
     if not ids:
         return figures
     # An accepted month's numbers are stored per village: nothing is summed in SQL.
-    if period.kind == MONTH and signoff.frozen_months([period.start], ids):
+    frozen = period.kind == MONTH and signoff.frozen_months([period.start], ids)
+    if frozen:
         groups = None
     wanted = needs or frozenset((*ACTIVITY, *INSPECTION, *REGISTER, "off_register",
                                  "hazard_kg", *REPORT_NUMBERS))
@@ -133,7 +134,7 @@ def gather(period: Period, village_ids: Sequence[int], today: dt.date,
     if "hazard_kg" in wanted:
         figures.hazards = hazards(period)
     # A month the province accepted reads the numbers stored when it was accepted.
-    return signoff.apply_frozen(period, figures)
+    return signoff.apply_frozen(period, figures) if frozen else figures
 
 
 def _activity(period: Period, ids: list[int], wanted: frozenset[str], groups: Groups | None,
