@@ -68,9 +68,11 @@ def test_a_resident_reports_offline_and_the_desk_closes_it(app, browser, context
 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
+    # Longer than the app's own retries (15 s, then 30 s, doubling: see src/sync.ts), so an
+    # attempt that fails on a busy machine is retried within the wait.
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=report-row][data-status=waiting]')"
-        ".length === 0", timeout=30_000)
+        ".length === 0", timeout=120_000)
     stored = _reports_of(app, world.resident_user_id)
     try:
         assert [(kind, status) for _, kind, status in stored] == [("open_burning", "open")]
