@@ -26,6 +26,10 @@ RESIDENT = "081-000-0011"
 VOLUNTEER = "081-000-0001"
 VILLAGE = "51010101"
 PHONE = {"width": 360, "height": 740}
+# How long a browser step may wait for the page by default. A quiet machine needs well under a
+# second; with two test runs sharing 2 cores a screen once took more than 15 s to show its
+# button, so the waits allow a minute (a step that never comes still fails).
+BUSY_MACHINE_MS = 60_000
 DESK = {"width": 1440, "height": 900}
 # The base-map tile server, unreachable in tests (as offline): the app's own layers must do.
 NO_TILES = "https://*.tile.openstreetmap.org/**"
@@ -103,7 +107,7 @@ def desk_context(browser, **options):
     """Return a fresh browser profile at an office PC's size, in Thai and Thailand's time."""
     ctx = browser.new_context(viewport=DESK, device_scale_factor=1, locale="th-TH",
                               timezone_id="Asia/Bangkok", accept_downloads=True, **options)
-    ctx.set_default_timeout(20_000)
+    ctx.set_default_timeout(BUSY_MACHINE_MS)
     return ctx
 
 

@@ -23,6 +23,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from khaya.extensions import db
 from tests.e2e._browser import (
+    BUSY_MACHINE_MS,
     CHROMIUM,
     CHROMIUM_ARGS,
     PASSWORD,
@@ -119,7 +120,7 @@ def context(browser):
         service_workers="allow",
         accept_downloads=True,
     )
-    ctx.set_default_timeout(15_000)
+    ctx.set_default_timeout(BUSY_MACHINE_MS)
     yield ctx
     ctx.close()
 

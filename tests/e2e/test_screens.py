@@ -8,6 +8,7 @@ import pytest
 from tests.e2e._browser import (
     AXE,
     AXE_RUN,
+    BUSY_MACHINE_MS,
     NO_TILES,
     PHONE,
     RESIDENT,
@@ -43,7 +44,7 @@ def audited(browser):
                                   timezone_id="Asia/Bangkok", bypass_csp=True,
                                   geolocation={"latitude": 18.5745, "longitude": 99.0087},
                                   permissions=["geolocation"])
-        ctx.set_default_timeout(15_000)
+        ctx.set_default_timeout(BUSY_MACHINE_MS)
         ctx.route(NO_TILES, lambda route: route.abort())
         contexts.append(ctx)
         return ctx.new_page()

@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from khaya.extensions import db
 from tests.e2e._browser import (
+    BUSY_MACHINE_MS,
     PASSWORD,
     PHONE,
     RESIDENT,
@@ -172,7 +173,7 @@ def test_a_volunteer_weighs_deposits_offline_and_online_and_they_reach_the_passb
     # The resident opens the passbook on their own phone: both deposits, the balance to match.
     ctx = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="th-TH",
                               timezone_id="Asia/Bangkok", service_workers="allow")
-    ctx.set_default_timeout(15_000)
+    ctx.set_default_timeout(BUSY_MACHINE_MS)
     try:
         resident = ctx.new_page()
         sign_in(resident, world.base, RESIDENT)
